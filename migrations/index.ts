@@ -15,6 +15,7 @@ import * as paymentRuns from './202611261500_payment_runs.js';
 import * as unpaidSupportPoints from './202611261600_unpaid_support_points.js';
 import * as informationGovernance from './202611270900_information_governance.js';
 import * as fairnessRecordKeys from './202612071300_fairness_record_keys.js';
+import * as waysOfManaging from './202612071500_ways_of_managing.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -37,4 +38,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611261600_unpaid_support_points': unpaidSupportPoints,
   '202611270900_information_governance': informationGovernance,
   '202612071300_fairness_record_keys': fairnessRecordKeys,
+  '202612071500_ways_of_managing': waysOfManaging,
 };

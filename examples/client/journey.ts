@@ -381,6 +381,20 @@ const budgetCheck = ok(await finance.GET('/v1/budgets/{id}/verification', { para
 proven(budgetCheck);
 ok(await assessor.GET('/v1/budgets', { params: { query: { personId: person.id } } }), 'listBudgets');
 
+// The provider register: the day centre holds the person's individual service fund, so the
+// payment run pays that share to it (and the person gets its statement).
+const dayCentre = ok(
+  await finance.POST('/v1/providers', {
+    body: {
+      name: 'Brookside Day Centre',
+      account: { type: 'bank', reference: '20-00-00 55555555' },
+      contact: 'accounts@brookside.example',
+    },
+  }),
+  'createProvider',
+);
+ok(await finance.GET('/v1/providers', {}), 'listProviders');
+
 // The support plan: written, costed, submitted, and decided stage by stage.
 const weekly = Math.floor(budget.totalAnnualPence / 2 / 52);
 const plan = {
@@ -401,7 +415,8 @@ const plan = {
       description: 'Day service on Fridays',
       outcomeKeys: ['work'],
       provider: 'Brookside Day Centre',
-      managedBy: 'council-arranged' as const,
+      providerId: dayCentre.id,
+      managedBy: 'individual-service-fund' as const,
       costType: 'annual' as const,
       amountPence: Math.floor(budget.totalAnnualPence / 4),
     },
@@ -509,6 +524,16 @@ const confirmedRun = ok(
 log(
   `payment run ${confirmedRun.runDate}: ${confirmedRun.paid.payments} payments to ${confirmedRun.payees} payees, ${pounds(confirmedRun.paid.amountPence)}; file ends "${runFile.trimEnd().split('\r\n').at(-1)}"`,
 );
+// The day centre's share went to it: the register shows whose fund it holds, and the statement
+// what it was paid and has spent.
+ok(await finance.GET('/v1/providers/{id}', { params: { path: { id: dayCentre.id } } }), 'getProvider');
+const fundStatement = ok(
+  await finance.GET('/v1/providers/{id}/individual-service-funds/{budgetId}/statement', {
+    params: { path: { id: dayCentre.id, budgetId: budget.id } },
+  }),
+  'getIndividualServiceFundStatement',
+);
+log(`individual service fund at ${fundStatement.provider.name}: ${pounds(fundStatement.paidInPence)} paid in`);
 
 // Money: the account, and what finance records against it.
 const account = ok(await finance.GET('/v1/budgets/{id}/account', { params: { path: { id: budget.id } } }), 'getBudgetAccount');

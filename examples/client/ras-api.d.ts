@@ -962,8 +962,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record the direct payment agreement for an agreed budget
-         * @description Needed before the first council payment into the account of a budget whose approved plan has direct-payment lines (recordTransaction answers 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED without it). Keeps the council’s terms (settings.directPaymentTerms) as accepted, who holds the money, the account, and who accepted it when. A budget whose plan has no direct-payment line is 422 NO_DIRECT_PAYMENT_LINES; a second agreement is 409 ALREADY_EXISTS with existingId.
+         * Record the agreement for a way of managing an agreed budget that pays a holder (direct payment, indirect payment, trust)
+         * @description Needed before the first council payment into the account of a budget whose approved plan has lines paid to a holder: direct-payment (held by the person, a nominated person or an authorised person), indirect-payment (paid to a nominated person) or trust (paid to a user-controlled trust); managementOption says which (default direct-payment), one agreement for each the plan uses. recordTransaction and createPaymentRun answer 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED naming the line without it. Keeps the council’s terms (settings.directPaymentTerms) as accepted, who holds the money, the account the payment run pays, and who accepted it when. A holder type the way does not allow is 422 naming /holder/type; a plan with no line of that way is 422 NO_DIRECT_PAYMENT_LINES; a second agreement for the same way is 409 ALREADY_EXISTS with existingId.
          *
          *     Roles: finance, admin, assessor.
          */
@@ -1102,6 +1102,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The council’s provider register, by name
+         * @description Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["listProviders"];
+        put?: never;
+        /**
+         * Add a provider to the register, with the account the payment run pays it
+         * @description A plan line names a provider by providerId. An individual-service-fund line must, for the payment run to pay the fund’s share to the provider; a council-arranged line may, so the commissioned spend names it. A second provider with the same name is 409 ALREADY_EXISTS with existingId.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["createProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A provider, with the people it holds individual service funds for
+         * @description Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["getProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}/individual-service-funds/{budgetId}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The statement of an individual service fund for the person: what the provider was paid and spent on the fund’s lines
+         * @description From the ledger: the payment run’s payments to the provider for the budget, and spend and refunds recorded against the approved plan’s individual-service-fund lines naming the provider (reversed entries left out), for the period from–to (both optional, inclusive), with the balance before and after. A portal key sees only its own people’s. A budget whose approved plan has no fund with this provider is 404.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, portal, integration, auditor.
+         */
+        get: operations["getIndividualServiceFundStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payment-runs": {
         parameters: {
             query?: never;
@@ -1113,7 +1181,7 @@ export interface paths {
         put?: never;
         /**
          * Prepare the payment run for a date: every council instalment due and not yet paid, by payee
-         * @description Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, grouped by payee: the direct payment account for a budget whose approved plan has direct-payment lines, otherwise the council’s own account for the budgets it arranges. Suspended direct payments, held budgets and the budgets of people whose personal data was erased are left out and counted (`held`). Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a direct-payment budget without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED naming each (hold it or record the agreement).
+         * @description Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, each split by the approved plan’s council-funded lines in proportion to what each line costs (to the penny; the contingency goes with the money in the same proportions) and grouped by payee: the direct-payment share to the holder’s account, the indirect-payment share to the nominated person’s, the trust’s share to the trust, an individual service fund’s share to its provider (from the register), and the council-arranged share recorded as the council’s commissioned spend against its provider, never paid to the person. Lines a funding stream pays for are the stream’s (its money is ring-fenced). A plan with no council-funded line costing anything goes to the council’s own account. Suspended direct payments, held budgets and the budgets of people whose personal data was erased are left out and counted (`held`). Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a line paid to a holder without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED, and an individual service fund line without a registered provider 422 PROVIDER_REQUIRED, each naming the budget and line (hold it, or record the agreement or provider).
          *
          *     Roles: finance, admin.
          */
@@ -1153,7 +1221,7 @@ export interface paths {
         };
         /**
          * The payment run’s file for the finance system: CSV, or a Bacs Standard 18 style fixed-width file
-         * @description format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns record, run_id, run_date, payee_kind, payee_reference, payee_name, budget_id, person_id, instalment_number, due_date, count, amount_pence; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per direct-payment payee, a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Budgets the council arranges stay in its own account and are in the CSV only. Skipped items are in neither. The CSV of a prepared run is the list to check before confirming; the Bacs file is given only once the run is confirmed (409 INVALID_STATE before), so it pays exactly what the ledger records; a cancelled run has no file (409).
+         * @description format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns record, run_id, run_date, payee_kind, payee_reference, payee_name, budget_id, person_id, instalment_number, due_date, count, amount_pence; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per payee the money leaves the council for (direct-payment, indirect-payment and trust holders, individual service fund providers), a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Commissioned shares (the council pays its providers’ invoices) and the managed account are in the CSV only. Skipped items are in neither. The CSV of a prepared run is the list to check before confirming; the Bacs file is given only once the run is confirmed (409 INVALID_STATE before), so it pays exactly what the ledger records; a cancelled run has no file (409).
          *
          *     Roles: finance, admin, auditor.
          */
@@ -2683,8 +2751,18 @@ export interface components {
             effectiveFrom: string;
             effectiveTo?: string | null;
             method: components["schemas"]["AllocationMethod"];
-            /** @description Below this many points the RAS amount is 0 */
+            /** @description Below this many points the RAS gives no amount of its own: belowFloor says what happens */
             floorPoints?: number;
+            /** @description What an eligible person whose points fall below floorPoints or the lowest band gets (seed 003; Care Act 2014, s.26): the floor amount a year, or (refer, the default) an amount the worker sets and the panel agrees outside the RAS */
+            belowFloor?: {
+                /** @enum {string} */
+                action: "floor-amount";
+                /** @description The floor amount a year, pence */
+                annualPence: number;
+            } | {
+                /** @enum {string} */
+                action: "refer";
+            };
             /** @description Above this full-year amount the case is referred to the panel */
             ceilingPence?: number;
             /** @description Share of the budget kept back as contingency in the desktop exercise. At most 2 decimal places. */
@@ -2721,6 +2799,16 @@ export interface components {
             effectiveTo: string | null;
             method: components["schemas"]["AllocationMethod"];
             floorPoints: number | null;
+            /** @description What an eligible person whose points fall below floorPoints or the lowest band gets (seed 003; Care Act 2014, s.26): the floor amount a year, or (refer, the default) an amount the worker sets and the panel agrees outside the RAS */
+            belowFloor: {
+                /** @enum {string} */
+                action: "floor-amount";
+                /** @description The floor amount a year, pence */
+                annualPence: number;
+            } | {
+                /** @enum {string} */
+                action: "refer";
+            };
             ceilingPence: number | null;
             topSlicePercent: number | null;
             clawback: components["schemas"]["ClawbackRule"];
@@ -3135,7 +3223,7 @@ export interface components {
             netAnnualPence: number;
             referral: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire" | "below-floor";
                 detail: string;
                 coordinatorReason?: string;
                 ceilingPence?: number;
@@ -3146,7 +3234,7 @@ export interface components {
             /** @description Every reason the panel decides the budget; referral is the first */
             referrals: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire" | "below-floor";
                 detail: string;
                 coordinatorReason?: string;
                 ceilingPence?: number;
@@ -3226,7 +3314,7 @@ export interface components {
             netAnnualPence: number;
             referral: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire" | "below-floor";
                 detail: string;
                 coordinatorReason?: string;
                 ceilingPence?: number;
@@ -3237,7 +3325,7 @@ export interface components {
             /** @description Every reason the panel decides the budget; referral is the first */
             referrals: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire" | "below-floor";
                 detail: string;
                 coordinatorReason?: string;
                 ceilingPence?: number;
@@ -3797,7 +3885,7 @@ export interface components {
             netAnnualPence: number;
             referral: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire" | "below-floor";
                 detail: string;
                 coordinatorReason?: string;
                 ceilingPence?: number;
@@ -3808,7 +3896,7 @@ export interface components {
             /** @description Every reason the panel decides the budget; referral is the first */
             referrals: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire" | "below-floor";
                 detail: string;
                 coordinatorReason?: string;
                 ceilingPence?: number;
@@ -4448,6 +4536,13 @@ export interface components {
                 costType: "weekly" | "annual" | "one-off";
                 /** @description Pence, per week, per year or once as costType says (at most £1,000,000) */
                 amountPence: number;
+                /** @description The funding stream that pays for this line (its key in the budget’s funding streams; default the council). A stream’s money is spent only on its own lines */
+                fundedBy?: string;
+                /**
+                 * Format: uuid
+                 * @description The provider register’s entry (listProviders): required for an individual-service-fund line to be paid
+                 */
+                providerId?: string;
             }[];
             contingency: {
                 /** @description Set aside for the unexpected */
@@ -4508,6 +4603,13 @@ export interface components {
                 costType: "weekly" | "annual" | "one-off";
                 /** @description Pence, per week, per year or once as costType says (at most £1,000,000) */
                 amountPence: number;
+                /** @description The funding stream that pays for this line (its key in the budget’s funding streams; default the council). A stream’s money is spent only on its own lines */
+                fundedBy?: string;
+                /**
+                 * Format: uuid
+                 * @description The provider register’s entry (listProviders): required for an individual-service-fund line to be paid
+                 */
+                providerId?: string;
             }[];
             contingency: {
                 /** @description Set aside for the unexpected */
@@ -4529,6 +4631,7 @@ export interface components {
                     index: number;
                     description: string;
                     managedBy: components["schemas"]["ManagedBy"];
+                    fundedBy: string;
                     annualCostPence: number;
                 }[];
                 annualCostPence: number;
@@ -4537,6 +4640,10 @@ export interface components {
                 withinBudget: boolean;
                 headroomPence: number;
                 byManagementOption: {
+                    [key: string]: number;
+                };
+                /** @description The lines’ cost by who pays for them: council and each funding stream named */
+                byFunder: {
                     [key: string]: number;
                 };
                 explanation: components["schemas"]["ExplanationStep"][];
@@ -4612,6 +4719,13 @@ export interface components {
                 costType: "weekly" | "annual" | "one-off";
                 /** @description Pence, per week, per year or once as costType says (at most £1,000,000) */
                 amountPence: number;
+                /** @description The funding stream that pays for this line (its key in the budget’s funding streams; default the council). A stream’s money is spent only on its own lines */
+                fundedBy?: string;
+                /**
+                 * Format: uuid
+                 * @description The provider register’s entry (listProviders): required for an individual-service-fund line to be paid
+                 */
+                providerId?: string;
             }[];
             contingency: {
                 /** @description Set aside for the unexpected */
@@ -4754,7 +4868,7 @@ export interface components {
                 /** @description Given back: clawback, a refunded contribution */
                 returnedPence: number;
                 adjustmentsPence: number;
-                /** @description The funder’s share of spending, in proportion to what each funder paid in */
+                /** @description The funder’s spending: a stream’s is the spend on the lines it funds (ring-fenced); the council’s and the person’s share the rest in proportion to what each paid in */
                 spentPence: number;
                 /** @description paid in − returned + adjustments − spent; the funders’ balances add up to balancePence */
                 balancePence: number;
@@ -4807,7 +4921,7 @@ export interface components {
             planLine?: number;
             /** @description For a council or funder payment: the instalment it pays (it must pay what the instalment still owes). Without it, a payment is spread over the funder’s unpaid instalments, oldest first */
             instalmentNumber?: number;
-            /** @description Whose money. funder-payment: the funding stream (required). clawback: council (default) or the stream it returns to. adjustment: council (default), person or a stream. Implied for the other kinds; spending is shared between funders in proportion to what each paid in */
+            /** @description Whose money. funder-payment: the funding stream (required). clawback: council (default) or the stream it returns to. adjustment: council (default), person or a stream. spend and refund: the plan line’s funder (planLine), else the council; a funding stream’s money is ring-fenced, spent only on the lines it funds (422 RING_FENCED otherwise). Implied for the other kinds */
             funder?: string;
             /**
              * Format: uuid
@@ -4816,6 +4930,12 @@ export interface components {
             reversesTransactionId?: string;
             description?: string;
         };
+        /**
+         * HolderOption
+         * @description The way of managing the agreement pays for: a direct payment (held by the person, a nominated person or an authorised person), an indirect payment (paid to a nominated person), or a user-controlled trust. One agreement per way a plan uses
+         * @enum {string}
+         */
+        HolderOption: "direct-payment" | "indirect-payment" | "trust";
         /** CreateDirectPaymentAgreement */
         CreateDirectPaymentAgreement: {
             /**
@@ -4823,6 +4943,7 @@ export interface components {
              * @description Identifier (UUID)
              */
             budgetId: string;
+            managementOption?: components["schemas"]["HolderOption"];
             /** @description The version of the council’s terms (settings.directPaymentTerms) the holder accepted */
             termsVersion: string;
             holder: {
@@ -4920,6 +5041,7 @@ export interface components {
              * @description Identifier (UUID)
              */
             personId: string;
+            managementOption: components["schemas"]["HolderOption"];
             /**
              * @description suspended: no council payments until lifted
              * @enum {string}
@@ -5069,6 +5191,141 @@ export interface components {
              */
             occurredOn?: string;
         };
+        /** CreateProvider */
+        CreateProvider: {
+            name: string;
+            account: {
+                /** @enum {string} */
+                type: "bank" | "prepaid-card";
+                /** @description Where the payment run pays the provider: a sort code and account number (12-34-56 12345678) for the Bacs file, or the finance system’s own reference */
+                reference: string;
+            };
+            contact?: string;
+        };
+        /** Provider */
+        Provider: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            name: string;
+            account: {
+                type: string;
+                reference: string;
+            };
+            contact: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+        };
+        /**
+         * ProviderPage
+         * @description A page of Provider items
+         */
+        ProviderPage: {
+            items: components["schemas"]["Provider"][];
+            nextPageToken: string | null;
+        };
+        /** ProviderWithFunds */
+        ProviderWithFunds: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            name: string;
+            account: {
+                type: string;
+                reference: string;
+            };
+            contact: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+            /** @description The people the provider holds an individual service fund for */
+            individualServiceFunds: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                budgetId: string;
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                personId: string;
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                planId: string;
+                budgetStatus: string;
+                /** @description The approved plan’s individual-service-fund lines naming this provider */
+                lines: number[];
+            }[];
+        };
+        /** IndividualServiceFundStatement */
+        IndividualServiceFundStatement: {
+            provider: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                id: string;
+                name: string;
+            };
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            budgetId: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            period: {
+                from: string | null;
+                to: string | null;
+            };
+            lines: {
+                index: number;
+                description: string;
+                annualCostPence: number;
+            }[];
+            /** @description What the provider held for the person before the period */
+            openingBalancePence: number;
+            /** @description Paid to the provider for the fund in the period */
+            paidInPence: number;
+            /** @description Spent on the fund’s lines in the period, less refunds */
+            spentPence: number;
+            /** @description opening + paid in − spent */
+            closingBalancePence: number;
+            entries: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                id: string;
+                /** @enum {string} */
+                kind: "council-payment" | "spend" | "refund";
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                occurredOn: string;
+                amountPence: number;
+                planLine: number | null;
+                description: string | null;
+            }[];
+        };
         /**
          * CreatePaymentRun
          * @description runDate: pay every council instalment due on or before this date (at most 35 days ahead).
@@ -5105,15 +5362,39 @@ export interface components {
             payees: number;
             /** @description Σ the run’s payments, as prepared */
             totalPence: number;
-            /** @description The prepared payments by where they go */
+            /** @description The prepared payments by where they go: each instalment is split by the approved plan’s lines */
             byPayeeKind: {
-                /** @description Paid to direct payment accounts: the money that leaves the council (the Bacs file) */
+                /** @description Direct-payment shares, paid to the holder’s account (the Bacs file) */
                 directPayment: {
                     /** @description Instalments */
                     payments: number;
                     amountPence: number;
                 };
-                /** @description Paid into the council’s own account for the budgets it arranges (the CSV only) */
+                /** @description Indirect-payment shares, paid to the nominated person’s account (the Bacs file) */
+                indirectPayment: {
+                    /** @description Instalments */
+                    payments: number;
+                    amountPence: number;
+                };
+                /** @description Trust shares, paid to the trust’s account (the Bacs file) */
+                trust: {
+                    /** @description Instalments */
+                    payments: number;
+                    amountPence: number;
+                };
+                /** @description Individual service fund shares, paid to the provider holding the fund (the Bacs file) */
+                individualServiceFund: {
+                    /** @description Instalments */
+                    payments: number;
+                    amountPence: number;
+                };
+                /** @description Council-arranged shares: recorded as the council’s commissioned spend against the provider, never paid to the person (the CSV only; the council pays its providers’ invoices) */
+                commissioned: {
+                    /** @description Instalments */
+                    payments: number;
+                    amountPence: number;
+                };
+                /** @description Budgets whose plan has no line the council’s instalments pay for: the council’s own account (the CSV only) */
                 managedAccount: {
                     /** @description Instalments */
                     payments: number;
@@ -6437,7 +6718,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202612071300_fairness_record_keys",
+                     *       "migration": "202612071500_ways_of_managing",
                      *       "database": "pglite"
                      *     }
                      */
@@ -6497,7 +6778,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxdb7lk3"
+                 *       "name": "Example Council mxdcssdo"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6518,20 +6799,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a250b4-4124-70b9-acb0-aac15b09a102",
-                     *         "name": "Example Council mxdb7lk3",
+                     *         "id": "01a250dc-fc88-7148-b50a-37bcec823630",
+                     *         "name": "Example Council mxdcssdo",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T13:32:00.164Z"
+                     *         "createdAt": "2026-12-07T14:16:29.575Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a250b4-4125-75ec-b92b-2eceff0aa9f7",
+                     *         "id": "01a250dc-fc89-727f-ac96-8fe235714bf5",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T13:32:00.164Z",
-                     *         "key": "ras_01a250b4412575ecb92b2eceff0aa9f7_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T14:16:29.575Z",
+                     *         "key": "ras_01a250dcfc89727fac968fe235714bf5_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6698,7 +6979,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *       "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6716,7 +6997,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:56.729Z"
+                     *       "createdAt": "2026-12-07T14:16:24.596Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6847,7 +7128,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a250b4-340b-7311-b84f-feb16c365c54"
+                 *             "01a250dc-e988-71d6-934d-c0b446a00a94"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6877,7 +7158,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *       "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6895,7 +7176,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a250b4-340b-7311-b84f-feb16c365c54"
+                     *             "01a250dc-e988-71d6-934d-c0b446a00a94"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6909,7 +7190,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:56.729Z"
+                     *       "createdAt": "2026-12-07T14:16:24.596Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7111,66 +7392,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *           "id": "01a250dc-e941-7697-8ccd-2112113f6956",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:56.729Z",
+                     *           "createdAt": "2026-12-07T14:16:24.596Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:57.542Z",
+                     *           "createdAt": "2026-12-07T14:16:25.728Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *           "id": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:57.561Z",
+                     *           "createdAt": "2026-12-07T14:16:25.755Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *           "id": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:57.577Z",
+                     *           "createdAt": "2026-12-07T14:16:25.777Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:57.591Z",
+                     *           "createdAt": "2026-12-07T14:16:25.786Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250b4-3728-70a2-86b2-8cd4cfd1bedc",
+                     *           "id": "01a250dc-edcb-752b-b745-7726860c5f78",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:57.608Z",
+                     *           "createdAt": "2026-12-07T14:16:25.803Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250b4-3739-73db-850c-59c44f063c81",
+                     *           "id": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:57.624Z",
+                     *           "createdAt": "2026-12-07T14:16:25.814Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7311,13 +7592,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *       "id": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:57.542Z",
-                     *       "key": "ras_01a250b436e670d0a277af594607ab0d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T14:16:25.728Z",
+                     *       "key": "ras_01a250dced81727ab33b04d97ec0f01f_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7652,7 +7933,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *           "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8900,7 +9181,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:56.729Z"
+                     *           "createdAt": "2026-12-07T14:16:24.596Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9017,7 +9298,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdb7lk3",
+                 *       "key": "carers-mxdcssdo",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9064,8 +9345,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-37e8-715a-939d-14b54ee3f49a",
-                     *       "key": "carers-mxdb7lk3",
+                     *       "id": "01a250dc-eec7-71d3-b07d-0bb64078b900",
+                     *       "key": "carers-mxdcssdo",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9093,7 +9374,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:57.799Z"
+                     *       "createdAt": "2026-12-07T14:16:26.049Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9262,7 +9543,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *       "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10510,7 +10791,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:56.729Z"
+                     *       "createdAt": "2026-12-07T14:16:24.596Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10672,10 +10953,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *           "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *           "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10689,6 +10970,9 @@ export interface operations {
                      *             "poundsPerPointPence": 22500
                      *           },
                      *           "floorPoints": 5,
+                     *           "belowFloor": {
+                     *             "action": "refer"
+                     *           },
                      *           "ceilingPence": 6000000,
                      *           "topSlicePercent": 10,
                      *           "clawback": {
@@ -10697,7 +10981,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T13:31:56.729Z"
+                     *           "createdAt": "2026-12-07T14:16:24.596Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10814,10 +11098,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdb7lk3",
-                 *       "questionnaireId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
+                 *       "key": "carers-mxdcssdo",
+                 *       "questionnaireId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
                  *       "clientGroups": [
-                 *         "carers-mxdb7lk3"
+                 *         "carers-mxdcssdo"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10848,12 +11132,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-37fb-74b3-a9ff-697e00002357",
-                     *       "key": "carers-mxdb7lk3",
+                     *       "id": "01a250dc-eee2-75d9-9111-3239b4c01efc",
+                     *       "key": "carers-mxdcssdo",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
+                     *       "questionnaireId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
                      *       "clientGroups": [
-                     *         "carers-mxdb7lk3"
+                     *         "carers-mxdcssdo"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10862,6 +11146,9 @@ export interface operations {
                      *         "poundsPerPointPence": 10000
                      *       },
                      *       "floorPoints": null,
+                     *       "belowFloor": {
+                     *         "action": "refer"
+                     *       },
                      *       "ceilingPence": null,
                      *       "topSlicePercent": null,
                      *       "clawback": {
@@ -10870,7 +11157,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T13:31:57.818Z"
+                     *       "createdAt": "2026-12-07T14:16:26.080Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11054,10 +11341,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *       "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *       "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11071,6 +11358,9 @@ export interface operations {
                      *         "poundsPerPointPence": 22500
                      *       },
                      *       "floorPoints": 5,
+                     *       "belowFloor": {
+                     *         "action": "refer"
+                     *       },
                      *       "ceilingPence": 6000000,
                      *       "topSlicePercent": 10,
                      *       "clawback": {
@@ -11079,7 +11369,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T13:31:56.729Z"
+                     *       "createdAt": "2026-12-07T14:16:24.596Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11234,7 +11524,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11262,7 +11552,7 @@ export interface operations {
                      *         {
                      *           "heading": "Floor and ceiling",
                      *           "paragraphs": [
-                     *             "Below 5 points there is no budget from this scheme: the person is offered information, advice and other support instead.",
+                     *             "Below 5 points the RAS gives no amount of its own, but nobody eligible gets £0: the person is referred: the care coordinator sets the amount their needs call for and the Resource Allocation Panel agrees it.",
                      *             "Where the full-year amount is above £60,000.00, the figure is still worked out and shown, but the case is outside the RAS: the Resource Allocation Panel decides the budget."
                      *           ]
                      *         },
@@ -11488,8 +11778,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-382e-74e3-9a18-7e4864d63115",
-                     *       "createdAt": "2026-12-07T13:31:57.870Z",
+                     *       "id": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
+                     *       "createdAt": "2026-12-07T14:16:26.183Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11793,8 +12083,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-382e-74e3-9a18-7e4864d63115",
-                     *       "createdAt": "2026-12-07T13:31:57.870Z",
+                     *       "id": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
+                     *       "createdAt": "2026-12-07T14:16:26.183Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12223,8 +12513,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
-                 *       "successorSchemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                 *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                 *       "successorSchemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12248,10 +12538,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b61-71a3-bbad-25f447ddd677",
-                     *       "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                     *       "id": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *       "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                      *       "replacesSchemeIds": [
-                     *         "01a250b4-340b-7311-b84f-feb16c365c54"
+                     *         "01a250dc-e988-71d6-934d-c0b446a00a94"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12288,8 +12578,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12302,7 +12592,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:31:58.682Z",
+                     *       "createdAt": "2026-12-07T14:16:27.441Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12479,10 +12769,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b61-71a3-bbad-25f447ddd677",
-                     *       "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                     *       "id": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *       "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                      *       "replacesSchemeIds": [
-                     *         "01a250b4-340b-7311-b84f-feb16c365c54"
+                     *         "01a250dc-e988-71d6-934d-c0b446a00a94"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12519,8 +12809,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12533,7 +12823,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:31:58.682Z",
+                     *       "createdAt": "2026-12-07T14:16:27.441Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12691,10 +12981,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b61-71a3-bbad-25f447ddd677",
-                     *       "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                     *       "id": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *       "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                      *       "replacesSchemeIds": [
-                     *         "01a250b4-340b-7311-b84f-feb16c365c54"
+                     *         "01a250dc-e988-71d6-934d-c0b446a00a94"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12731,22 +13021,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
-                     *             "reviewId": "01a250b4-3b88-7321-91f8-1644087ebe80"
+                     *             "newBudgetId": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *             "reviewId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:31:58.682Z",
-                     *       "appliedAt": "2026-12-07T13:31:58.731Z",
+                     *       "createdAt": "2026-12-07T14:16:27.441Z",
+                     *       "appliedAt": "2026-12-07T14:16:27.504Z",
                      *       "version": 2
                      *     }
                      */
@@ -12921,7 +13211,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                 *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12988,12 +13278,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13759,7 +14049,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a250b4-340b-7311-b84f-feb16c365c54","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a250dc-e988-71d6-934d-c0b446a00a94","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13773,7 +14063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250b4-340b-7311-b84f-feb16c365c54","key":"adults","version":1},"questionnaire":{"id":"01a250b4-33ed-7143-a01e-71ba57d6ab64","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250dc-e988-71d6-934d-c0b446a00a94","key":"adults","version":1},"questionnaire":{"id":"01a250dc-e971-722d-a31e-b890d7f0a073","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14436,9 +14726,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdb7lk3"
+                     *             "carefirst": "JOURNEY-mxdcssdo"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14448,8 +14738,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:31:57.913Z",
-                     *           "updatedAt": "2026-12-07T13:31:57.913Z"
+                     *           "createdAt": "2026-12-07T14:16:26.262Z",
+                     *           "updatedAt": "2026-12-07T14:16:26.262Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14568,7 +14858,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxdb7lk3"
+                 *         "carefirst": "JOURNEY-mxdcssdo"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14591,9 +14881,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdb7lk3"
+                     *         "carefirst": "JOURNEY-mxdcssdo"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14603,8 +14893,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:57.913Z",
-                     *       "updatedAt": "2026-12-07T13:31:57.913Z"
+                     *       "createdAt": "2026-12-07T14:16:26.262Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.262Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14788,9 +15078,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdb7lk3"
+                     *         "carefirst": "JOURNEY-mxdcssdo"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14800,8 +15090,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:57.913Z",
-                     *       "updatedAt": "2026-12-07T13:31:57.913Z"
+                     *       "createdAt": "2026-12-07T14:16:26.262Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.262Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14967,9 +15257,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdb7lk3"
+                     *         "carefirst": "JOURNEY-mxdcssdo"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14979,8 +15269,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:57.913Z",
-                     *       "updatedAt": "2026-12-07T13:31:57.982Z"
+                     *       "createdAt": "2026-12-07T14:16:26.262Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.365Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15224,7 +15514,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15234,7 +15524,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T13:31:57.995Z"
+                     *       "updatedAt": "2026-12-07T14:16:26.383Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15403,10 +15693,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T13:31:57.995Z"
+                     *       "updatedAt": "2026-12-07T14:16:26.383Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -15641,10 +15931,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "questionnaire": {
-                     *             "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *             "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16099,8 +16389,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:31:58.038Z",
-                     *           "updatedAt": "2026-12-07T13:31:58.100Z"
+                     *           "createdAt": "2026-12-07T14:16:26.462Z",
+                     *           "updatedAt": "2026-12-07T14:16:26.545Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16217,8 +16507,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                 *       "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                 *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                 *       "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16243,10 +16533,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16691,8 +16981,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:58.038Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.038Z"
+                     *       "createdAt": "2026-12-07T14:16:26.462Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.462Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16891,10 +17181,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17349,8 +17639,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:58.038Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.100Z"
+                     *       "createdAt": "2026-12-07T14:16:26.462Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.545Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17561,10 +17851,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18019,8 +18309,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:58.038Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.100Z"
+                     *       "createdAt": "2026-12-07T14:16:26.462Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.545Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18267,10 +18557,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18767,11 +19057,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T13:31:58.181Z",
+                     *       "submittedAt": "2026-12-07T14:16:26.636Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:31:58.038Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.181Z"
+                     *       "createdAt": "2026-12-07T14:16:26.462Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.636Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19001,10 +19291,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19107,8 +19397,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
-                     *         "moderatedAt": "2026-12-07T13:31:58.205Z"
+                     *         "moderatedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *         "moderatedAt": "2026-12-07T14:16:26.663Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19509,11 +19799,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T13:31:58.181Z",
-                     *       "agreedAt": "2026-12-07T13:31:58.205Z",
+                     *       "submittedAt": "2026-12-07T14:16:26.636Z",
+                     *       "agreedAt": "2026-12-07T14:16:26.663Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T13:31:58.038Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.205Z"
+                     *       "createdAt": "2026-12-07T14:16:26.462Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.663Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19765,18 +20055,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *             "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *             "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20368,8 +20658,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:31:58.423Z",
-                     *           "updatedAt": "2026-12-07T13:31:58.423Z"
+                     *           "createdAt": "2026-12-07T14:16:26.986Z",
+                     *           "updatedAt": "2026-12-07T14:16:26.986Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20486,7 +20776,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                 *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20508,18 +20798,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21111,8 +21401,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:58.423Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.423Z"
+                     *       "createdAt": "2026-12-07T14:16:26.986Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.986Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21311,18 +21601,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21914,8 +22204,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:58.423Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.423Z"
+                     *       "createdAt": "2026-12-07T14:16:26.986Z",
+                     *       "updatedAt": "2026-12-07T14:16:26.986Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22083,18 +22373,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22683,11 +22973,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T13:31:58.653Z",
+                     *       "agreedAt": "2026-12-07T14:16:27.395Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:31:58.423Z",
-                     *       "updatedAt": "2026-12-07T13:31:59.553Z"
+                     *       "createdAt": "2026-12-07T14:16:26.986Z",
+                     *       "updatedAt": "2026-12-07T14:16:28.900Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22934,7 +23224,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *           "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -23000,7 +23290,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T13:31:58.265Z"
+                     *           "createdAt": "2026-12-07T14:16:26.753Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23143,7 +23433,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *       "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23209,7 +23499,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T13:31:58.265Z"
+                     *       "createdAt": "2026-12-07T14:16:26.753Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23392,7 +23682,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *       "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23458,7 +23748,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T13:31:58.265Z"
+                     *       "createdAt": "2026-12-07T14:16:26.753Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23618,19 +23908,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-398f-75b3-9819-653cca71ca08",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T13:31:58.222Z"
+                     *           "createdAt": "2026-12-07T14:16:26.688Z"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23786,12 +24076,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *             "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T13:31:58.356Z"
+                     *           "createdAt": "2026-12-07T14:16:26.886Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23963,15 +24253,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-398f-75b3-9819-653cca71ca08",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T13:31:58.222Z"
+                     *       "createdAt": "2026-12-07T14:16:26.688Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24194,9 +24484,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24227,9 +24517,10 @@ export interface operations {
                      *                 "work"
                      *               ],
                      *               "provider": "Brookside Day Centre",
-                     *               "managedBy": "council-arranged",
+                     *               "managedBy": "individual-service-fund",
                      *               "costType": "annual",
-                     *               "amountPence": 1006875
+                     *               "amountPence": 1006875,
+                     *               "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
                      *             }
                      *           ],
                      *           "contingency": {
@@ -24252,12 +24543,14 @@ export interface operations {
                      *                 "index": 0,
                      *                 "description": "Personal assistant",
                      *                 "managedBy": "direct-payment",
+                     *                 "fundedBy": "council",
                      *                 "annualCostPence": 2013700
                      *               },
                      *               {
                      *                 "index": 1,
                      *                 "description": "Day service on Fridays",
-                     *                 "managedBy": "council-arranged",
+                     *                 "managedBy": "individual-service-fund",
+                     *                 "fundedBy": "council",
                      *                 "annualCostPence": 1006875
                      *               }
                      *             ],
@@ -24270,8 +24563,11 @@ export interface operations {
                      *               "direct-payment": 2013700,
                      *               "indirect-payment": 0,
                      *               "trust": 0,
-                     *               "individual-service-fund": 0,
-                     *               "council-arranged": 1006875
+                     *               "individual-service-fund": 1006875,
+                     *               "council-arranged": 0
+                     *             },
+                     *             "byFunder": {
+                     *               "council": 3020575
                      *             },
                      *             "explanation": [
                      *               {
@@ -24379,8 +24675,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:31:58.520Z",
-                     *           "updatedAt": "2026-12-07T13:31:58.560Z",
+                     *           "createdAt": "2026-12-07T14:16:27.170Z",
+                     *           "updatedAt": "2026-12-07T14:16:27.228Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24498,7 +24794,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24527,7 +24823,8 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "managedBy": "council-arranged",
+                 *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                 *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
                  *         }
@@ -24567,9 +24864,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24600,9 +24897,10 @@ export interface operations {
                      *             "work"
                      *           ],
                      *           "provider": "Brookside Day Centre",
-                     *           "managedBy": "council-arranged",
+                     *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
-                     *           "amountPence": 1006875
+                     *           "amountPence": 1006875,
+                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -24625,12 +24923,14 @@ export interface operations {
                      *             "index": 0,
                      *             "description": "Personal assistant",
                      *             "managedBy": "direct-payment",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 2013700
                      *           },
                      *           {
                      *             "index": 1,
                      *             "description": "Day service on Fridays",
-                     *             "managedBy": "council-arranged",
+                     *             "managedBy": "individual-service-fund",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 1006875
                      *           }
                      *         ],
@@ -24643,8 +24943,11 @@ export interface operations {
                      *           "direct-payment": 2013700,
                      *           "indirect-payment": 0,
                      *           "trust": 0,
-                     *           "individual-service-fund": 0,
-                     *           "council-arranged": 1006875
+                     *           "individual-service-fund": 1006875,
+                     *           "council-arranged": 0
+                     *         },
+                     *         "byFunder": {
+                     *           "council": 3020575
                      *         },
                      *         "explanation": [
                      *           {
@@ -24752,8 +25055,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:58.520Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.520Z",
+                     *       "createdAt": "2026-12-07T14:16:27.170Z",
+                     *       "updatedAt": "2026-12-07T14:16:27.170Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24953,9 +25256,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24986,9 +25289,10 @@ export interface operations {
                      *             "work"
                      *           ],
                      *           "provider": "Brookside Day Centre",
-                     *           "managedBy": "council-arranged",
+                     *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
-                     *           "amountPence": 1006875
+                     *           "amountPence": 1006875,
+                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25011,12 +25315,14 @@ export interface operations {
                      *             "index": 0,
                      *             "description": "Personal assistant",
                      *             "managedBy": "direct-payment",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 2013700
                      *           },
                      *           {
                      *             "index": 1,
                      *             "description": "Day service on Fridays",
-                     *             "managedBy": "council-arranged",
+                     *             "managedBy": "individual-service-fund",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 1006875
                      *           }
                      *         ],
@@ -25029,8 +25335,11 @@ export interface operations {
                      *           "direct-payment": 2013700,
                      *           "indirect-payment": 0,
                      *           "trust": 0,
-                     *           "individual-service-fund": 0,
-                     *           "council-arranged": 1006875
+                     *           "individual-service-fund": 1006875,
+                     *           "council-arranged": 0
+                     *         },
+                     *         "byFunder": {
+                     *           "council": 3020575
                      *         },
                      *         "explanation": [
                      *           {
@@ -25138,8 +25447,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:58.520Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.560Z",
+                     *       "createdAt": "2026-12-07T14:16:27.170Z",
+                     *       "updatedAt": "2026-12-07T14:16:27.228Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25315,7 +25624,8 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "managedBy": "council-arranged",
+                 *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                 *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
                  *         }
@@ -25353,9 +25663,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25386,9 +25696,10 @@ export interface operations {
                      *             "work"
                      *           ],
                      *           "provider": "Brookside Day Centre",
-                     *           "managedBy": "council-arranged",
+                     *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
-                     *           "amountPence": 1006875
+                     *           "amountPence": 1006875,
+                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25411,12 +25722,14 @@ export interface operations {
                      *             "index": 0,
                      *             "description": "Personal assistant",
                      *             "managedBy": "direct-payment",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 2013700
                      *           },
                      *           {
                      *             "index": 1,
                      *             "description": "Day service on Fridays",
-                     *             "managedBy": "council-arranged",
+                     *             "managedBy": "individual-service-fund",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 1006875
                      *           }
                      *         ],
@@ -25429,8 +25742,11 @@ export interface operations {
                      *           "direct-payment": 2013700,
                      *           "indirect-payment": 0,
                      *           "trust": 0,
-                     *           "individual-service-fund": 0,
-                     *           "council-arranged": 1006875
+                     *           "individual-service-fund": 1006875,
+                     *           "council-arranged": 0
+                     *         },
+                     *         "byFunder": {
+                     *           "council": 3020575
                      *         },
                      *         "explanation": [
                      *           {
@@ -25538,8 +25854,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:58.520Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.560Z",
+                     *       "createdAt": "2026-12-07T14:16:27.170Z",
+                     *       "updatedAt": "2026-12-07T14:16:27.228Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25787,9 +26103,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25820,9 +26136,10 @@ export interface operations {
                      *             "work"
                      *           ],
                      *           "provider": "Brookside Day Centre",
-                     *           "managedBy": "council-arranged",
+                     *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
-                     *           "amountPence": 1006875
+                     *           "amountPence": 1006875,
+                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25845,12 +26162,14 @@ export interface operations {
                      *             "index": 0,
                      *             "description": "Personal assistant",
                      *             "managedBy": "direct-payment",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 2013700
                      *           },
                      *           {
                      *             "index": 1,
                      *             "description": "Day service on Fridays",
-                     *             "managedBy": "council-arranged",
+                     *             "managedBy": "individual-service-fund",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 1006875
                      *           }
                      *         ],
@@ -25863,8 +26182,11 @@ export interface operations {
                      *           "direct-payment": 2013700,
                      *           "indirect-payment": 0,
                      *           "trust": 0,
-                     *           "individual-service-fund": 0,
-                     *           "council-arranged": 1006875
+                     *           "individual-service-fund": 1006875,
+                     *           "council-arranged": 0
+                     *         },
+                     *         "byFunder": {
+                     *           "council": 3020575
                      *         },
                      *         "explanation": [
                      *           {
@@ -25969,11 +26291,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T13:31:58.603Z",
+                     *       "submittedAt": "2026-12-07T14:16:27.312Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:31:58.520Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.603Z",
+                     *       "createdAt": "2026-12-07T14:16:27.170Z",
+                     *       "updatedAt": "2026-12-07T14:16:27.312Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26205,9 +26527,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26238,9 +26560,10 @@ export interface operations {
                      *             "work"
                      *           ],
                      *           "provider": "Brookside Day Centre",
-                     *           "managedBy": "council-arranged",
+                     *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
-                     *           "amountPence": 1006875
+                     *           "amountPence": 1006875,
+                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26263,12 +26586,14 @@ export interface operations {
                      *             "index": 0,
                      *             "description": "Personal assistant",
                      *             "managedBy": "direct-payment",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 2013700
                      *           },
                      *           {
                      *             "index": 1,
                      *             "description": "Day service on Fridays",
-                     *             "managedBy": "council-arranged",
+                     *             "managedBy": "individual-service-fund",
+                     *             "fundedBy": "council",
                      *             "annualCostPence": 1006875
                      *           }
                      *         ],
@@ -26281,8 +26606,11 @@ export interface operations {
                      *           "direct-payment": 2013700,
                      *           "indirect-payment": 0,
                      *           "trust": 0,
-                     *           "individual-service-fund": 0,
-                     *           "council-arranged": 1006875
+                     *           "individual-service-fund": 1006875,
+                     *           "council-arranged": 0
+                     *         },
+                     *         "byFunder": {
+                     *           "council": 3020575
                      *         },
                      *         "explanation": [
                      *           {
@@ -26388,22 +26716,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
+                     *           "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "decidedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T13:31:58.613Z"
+                     *           "decidedAt": "2026-12-07T14:16:27.328Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T13:31:58.603Z",
+                     *       "submittedAt": "2026-12-07T14:16:27.312Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T13:31:58.520Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.620Z",
+                     *       "createdAt": "2026-12-07T14:16:27.170Z",
+                     *       "updatedAt": "2026-12-07T14:16:27.334Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26647,10 +26975,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *         "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26658,7 +26986,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a250b4-398f-75b3-9819-653cca71ca08"
+                     *         "financialAssessmentId": "01a250dc-f142-70c9-9441-0d646de9417a"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26692,11 +27020,15 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a250b4-3be7-744f-9054-2f69a21824bf",
-                     *               "amountPence": 329125
+                     *               "transactionId": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *               "amountPence": 219415
+                     *             },
+                     *             {
+                     *               "transactionId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *               "amountPence": 109710
                      *             }
                      *           ],
-                     *           "paidBy": "01a250b4-3be7-744f-9054-2f69a21824bf"
+                     *           "paidBy": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26811,12 +27143,12 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
-                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
-                     *           "amountPence": 329125,
+                     *           "amountPence": 219415,
                      *           "occurredOn": "2026-12-01",
                      *           "category": null,
                      *           "planLine": null,
@@ -26825,8 +27157,26 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *           "createdAt": "2026-12-07T13:31:58.818Z"
+                     *           "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "createdAt": "2026-12-07T14:16:27.670Z"
+                     *         },
+                     *         {
+                     *           "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "kind": "council-payment",
+                     *           "funder": "council",
+                     *           "direction": "in",
+                     *           "amountPence": 109710,
+                     *           "occurredOn": "2026-12-01",
+                     *           "category": null,
+                     *           "planLine": null,
+                     *           "managedBy": null,
+                     *           "instalmentNumber": 1,
+                     *           "reversesTransactionId": null,
+                     *           "reversedBy": null,
+                     *           "description": "Payment run 2026-12-01",
+                     *           "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "createdAt": "2026-12-07T14:16:27.670Z"
                      *         }
                      *       ]
                      *     }
@@ -27000,8 +27350,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -27014,8 +27364,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *       "createdAt": "2026-12-07T13:31:58.870Z"
+                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *       "createdAt": "2026-12-07T14:16:27.795Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27141,7 +27491,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. DIRECT_PAYMENT_AGREEMENT_REQUIRED: A direct payment agreement is needed before the first direct payment. */
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. DIRECT_PAYMENT_AGREEMENT_REQUIRED: An agreement is needed before the first payment to a holder (direct payment, indirect payment, trust). RING_FENCED: A funding stream’s money is spent only on the plan lines it funds. */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27152,7 +27502,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "DIRECT_PAYMENT_AGREEMENT_REQUIRED";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "DIRECT_PAYMENT_AGREEMENT_REQUIRED" | "RING_FENCED";
                     };
                 };
             };
@@ -27219,7 +27569,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27250,9 +27600,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27270,7 +27621,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:58.740Z"
+                     *       "createdAt": "2026-12-07T14:16:27.520Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27366,7 +27717,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. NO_DIRECT_PAYMENT_LINES: The budget’s approved plan has no direct-payment lines. */
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. NO_DIRECT_PAYMENT_LINES: The budget’s approved plan has no line of that way of managing. */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27454,9 +27805,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27474,8 +27826,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
-                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27586,11 +27938,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:59.005Z"
+                     *           "createdAt": "2026-12-07T14:16:28.018Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:58.740Z"
+                     *       "createdAt": "2026-12-07T14:16:27.520Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27757,9 +28109,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "managementOption": "direct-payment",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27777,8 +28130,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
-                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27889,11 +28242,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:59.005Z"
+                     *           "createdAt": "2026-12-07T14:16:28.018Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:58.740Z"
+                     *       "createdAt": "2026-12-07T14:16:27.520Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28141,8 +28494,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
-                     *       "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *       "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *       "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28253,7 +28606,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:59.005Z"
+                     *       "createdAt": "2026-12-07T14:16:28.018Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28480,7 +28833,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
+                     *       "id": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28490,7 +28843,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28530,7 +28883,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:59.039Z"
+                     *       "createdAt": "2026-12-07T14:16:28.053Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28698,7 +29051,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
+                     *       "id": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28708,7 +29061,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28748,7 +29101,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:59.039Z"
+                     *       "createdAt": "2026-12-07T14:16:28.053Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28892,7 +29245,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                 *       "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28912,7 +29265,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
+                     *       "id": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28922,7 +29275,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28933,7 +29286,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T13:31:59.068Z"
+                     *           "decidedAt": "2026-12-07T14:16:28.103Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28962,7 +29315,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:59.039Z"
+                     *       "createdAt": "2026-12-07T14:16:28.053Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29152,6 +29505,730 @@ export interface operations {
             };
         };
     };
+    listProviders: {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of providers, with the token for the next. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *           "name": "Brookside Day Centre",
+                     *           "account": {
+                     *             "type": "bank",
+                     *             "reference": "20-00-00 55555555"
+                     *           },
+                     *           "contact": "accounts@brookside.example",
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T14:16:27.133Z"
+                     *         }
+                     *       ],
+                     *       "nextPageToken": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    createProvider: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Brookside Day Centre",
+                 *       "account": {
+                 *         "type": "bank",
+                 *         "reference": "20-00-00 55555555"
+                 *       },
+                 *       "contact": "accounts@brookside.example"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateProvider"];
+            };
+        };
+        responses: {
+            /** @description Created: the new provider, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *       "name": "Brookside Day Centre",
+                     *       "account": {
+                     *         "type": "bank",
+                     *         "reference": "20-00-00 55555555"
+                     *       },
+                     *       "contact": "accounts@brookside.example",
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T14:16:27.133Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description ALREADY_EXISTS: Already exists. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ALREADY_EXISTS";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider with funds. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *       "name": "Brookside Day Centre",
+                     *       "account": {
+                     *         "type": "bank",
+                     *         "reference": "20-00-00 55555555"
+                     *       },
+                     *       "contact": "accounts@brookside.example",
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T14:16:27.133Z",
+                     *       "individualServiceFunds": [
+                     *         {
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "budgetStatus": "agreed",
+                     *           "lines": [
+                     *             1
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderWithFunds"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getIndividualServiceFundStatement: {
+        parameters: {
+            query?: {
+                /** @description Calendar date, YYYY-MM-DD */
+                from?: string;
+                /** @description Calendar date, YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+                /** @description Identifier (UUID) */
+                budgetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The individual service fund statement. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "provider": {
+                     *         "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *         "name": "Brookside Day Centre"
+                     *       },
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "period": {
+                     *         "from": null,
+                     *         "to": null
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "index": 1,
+                     *           "description": "Day service on Fridays",
+                     *           "annualCostPence": 1006875
+                     *         }
+                     *       ],
+                     *       "openingBalancePence": 0,
+                     *       "paidInPence": 109710,
+                     *       "spentPence": 0,
+                     *       "closingBalancePence": 109710,
+                     *       "entries": [
+                     *         {
+                     *           "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *           "kind": "council-payment",
+                     *           "occurredOn": "2026-12-01",
+                     *           "amountPence": 109710,
+                     *           "planLine": null,
+                     *           "description": "Payment run 2026-12-01"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IndividualServiceFundStatement"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     createPaymentRun: {
         parameters: {
             query?: never;
@@ -29201,7 +30278,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3baf-74f6-bbb3-f23dac4c34fb",
+                     *       "id": "01a250dc-f4ae-73d7-91c8-640b738f548c",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29209,6 +30286,22 @@ export interface operations {
                      *       "totalPence": 0,
                      *       "byPayeeKind": {
                      *         "directPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "indirectPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "trust": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "individualServiceFund": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "commissioned": {
                      *           "payments": 0,
                      *           "amountPence": 0
                      *         },
@@ -29235,11 +30328,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *       "createdAt": "2026-12-07T13:31:58.759Z",
+                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *       "createdAt": "2026-12-07T14:16:27.554Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29339,7 +30432,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. DIRECT_PAYMENT_AGREEMENT_REQUIRED: A direct payment agreement is needed before the first direct payment. */
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. DIRECT_PAYMENT_AGREEMENT_REQUIRED: An agreement is needed before the first payment to a holder (direct payment, indirect payment, trust). PROVIDER_REQUIRED: An individual service fund line needs its provider in the register before it is paid. */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -29350,7 +30443,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "DIRECT_PAYMENT_AGREEMENT_REQUIRED";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "DIRECT_PAYMENT_AGREEMENT_REQUIRED" | "PROVIDER_REQUIRED";
                     };
                 };
             };
@@ -29427,16 +30520,32 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
+                     *       "id": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
-                     *       "payments": 1,
-                     *       "payees": 1,
+                     *       "payments": 2,
+                     *       "payees": 2,
                      *       "totalPence": 329125,
                      *       "byPayeeKind": {
                      *         "directPayment": {
                      *           "payments": 1,
-                     *           "amountPence": 329125
+                     *           "amountPence": 219415
+                     *         },
+                     *         "indirectPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "trust": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "individualServiceFund": {
+                     *           "payments": 1,
+                     *           "amountPence": 109710
+                     *         },
+                     *         "commissioned": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
                      *         },
                      *         "managedAccount": {
                      *           "payments": 0,
@@ -29457,15 +30566,15 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "pending": {
-                     *         "payments": 1,
+                     *         "payments": 2,
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *       "createdAt": "2026-12-07T13:31:58.788Z",
+                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *       "createdAt": "2026-12-07T14:16:27.618Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29624,9 +30733,11 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a250b4-3bcc-7752-9f27-c2f288a390cc,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250b4-3a5a-76c4-b750-266573d0833f,01a250b4-3861-7055-8d40-f36157e37212,1,2026-12-01,1,329125
-                     *     payee-total,01a250b4-3bcc-7752-9f27-c2f288a390cc,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a250b4-3bcc-7752-9f27-c2f288a390cc,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250dc-f271-7112-90c3-71731a35a972,01a250dc-efac-7641-8938-aeb995725e81,1,2026-12-01,1,219415
+                     *     payee-total,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
+                     *     payment,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a250dc-f271-7112-90c3-71731a35a972,01a250dc-efac-7641-8938-aeb995725e81,1,2026-12-01,1,109710
+                     *     payee-total,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
+                     *     control,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,,,,,,,,2,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29810,16 +30921,32 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
+                     *       "id": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
-                     *       "payments": 1,
-                     *       "payees": 1,
+                     *       "payments": 2,
+                     *       "payees": 2,
                      *       "totalPence": 329125,
                      *       "byPayeeKind": {
                      *         "directPayment": {
                      *           "payments": 1,
-                     *           "amountPence": 329125
+                     *           "amountPence": 219415
+                     *         },
+                     *         "indirectPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "trust": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "individualServiceFund": {
+                     *           "payments": 1,
+                     *           "amountPence": 109710
+                     *         },
+                     *         "commissioned": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
                      *         },
                      *         "managedAccount": {
                      *           "payments": 0,
@@ -29832,7 +30959,7 @@ export interface operations {
                      *         "erased": 0
                      *       },
                      *       "paid": {
-                     *         "payments": 1,
+                     *         "payments": 2,
                      *         "amountPence": 329125
                      *       },
                      *       "skipped": {
@@ -29844,13 +30971,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *       "createdAt": "2026-12-07T13:31:58.788Z",
-                     *       "confirmedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *       "confirmedAt": "2026-12-07T13:31:58.832Z",
+                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *       "createdAt": "2026-12-07T14:16:27.618Z",
+                     *       "confirmedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *       "confirmedAt": "2026-12-07T14:16:27.691Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -30021,7 +31148,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3baf-74f6-bbb3-f23dac4c34fb",
+                     *       "id": "01a250dc-f4ae-73d7-91c8-640b738f548c",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -30029,6 +31156,22 @@ export interface operations {
                      *       "totalPence": 0,
                      *       "byPayeeKind": {
                      *         "directPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "indirectPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "trust": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "individualServiceFund": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "commissioned": {
                      *           "payments": 0,
                      *           "amountPence": 0
                      *         },
@@ -30055,14 +31198,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *       "createdAt": "2026-12-07T13:31:58.759Z",
+                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *       "createdAt": "2026-12-07T14:16:27.554Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T13:31:58.783Z",
+                     *       "cancelledAt": "2026-12-07T14:16:27.605Z",
                      *       "version": 2
                      *     }
                      */
@@ -30238,10 +31381,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "subject": "budget",
-                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30249,8 +31392,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:31:59.273Z",
-                     *           "updatedAt": "2026-12-07T13:31:59.273Z"
+                     *           "createdAt": "2026-12-07T14:16:28.432Z",
+                     *           "updatedAt": "2026-12-07T14:16:28.432Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30368,7 +31511,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30390,10 +31533,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30401,8 +31544,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:59.273Z",
-                     *       "updatedAt": "2026-12-07T13:31:59.273Z"
+                     *       "createdAt": "2026-12-07T14:16:28.432Z",
+                     *       "updatedAt": "2026-12-07T14:16:28.432Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30601,10 +31744,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30612,8 +31755,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:59.273Z",
-                     *       "updatedAt": "2026-12-07T13:31:59.273Z"
+                     *       "createdAt": "2026-12-07T14:16:28.432Z",
+                     *       "updatedAt": "2026-12-07T14:16:28.432Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30780,10 +31923,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30793,12 +31936,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
-                     *         "decidedAt": "2026-12-07T13:31:59.301Z"
+                     *         "decidedBy": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *         "decidedAt": "2026-12-07T14:16:28.485Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:59.273Z",
-                     *       "updatedAt": "2026-12-07T13:31:59.301Z"
+                     *       "createdAt": "2026-12-07T14:16:28.432Z",
+                     *       "updatedAt": "2026-12-07T14:16:28.485Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -31054,9 +32197,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
-                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f40d-713a-a215-6073140e6089",
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -31066,13 +32209,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:31:58.646Z",
-                     *           "updatedAt": "2026-12-07T13:31:58.646Z"
+                     *           "createdAt": "2026-12-07T14:16:27.383Z",
+                     *           "updatedAt": "2026-12-07T14:16:27.383Z"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31082,13 +32225,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:31:58.646Z",
-                     *           "updatedAt": "2026-12-07T13:31:58.646Z"
+                     *           "createdAt": "2026-12-07T14:16:27.383Z",
+                     *           "updatedAt": "2026-12-07T14:16:27.383Z"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
-                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31098,8 +32241,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:31:58.717Z",
-                     *           "updatedAt": "2026-12-07T13:31:58.717Z"
+                     *           "createdAt": "2026-12-07T14:16:27.492Z",
+                     *           "updatedAt": "2026-12-07T14:16:27.492Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31217,7 +32360,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31240,9 +32383,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31252,8 +32395,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:59.150Z",
-                     *       "updatedAt": "2026-12-07T13:31:59.150Z"
+                     *       "createdAt": "2026-12-07T14:16:28.213Z",
+                     *       "updatedAt": "2026-12-07T14:16:28.213Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31437,9 +32580,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31449,8 +32592,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:58.717Z",
-                     *       "updatedAt": "2026-12-07T13:31:58.717Z"
+                     *       "createdAt": "2026-12-07T14:16:27.492Z",
+                     *       "updatedAt": "2026-12-07T14:16:27.492Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31628,9 +32771,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31662,10 +32805,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T13:31:59.201Z",
+                     *       "completedAt": "2026-12-07T14:16:28.299Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:58.717Z",
-                     *       "updatedAt": "2026-12-07T13:31:59.201Z"
+                     *       "createdAt": "2026-12-07T14:16:27.492Z",
+                     *       "updatedAt": "2026-12-07T14:16:28.299Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31924,9 +33067,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -32068,10 +33211,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *           "decidedAt": "2026-12-07T13:31:59.256Z",
+                     *           "decidedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "decidedAt": "2026-12-07T14:16:28.403Z",
                      *           "transactionIds": [
-                     *             "01a250b4-3d97-76d7-bcf5-959650065bf1"
+                     *             "01a250dc-f7f2-77bd-9118-6a7986afac85"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32079,10 +33222,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T13:31:59.226Z",
+                     *       "completedAt": "2026-12-07T14:16:28.339Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:31:58.646Z",
-                     *       "updatedAt": "2026-12-07T13:31:59.257Z"
+                     *       "createdAt": "2026-12-07T14:16:27.383Z",
+                     *       "updatedAt": "2026-12-07T14:16:28.403Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32326,26 +33469,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *         "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54"
+                     *         "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a250b4-340b-7311-b84f-feb16c365c54",
-                     *           "recomputed": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *           "stored": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *           "recomputed": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
-                     *           "recomputed": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *           "stored": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *           "recomputed": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *           "matches": true
                      *         },
                      *         {
@@ -32604,11 +33747,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
+                     *       "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *         "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32795,7 +33938,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *       "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -33820,7 +34963,7 @@ export interface operations {
                      *         {
                      *           "type": "direct-payment-agreement.created",
                      *           "entityType": "direct-payment-agreement",
-                     *           "description": "A direct payment agreement was accepted: terms version, who holds the money",
+                     *           "description": "An agreement for a way of managing that pays a holder (direct payment, indirect payment, trust) was accepted: terms version, who holds the money",
                      *           "payloadSchema": {
                      *             "type": "object",
                      *             "required": [
@@ -33828,6 +34971,7 @@ export interface operations {
                      *               "budgetId",
                      *               "personId",
                      *               "status",
+                     *               "managementOption",
                      *               "termsVersion"
                      *             ],
                      *             "properties": {
@@ -33846,12 +34990,38 @@ export interface operations {
                      *               "status": {
                      *                 "type": "string"
                      *               },
+                     *               "managementOption": {
+                     *                 "type": "string"
+                     *               },
                      *               "termsVersion": {
                      *                 "type": "string"
                      *               }
                      *             },
                      *             "additionalProperties": true,
                      *             "description": "The agreement, never the account reference"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "provider.created",
+                     *           "entityType": "provider",
+                     *           "description": "A provider was added to the register: individual service funds can be paid to it",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "name"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "name": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The provider, never its account"
                      *           }
                      *         },
                      *         {
@@ -35256,52 +36426,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3439-7595-a70f-68d25f85378f",
+                     *           "id": "01a250dc-e9fb-70ca-81b8-5eaef26fd07f",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *           "occurredAt": "2026-12-07T13:31:56.729Z",
+                     *           "entityId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *           "occurredAt": "2026-12-07T14:16:24.596Z",
                      *           "data": {
-                     *             "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-343a-76b5-8ecf-0eec26ef587c",
+                     *           "id": "01a250dc-e9fb-70cb-be1a-fe552a1f0087",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
-                     *           "occurredAt": "2026-12-07T13:31:56.729Z",
+                     *           "entityId": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *           "occurredAt": "2026-12-07T14:16:24.596Z",
                      *           "data": {
-                     *             "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *             "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-343a-76b6-9754-890ab3ac4a27",
+                     *           "id": "01a250dc-e9fb-70cc-a1f0-62522a6062a5",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250b4-340b-7311-b84f-feb16c365c54",
-                     *           "occurredAt": "2026-12-07T13:31:56.729Z",
+                     *           "entityId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *           "occurredAt": "2026-12-07T14:16:24.596Z",
                      *           "data": {
-                     *             "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *             "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-36d7-71a4-9864-0b1fca2521fe",
+                     *           "id": "01a250dc-ed67-70d8-90d0-0f43b58e8f3e",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *           "occurredAt": "2026-12-07T13:31:57.519Z",
+                     *           "entityId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *           "occurredAt": "2026-12-07T14:16:25.696Z",
                      *           "data": {
-                     *             "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35320,7 +36490,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a250b4-340b-7311-b84f-feb16c365c54"
+                     *                   "01a250dc-e988-71d6-934d-c0b446a00a94"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35333,152 +36503,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T13:31:56.729Z"
+                     *             "createdAt": "2026-12-07T14:16:24.596Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-36ed-7337-afa1-15ad1ee56ac7",
+                     *           "id": "01a250dc-ed87-700c-9671-18c84b70376f",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250b4-36e6-70d0-a277-af594607ab0d",
-                     *           "occurredAt": "2026-12-07T13:31:57.542Z",
+                     *           "entityId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "occurredAt": "2026-12-07T14:16:25.728Z",
                      *           "data": {
-                     *             "id": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:31:57.542Z",
+                     *             "createdAt": "2026-12-07T14:16:25.728Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-36fc-7327-923b-097ed930d8db",
+                     *           "id": "01a250dc-ed9f-755f-be71-a0c4d7536d3f",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
-                     *           "occurredAt": "2026-12-07T13:31:57.561Z",
+                     *           "entityId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *           "occurredAt": "2026-12-07T14:16:25.755Z",
                      *           "data": {
-                     *             "id": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *             "id": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:31:57.561Z",
+                     *             "createdAt": "2026-12-07T14:16:25.755Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3710-77a3-b7c1-bf8bbffcafce",
+                     *           "id": "01a250dc-edb5-7673-b852-2728fe823c62",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250b4-3709-7659-af87-904cbf1a49ec",
-                     *           "occurredAt": "2026-12-07T13:31:57.577Z",
+                     *           "entityId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *           "occurredAt": "2026-12-07T14:16:25.777Z",
                      *           "data": {
-                     *             "id": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "id": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:31:57.577Z",
+                     *             "createdAt": "2026-12-07T14:16:25.777Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3723-7672-8e39-5e86888ce548",
+                     *           "id": "01a250dc-edc0-7035-99b4-5b40036260e9",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *           "occurredAt": "2026-12-07T13:31:57.591Z",
+                     *           "entityId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "occurredAt": "2026-12-07T14:16:25.786Z",
                      *           "data": {
-                     *             "id": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:31:57.591Z",
+                     *             "createdAt": "2026-12-07T14:16:25.786Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3733-75e4-aee2-90673fb3c8d8",
+                     *           "id": "01a250dc-edd0-75b2-b3d9-78e368fc7710",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250b4-3728-70a2-86b2-8cd4cfd1bedc",
-                     *           "occurredAt": "2026-12-07T13:31:57.608Z",
+                     *           "entityId": "01a250dc-edcb-752b-b745-7726860c5f78",
+                     *           "occurredAt": "2026-12-07T14:16:25.803Z",
                      *           "data": {
-                     *             "id": "01a250b4-3728-70a2-86b2-8cd4cfd1bedc",
+                     *             "id": "01a250dc-edcb-752b-b745-7726860c5f78",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:31:57.608Z",
+                     *             "createdAt": "2026-12-07T14:16:25.803Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-373d-77ee-add2-a7e9590aed3f",
+                     *           "id": "01a250dc-eddb-76c8-af62-10c54380a028",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250b4-3739-73db-850c-59c44f063c81",
-                     *           "occurredAt": "2026-12-07T13:31:57.624Z",
+                     *           "entityId": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
+                     *           "occurredAt": "2026-12-07T14:16:25.814Z",
                      *           "data": {
-                     *             "id": "01a250b4-3739-73db-850c-59c44f063c81",
+                     *             "id": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:31:57.624Z",
+                     *             "createdAt": "2026-12-07T14:16:25.814Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3765-7087-84ce-f8ea9894d9bc",
+                     *           "id": "01a250dc-ee03-7295-a701-464f056872df",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250b4-3739-73db-850c-59c44f063c81",
-                     *           "occurredAt": "2026-12-07T13:31:57.659Z",
+                     *           "entityId": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
+                     *           "occurredAt": "2026-12-07T14:16:25.846Z",
                      *           "data": {
-                     *             "id": "01a250b4-3739-73db-850c-59c44f063c81",
+                     *             "id": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:31:57.624Z",
-                     *             "revokedAt": "2026-12-07T13:31:57.662Z"
+                     *             "createdAt": "2026-12-07T14:16:25.814Z",
+                     *             "revokedAt": "2026-12-07T14:16:25.849Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-37ea-71b5-a8fe-26de38921512",
+                     *           "id": "01a250dc-eecb-712b-8c73-19e61d4fc066",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
-                     *           "occurredAt": "2026-12-07T13:31:57.799Z",
+                     *           "entityId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
+                     *           "occurredAt": "2026-12-07T14:16:26.049Z",
                      *           "data": {
-                     *             "id": "01a250b4-37e8-715a-939d-14b54ee3f49a",
-                     *             "key": "carers-mxdb7lk3",
+                     *             "id": "01a250dc-eec7-71d3-b07d-0bb64078b900",
+                     *             "key": "carers-mxdcssdo",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-37fe-77fe-91fb-736f90ef3ec7",
+                     *           "id": "01a250dc-eee5-7095-9940-e7fbcad6b5ef",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250b4-37fb-74b3-a9ff-697e00002357",
-                     *           "occurredAt": "2026-12-07T13:31:57.818Z",
+                     *           "entityId": "01a250dc-eee2-75d9-9111-3239b4c01efc",
+                     *           "occurredAt": "2026-12-07T14:16:26.080Z",
                      *           "data": {
-                     *             "id": "01a250b4-37fb-74b3-a9ff-697e00002357",
-                     *             "key": "carers-mxdb7lk3",
+                     *             "id": "01a250dc-eee2-75d9-9111-3239b4c01efc",
+                     *             "key": "carers-mxdcssdo",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35489,28 +36659,31 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T13:31:57.818Z",
+                     *             "createdAt": "2026-12-07T14:16:26.080Z",
+                     *             "belowFloor": {
+                     *               "action": "refer"
+                     *             },
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxdb7lk3"
+                     *               "carers-mxdcssdo"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
+                     *             "questionnaireId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3833-74fa-a101-3aa1c53af0bd",
+                     *           "id": "01a250dc-ef4e-7547-ac61-bda753fa0d71",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a250b4-382e-74e3-9a18-7e4864d63115",
-                     *           "occurredAt": "2026-12-07T13:31:57.870Z",
+                     *           "entityId": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
+                     *           "occurredAt": "2026-12-07T14:16:26.183Z",
                      *           "data": {
-                     *             "id": "01a250b4-382e-74e3-9a18-7e4864d63115",
+                     *             "id": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35524,104 +36697,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-386e-76ad-98c7-57a70236af15",
+                     *           "id": "01a250dc-efb3-7028-9759-1ee4dc59efe7",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "occurredAt": "2026-12-07T13:31:57.913Z",
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "occurredAt": "2026-12-07T14:16:26.262Z",
                      *           "data": {
-                     *             "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdb7lk3"
+                     *               "carefirst": "JOURNEY-mxdcssdo"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-38a2-7276-8844-0de70ee9098d",
+                     *           "id": "01a250dc-f001-76ca-a0ee-d69804a3b6c6",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "occurredAt": "2026-12-07T13:31:57.981Z",
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "occurredAt": "2026-12-07T14:16:26.362Z",
                      *           "data": {
-                     *             "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdb7lk3"
+                     *               "carefirst": "JOURNEY-mxdcssdo"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-38de-774d-8e1d-8e7e5d28ea4f",
+                     *           "id": "01a250dc-f066-7568-8845-2ed161ba7bad",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "occurredAt": "2026-12-07T13:31:58.038Z",
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "occurredAt": "2026-12-07T14:16:26.462Z",
                      *           "data": {
-                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3917-73fd-9ba4-a2df35d8f54d",
+                     *           "id": "01a250dc-f0b6-771a-a7f6-3ee583fd8e87",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "occurredAt": "2026-12-07T13:31:58.098Z",
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "occurredAt": "2026-12-07T14:16:26.543Z",
                      *           "data": {
-                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3968-7422-8155-0614e40888d1",
+                     *           "id": "01a250dc-f111-77ff-ae33-bb565c7e0b90",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "occurredAt": "2026-12-07T13:31:58.178Z",
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "occurredAt": "2026-12-07T14:16:26.632Z",
                      *           "data": {
-                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250b4-3980-76e4-940c-60955dff64fa",
+                     *           "id": "01a250dc-f12a-70b0-9582-bc93d85c151d",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "occurredAt": "2026-12-07T13:31:58.203Z",
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "occurredAt": "2026-12-07T14:16:26.661Z",
                      *           "data": {
-                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *           }
                      *         }
                      *       ],
@@ -35753,8 +36926,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
-                     *           "url": "http://127.0.0.1:41291/ras",
+                     *           "id": "01a250dc-f879-736a-9c28-69f33b32f345",
+                     *           "url": "http://127.0.0.1:43349/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35762,9 +36935,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 68,
+                     *           "cursor": 70,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:31:59.324Z"
+                     *           "createdAt": "2026-12-07T14:16:28.535Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35881,7 +37054,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:41291/ras",
+                 *       "url": "http://127.0.0.1:43349/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35907,8 +37080,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
-                     *       "url": "http://127.0.0.1:41291/ras",
+                     *       "id": "01a250dc-f879-736a-9c28-69f33b32f345",
+                     *       "url": "http://127.0.0.1:43349/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35916,9 +37089,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 68,
+                     *       "cursor": 70,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:59.324Z",
+                     *       "createdAt": "2026-12-07T14:16:28.535Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36088,8 +37261,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
-                     *       "url": "http://127.0.0.1:41291/ras",
+                     *       "id": "01a250dc-f879-736a-9c28-69f33b32f345",
+                     *       "url": "http://127.0.0.1:43349/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36097,9 +37270,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 68,
+                     *       "cursor": 70,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:31:59.324Z"
+                     *       "createdAt": "2026-12-07T14:16:28.535Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36411,8 +37584,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
-                     *       "url": "http://127.0.0.1:41291/ras",
+                     *       "id": "01a250dc-f879-736a-9c28-69f33b32f345",
+                     *       "url": "http://127.0.0.1:43349/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36420,9 +37593,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 68,
+                     *       "cursor": 70,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:31:59.324Z"
+                     *       "createdAt": "2026-12-07T14:16:28.535Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36829,8 +38002,8 @@ export interface operations {
                      *         "direct-payment": 1,
                      *         "indirect-payment": 0,
                      *         "trust": 0,
-                     *         "individual-service-fund": 0,
-                     *         "council-arranged": 1
+                     *         "individual-service-fund": 1,
+                     *         "council-arranged": 0
                      *       },
                      *       "selfDirectedSupport": {
                      *         "definition": "ASCOF 3D part 1a: (direct payment only + part direct payment + council-managed personal budget) ÷ everyone receiving long-term community support",
@@ -37239,7 +38412,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250b4-3a5a-76c4-b750-266573d0833f</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250dc-f271-7112-90c3-71731a35a972</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37434,8 +38607,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a250b4-3a5a-76c4-b750-266573d0833f,01a250b4-3861-7055-8d40-f36157e37212,"{""carefirst"":""JOURNEY-mxdb7lk3""}",01a250b4-38da-73c9-a402-181ee5a0b118,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T13:31:58.653Z
-                     *     01a250b4-3b86-73cd-8027-d9a65ab15f0a,01a250b4-3861-7055-8d40-f36157e37212,"{""carefirst"":""JOURNEY-mxdb7lk3""}",01a250b4-38da-73c9-a402-181ee5a0b118,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a250dc-f271-7112-90c3-71731a35a972,01a250dc-efac-7641-8938-aeb995725e81,"{""carefirst"":""JOURNEY-mxdcssdo""}",01a250dc-f062-742a-9b63-8b515b312877,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:16:27.395Z
+                     *     01a250dc-f46a-71bb-a82a-82d025876a00,01a250dc-efac-7641-8938-aeb995725e81,"{""carefirst"":""JOURNEY-mxdcssdo""}",01a250dc-f062-742a-9b63-8b515b312877,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37593,12 +38766,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdb7lk3,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdcssdo,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdb7lk3,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdcssdo,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37792,9 +38965,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T13:31:59.626Z",
+                     *       "generatedAt": "2026-12-07T14:16:29.016Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
@@ -37811,42 +38984,42 @@ export interface operations {
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *           "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:31:57.913Z",
-                     *           "updatedAt": "2026-12-07T13:31:57.998Z",
+                     *           "createdAt": "2026-12-07T14:16:26.262Z",
+                     *           "updatedAt": "2026-12-07T14:16:26.386Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdb7lk3"
+                     *             "carefirst": "JOURNEY-mxdcssdo"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
-                     *           "updatedAt": "2026-12-07T13:31:57.995Z"
+                     *           "updatedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "updatedAt": "2026-12-07T14:16:26.383Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37946,8 +39119,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T13:31:58.205Z",
-                     *               "moderatedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d"
+                     *               "moderatedAt": "2026-12-07T14:16:26.663Z",
+                     *               "moderatedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37991,21 +39164,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
-                     *             "submittedAt": "2026-12-07T13:31:58.181Z",
-                     *             "agreedAt": "2026-12-07T13:31:58.205Z",
+                     *             "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "submittedAt": "2026-12-07T14:16:26.636Z",
+                     *             "agreedAt": "2026-12-07T14:16:26.663Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T13:31:58.038Z",
-                     *             "updatedAt": "2026-12-07T13:31:58.205Z"
+                     *             "createdAt": "2026-12-07T14:16:26.462Z",
+                     *             "updatedAt": "2026-12-07T14:16:26.663Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *             "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *             "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *             "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -38018,7 +39191,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *                 "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38597,7 +39770,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *                 "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38611,12 +39784,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T13:31:58.423Z",
-                     *             "updatedAt": "2026-12-07T13:31:59.553Z",
+                     *             "createdAt": "2026-12-07T14:16:26.986Z",
+                     *             "updatedAt": "2026-12-07T14:16:28.900Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T13:31:58.653Z",
+                     *             "agreedAt": "2026-12-07T14:16:27.395Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38624,11 +39797,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *             "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *             "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                     *             "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38641,7 +39814,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                     *                 "id": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39220,7 +40393,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *                 "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39234,8 +40407,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:31:58.717Z",
-                     *             "updatedAt": "2026-12-07T13:31:58.717Z",
+                     *             "createdAt": "2026-12-07T14:16:27.492Z",
+                     *             "updatedAt": "2026-12-07T14:16:27.492Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39249,10 +40422,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39271,7 +40444,8 @@ export interface operations {
                      *                 {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
-                     *                   "managedBy": "council-arranged",
+                     *                   "managedBy": "individual-service-fund",
+                     *                   "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
                      *                   "amountPence": 1006875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -39306,74 +40480,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
-                     *             "submittedAt": "2026-12-07T13:31:58.603Z",
-                     *             "decidedAt": "2026-12-07T13:31:58.650Z",
+                     *             "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "submittedAt": "2026-12-07T14:16:27.312Z",
+                     *             "decidedAt": "2026-12-07T14:16:27.389Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-12-07T13:31:58.520Z",
-                     *             "updatedAt": "2026-12-07T13:31:58.650Z"
+                     *             "createdAt": "2026-12-07T14:16:27.170Z",
+                     *             "updatedAt": "2026-12-07T14:16:27.389Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
-                     *             "decidedAt": "2026-12-07T13:31:58.613Z",
+                     *             "decidedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "decidedAt": "2026-12-07T14:16:27.328Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b2c-77bc-bfa2-0f78c27e26a8",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "id": "01a250dc-f3df-752c-94b1-4867f441a5c2",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a250b4-36fa-70b4-a96f-bda83233b4a8",
-                     *             "decidedAt": "2026-12-07T13:31:58.634Z",
+                     *             "decidedBy": "key:01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *             "decidedAt": "2026-12-07T14:16:27.354Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b39-746b-a174-7c159950f379",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "id": "01a250dc-f3fc-715a-9258-e0fa02df0264",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
-                     *             "decidedAt": "2026-12-07T13:31:58.646Z",
+                     *             "decidedBy": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "decidedAt": "2026-12-07T14:16:27.383Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a250b4-398f-75b3-9819-653cca71ca08",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.222Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:26.688Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39530,121 +40704,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.356Z",
-                     *             "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:26.886Z",
+                     *             "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *             "financialAssessmentId": "01a250dc-f142-70c9-9441-0d646de9417a",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T13:31:58.646Z"
+                     *             "createdAt": "2026-12-07T14:16:27.383Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39653,10 +40827,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39666,17 +40840,18 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.740Z",
-                     *             "updatedAt": "2026-12-07T13:31:59.098Z",
-                     *             "version": 3
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.520Z",
+                     *             "updatedAt": "2026-12-07T14:16:28.130Z",
+                     *             "version": 3,
+                     *             "managementOption": "direct-payment"
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39790,16 +40965,16 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:59.005Z"
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:28.018Z"
                      *           }
                      *         ],
                      *         "directPaymentAudits": [
                      *           {
-                     *             "sampleId": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
+                     *             "sampleId": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2027-02-28",
-                     *             "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *             "reasons": [
                      *               "random",
                      *               "high-balance"
@@ -39810,51 +40985,85 @@ export interface operations {
                      *             "notes": "Statement and card records agree",
                      *             "recoveryPence": null,
                      *             "recoveryTransactionId": null,
-                     *             "decidedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "decidedAt": "2026-12-07T13:31:59.068Z"
+                     *             "decidedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "decidedAt": "2026-12-07T14:16:28.103Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "runId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
-                     *             "amountPence": 329125,
+                     *             "amountPence": 219415,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "directPaymentAgreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250b4-3be7-744f-9054-2f69a21824bf"
+                     *             "transactionId": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *             "share": 0,
+                     *             "managementOption": "direct-payment",
+                     *             "providerId": null,
+                     *             "planLines": [
+                     *               {
+                     *                 "index": 0,
+                     *                 "amountPence": 219415
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "runId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "instalmentNumber": 1,
+                     *             "dueDate": "2026-12-01",
+                     *             "amountPence": 109710,
+                     *             "payeeKind": "individual-service-fund",
+                     *             "payeeReference": "20-00-00 55555555",
+                     *             "payeeName": "Brookside Day Centre",
+                     *             "directPaymentAgreementId": null,
+                     *             "status": "paid",
+                     *             "skippedReason": null,
+                     *             "transactionId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *             "share": 1,
+                     *             "managementOption": "individual-service-fund",
+                     *             "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *             "planLines": [
+                     *               {
+                     *                 "index": 1,
+                     *                 "amountPence": 109710
+                     *               }
+                     *             ]
                      *           }
                      *         ],
                      *         "upratings": [
                      *           {
-                     *             "runId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *             "runId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
                      *             "runStatus": "applied",
                      *             "effectiveFrom": "2027-04-01",
-                     *             "runCreatedAt": "2026-12-07T13:31:58.682Z",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "runCreatedAt": "2026-12-07T14:16:27.441Z",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
-                     *             "reviewId": "01a250b4-3b88-7321-91f8-1644087ebe80"
+                     *             "newBudgetId": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *             "reviewId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
                      *           }
                      *         ],
                      *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f40d-713a-a215-6073140e6089",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39862,16 +41071,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:31:58.646Z",
-                     *             "updatedAt": "2026-12-07T13:31:58.646Z",
+                     *             "createdAt": "2026-12-07T14:16:27.383Z",
+                     *             "updatedAt": "2026-12-07T14:16:27.383Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39931,11 +41140,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T13:31:59.256Z",
-                     *                 "decidedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *                 "decidedAt": "2026-12-07T14:16:28.403Z",
+                     *                 "decidedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a250b4-3d97-76d7-bcf5-959650065bf1"
+                     *                   "01a250dc-f7f2-77bd-9118-6a7986afac85"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -40044,18 +41253,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T13:31:59.226Z",
+                     *             "completedAt": "2026-12-07T14:16:28.339Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T13:31:58.646Z",
-                     *             "updatedAt": "2026-12-07T13:31:59.257Z",
+                     *             "createdAt": "2026-12-07T14:16:27.383Z",
+                     *             "updatedAt": "2026-12-07T14:16:28.403Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -40085,18 +41294,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T13:31:59.201Z",
+                     *             "completedAt": "2026-12-07T14:16:28.299Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T13:31:58.717Z",
-                     *             "updatedAt": "2026-12-07T13:31:59.201Z",
+                     *             "createdAt": "2026-12-07T14:16:27.492Z",
+                     *             "updatedAt": "2026-12-07T14:16:28.299Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -40104,19 +41313,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:31:59.150Z",
-                     *             "updatedAt": "2026-12-07T13:31:59.150Z",
+                     *             "createdAt": "2026-12-07T14:16:28.213Z",
+                     *             "updatedAt": "2026-12-07T14:16:28.213Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "subject": "budget",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -40125,46 +41334,46 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T13:31:59.301Z",
-                     *               "decidedBy": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *               "decidedAt": "2026-12-07T14:16:28.485Z",
+                     *               "decidedBy": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T13:31:59.273Z",
-                     *             "updatedAt": "2026-12-07T13:31:59.301Z"
+                     *             "createdAt": "2026-12-07T14:16:28.432Z",
+                     *             "updatedAt": "2026-12-07T14:16:28.485Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *             "href": "/v1/letters/indicative-budget/01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "href": "/v1/letters/indicative-budget/01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
-                     *             "href": "/v1/letters/indicative-budget/01a250b4-3b86-73cd-8027-d9a65ab15f0a"
+                     *             "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *             "href": "/v1/letters/indicative-budget/01a250dc-f46a-71bb-a82a-82d025876a00"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *             "href": "/v1/letters/plan-decision/01a250b4-3aba-71c1-a867-0aa0876457ac"
+                     *             "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "href": "/v1/letters/plan-decision/01a250dc-f326-71dd-83e0-717151acffb5"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *             "href": "/v1/letters/clawback-recommendation/01a250b4-3b47-72c9-bacb-1966ccc60406"
+                     *             "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "href": "/v1/letters/clawback-recommendation/01a250dc-f40d-713b-b64d-6542b8db1bcb"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
-                     *             "amountPence": 329125,
+                     *             "amountPence": 219415,
                      *             "occurredOn": "2026-12-01",
                      *             "category": null,
                      *             "planLine": null,
@@ -40172,14 +41381,32 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.818Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.670Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3d97-76d7-bcf5-959650065bf1",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 109710,
+                     *             "occurredOn": "2026-12-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 1,
+                     *             "description": "Payment run 2026-12-01",
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.670Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a250dc-f7f2-77bd-9118-6a7986afac85",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -40188,16 +41415,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a250b4-3b47-72c9-bacb-1966ccc60406: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a250dc-f40d-713b-b64d-6542b8db1bcb: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:59.252Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:28.394Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40208,14 +41435,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.870Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.795Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40226,14 +41453,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.891Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.829Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40244,14 +41471,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.902Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.849Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f5e7-7467-ad82-046239526109",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40262,14 +41489,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.916Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.868Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f601-772a-badb-acafdb8cea1c",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40280,14 +41507,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.927Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.899Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f60f-74db-a477-5403d9a1495d",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40298,14 +41525,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.938Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.913Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c68-777d-9435-83cf0f863514",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f620-74d4-a02f-71520c96a9e6",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40316,14 +41543,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.948Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.930Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c72-75e8-ac78-a6599190135b",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f62e-7567-97a2-6a5e437435ba",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40334,14 +41561,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.958Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.944Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f63f-7798-8033-c65c6ee58888",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40352,14 +41579,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.969Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.960Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c8c-71cb-962e-cd7b19884874",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f650-7199-81a1-df389e432226",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40370,14 +41597,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.984Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.975Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c95-73a6-a926-9548bc103ba6",
-                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
-                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "id": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
+                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40388,322 +41615,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
-                     *             "createdAt": "2026-12-07T13:31:58.993Z",
+                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "createdAt": "2026-12-07T14:16:27.995Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a250b4-386e-76ad-98c7-57a70236af15",
+                     *             "id": "01a250dc-efb3-7028-9759-1ee4dc59efe7",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "payload": {
-                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdb7lk3"
+                     *                 "carefirst": "JOURNEY-mxdcssdo"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:57.913Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.262Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a250b4-38a2-7276-8844-0de70ee9098d",
+                     *             "id": "01a250dc-f001-76ca-a0ee-d69804a3b6c6",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "payload": {
-                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdb7lk3"
+                     *                 "carefirst": "JOURNEY-mxdcssdo"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:57.981Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.362Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a250b4-38de-774d-8e1d-8e7e5d28ea4f",
+                     *             "id": "01a250dc-f066-7568-8845-2ed161ba7bad",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "payload": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.038Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.462Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a250b4-3917-73fd-9ba4-a2df35d8f54d",
+                     *             "id": "01a250dc-f0b6-771a-a7f6-3ee583fd8e87",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "payload": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.098Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.543Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a250b4-3968-7422-8155-0614e40888d1",
+                     *             "id": "01a250dc-f111-77ff-ae33-bb565c7e0b90",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "payload": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.178Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.632Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a250b4-3980-76e4-940c-60955dff64fa",
+                     *             "id": "01a250dc-f12a-70b0-9582-bc93d85c151d",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "payload": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.203Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.661Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a250b4-3991-73a1-900d-95f872761042",
+                     *             "id": "01a250dc-f147-7320-bdfe-afc3a0996777",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *             "entityId": "01a250dc-f142-70c9-9441-0d646de9417a",
                      *             "payload": {
-                     *               "id": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *               "id": "01a250dc-f142-70c9-9441-0d646de9417a",
                      *               "method": "entered",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.222Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.688Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a250b4-3a1d-7303-91cc-06a0e240f834",
+                     *             "id": "01a250dc-f212-73ba-ab97-6514219ac54f",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250b4-3a19-7706-8a76-dbaa4176774c",
+                     *             "entityId": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
                      *             "payload": {
-                     *               "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
+                     *               "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
                      *               "method": "calculated",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *               "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.356Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.886Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a250b4-3a60-7247-93ec-5d0c4bf275c4",
+                     *             "id": "01a250dc-f279-722e-83cf-4ee3f27da2bc",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "payload": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.423Z"
-                     *           },
-                     *           {
-                     *             "seq": 25,
-                     *             "id": "01a250b4-3abf-750e-b0c6-a0cb5c2c10b7",
-                     *             "type": "support-plan.created",
-                     *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *             "payload": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *               "stage": null,
-                     *               "status": "draft",
-                     *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
-                     *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.520Z"
+                     *             "occurredAt": "2026-12-07T14:16:26.986Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a250b4-3ae4-7687-88ec-1401db601cdf",
-                     *             "type": "support-plan.updated",
+                     *             "id": "01a250dc-f32e-73df-b3a8-b91bbaaee56b",
+                     *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "payload": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": null,
                      *               "status": "draft",
-                     *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "version": 1,
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.559Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.170Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a250b4-3b0e-70a1-8ec1-48f264064779",
-                     *             "type": "support-plan.submitted",
+                     *             "id": "01a250dc-f363-76a8-84cb-3c3271b876c9",
+                     *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "payload": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *               "stage": "coordinator",
-                     *               "status": "submitted",
-                     *               "version": 3,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.602Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.225Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a250b4-3b23-7184-8916-8b9e13b21fee",
+                     *             "id": "01a250dc-f3b5-744c-aff5-9444b53e9662",
+                     *             "type": "support-plan.submitted",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "payload": {
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "stage": "coordinator",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             },
+                     *             "occurredAt": "2026-12-07T14:16:27.306Z"
+                     *           },
+                     *           {
+                     *             "seq": 29,
+                     *             "id": "01a250dc-f3ce-7471-b7ed-856625a2d557",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "payload": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": {
-                     *                 "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
+                     *                 "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.613Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.328Z"
                      *           },
                      *           {
-                     *             "seq": 29,
-                     *             "id": "01a250b4-3b31-759e-b505-9c136c65928a",
+                     *             "seq": 30,
+                     *             "id": "01a250dc-f3ea-73aa-a3ac-a47a6222ffd4",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "payload": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": {
-                     *                 "id": "01a250b4-3b2c-77bc-bfa2-0f78c27e26a8",
+                     *                 "id": "01a250dc-f3df-752c-94b1-4867f441a5c2",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.634Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.354Z"
                      *           },
                      *           {
-                     *             "seq": 30,
-                     *             "id": "01a250b4-3b4c-7012-9a5a-e7cef77ad521",
+                     *             "seq": 31,
+                     *             "id": "01a250dc-f41a-703a-9efc-c97f8a1d3d71",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "payload": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": {
-                     *                 "id": "01a250b4-3b39-746b-a174-7c159950f379",
+                     *                 "id": "01a250dc-f3fc-715a-9258-e0fa02df0264",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "seq": 31,
-                     *             "id": "01a250b4-3b4c-7013-b5d5-1d01042a3464",
+                     *             "seq": 32,
+                     *             "id": "01a250dc-f41a-703b-945d-013415ef7379",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "payload": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "seq": 32,
-                     *             "id": "01a250b4-3b4c-7014-ae6b-c799875a9a91",
+                     *             "seq": 33,
+                     *             "id": "01a250dc-f41a-703c-9b2b-9677af89a52a",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "entityId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "payload": {
-                     *               "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *               "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40712,334 +41939,356 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "seq": 33,
-                     *             "id": "01a250b4-3b4c-7015-a9d1-d04b6a4ded18",
+                     *             "seq": 34,
+                     *             "id": "01a250dc-f41a-703d-89fa-6384b64db4e0",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
+                     *             "entityId": "01a250dc-f40d-713a-a215-6073140e6089",
                      *             "payload": {
-                     *               "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
+                     *               "id": "01a250dc-f40d-713a-a215-6073140e6089",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "seq": 34,
-                     *             "id": "01a250b4-3b4c-7016-8750-9eca502b520b",
+                     *             "seq": 35,
+                     *             "id": "01a250dc-f41a-703e-8aa5-f8473408c14a",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *             "payload": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "seq": 37,
-                     *             "id": "01a250b4-3b8d-71f7-8058-c4d64a1ad6ca",
+                     *             "seq": 38,
+                     *             "id": "01a250dc-f472-715e-8714-f09a776ba09f",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *             "entityId": "01a250dc-f46a-71bb-a82a-82d025876a00",
                      *             "payload": {
-                     *               "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *               "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                     *               "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "replacesBudgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.717Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.492Z"
                      *           },
                      *           {
-                     *             "seq": 38,
-                     *             "id": "01a250b4-3b8d-71f8-8f55-357ba230fe5a",
+                     *             "seq": 39,
+                     *             "id": "01a250dc-f472-715f-af02-5bfb14c7967b",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *             "payload": {
-                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.717Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.492Z"
                      *           },
                      *           {
-                     *             "seq": 40,
-                     *             "id": "01a250b4-3b9a-721a-9bac-9b1157d60d4f",
+                     *             "seq": 41,
+                     *             "id": "01a250dc-f48b-774c-bc68-a183ec4ca82d",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *             "payload": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.740Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.520Z"
                      *           },
                      *           {
-                     *             "seq": 57,
-                     *             "id": "01a250b4-3ca3-71e3-aa36-da243de11f76",
+                     *             "seq": 59,
+                     *             "id": "01a250dc-f67a-7719-92f0-2f3dca459280",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *             "entityId": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
                      *             "payload": {
-                     *               "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *               "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
+                     *               "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.005Z"
-                     *           },
-                     *           {
-                     *             "seq": 60,
-                     *             "id": "01a250b4-3cf1-71e1-b29f-9145498e5eb7",
-                     *             "type": "direct-payment-agreement.suspended",
-                     *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *             "payload": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *               "reason": "The card provider is re-issuing the card",
-                     *               "status": "suspended",
-                     *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.084Z"
-                     *           },
-                     *           {
-                     *             "seq": 61,
-                     *             "id": "01a250b4-3cfc-704b-bbcb-640761edfe70",
-                     *             "type": "direct-payment-agreement.reinstated",
-                     *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *             "payload": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *               "reason": "New card issued",
-                     *               "status": "active",
-                     *               "version": 3,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.097Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.018Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a250b4-3d31-71bb-8ed8-a3dd80914614",
+                     *             "id": "01a250dc-f6db-7180-8290-6ce841224ef5",
+                     *             "type": "direct-payment-agreement.suspended",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "payload": {
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "reason": "The card provider is re-issuing the card",
+                     *               "status": "suspended",
+                     *               "version": 2,
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
+                     *             },
+                     *             "occurredAt": "2026-12-07T14:16:28.118Z"
+                     *           },
+                     *           {
+                     *             "seq": 63,
+                     *             "id": "01a250dc-f6e7-70ee-a089-7a5c4f29d9fa",
+                     *             "type": "direct-payment-agreement.reinstated",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "payload": {
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "reason": "New card issued",
+                     *               "status": "active",
+                     *               "version": 3,
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
+                     *             },
+                     *             "occurredAt": "2026-12-07T14:16:28.129Z"
+                     *           },
+                     *           {
+                     *             "seq": 64,
+                     *             "id": "01a250dc-f739-77bd-964d-2bcfdf84c937",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
+                     *             "entityId": "01a250dc-f737-757b-bb58-80bec3fd165c",
                      *             "payload": {
-                     *               "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
+                     *               "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.150Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.213Z"
                      *           },
                      *           {
-                     *             "seq": 63,
-                     *             "id": "01a250b4-3d63-76a7-b221-416ff828a383",
+                     *             "seq": 65,
+                     *             "id": "01a250dc-f791-7606-9d7e-20b3be0cf7b7",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *             "payload": {
-                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.198Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.295Z"
                      *           },
                      *           {
-                     *             "seq": 64,
-                     *             "id": "01a250b4-3d7d-7002-accd-ae3dc5a1c150",
+                     *             "seq": 66,
+                     *             "id": "01a250dc-f7b6-7303-bd1c-c8b14a4f55ea",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *             "payload": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.221Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.329Z"
                      *           },
                      *           {
-                     *             "seq": 66,
-                     *             "id": "01a250b4-3d9b-7525-ba44-3335ec7fef82",
+                     *             "seq": 68,
+                     *             "id": "01a250dc-f7f7-77d3-ae52-a31d88a4b11c",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *             "payload": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": "reduce",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.252Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.394Z"
                      *           },
                      *           {
-                     *             "seq": 67,
-                     *             "id": "01a250b4-3dac-76c3-84b6-9ee10b81c4c1",
+                     *             "seq": 69,
+                     *             "id": "01a250dc-f817-734a-8356-850ec3cf6ddb",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *             "payload": {
-                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.273Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.432Z"
                      *           },
                      *           {
-                     *             "seq": 68,
-                     *             "id": "01a250b4-3dc7-73ce-982b-749ec347654a",
+                     *             "seq": 70,
+                     *             "id": "01a250dc-f848-76fd-960a-bb2828d8ee58",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *             "payload": {
-                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.300Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.482Z"
                      *           },
                      *           {
-                     *             "seq": 74,
-                     *             "id": "01a250b4-3ec2-7484-8f2a-55e00e6c9880",
+                     *             "seq": 76,
+                     *             "id": "01a250dc-f9e6-70b0-b68c-cb5b8b74ac7b",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "payload": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.552Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.898Z"
                      *           },
                      *           {
-                     *             "seq": 44,
-                     *             "id": "01a250b4-3bec-70d3-8805-8a4319a6a67a",
+                     *             "seq": 45,
+                     *             "id": "01a250dc-f526-71dd-ba62-c91d34c9b342",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3be7-744f-9054-2f69a21824bf",
+                     *             "entityId": "01a250dc-f51d-73f0-8176-8966b0068db9",
                      *             "payload": {
-                     *               "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
+                     *               "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 329125,
-                     *               "paymentRunId": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
+                     *               "amountPence": 219415,
+                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.818Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.670Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a250b4-3c1d-7623-ad8a-734e7c026c80",
+                     *             "id": "01a250dc-f526-71de-ac8b-4145a4014207",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
+                     *             "entityId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
                      *             "payload": {
-                     *               "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
+                     *               "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "direction": "in",
+                     *               "occurredOn": "2026-12-01",
+                     *               "amountPence": 109710,
+                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *               "instalmentNumber": 1
+                     *             },
+                     *             "occurredAt": "2026-12-07T14:16:27.670Z"
+                     *           },
+                     *           {
+                     *             "seq": 48,
+                     *             "id": "01a250dc-f5a0-7604-bf2f-3a54620e2e65",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *             "payload": {
+                     *               "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.870Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.795Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -41049,23 +42298,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.870Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.795Z"
                      *           },
                      *           {
-                     *             "seq": 47,
-                     *             "id": "01a250b4-3c32-7050-b996-f259d81d485d",
+                     *             "seq": 49,
+                     *             "id": "01a250dc-f5bf-76c3-9130-f8b73b55b586",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
+                     *             "entityId": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
                      *             "payload": {
-                     *               "id": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
+                     *               "id": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.891Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.829Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -41075,23 +42324,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.891Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.829Z"
                      *           },
                      *           {
-                     *             "seq": 48,
-                     *             "id": "01a250b4-3c3d-709c-8536-195a4a40d956",
+                     *             "seq": 50,
+                     *             "id": "01a250dc-f5d5-742f-a60e-6563d067f427",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
+                     *             "entityId": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
                      *             "payload": {
-                     *               "id": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
+                     *               "id": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.902Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.849Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -41101,23 +42350,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.902Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.849Z"
                      *           },
                      *           {
-                     *             "seq": 49,
-                     *             "id": "01a250b4-3c4a-72da-a6a4-534c6af91473",
+                     *             "seq": 51,
+                     *             "id": "01a250dc-f5ea-77be-98ba-4ec0744c411b",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
+                     *             "entityId": "01a250dc-f5e7-7467-ad82-046239526109",
                      *             "payload": {
-                     *               "id": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
+                     *               "id": "01a250dc-f5e7-7467-ad82-046239526109",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.916Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.868Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41127,23 +42376,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.916Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.868Z"
                      *           },
                      *           {
-                     *             "seq": 50,
-                     *             "id": "01a250b4-3c55-77cc-8c96-3f22737f6bfb",
+                     *             "seq": 52,
+                     *             "id": "01a250dc-f603-72bd-9a70-b46dc57d6789",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
+                     *             "entityId": "01a250dc-f601-772a-badb-acafdb8cea1c",
                      *             "payload": {
-                     *               "id": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
+                     *               "id": "01a250dc-f601-772a-badb-acafdb8cea1c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.927Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.899Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41153,23 +42402,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.927Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.899Z"
                      *           },
                      *           {
-                     *             "seq": 51,
-                     *             "id": "01a250b4-3c60-73ab-807f-4496267bab64",
+                     *             "seq": 53,
+                     *             "id": "01a250dc-f611-7445-a713-c634a4ff48ee",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
+                     *             "entityId": "01a250dc-f60f-74db-a477-5403d9a1495d",
                      *             "payload": {
-                     *               "id": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
+                     *               "id": "01a250dc-f60f-74db-a477-5403d9a1495d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.938Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.913Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41179,23 +42428,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.938Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.913Z"
                      *           },
                      *           {
-                     *             "seq": 52,
-                     *             "id": "01a250b4-3c6a-75b1-aec7-17e219128914",
+                     *             "seq": 54,
+                     *             "id": "01a250dc-f622-7667-b75b-9579fbffb67e",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c68-777d-9435-83cf0f863514",
+                     *             "entityId": "01a250dc-f620-74d4-a02f-71520c96a9e6",
                      *             "payload": {
-                     *               "id": "01a250b4-3c68-777d-9435-83cf0f863514",
+                     *               "id": "01a250dc-f620-74d4-a02f-71520c96a9e6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.948Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.930Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41205,23 +42454,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.948Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.930Z"
                      *           },
                      *           {
-                     *             "seq": 53,
-                     *             "id": "01a250b4-3c73-7615-9df6-e5196d456ef9",
+                     *             "seq": 55,
+                     *             "id": "01a250dc-f630-76f9-a285-f238fff4c599",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c72-75e8-ac78-a6599190135b",
+                     *             "entityId": "01a250dc-f62e-7567-97a2-6a5e437435ba",
                      *             "payload": {
-                     *               "id": "01a250b4-3c72-75e8-ac78-a6599190135b",
+                     *               "id": "01a250dc-f62e-7567-97a2-6a5e437435ba",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.958Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.944Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -41231,23 +42480,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.958Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.944Z"
                      *           },
                      *           {
-                     *             "seq": 54,
-                     *             "id": "01a250b4-3c81-74f0-b7f7-93a96f513e57",
+                     *             "seq": 56,
+                     *             "id": "01a250dc-f641-76b2-a31d-2fcf3720a0f6",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
+                     *             "entityId": "01a250dc-f63f-7798-8033-c65c6ee58888",
                      *             "payload": {
-                     *               "id": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
+                     *               "id": "01a250dc-f63f-7798-8033-c65c6ee58888",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.969Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.960Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -41257,23 +42506,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.969Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.960Z"
                      *           },
                      *           {
-                     *             "seq": 55,
-                     *             "id": "01a250b4-3c8d-73b5-a8e3-dc84762d9a6c",
+                     *             "seq": 57,
+                     *             "id": "01a250dc-f655-7381-9ae2-2ad1832ff9fe",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c8c-71cb-962e-cd7b19884874",
+                     *             "entityId": "01a250dc-f650-7199-81a1-df389e432226",
                      *             "payload": {
-                     *               "id": "01a250b4-3c8c-71cb-962e-cd7b19884874",
+                     *               "id": "01a250dc-f650-7199-81a1-df389e432226",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.984Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.975Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -41283,23 +42532,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.984Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.975Z"
                      *           },
                      *           {
-                     *             "seq": 56,
-                     *             "id": "01a250b4-3c96-70d1-8d98-509558713815",
+                     *             "seq": 58,
+                     *             "id": "01a250dc-f666-75d9-92bb-e169a32a0851",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c95-73a6-a926-9548bc103ba6",
+                     *             "entityId": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
                      *             "payload": {
-                     *               "id": "01a250b4-3c95-73a6-a926-9548bc103ba6",
+                     *               "id": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.993Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.995Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -41309,78 +42558,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:58.993Z"
+                     *             "occurredAt": "2026-12-07T14:16:27.995Z"
                      *           },
                      *           {
-                     *             "seq": 65,
-                     *             "id": "01a250b4-3d9b-7524-9541-e65e929dbc28",
+                     *             "seq": 67,
+                     *             "id": "01a250dc-f7f7-77d2-9e41-9921a17a2347",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3d97-76d7-bcf5-959650065bf1",
+                     *             "entityId": "01a250dc-f7f2-77bd-9118-6a7986afac85",
                      *             "payload": {
-                     *               "id": "01a250b4-3d97-76d7-bcf5-959650065bf1",
+                     *               "id": "01a250dc-f7f2-77bd-9118-6a7986afac85",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T13:31:59.252Z"
+                     *             "occurredAt": "2026-12-07T14:16:28.394Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a250b4-3867-77f0-ab1c-b65ae36e0207",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-efb2-7314-a287-4dc36cdcc2f3",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdb7lk3"
+                     *                 "carefirst": "JOURNEY-mxdcssdo"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:57.913Z"
+                     *             "at": "2026-12-07T14:16:26.262Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-38a1-7746-83e1-e7f9e85847f1",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-effe-7253-a78b-5af5e7091fe0",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "before": {
-                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdb7lk3"
+                     *                 "carefirst": "JOURNEY-mxdcssdo"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdb7lk3"
+                     *                 "carefirst": "JOURNEY-mxdcssdo"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:57.981Z"
+                     *             "at": "2026-12-07T14:16:26.362Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-38b0-74ea-af16-691f6c8e29b5",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f015-7777-9b7e-7c2c4a8508d4",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41390,363 +42639,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "at": "2026-12-07T13:31:57.995Z"
+                     *             "at": "2026-12-07T14:16:26.383Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-38c5-7757-8487-16d5f98fa47a",
-                     *             "actor": "key:01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *             "id": "01a250dc-f03a-729b-aaf2-8d72ec23ba6c",
+                     *             "actor": "key:01a250dc-e941-7697-8ccd-2112113f6956",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T13:31:58.019Z"
+                     *             "at": "2026-12-07T14:16:26.420Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-38dc-7613-b02a-bb4e70d72a7a",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f064-71f4-b002-939d77c30208",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.038Z"
+                     *             "at": "2026-12-07T14:16:26.462Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3916-7549-964c-35c0e39c98cb",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f0b4-779c-9bff-12e49f5b9ea3",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "before": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.098Z"
+                     *             "at": "2026-12-07T14:16:26.543Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3967-72c7-b27b-459f6f4312f0",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f10e-75be-be43-dd094e51b2f3",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "before": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.178Z"
+                     *             "at": "2026-12-07T14:16:26.632Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-397e-7380-ae82-da59961247c9",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f128-7513-9ba4-eb549b06a01d",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *             "before": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
+                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.203Z"
+                     *             "at": "2026-12-07T14:16:26.661Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3991-73a0-901a-367941e263c3",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f145-75dd-ac09-3ab86ea88c1e",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *             "entityId": "01a250dc-f142-70c9-9441-0d646de9417a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *               "id": "01a250dc-f142-70c9-9441-0d646de9417a",
                      *               "method": "entered",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T13:31:58.222Z"
+                     *             "at": "2026-12-07T14:16:26.688Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3a1b-7415-ae31-de5dfcf479bc",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f210-7719-9142-7d07a3759925",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250b4-3a19-7706-8a76-dbaa4176774c",
+                     *             "entityId": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
+                     *               "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
                      *               "method": "calculated",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
+                     *               "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T13:31:58.356Z"
+                     *             "at": "2026-12-07T14:16:26.886Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3a5e-760f-bec9-7a6acd0aa621",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f276-70ae-8d9d-56bbb6c66035",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:31:58.423Z"
+                     *             "at": "2026-12-07T14:16:26.986Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3abe-72fa-9fee-25cb44e4b545",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f32d-7264-b205-7d83292d5169",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.520Z"
+                     *             "at": "2026-12-07T14:16:27.170Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3ae3-761c-bc2d-e29a369f5bba",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f361-727c-8f07-45eae99f0219",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "before": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.559Z"
+                     *             "at": "2026-12-07T14:16:27.225Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b0d-72c2-ac03-eda96bd69831",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f3b4-739f-9323-03458e8ad7f8",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "before": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.602Z"
+                     *             "at": "2026-12-07T14:16:27.306Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b22-7695-800b-a8d578e6b40c",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f3ca-7654-9609-9ed638d3e619",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "before": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": {
-                     *                 "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
+                     *                 "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.613Z"
+                     *             "at": "2026-12-07T14:16:27.328Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b30-74c8-88da-70e70f615cfe",
-                     *             "actor": "key:01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *             "id": "01a250dc-f3e8-74e8-92cf-052f21c4608f",
+                     *             "actor": "key:01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "before": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": {
-                     *                 "id": "01a250b4-3b2c-77bc-bfa2-0f78c27e26a8",
+                     *                 "id": "01a250dc-f3df-752c-94b1-4867f441a5c2",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.634Z"
+                     *             "at": "2026-12-07T14:16:27.354Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b4b-722d-9584-3ebfc2bfb7b7",
-                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "id": "01a250dc-f418-70c3-968e-47fcee8a5747",
+                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *             "before": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": {
-                     *                 "id": "01a250b4-3b39-746b-a174-7c159950f379",
+                     *                 "id": "01a250dc-f3fc-715a-9258-e0fa02df0264",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.646Z"
+                     *             "at": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b4b-722e-ad06-84bf89af9bd9",
-                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "id": "01a250dc-f418-70c4-af3d-0bd0dde75864",
+                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "before": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41754,37 +43003,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:31:58.646Z"
+                     *             "at": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b4b-722f-a779-527e44606961",
-                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "id": "01a250dc-f418-70c5-aba1-a4584765f896",
+                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "entityId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *               "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41793,371 +43042,376 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:31:58.646Z"
+                     *             "at": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b4b-7230-a3b6-1ba9c59c602a",
-                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "id": "01a250dc-f418-70c6-a751-bcc3d20bebd0",
+                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
+                     *             "entityId": "01a250dc-f40d-713a-a215-6073140e6089",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
+                     *               "id": "01a250dc-f40d-713a-a215-6073140e6089",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.646Z"
+                     *             "at": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b4b-7231-9e27-72fb7106fc52",
-                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "id": "01a250dc-f418-70c7-acbe-d133fc44f81d",
+                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.646Z"
+                     *             "at": "2026-12-07T14:16:27.383Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b8c-7438-8103-864501a15592",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f471-7590-90c1-46498c6602c3",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *             "entityId": "01a250dc-f46a-71bb-a82a-82d025876a00",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *               "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
+                     *               "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "replacesBudgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T13:31:58.717Z"
+                     *             "at": "2026-12-07T14:16:27.492Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b8c-7439-9e5a-95ee19ae37e9",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f471-7591-bc10-cb50cc5032cb",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.717Z"
+                     *             "at": "2026-12-07T14:16:27.492Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3b99-7670-b0b6-b859d1ee0336",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f48a-771f-b7cd-e55847e17389",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T13:31:58.740Z"
+                     *             "at": "2026-12-07T14:16:27.520Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3ca2-73f9-9f3d-d0a30c3053b6",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f679-73f2-9884-2af17119df32",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *             "entityId": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *               "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
+                     *               "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936"
                      *             },
-                     *             "at": "2026-12-07T13:31:59.005Z"
+                     *             "at": "2026-12-07T14:16:28.018Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3cef-73cb-9875-a69d5c7aa4be",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f6d9-71b3-9e61-ee0cbb50c36e",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *             "before": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T13:31:59.084Z"
+                     *             "at": "2026-12-07T14:16:28.118Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3cfb-746e-9a59-0dfeaeaba357",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f6e3-739d-811a-f0759d95c9b8",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *             "before": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
+                     *               "termsVersion": "2026-04",
+                     *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T13:31:59.097Z"
+                     *             "at": "2026-12-07T14:16:28.129Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3d30-7498-b660-6e6a04e22087",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f738-753d-bbbc-5cd22f9043aa",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
+                     *             "entityId": "01a250dc-f737-757b-bb58-80bec3fd165c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
+                     *               "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:31:59.150Z"
+                     *             "at": "2026-12-07T14:16:28.213Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3d62-7411-ada7-607da06353b7",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f78c-77a5-a8fc-0f4a9faf4bb1",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *             "before": {
-                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T13:31:59.198Z"
+                     *             "at": "2026-12-07T14:16:28.295Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3d7c-7280-896b-533198234141",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f7b5-714b-a548-f7d2017e0648",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *             "before": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T13:31:59.221Z"
+                     *             "at": "2026-12-07T14:16:28.329Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3d9a-7202-9def-41180fd33e68",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f7f5-72f9-9c65-beadfa7443c7",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *             "before": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "decision": "reduce",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:31:59.252Z"
+                     *             "at": "2026-12-07T14:16:28.394Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3dab-71b7-aa5a-9bc858106a58",
-                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "id": "01a250dc-f814-77a0-8ad6-4877572a664b",
+                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "at": "2026-12-07T13:31:59.273Z"
+                     *             "at": "2026-12-07T14:16:28.432Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3dc6-74a6-b79f-479e19e97ecb",
-                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "id": "01a250dc-f846-7281-99d7-aa3a5ad190f9",
+                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *             "before": {
-                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *             },
-                     *             "at": "2026-12-07T13:31:59.300Z"
+                     *             "at": "2026-12-07T14:16:28.482Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3ec1-745e-8bbe-fcd5cc53517d",
-                     *             "actor": "key:01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *             "id": "01a250dc-f9e5-7414-85df-fa0404699136",
+                     *             "actor": "key:01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *             "before": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -42165,63 +43419,84 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *               "referral": null,
-                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:31:59.552Z"
+                     *             "at": "2026-12-07T14:16:28.898Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3beb-7045-a9d2-12286ae535ec",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f525-75b9-93c4-c268f2856af8",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3be7-744f-9054-2f69a21824bf",
+                     *             "entityId": "01a250dc-f51d-73f0-8176-8966b0068db9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
+                     *               "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 329125,
-                     *               "paymentRunId": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
+                     *               "amountPence": 219415,
+                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T13:31:58.818Z"
+                     *             "at": "2026-12-07T14:16:27.670Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c1c-7528-9edc-6099d7992bd2",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f525-75ba-8525-dcdd3b107792",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
+                     *             "entityId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
+                     *               "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "direction": "in",
+                     *               "occurredOn": "2026-12-01",
+                     *               "amountPence": 109710,
+                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *               "instalmentNumber": 1
+                     *             },
+                     *             "at": "2026-12-07T14:16:27.670Z"
+                     *           },
+                     *           {
+                     *             "id": "01a250dc-f59e-72ea-8af0-1d7bd83d51d0",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.870Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.795Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42231,25 +43506,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.870Z"
+                     *             "at": "2026-12-07T14:16:27.795Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c31-7528-b18e-4dd278760a68",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f5be-7445-8df0-d5dd5a7f0be2",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
+                     *             "entityId": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
+                     *               "id": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.891Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.829Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42259,25 +43534,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.891Z"
+                     *             "at": "2026-12-07T14:16:27.829Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c3c-73dc-a466-afc64fb474cc",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f5d4-750c-b074-0d407d208469",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
+                     *             "entityId": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
+                     *               "id": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.902Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.849Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42287,25 +43562,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.902Z"
+                     *             "at": "2026-12-07T14:16:27.849Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c49-71d0-9aea-b8a912f1ce1d",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f5e9-7145-8633-8facef4ebaf7",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
+                     *             "entityId": "01a250dc-f5e7-7467-ad82-046239526109",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
+                     *               "id": "01a250dc-f5e7-7467-ad82-046239526109",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.916Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.868Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42315,25 +43590,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.916Z"
+                     *             "at": "2026-12-07T14:16:27.868Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c54-71f9-95ee-456f0bb9982f",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f602-758c-8f5a-af0a32b9e516",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
+                     *             "entityId": "01a250dc-f601-772a-badb-acafdb8cea1c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
+                     *               "id": "01a250dc-f601-772a-badb-acafdb8cea1c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.927Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.899Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42343,25 +43618,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.927Z"
+                     *             "at": "2026-12-07T14:16:27.899Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c5f-72a0-9d82-cc34e175425a",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f610-742e-9ed3-de3431510c7a",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
+                     *             "entityId": "01a250dc-f60f-74db-a477-5403d9a1495d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
+                     *               "id": "01a250dc-f60f-74db-a477-5403d9a1495d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.938Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.913Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42371,25 +43646,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.938Z"
+                     *             "at": "2026-12-07T14:16:27.913Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c69-708a-97fb-71d2904a5c61",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f621-74d7-bec4-d1a637e3ca95",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c68-777d-9435-83cf0f863514",
+                     *             "entityId": "01a250dc-f620-74d4-a02f-71520c96a9e6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c68-777d-9435-83cf0f863514",
+                     *               "id": "01a250dc-f620-74d4-a02f-71520c96a9e6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.948Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.930Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42399,25 +43674,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.948Z"
+                     *             "at": "2026-12-07T14:16:27.930Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c73-7614-b06f-ef791103283b",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f62f-7529-9fb9-0a6935b91438",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c72-75e8-ac78-a6599190135b",
+                     *             "entityId": "01a250dc-f62e-7567-97a2-6a5e437435ba",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c72-75e8-ac78-a6599190135b",
+                     *               "id": "01a250dc-f62e-7567-97a2-6a5e437435ba",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.958Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.944Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42427,25 +43702,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.958Z"
+                     *             "at": "2026-12-07T14:16:27.944Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c80-765c-b71f-d111fd52cebb",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f640-7606-a977-b409e6a1daf8",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
+                     *             "entityId": "01a250dc-f63f-7798-8033-c65c6ee58888",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
+                     *               "id": "01a250dc-f63f-7798-8033-c65c6ee58888",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.969Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.960Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42455,25 +43730,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.969Z"
+                     *             "at": "2026-12-07T14:16:27.960Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c8c-71cc-838f-c4582ece8ad4",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f651-75d1-885d-4267777caef2",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c8c-71cb-962e-cd7b19884874",
+                     *             "entityId": "01a250dc-f650-7199-81a1-df389e432226",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c8c-71cb-962e-cd7b19884874",
+                     *               "id": "01a250dc-f650-7199-81a1-df389e432226",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.984Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.975Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42483,25 +43758,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.984Z"
+                     *             "at": "2026-12-07T14:16:27.975Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3c95-73a7-a984-8d6313e69cd1",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f664-719d-ab5d-ecf4d3e7fbb7",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3c95-73a6-a926-9548bc103ba6",
+                     *             "entityId": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3c95-73a6-a926-9548bc103ba6",
+                     *               "id": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:31:58.993Z",
-                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *               "createdAt": "2026-12-07T14:16:27.995Z",
+                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42511,30 +43786,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:31:58.993Z"
+                     *             "at": "2026-12-07T14:16:27.995Z"
                      *           },
                      *           {
-                     *             "id": "01a250b4-3d9a-7201-822b-91fee87a7a45",
-                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "id": "01a250dc-f7f5-72f8-b3d7-ccdbd3edda16",
+                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250b4-3d97-76d7-bcf5-959650065bf1",
+                     *             "entityId": "01a250dc-f7f2-77bd-9118-6a7986afac85",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250b4-3d97-76d7-bcf5-959650065bf1",
+                     *               "id": "01a250dc-f7f2-77bd-9118-6a7986afac85",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T13:31:59.252Z"
+                     *             "at": "2026-12-07T14:16:28.394Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T13:31:57.945Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.303Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -42544,8 +43819,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:57.964Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.338Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42555,41 +43830,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:57.968Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.343Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:57.988Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.370Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.016Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.407Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.030Z",
-                     *             "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *             "at": "2026-12-07T14:16:26.438Z",
+                     *             "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -42597,11 +43872,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.090Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.532Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -42612,8 +43887,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.108Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.557Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -42621,11 +43896,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.120Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.563Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42633,11 +43908,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.163Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.624Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42648,8 +43923,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.195Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.648Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -42657,11 +43932,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.215Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:26.677Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -42669,11 +43944,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
+                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.250Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:26.724Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -42681,11 +43956,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.374Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:26.908Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -42693,11 +43968,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.388Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:26.925Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -42705,11 +43980,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.415Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:26.970Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -42717,11 +43992,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.463Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.044Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -42732,8 +44007,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.468Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.051Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42741,11 +44016,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.473Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.063Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42753,11 +44028,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.481Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.075Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -42765,11 +44040,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.514Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.124Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42780,8 +44055,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.546Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.212Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -42792,8 +44067,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.564Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.236Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -42801,11 +44076,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.569Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.243Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42813,11 +44088,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.594Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.296Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42828,8 +44103,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.607Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.319Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -42837,11 +44112,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.629Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:27.347Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42849,11 +44124,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.642Z",
-                     *             "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *             "at": "2026-12-07T14:16:27.372Z",
+                     *             "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42861,11 +44136,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.669Z",
-                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "at": "2026-12-07T14:16:27.419Z",
+                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42873,11 +44148,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
+                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.756Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.549Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -42888,8 +44163,31 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.864Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.711Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getProvider",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": "getProvider",
+                     *             "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:16:27.733Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getIndividualServiceFundStatement",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getIndividualServiceFundStatement",
+                     *             "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:16:27.786Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -42897,11 +44195,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.887Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.822Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42909,11 +44207,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.899Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.840Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42921,11 +44219,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.910Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.862Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42933,11 +44231,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.923Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.883Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42945,11 +44243,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.934Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.908Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42957,11 +44255,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.944Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.922Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42969,11 +44267,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.955Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.939Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42981,11 +44279,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.964Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.953Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42993,11 +44291,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.978Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.970Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -43005,11 +44303,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.990Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:27.990Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -43017,11 +44315,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:58.999Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.007Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -43029,11 +44327,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.030Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.040Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -43041,11 +44339,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.036Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.048Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -43053,11 +44351,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.080Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.112Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -43065,11 +44363,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.090Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.124Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -43077,11 +44375,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.101Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.136Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -43089,11 +44387,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
+                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.144Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:28.199Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -43104,8 +44402,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.187Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:28.283Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -43116,8 +44414,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.192Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:28.289Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -43125,11 +44423,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80"
+                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.211Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:28.315Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -43137,11 +44435,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80"
+                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.214Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:28.322Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -43149,11 +44447,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.244Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:28.372Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -43161,11 +44459,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.262Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.411Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -43173,11 +44471,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.269Z",
-                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "at": "2026-12-07T14:16:28.425Z",
+                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -43185,11 +44483,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
+                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.284Z",
-                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "at": "2026-12-07T14:16:28.453Z",
+                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -43200,8 +44498,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.287Z",
-                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "at": "2026-12-07T14:16:28.458Z",
+                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -43209,11 +44507,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e"
+                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.297Z",
-                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "at": "2026-12-07T14:16:28.472Z",
+                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -43224,8 +44522,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.305Z",
-                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "at": "2026-12-07T14:16:28.491Z",
+                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -43233,11 +44531,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e"
+                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.548Z",
-                     *             "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *             "at": "2026-12-07T14:16:28.892Z",
+                     *             "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -43245,11 +44543,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.555Z",
-                     *             "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *             "at": "2026-12-07T14:16:28.904Z",
+                     *             "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -43257,11 +44555,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:31:59.626Z",
-                     *             "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *             "at": "2026-12-07T14:16:29.017Z",
+                     *             "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
                      *             "actorName": null,
                      *             "operationId": "exportPersonRecord",
                      *             "what": [
@@ -43270,7 +44568,7 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "exportPersonRecord",
-                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
+                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
                      *           }
                      *         ]
                      *       }
@@ -43438,11 +44736,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250b4-3ec6-735d-9b0e-e5dccf7d8e39",
+                     *       "personId": "01a250dc-f9ec-70a8-b828-ee1b3ef6b953",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a250b4-33cc-7210-8c0d-2502d8746bb0",
-                     *         "placedAt": "2026-12-07T13:31:59.567Z"
+                     *         "placedBy": "key:01a250dc-e941-7697-8ccd-2112113f6956",
+                     *         "placedAt": "2026-12-07T14:16:28.919Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43643,7 +44941,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250b4-3ec6-735d-9b0e-e5dccf7d8e39",
+                     *       "personId": "01a250dc-f9ec-70a8-b828-ee1b3ef6b953",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43823,8 +45121,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3ec6-735d-9b0e-e5dccf7d8e39",
-                     *       "erasedAt": "2026-12-07T13:31:59.593Z",
+                     *       "id": "01a250dc-f9ec-70a8-b828-ee1b3ef6b953",
+                     *       "erasedAt": "2026-12-07T14:16:28.961Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -44226,930 +45524,959 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3879-750e-9535-d4a41d5c340e",
-                     *           "at": "2026-12-07T13:31:57.945Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-efbf-75f1-a6f5-a4a4f26e8879",
+                     *           "at": "2026-12-07T14:16:26.303Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "d779e575-68a5-4649-8ae6-0145609b4a1b"
+                     *           "requestId": "25d4b993-8f65-440a-920e-8aca34fbc93d"
                      *         },
                      *         {
-                     *           "id": "01a250b4-388c-7675-8c49-0bb030435213",
-                     *           "at": "2026-12-07T13:31:57.964Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-efe2-70e8-af6a-11143b5da9d7",
+                     *           "at": "2026-12-07T14:16:26.338Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7ca9953a-7027-4f9b-af79-c052bef3fcb3"
+                     *           "requestId": "c4ac996f-b02b-4a30-b399-4c18606fa8ac"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3890-7564-9f28-9305df85d4df",
-                     *           "at": "2026-12-07T13:31:57.968Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-efe7-74f9-8aa9-f16aa6f0f384",
+                     *           "at": "2026-12-07T14:16:26.343Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "3448acfe-c6f5-424f-917b-285dc0670743"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "3173471b-0d2c-472f-a726-75edb357a55d"
                      *         },
                      *         {
-                     *           "id": "01a250b4-38a4-74c3-be9a-4d1bc4b12c89",
-                     *           "at": "2026-12-07T13:31:57.988Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f002-7028-9d51-ea00b00d6dfa",
+                     *           "at": "2026-12-07T14:16:26.370Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "75dfea3c-8976-4eb6-a4d5-7bb5cc65a26c"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "1b9d8b05-c092-4bf7-99b4-a12599c8e2db"
                      *         },
                      *         {
-                     *           "id": "01a250b4-38c0-7710-b48b-f2e6e9d5edf3",
-                     *           "at": "2026-12-07T13:31:58.016Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f027-7049-a12c-b19d65fcf5d4",
+                     *           "at": "2026-12-07T14:16:26.407Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "3d4eede1-ab06-4521-949a-93245fd690d4"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "cdc12c24-c019-4a9c-b2ac-b2d6e1fac730"
                      *         },
                      *         {
-                     *           "id": "01a250b4-38ce-72a6-9427-35f32312111a",
-                     *           "at": "2026-12-07T13:31:58.030Z",
-                     *           "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *           "id": "01a250dc-f046-7420-8d38-72783b910095",
+                     *           "at": "2026-12-07T14:16:26.438Z",
+                     *           "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "63527d14-50f4-4918-bb00-e403a0aca4d0"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "fccc1c08-766c-4433-ac5c-60b183266969"
                      *         },
                      *         {
-                     *           "id": "01a250b4-390a-73d8-ad07-017eb49c5532",
-                     *           "at": "2026-12-07T13:31:58.090Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f0a4-7198-a040-b73a9c86e237",
+                     *           "at": "2026-12-07T14:16:26.532Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "49fca4ca-1bf4-4531-bf90-6f5994838f41"
+                     *           "requestId": "2faba487-77be-4bf5-83ca-2cddcd15fc90"
                      *         },
                      *         {
-                     *           "id": "01a250b4-391c-76c2-8206-f01300914c47",
-                     *           "at": "2026-12-07T13:31:58.108Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f0bd-7233-8c0b-ee25fae31781",
+                     *           "at": "2026-12-07T14:16:26.557Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "requestId": "fc643ccb-960a-413d-804e-70f213b94dd6"
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "requestId": "8085e3cd-4118-4f09-8ea8-b60f426b05e8"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3928-7695-ad89-f9e30ce64999",
-                     *           "at": "2026-12-07T13:31:58.120Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f0c3-7086-b483-5078d8925752",
+                     *           "at": "2026-12-07T14:16:26.563Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "requestId": "40fb6d28-0175-4e39-b46c-808bf1a09b24"
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "requestId": "50befdc5-44d5-4ed5-8ecf-0d89f1af8ec0"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3953-70be-b9bb-cc330d62c08e",
-                     *           "at": "2026-12-07T13:31:58.163Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f100-709d-b1d1-47a6dc66c4c4",
+                     *           "at": "2026-12-07T14:16:26.624Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2be5d33c-1631-41e2-a74b-73335b96d0ee"
+                     *           "requestId": "728a3608-4eae-461b-8126-e09a5b9046f2"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3973-74a2-8228-c6991341a286",
-                     *           "at": "2026-12-07T13:31:58.195Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f118-75b0-b341-5e14458fd135",
+                     *           "at": "2026-12-07T14:16:26.648Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "requestId": "1ce4869d-e764-4113-918b-1803eb186d22"
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "requestId": "da219fe1-13ac-47bb-8fbe-930a7d7f82f2"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3987-7356-821a-1efd43850d4f",
-                     *           "at": "2026-12-07T13:31:58.215Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f135-71ed-904e-079fa1a39c16",
+                     *           "at": "2026-12-07T14:16:26.677Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
-                     *           "requestId": "0aec5c22-8805-401d-8e5e-9e1bd988dc4b"
+                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "requestId": "46f8d70e-97fd-4fb9-aceb-92fa91feb43b"
                      *         },
                      *         {
-                     *           "id": "01a250b4-39aa-70b6-b891-5c57a9445c89",
-                     *           "at": "2026-12-07T13:31:58.250Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f164-71fd-82af-8c27f010615c",
+                     *           "at": "2026-12-07T14:16:26.724Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "86562c43-a726-4d69-9b47-c1372be7e455"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "ec90c9a3-200b-4ccb-98ec-615619e53a82"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a26-77f1-941f-71144fd0e291",
-                     *           "at": "2026-12-07T13:31:58.374Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f21c-72ed-8575-5f1166810806",
+                     *           "at": "2026-12-07T14:16:26.908Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "c439d66a-b592-4cd1-a3b8-cca81ca3aa42"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "a0fbc9fe-f62b-4efd-b797-41612fac561a"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a34-74bd-ac28-4bac7c0a10b0",
-                     *           "at": "2026-12-07T13:31:58.388Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f22d-747d-b945-3f5d1e9d04dd",
+                     *           "at": "2026-12-07T14:16:26.925Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "8e690e08-aa14-464e-b1df-db124084fa96"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "18e22e35-9ad0-4c99-b7c7-d09369bea526"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a4f-7085-97fc-0e749c8021aa",
-                     *           "at": "2026-12-07T13:31:58.415Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f25a-754a-8223-ba9933eb7121",
+                     *           "at": "2026-12-07T14:16:26.970Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "d21c099d-44e9-408c-b3b0-443d390c3257"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "e4a2a460-6c63-4e3c-b781-c71bee205c89"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a7f-7645-b701-d4601ddd3aa5",
-                     *           "at": "2026-12-07T13:31:58.463Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f2a4-73c3-b825-0cab31cf709f",
+                     *           "at": "2026-12-07T14:16:27.044Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "0e9f800f-66ae-4408-8bf9-27feb4dca03c"
+                     *           "requestId": "96ecfa97-08cf-4655-ab90-879a1d113f91"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a84-77f9-9638-c06156199aee",
-                     *           "at": "2026-12-07T13:31:58.468Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f2ab-7700-aa15-680b0b19c7d6",
+                     *           "at": "2026-12-07T14:16:27.051Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "9dfb458f-bb64-4068-8eea-ca38a6a8b9da"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "ca37ba71-d476-4dcd-b9af-32509430b972"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a89-75d6-9dc3-da8f9d5b688e",
-                     *           "at": "2026-12-07T13:31:58.473Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f2b7-752d-bedf-8ff1c9e6189f",
+                     *           "at": "2026-12-07T14:16:27.063Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "df5c6aa8-354e-4ee5-afb8-5781979c9f3c"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "6d864415-cb36-4a70-8c61-a698df390d0b"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3a91-751e-8f0a-ac3821714ccb",
-                     *           "at": "2026-12-07T13:31:58.481Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f2c3-75db-aa06-bdd65c66500f",
+                     *           "at": "2026-12-07T14:16:27.075Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "b2c8248b-cec4-4d85-97f7-78788b40b167"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "ef502290-ac7c-4230-89f9-b24e6fc34f12"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ab2-777e-9b86-70c5f01d6459",
-                     *           "at": "2026-12-07T13:31:58.514Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f2f4-71cd-99f7-34c12232057c",
+                     *           "at": "2026-12-07T14:16:27.124Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7a1445d7-f590-408a-bdac-94b38afbd51a"
+                     *           "requestId": "faa497ac-b110-4942-a485-8dbaf622c945"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ad2-7006-80d5-ac3f8b51e1da",
-                     *           "at": "2026-12-07T13:31:58.546Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f34c-7099-b2f0-ff5a0bfda610",
+                     *           "at": "2026-12-07T14:16:27.212Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "cd32e19a-7a9c-4d87-81b3-77c3dc2c1b09"
+                     *           "requestId": "baad6eae-9614-4443-8d48-fb75940e4aae"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ae4-7688-9a44-b06e872da8aa",
-                     *           "at": "2026-12-07T13:31:58.564Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f364-7469-bf54-3d2b57d8ddfe",
+                     *           "at": "2026-12-07T14:16:27.236Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *           "requestId": "ad39b8ab-4b6c-4f15-8175-a8960a0c7c11"
+                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "requestId": "944748b8-4507-4c26-9e6b-a0fe0af71b02"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ae9-770c-b482-479a1f0305d6",
-                     *           "at": "2026-12-07T13:31:58.569Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f36b-743c-a46c-beee7880f46c",
+                     *           "at": "2026-12-07T14:16:27.243Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *           "requestId": "1c7b3958-8cd3-4cb3-a025-ef9587e6d851"
+                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "requestId": "6c1130f8-ff6d-4ac7-8453-2a40b91f13a6"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3b02-72fb-ac50-2ea793ad4720",
-                     *           "at": "2026-12-07T13:31:58.594Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f3a0-70a0-a12c-eaeafea965f6",
+                     *           "at": "2026-12-07T14:16:27.296Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "95edd7b8-a880-4a84-83bd-86758907e6cd"
+                     *           "requestId": "935c99ce-961e-4cf8-98f8-2178f002a4a1"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3b0f-7382-95d7-76d5dc5cf3e7",
-                     *           "at": "2026-12-07T13:31:58.607Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f3b7-7371-8a20-a2c6eb39f0b8",
+                     *           "at": "2026-12-07T14:16:27.319Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *           "requestId": "5d6fa5ca-7233-4811-afd8-3a65cb06915a"
+                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "requestId": "c6fbe31d-2ce8-4edc-9192-e906aa20930f"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3b25-7706-9c08-621bcd8705a1",
-                     *           "at": "2026-12-07T13:31:58.629Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f3d3-7416-a3cd-6a70e1fba982",
+                     *           "at": "2026-12-07T14:16:27.347Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *           "requestId": "0ff22f2e-3eb1-467c-a331-b599f8816caa"
+                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "requestId": "d5550de8-531f-4552-82ed-100fb013b1e4"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3b32-761b-903c-b611b665643c",
-                     *           "at": "2026-12-07T13:31:58.642Z",
-                     *           "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *           "id": "01a250dc-f3ec-730f-b418-8f7af70201d8",
+                     *           "at": "2026-12-07T14:16:27.372Z",
+                     *           "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *           "requestId": "3dcf6a5f-c4ac-4e48-bc82-ed3169825faf"
+                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "requestId": "00691a91-2906-4f0f-b027-75c4813674dd"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3b4d-7125-bb19-496a61bc412d",
-                     *           "at": "2026-12-07T13:31:58.669Z",
-                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *           "id": "01a250dc-f41b-7532-9ad4-c00a5be76736",
+                     *           "at": "2026-12-07T14:16:27.419Z",
+                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
-                     *           "requestId": "b121fed9-4c92-4128-8b80-e2c76f893bf1"
+                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "requestId": "068f71d7-2caf-44b6-adfc-a059d2bb6575"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ba4-779e-bd17-58da19cac64c",
-                     *           "at": "2026-12-07T13:31:58.756Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f49d-764b-8254-b7034c27e794",
+                     *           "at": "2026-12-07T14:16:27.549Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "d183986c-e4d7-4ab0-9147-6fb91fe43aa4"
+                     *           "requestId": "2926b258-e8d3-41ef-aaeb-3c0586d3e680"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c10-76d4-8fed-3fcdf626716b",
-                     *           "at": "2026-12-07T13:31:58.864Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f53f-71fa-a7b8-7d4eed650f44",
+                     *           "at": "2026-12-07T14:16:27.711Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "getProvider",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": "getProvider",
+                     *           "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *           "requestId": "e5c516e4-a967-4e08-84b9-120670e19e0c"
+                     *         },
+                     *         {
+                     *           "id": "01a250dc-f555-769e-bf68-72eb75496fca",
+                     *           "at": "2026-12-07T14:16:27.733Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "getIndividualServiceFundStatement",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getIndividualServiceFundStatement",
+                     *           "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *           "requestId": "6acca777-ca62-4fff-a8ff-266a879f347d"
+                     *         },
+                     *         {
+                     *           "id": "01a250dc-f58a-7445-9de7-24fb998ddfaa",
+                     *           "at": "2026-12-07T14:16:27.786Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "c63189d2-72a3-40c8-9740-e5651fb07345"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "46fb98a6-9c33-44c7-8a40-dd711d5fe84d"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c27-710c-bac7-477af3f565fe",
-                     *           "at": "2026-12-07T13:31:58.887Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f5ae-7052-ad56-f679bc02d0ae",
+                     *           "at": "2026-12-07T14:16:27.822Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "011ddecb-0f94-407f-96c1-557275ef0dfd"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "70a1e2d4-3072-44d3-bbaf-a8b69079ae31"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c33-70b4-a485-b69d8276857a",
-                     *           "at": "2026-12-07T13:31:58.899Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f5c0-76cc-94c6-d57f309f16d1",
+                     *           "at": "2026-12-07T14:16:27.840Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "3b99356f-8820-4e1e-8059-7e8757773ddd"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "0913d2f9-88aa-4822-8aa5-a703e1570633"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c3e-77bc-839c-a041d8d0cc07",
-                     *           "at": "2026-12-07T13:31:58.910Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f5d6-768c-9db4-c1da3a95d065",
+                     *           "at": "2026-12-07T14:16:27.862Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "094a5cd1-2ffb-4d21-b619-e4f329e73c1d"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "598a845f-fd1b-4403-9f8b-95757e45bf40"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c4b-770e-af7c-c3da10f98be3",
-                     *           "at": "2026-12-07T13:31:58.923Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f5eb-7521-a956-b274a6706fe6",
+                     *           "at": "2026-12-07T14:16:27.883Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "65469dee-8f67-4663-9c1c-3620552e505b"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "e85a297f-3570-41cb-8bd6-0de4c8de1c71"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c56-726d-af31-257165cef8d8",
-                     *           "at": "2026-12-07T13:31:58.934Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f604-724a-b455-805f2282754a",
+                     *           "at": "2026-12-07T14:16:27.908Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "6ecce94f-346b-4cca-a49c-2ab7339b766c"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "cf1ed00a-b060-4cc5-a59d-83676d1d9b97"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c60-73ac-b9d8-050159256251",
-                     *           "at": "2026-12-07T13:31:58.944Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f612-72a4-8ee1-4b905fd7cae4",
+                     *           "at": "2026-12-07T14:16:27.922Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "e07a1e25-9696-4c27-9846-6a8e15eb1dd1"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "02cd5bfe-4acb-41f5-8a9a-b48fac093fd3"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c6b-74f3-b11e-23554539519d",
-                     *           "at": "2026-12-07T13:31:58.955Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f623-7166-8d54-2ee4922b3a95",
+                     *           "at": "2026-12-07T14:16:27.939Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "4ecd5b75-ed03-4fdc-8994-8c0a6d2808b5"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "c2184577-c7c9-4734-9e3e-bfc4d44a4698"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c74-77f3-a33e-fb37eaba4e7d",
-                     *           "at": "2026-12-07T13:31:58.964Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f631-763e-8635-7666afbec028",
+                     *           "at": "2026-12-07T14:16:27.953Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "5617dc44-4086-4ba5-9da7-c9b3807561c5"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "abc49515-f44c-490a-8299-2406fbff35b2"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c82-7529-ba76-cd065fbde236",
-                     *           "at": "2026-12-07T13:31:58.978Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f642-7436-b033-58537c90ff0d",
+                     *           "at": "2026-12-07T14:16:27.970Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "c42ddd7d-722d-4fc4-8ee3-c4e9b4ec4e75"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "829aa2d6-85d7-4b1e-88fb-2ede60e1ddb8"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c8e-74ba-a2c3-691f806b551d",
-                     *           "at": "2026-12-07T13:31:58.990Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f656-77d7-af54-cfe4ba22a909",
+                     *           "at": "2026-12-07T14:16:27.990Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "b2ebbac2-e7ca-4566-9fce-46619fd5631e"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "e230213d-1ccd-478d-be80-f2f351dab054"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3c97-73f6-b9d4-ad378219765f",
-                     *           "at": "2026-12-07T13:31:58.999Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f667-702b-be79-3fb938e3d806",
+                     *           "at": "2026-12-07T14:16:28.007Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "7fb8e304-2706-4228-babc-dcb7e27ecb32"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "9cc80d90-993b-483f-a451-f2947ae83b9d"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3cb6-7254-974c-1bd93a358115",
-                     *           "at": "2026-12-07T13:31:59.030Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f688-7294-b935-7d7a33d849fe",
+                     *           "at": "2026-12-07T14:16:28.040Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *           "requestId": "9c071f74-493f-476f-8162-2d6fb73fde8d"
+                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "requestId": "27f61c8e-0ed5-4611-aeac-5be3f47709ed"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3cbc-7624-a428-f976a3ab9759",
-                     *           "at": "2026-12-07T13:31:59.036Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f690-7336-8a5f-1d2031a62d81",
+                     *           "at": "2026-12-07T14:16:28.048Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *           "requestId": "73e30ae1-3a09-45d7-a831-87d02912ac28"
+                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "requestId": "a22e8fbc-37ff-4c90-bb08-48079e589780"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ce8-7655-ae25-e80ae9d6ec83",
-                     *           "at": "2026-12-07T13:31:59.080Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f6d0-7770-bef3-d1646fbfbf3f",
+                     *           "at": "2026-12-07T14:16:28.112Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *           "requestId": "6be3b363-6b55-46f4-b6df-189fb847137a"
+                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "requestId": "ffd3f402-9b3c-4932-a049-2cf185358cf1"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3cf2-718c-a96b-afe004213d31",
-                     *           "at": "2026-12-07T13:31:59.090Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f6dc-72af-bb11-93ea3e182bac",
+                     *           "at": "2026-12-07T14:16:28.124Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *           "requestId": "2e1dece2-7e9a-4c06-a68b-8cf679eac723"
+                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "requestId": "5538261d-dd13-4fb6-ba6e-a6ae5efcafc3"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3cfd-7680-8aec-4f6cc88e195d",
-                     *           "at": "2026-12-07T13:31:59.101Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f6e8-7533-9bd9-73f8603cd616",
+                     *           "at": "2026-12-07T14:16:28.136Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
-                     *           "requestId": "492751cb-2c2e-45be-ae3f-dfb190fcba39"
+                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "requestId": "a0d4a8b6-6878-4c3b-a07b-e512008340a3"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3d28-71f6-aace-9e3837f6be3f",
-                     *           "at": "2026-12-07T13:31:59.144Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f727-76a5-9588-05e691f177bc",
+                     *           "at": "2026-12-07T14:16:28.199Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "8dea00b3-eab3-45cd-a9a1-90e18fec73d1"
+                     *           "requestId": "96ecaeef-af16-4543-a2cb-2879236dbd8f"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3d53-71dd-a7e7-39f3bc54b72f",
-                     *           "at": "2026-12-07T13:31:59.187Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f77b-7670-99fe-76ae81f3b0c0",
+                     *           "at": "2026-12-07T14:16:28.283Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "933009b0-1137-4b1b-9477-2e0b93719613"
+                     *           "requestId": "55f01529-a6b9-4af2-b359-81fc9d1fe2ba"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3d58-7671-a53b-a33339976142",
-                     *           "at": "2026-12-07T13:31:59.192Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f781-73a0-8f52-04382c63925b",
+                     *           "at": "2026-12-07T14:16:28.289Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
-                     *           "requestId": "cfc146af-9159-4df8-8e07-64a44194af4e"
+                     *           "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *           "requestId": "38c42ec8-5cec-4780-94d4-9da7be439658"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3d6b-75b7-97ec-59c202750609",
-                     *           "at": "2026-12-07T13:31:59.211Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f79b-75eb-a438-5aff94b0a38a",
+                     *           "at": "2026-12-07T14:16:28.315Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
-                     *           "requestId": "0534e7f8-f4f7-4f24-9426-2b91e55ce916"
+                     *           "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *           "requestId": "045d4bf8-96f2-4d8b-b6a8-8d00d8dbd708"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3d6e-7653-903d-f1dff8ad6dec",
-                     *           "at": "2026-12-07T13:31:59.214Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f7a2-7571-aabc-3a5aea7f1606",
+                     *           "at": "2026-12-07T14:16:28.322Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *           "requestId": "925b7f69-a49b-4e14-992d-3af2cbf5063a"
+                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *           "requestId": "fc903c85-7b15-4f97-90ff-267a91ad4880"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3d8c-7482-a351-5f901d75b8b2",
-                     *           "at": "2026-12-07T13:31:59.244Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f7d4-76d3-8791-1ee8c827c855",
+                     *           "at": "2026-12-07T14:16:28.372Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *           "requestId": "9cce2f83-2355-4fec-9db2-8ff0089bd288"
+                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *           "requestId": "86c4b3fb-51b7-46cb-a277-d4c653e7baf0"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3d9e-7368-80a4-7d557bc9fad7",
-                     *           "at": "2026-12-07T13:31:59.262Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f7fb-75bb-af88-34371ccbbe6a",
+                     *           "at": "2026-12-07T14:16:28.411Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *           "requestId": "97a25833-f79f-45cf-8556-2b008835ec13"
+                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *           "requestId": "14fa8176-0c2f-425d-9e94-d8d389cc8db4"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3da5-76e6-a8a3-bec842fc8abc",
-                     *           "at": "2026-12-07T13:31:59.269Z",
-                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "id": "01a250dc-f809-7121-a551-02402fba957c",
+                     *           "at": "2026-12-07T14:16:28.425Z",
+                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
-                     *           "requestId": "3c947a52-2ad3-4b3c-8ad5-741ddef1ff71"
+                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *           "requestId": "9e241ec5-d2b8-4d91-9db9-e2deaf23e513"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3db4-706b-85d6-6ecb9058ece0",
-                     *           "at": "2026-12-07T13:31:59.284Z",
-                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "id": "01a250dc-f825-7033-9ee0-b2d30a7d2e96",
+                     *           "at": "2026-12-07T14:16:28.453Z",
+                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "738fc95b-fe67-4e60-8038-eea04f2bfbb2"
+                     *           "requestId": "168ce983-cecc-4d69-badf-2d8de385ad86"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3db7-701b-9873-5cce8962a3e4",
-                     *           "at": "2026-12-07T13:31:59.287Z",
-                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *           "id": "01a250dc-f82a-75b8-b410-d0baa2d94a63",
+                     *           "at": "2026-12-07T14:16:28.458Z",
+                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
-                     *           "requestId": "620983f3-1d22-4fec-b8be-3e9c4d38db51"
+                     *           "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *           "requestId": "e7970fe1-ddde-4ce7-8cf1-7a2c31ae48ac"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3dc1-733c-99d5-7a02fcd1d4d5",
-                     *           "at": "2026-12-07T13:31:59.297Z",
-                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *           "id": "01a250dc-f839-76ec-9faf-157a2e47e2ec",
+                     *           "at": "2026-12-07T14:16:28.472Z",
+                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "882366d9-4722-4140-a30a-672b82872aea"
+                     *           "requestId": "ecea8bf6-ae18-414b-afdc-e2bf410ed21b"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3dc9-77a8-9c6f-c19d538e0fb4",
-                     *           "at": "2026-12-07T13:31:59.305Z",
-                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *           "id": "01a250dc-f84b-72f9-84f3-0f9c35591547",
+                     *           "at": "2026-12-07T14:16:28.491Z",
+                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
-                     *           "requestId": "f08fb4df-7286-40e6-bd96-1b9bb5fa6db9"
+                     *           "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *           "requestId": "2b73ae91-d677-48fc-b092-283ada12fee8"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ebc-7211-a1a6-8f7e2be567d1",
-                     *           "at": "2026-12-07T13:31:59.548Z",
-                     *           "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *           "id": "01a250dc-f9dc-7237-8bb1-a224c24198c0",
+                     *           "at": "2026-12-07T14:16:28.892Z",
+                     *           "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "dcd07370-89d0-4450-8278-5ddac5c223c2"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "789cc7f3-d1d5-481d-8e73-7447cd09e44b"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3ec3-77f1-916c-b9a41373cdcc",
-                     *           "at": "2026-12-07T13:31:59.555Z",
-                     *           "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *           "id": "01a250dc-f9e8-71b1-bdbf-ffa6a728d685",
+                     *           "at": "2026-12-07T14:16:28.904Z",
+                     *           "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
-                     *           "requestId": "4d27c9c3-a10d-4e7f-95f3-80fc32bf8a55"
+                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "requestId": "0c5de727-a5f0-4b11-a246-cb15a9110046"
                      *         },
                      *         {
-                     *           "id": "01a250b4-3f0a-742f-a097-6a6e3acf4552",
-                     *           "at": "2026-12-07T13:31:59.626Z",
-                     *           "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *           "id": "01a250dc-fa59-755a-a504-612cbc09b694",
+                     *           "at": "2026-12-07T14:16:29.017Z",
+                     *           "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
-                     *           "requestId": "3eb1eb43-3d7d-4f04-beb8-e18b51b84140"
+                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "requestId": "909f1757-a96d-41c9-97f2-826274d4937a"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -46719,8 +48046,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250b4-3e6d-7134-adc2-47f1f45162fe",
-                     *           "roundKey": "nw-mxdb7lk3",
+                     *           "id": "01a250dc-f965-705d-92b5-326fe884559b",
+                     *           "roundKey": "nw-mxdcssdo",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -46762,7 +48089,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:31:59.467Z"
+                     *           "createdAt": "2026-12-07T14:16:28.771Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -46879,7 +48206,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxdb7lk3",
+                 *       "roundKey": "nw-mxdcssdo",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -46901,8 +48228,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3e6d-7134-adc2-47f1f45162fe",
-                     *       "roundKey": "nw-mxdb7lk3",
+                     *       "id": "01a250dc-f965-705d-92b5-326fe884559b",
+                     *       "roundKey": "nw-mxdcssdo",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -46944,7 +48271,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:59.467Z"
+                     *       "createdAt": "2026-12-07T14:16:28.771Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -47127,8 +48454,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250b4-3e6d-7134-adc2-47f1f45162fe",
-                     *       "roundKey": "nw-mxdb7lk3",
+                     *       "id": "01a250dc-f965-705d-92b5-326fe884559b",
+                     *       "roundKey": "nw-mxdcssdo",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -47170,7 +48497,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:31:59.467Z"
+                     *       "createdAt": "2026-12-07T14:16:28.771Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -47587,7 +48914,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxdb7lk3",
+                     *       "roundKey": "nw-mxdcssdo",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -47736,7 +49063,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -47783,7 +49110,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *             "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [
@@ -47811,7 +49138,7 @@ export interface operations {
                      *               {
                      *                 "heading": "Floor and ceiling",
                      *                 "paragraphs": [
-                     *                   "Below 5 points there is no budget from this scheme: the person is offered information, advice and other support instead.",
+                     *                   "Below 5 points the RAS gives no amount of its own, but nobody eligible gets £0: the person is referred: the care coordinator sets the amount their needs call for and the Resource Allocation Panel agrees it.",
                      *                   "Where the full-year amount is above £60,000.00, the figure is still worked out and shown, but the case is outside the RAS: the Resource Allocation Panel decides the budget."
                      *                 ]
                      *               },

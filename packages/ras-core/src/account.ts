@@ -82,7 +82,11 @@ export interface FunderBalance {
   readonly returnedPence: Pence;
   /** Adjustments in the funder's name, signed. */
   readonly adjustmentsPence: number;
-  /** The funder's share of spending: net spend shared in proportion to what each paid in. */
+  /**
+   * The funder's spending: a funding stream's is the spend on the plan lines it funds (its money is
+   * ring-fenced); the rest is shared between the council and the person in proportion to what
+   * each paid in.
+   */
   readonly spentPence: number;
   /** paid in − returned + adjustments − spent. */
   readonly balancePence: number;
@@ -119,10 +123,12 @@ const isPayment = (kind: LedgerKind) => kind === 'council-payment' || kind === '
 
 /**
  * Sums an append-only ledger. A reversal cancels the entry it names, so both drop out of the
- * totals while the balance stays the ledger's own sum. Spending is shared between funders in
- * proportion to what each paid in (rounded down, the pennies left over going one each to the
- * funders in order, the council first, as {@link allocate} does: none lost), so the funders'
- * balances add up to the balance. Payments count against the funder's instalments: a payment
+ * totals while the balance stays the ledger's own sum. A funding stream's money is ring-fenced:
+ * spend recorded against one of its lines (the entry names the stream) is its own, and no other
+ * spending touches it. All other spending is shared between the council and the person in
+ * proportion to what each paid in (rounded down, the pennies left over going one each in order,
+ * the council first, as {@link allocate} does: none lost), so the funders' balances add up to the
+ * balance. Payments count against the funder's instalments: a payment
  * naming an instalment pays that one; any other is spread over the unpaid ones, oldest first.
  *
  * @param entries - the ledger, oldest first
@@ -156,6 +162,9 @@ export function summariseAccount(
   }
   let balance = 0;
   let spent = 0;
+  // Spending on the council's lines (or on no line), and each stream's spending on its own lines.
+  let pooled = 0;
+  const ringFenced = new Map<string, number>();
   let clawedBack = 0;
   let contributionRefunded = 0;
   let adjustments = 0;
@@ -188,6 +197,8 @@ export function summariseAccount(
       case 'refund': {
         const signed = entry.kind === 'spend' ? amount : -amount;
         spent += signed;
+        if (entry.funder === COUNCIL_FUNDER || entry.funder === PERSON_FUNDER) pooled += signed;
+        else ringFenced.set(entry.funder, (ringFenced.get(entry.funder) ?? 0) + signed);
         const category = entry.category ?? 'uncategorised';
         byCategory[category] = (byCategory[category] ?? 0) + signed;
         if (entry.managedBy) byOption[entry.managedBy] = (byOption[entry.managedBy] ?? 0) + signed;
@@ -208,11 +219,14 @@ export function summariseAccount(
     }
   }
 
+  for (const funder of ringFenced.keys()) tally(funder);
   const funderKeys = [...tallies.keys()];
-  const spentShares = shareSpending(
-    spent,
-    funderKeys.map((key) => (tallies.get(key) as Tally).paidIn),
+  const pool = (key: string) => key === COUNCIL_FUNDER || key === PERSON_FUNDER;
+  const pooledShares = shareSpending(
+    pooled,
+    funderKeys.map((key) => (pool(key) ? (tallies.get(key) as Tally).paidIn : 0)),
   );
+  const spentShares = funderKeys.map((key, index) => (pool(key) ? (pooledShares[index] as number) : (ringFenced.get(key) ?? 0)));
   const { schedule, unallocated } = allocatePayments(payments, instalments, today);
   const funders = funderKeys.map((funder, index) => {
     const t = tallies.get(funder) as Tally;
@@ -247,7 +261,7 @@ export function summariseAccount(
   };
 }
 
-/** Net spending shared in proportion to what each funder paid in; all of it to the council when nothing was. */
+/** Net spending shared in proportion to what each funder paid in; all of it to the first (the council) when nothing was. */
 function shareSpending(spent: number, paidIn: readonly number[]): number[] {
   if (spent === 0) return paidIn.map(() => 0);
   const magnitude = Math.abs(spent);

@@ -102,7 +102,8 @@ export function allowedDecreasePence(previousAnnualPence: Pence, rule: Omit<Tran
 export type Referral =
   | { readonly reason: 'above-ceiling'; readonly ceilingPence: Pence; readonly fullYearPence: Pence; readonly detail: string }
   | { readonly reason: 'above-top-band'; readonly topBandToPoints: number; readonly totalPoints: number; readonly detail: string }
-  | { readonly reason: 'needs-outside-questionnaire'; readonly coordinatorReason: string; readonly detail: string };
+  | { readonly reason: 'needs-outside-questionnaire'; readonly coordinatorReason: string; readonly detail: string }
+  | { readonly reason: 'below-floor'; readonly totalPoints: number; readonly detail: string };
 
 /** One funding stream as it stands in the budget. */
 export interface StreamShare {
@@ -247,6 +248,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   // Full-year amount by the scheme's method.
   let fullYear: number;
   let band: Band | null = null;
+  let belowBands = false;
   const referrals: Referral[] = [];
   const method = definition.method;
   if (method.type === 'linear') {
@@ -281,6 +283,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
         );
     } else if (totalPoints < (bands[0] as Band).fromPoints) {
       fullYear = 0;
+      belowBands = true;
       if (explain)
         explanation.push(
           step(
@@ -307,19 +310,36 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   }
 
   const belowFloor = definition.floorPoints !== undefined && totalPoints < definition.floorPoints;
-  if (belowFloor) {
-    fullYear = 0;
-    if (explain)
-      explanation.push(
-        step(
-          'floor',
-          `${plural(totalPoints, 'point', 'points')} is below the scheme's floor of ${definition.floorPoints} points, so the RAS amount is £0.00; information and advice are offered instead.`,
-          0,
-          'pence',
-          'ras.floor',
-          [traced(schemeSource, 'floorPoints', definition.floorPoints ?? null)],
-        ),
-      );
+  if (belowFloor || belowBands) {
+    // Everyone eligible has a personal budget (seed 003; the Care Act 2014, s.26): below the floor
+    // the scheme's floor amount, or the worker sets an amount outside the RAS and the panel agrees it.
+    const rule = definition.belowFloor ?? { action: 'refer' };
+    const where = belowFloor
+      ? `${plural(totalPoints, 'point', 'points')} is below the scheme's floor of ${definition.floorPoints} points`
+      : `${plural(totalPoints, 'point', 'points')} is below the lowest band`;
+    const source = belowFloor
+      ? traced(schemeSource, 'floorPoints', definition.floorPoints ?? null)
+      : traced(schemeSource, 'method.bands[0].fromPoints', (scheme.bands[0] as Band).fromPoints);
+    if (rule.action === 'floor-amount') {
+      fullYear = rule.annualPence;
+      if (explain)
+        explanation.push(
+          step(
+            'floor',
+            `${where}. Everyone eligible gets a personal budget, so the scheme gives its floor amount: ${formatPounds(fullYear)} a year.`,
+            fullYear,
+            'pence',
+            'ras.floor-amount',
+            [source, traced(schemeSource, 'belowFloor.annualPence', rule.annualPence)],
+          ),
+        );
+    } else {
+      fullYear = 0;
+      const detail = `${where}, so the RAS gives no amount of its own. Everyone eligible gets a personal budget, so your care coordinator sets the amount your needs call for and the Resource Allocation Panel agrees it.`;
+      referrals.push({ reason: 'below-floor', totalPoints, detail });
+      if (explain)
+        explanation.push(step('floor', detail, 0, 'pence', 'ras.floor', [source, traced(schemeSource, 'belowFloor.action', 'refer')]));
+    }
   }
 
   const rounding = definition.rounding ?? 'penny';

@@ -193,12 +193,13 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
   const available = budget - topSlice;
   const perPoint = divide(available, totalPoints, 'down');
   const scheme = proposedScheme ?? compileScheme({ key: 'proposed', method: { type: 'linear', poundsPerPointPence: perPoint } });
-  const { method: proposedMethod, floorPoints: floor, ceilingPence: ceiling } = scheme.definition;
+  const { method: proposedMethod, floorPoints: floor, ceilingPence: ceiling, belowFloor } = scheme.definition;
+  const floorAmount = belowFloor?.action === 'floor-amount' ? belowFloor.annualPence : 0;
   // A full year's amount for the points, as allocateBudget works it out (full year, penny
   // rounding, so the ceiling only refers). Linear is done inline: a million cases at a time.
   const project =
     proposedMethod.type === 'linear'
-      ? (points: number) => (floor !== undefined && points < floor ? 0 : points * proposedMethod.poundsPerPointPence)
+      ? (points: number) => (floor !== undefined && points < floor ? floorAmount : points * proposedMethod.poundsPerPointPence)
       : (points: number) => allocateBudget(scheme, { totalPoints: points }, { explain: false }).rasAnnualPence;
   let referrals = 0;
 

@@ -151,6 +151,8 @@ export {
 } from './letters.js';
 export type { Pence, RoundingMode } from './money.js';
 export { formatPounds, MAX_AMOUNT_PENCE, poundsToPence } from './money.js';
+export type { PayeeLine, PayeeShare } from './payees.js';
+export { PAYEE_OF, splitInstalment } from './payees.js';
 export type { BacsCredit, BacsOriginator, OwingInstalment, PayeeTotal, PaymentRunTotals, RunPayment } from './payment-run.js';
 export { bacsStandard18, instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from './payment-run.js';
 export type { FunderAmount, Instalment, PaymentFrequency, ScheduleOptions } from './payment-schedule.js';
@@ -172,7 +174,7 @@ export type { RetentionFacts, RetentionPolicy, RetentionStatus } from './retenti
 export { auditRecordsKeptFrom, retainUntil, retentionPolicyProblems, retentionStatus } from './retention.js';
 export type { ReviewDateOptions, ScheduledReview } from './review-dates.js';
 export { nextReviewInCycle, reviewDates } from './review-dates.js';
-export type { AllocationMethod, AllocationScheme, Band, ClawbackRule, CompiledScheme } from './scheme.js';
+export type { AllocationMethod, AllocationScheme, Band, BelowFloorRule, ClawbackRule, CompiledScheme } from './scheme.js';
 export { compileScheme, DEFAULT_CLAWBACK, validateScheme } from './scheme.js';
 export type { QuestionScore, Score, ScoreOptions, SectionScore } from './scoring.js';
 export { scoreAnswers } from './scoring.js';

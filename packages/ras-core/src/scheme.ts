@@ -30,8 +30,15 @@ export interface AllocationScheme {
   readonly effectiveFrom?: string;
   readonly effectiveTo?: string | null;
   readonly method: AllocationMethod;
-  /** Below this many points the RAS amount is 0. */
+  /** Below this many points the RAS gives no amount of its own: {@link belowFloor} says what happens. */
   readonly floorPoints?: number;
+  /**
+   * What an eligible person gets when their points fall below the floor or the lowest band
+   * (seed 003 and the Care Act 2014, s.26: everyone eligible has a personal budget): the scheme's
+   * floor amount a year, or (the default) a referral for an amount the worker sets and the panel
+   * agrees, outside the RAS.
+   */
+  readonly belowFloor?: BelowFloorRule;
   /** Above this full-year amount the case is referred to the panel (the amount is still shown). */
   readonly ceilingPence?: Pence;
   /** The share of the budget kept back in the desktop exercise (informational here). */
@@ -42,6 +49,9 @@ export interface AllocationScheme {
   /** `penny` (default) or `pound`: half-up to whole pounds. */
   readonly rounding?: 'penny' | 'pound';
 }
+
+/** What a scheme gives an eligible person below its floor; see {@link AllocationScheme.belowFloor}. */
+export type BelowFloorRule = { readonly action: 'floor-amount'; readonly annualPence: Pence } | { readonly action: 'refer' };
 
 /** A scheme checked once and prepared for allocating many budgets; see {@link compileScheme}. */
 export interface CompiledScheme {
@@ -115,6 +125,14 @@ export function validateScheme(scheme: unknown): Problem[] {
     }
   } else add('/method/type', 'must be "linear" or "banded"');
   if (scheme.floorPoints !== undefined && !isPoints(scheme.floorPoints)) add('/floorPoints', 'must be a whole number of points, 0 or more');
+  const belowFloor = scheme.belowFloor;
+  if (belowFloor !== undefined) {
+    if (!isRecord(belowFloor)) add('/belowFloor', 'must be { action: "floor-amount", annualPence } or { action: "refer" }');
+    else if (belowFloor.action === 'floor-amount') {
+      if (!isPence(belowFloor.annualPence) || belowFloor.annualPence === 0)
+        add('/belowFloor/annualPence', 'must be a whole number of pence above 0: nobody eligible gets £0');
+    } else if (belowFloor.action !== 'refer') add('/belowFloor/action', 'must be "floor-amount" or "refer"');
+  }
   if (scheme.ceilingPence !== undefined && !isPence(scheme.ceilingPence))
     add('/ceilingPence', 'must be a whole number of pence, 0 or more');
   if (scheme.topSlicePercent !== undefined && !checkDecimal(scheme.topSlicePercent, 2, 0, 9_999)) {

@@ -1,3 +1,4 @@
+import { COUNCIL_FUNDER } from './account.js';
 import { fail } from './errors.js';
 import { type ExplanationStep, step } from './explanation.js';
 import { assertPence, checkedPence, formatHundredths, formatPounds, multiplyDivide, type Pence, weeksToHundredths } from './money.js';
@@ -25,6 +26,13 @@ export interface PlanLine {
   readonly managedBy: ManagementOption;
   readonly costType: CostType;
   readonly amountPence: Pence;
+  /**
+   * The funding stream that pays for this line (a stream's key; default `council`). A stream's
+   * money is spent only on its own lines (seed 000 step 18: health money on the needs it funds).
+   */
+  readonly fundedBy?: string;
+  /** The provider register's entry for the provider (required to pay an individual service fund). */
+  readonly providerId?: string;
 }
 
 /** A risk and what is done about it. */
@@ -61,6 +69,8 @@ export interface CostedLine {
   readonly index: number;
   readonly description: string;
   readonly managedBy: ManagementOption;
+  /** Who pays for the line: `council` or a funding stream's key. */
+  readonly fundedBy: string;
   readonly annualCostPence: Pence;
 }
 
@@ -76,6 +86,8 @@ export interface PlanCosting {
   /** budget − (annual cost + contingency); negative when over budget. */
   readonly headroomPence: number;
   readonly byManagementOption: Readonly<Record<ManagementOption, Pence>>;
+  /** The lines' cost by who pays for them: `council` and each funding stream named. */
+  readonly byFunder: Readonly<Record<string, Pence>>;
   readonly explanation: readonly ExplanationStep[];
 }
 
@@ -99,6 +111,7 @@ export function costSupportPlan(plan: Pick<SupportPlan, 'lines' | 'contingency'>
   const weeks = budget.weeksCovered === undefined ? perYear : weeksToHundredths(budget.weeksCovered, '/budget/weeksCovered');
   if (perYear === 0) fail('INVALID_NUMBER', '/budget/weeksPerYear', 'must be above 0');
   const byManagementOption = Object.fromEntries(MANAGEMENT_OPTIONS.map((option) => [option, 0])) as Record<ManagementOption, Pence>;
+  const byFunder: Record<string, Pence> = { [COUNCIL_FUNDER]: 0 };
   const explanation: ExplanationStep[] = [];
   let annualCost = 0;
   const lines = plan.lines.map((line, index): CostedLine => {
@@ -124,8 +137,10 @@ export function costSupportPlan(plan: Pick<SupportPlan, 'lines' | 'contingency'>
     }
     annualCost = checkedPence(annualCost + cost, '/costing/annualCostPence');
     byManagementOption[line.managedBy] += cost;
+    const fundedBy = line.fundedBy ?? COUNCIL_FUNDER;
+    byFunder[fundedBy] = (byFunder[fundedBy] ?? 0) + cost;
     explanation.push(step(`line:${index}`, `${line.description}: ${how} = ${formatPounds(cost)}.`, cost, 'pence'));
-    return { index, description: line.description, managedBy: line.managedBy, annualCostPence: cost };
+    return { index, description: line.description, managedBy: line.managedBy, fundedBy, annualCostPence: cost };
   });
   const contingency = assertPence(plan.contingency.amountPence, '/contingency/amountPence');
   const committed = checkedPence(annualCost + contingency, '/costing');
@@ -152,6 +167,7 @@ export function costSupportPlan(plan: Pick<SupportPlan, 'lines' | 'contingency'>
     withinBudget: headroom >= 0,
     headroomPence: headroom,
     byManagementOption,
+    byFunder,
     explanation,
   };
 }

@@ -37,25 +37,45 @@ describe('summariseAccount', () => {
     expect(over.funders.find((f) => f.funder === 'council')?.unallocatedPence).toBe(25_000);
   });
 
-  it('gives each funder its paid-in, its share of spending and its balance', () => {
+  it('gives each funder its paid-in, its spending and its balance: a stream only its own lines’ spend', () => {
     // Council £9,000, person £1,000 (contributions), Supporting People £2,000: £12,000 in. £6,000
-    // spent is shared 9 : 1 : 2 → £4,500, £500, £1,000.
+    // spent on the council's lines is shared 9 : 1 between council and person → £5,400, £600;
+    // Supporting People's money is ring-fenced: only the £800 spent on its line is its own.
     const summary = summariseAccount(
       [
         entry('c', 'council-payment', 900_000),
         entry('p', 'contribution', 100_000),
         entry('s', 'funder-payment', 200_000, { funder: 'supporting-people' }),
         entry('x', 'spend', 600_000),
+        entry('y', 'spend', 80_000, { funder: 'supporting-people' }),
       ],
       [],
       '2026-05-01',
     );
     expect(summary.funders.map((f) => [f.funder, f.paidInPence, f.spentPence, f.balancePence])).toEqual([
-      ['council', 900_000, 450_000, 450_000],
-      ['person', 100_000, 50_000, 50_000],
-      ['supporting-people', 200_000, 100_000, 100_000],
+      ['council', 900_000, 540_000, 360_000],
+      ['person', 100_000, 60_000, 40_000],
+      ['supporting-people', 200_000, 80_000, 120_000],
     ]);
+    expect(summary.spentPence).toBe(680_000);
     expect(summary.fundersPaidPence).toBe(200_000);
+  });
+
+  it('charges a refund on a stream’s line back to that stream alone', () => {
+    const summary = summariseAccount(
+      [
+        entry('c', 'council-payment', 100_000),
+        entry('s', 'funder-payment', 50_000, { funder: 'nhs' }),
+        entry('x', 'spend', 30_000, { funder: 'nhs' }),
+        entry('r', 'refund', 5_000, { funder: 'nhs' }),
+      ],
+      [],
+      '2026-05-01',
+    );
+    expect(summary.funders.map((f) => [f.funder, f.spentPence, f.balancePence])).toEqual([
+      ['council', 0, 100_000],
+      ['nhs', 25_000, 25_000],
+    ]);
   });
 
   const kinds = ['council-payment', 'funder-payment', 'contribution', 'spend', 'refund', 'clawback', 'contribution-refund'] as const;
@@ -238,11 +258,16 @@ describe('annualClawback', () => {
   });
 
   it('returns each other funder’s unspent share under its own rule, the council’s figures unchanged by it', () => {
-    // Council £10,000 (no contribution), Supporting People £2,000 with a 0% allowance. £6,000
-    // spent, shared 10 : 2 → council £5,000, SP £1,000. Council: unspent £5,000, allowance 20% of
+    // Council £10,000 (no contribution), Supporting People £2,000 with a 0% allowance. £5,000
+    // spent on the council's lines, £1,000 on SP's. Council: unspent £5,000, allowance 20% of
     // £10,000 = £2,000, reclaim £3,000. SP: unspent £1,000, allowance 0, returned £1,000.
     const account = summariseAccount(
-      [entry('c', 'council-payment', 1_000_000), entry('s', 'funder-payment', 200_000, { funder: 'sp' }), entry('x', 'spend', 600_000)],
+      [
+        entry('c', 'council-payment', 1_000_000),
+        entry('s', 'funder-payment', 200_000, { funder: 'sp' }),
+        entry('x', 'spend', 500_000),
+        entry('y', 'spend', 100_000, { funder: 'sp' }),
+      ],
       [],
       '2027-05-01',
     );

@@ -74,11 +74,43 @@ describe('allocateBudget', () => {
     expect(budget.rasAnnualPence).toBe(ras);
   });
 
-  it('gives nothing below the floor, with the reason in the explanation', () => {
+  it('refers an eligible person below the floor for an amount set outside the RAS, saying why', () => {
     const budget = allocateBudget(linear({ floorPoints: 12 }), { totalPoints: 11 });
     expect(budget.belowFloor).toBe(true);
     expect(budget.rasAnnualPence).toBe(0);
-    expect(budget.explanation.find((step) => step.key === 'floor')?.text).toContain("below the scheme's floor of 12 points");
+    expect(budget.referrals).toEqual([
+      { reason: 'below-floor', totalPoints: 11, detail: expect.stringContaining('Resource Allocation Panel') },
+    ]);
+    const floor = budget.explanation.find((step) => step.key === 'floor');
+    expect(floor?.text).toContain("below the scheme's floor of 12 points");
+    expect(floor?.text).toContain('your care coordinator sets the amount');
+  });
+
+  it('gives the scheme’s floor amount below the floor when the scheme says so, pro-rata like any RAS amount', () => {
+    const scheme = linear({ floorPoints: 12, belowFloor: { action: 'floor-amount', annualPence: 104_000 } });
+    const budget = allocateBudget(scheme, { totalPoints: 3 }, { weeksAtHome: 26 });
+    expect(budget.belowFloor).toBe(true);
+    expect(budget.referrals).toEqual([]);
+    expect(budget.fullYearPence).toBe(104_000);
+    expect(budget.rasAnnualPence).toBe(52_000); // £1,040 × 26 ÷ 52
+    expect(budget.explanation.find((step) => step.key === 'floor')?.text).toContain('floor amount: £1,040.00 a year');
+    // At the floor the RAS counts as usual: 12 × £250.
+    expect(allocateBudget(scheme, { totalPoints: 12 }).rasAnnualPence).toBe(300_000);
+  });
+
+  it('treats points below the lowest band as below the floor', () => {
+    expect(allocateBudget(banded, { totalPoints: 4 }).referrals.map((r) => r.reason)).toEqual(['below-floor']);
+    const floored = compileScheme({ ...banded.definition, belowFloor: { action: 'floor-amount', annualPence: 50_000 } });
+    expect(allocateBudget(floored, { totalPoints: 4 }).rasAnnualPence).toBe(50_000);
+  });
+
+  it('rejects a floor amount of £0 and an unknown action', () => {
+    expect(validateScheme({ ...banded.definition, belowFloor: { action: 'floor-amount', annualPence: 0 } })).toEqual([
+      { pointer: '/belowFloor/annualPence', detail: 'must be a whole number of pence above 0: nobody eligible gets £0' },
+    ]);
+    expect(validateScheme({ ...banded.definition, belowFloor: { action: 'advice' } })).toEqual([
+      { pointer: '/belowFloor/action', detail: 'must be "floor-amount" or "refer"' },
+    ]);
   });
 
   it('still computes and shows an amount above the ceiling, and refers it', () => {

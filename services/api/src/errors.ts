@@ -53,8 +53,13 @@ export const ERROR_CATALOGUE = {
   NO_CHARGING_POLICY: { status: 422, title: 'No charging policy is in force on this date' },
   NO_SUCCESSOR_SCHEME: { status: 422, title: 'The allocation scheme has no later version to uprate to' },
   NO_LETTER_TEMPLATE: { status: 422, title: 'The council has no template for this letter in this language' },
-  NO_DIRECT_PAYMENT_LINES: { status: 422, title: 'The budget’s approved plan has no direct-payment lines' },
-  DIRECT_PAYMENT_AGREEMENT_REQUIRED: { status: 422, title: 'A direct payment agreement is needed before the first direct payment' },
+  NO_DIRECT_PAYMENT_LINES: { status: 422, title: 'The budget’s approved plan has no line of that way of managing' },
+  DIRECT_PAYMENT_AGREEMENT_REQUIRED: {
+    status: 422,
+    title: 'An agreement is needed before the first payment to a holder (direct payment, indirect payment, trust)',
+  },
+  PROVIDER_REQUIRED: { status: 422, title: 'An individual service fund line needs its provider in the register before it is paid' },
+  RING_FENCED: { status: 422, title: 'A funding stream’s money is spent only on the plan lines it funds' },
   PAYMENT_FILE_SETTINGS_MISSING: { status: 422, title: 'The council has not set its Bacs originator details (settings.paymentFile)' },
   PAYEE_BANK_DETAILS_MISSING: { status: 422, title: 'A payee’s account reference is not a sort code and account number' },
   RETENTION_BELOW_STATUTORY_MINIMUM: {

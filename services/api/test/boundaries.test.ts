@@ -19,7 +19,7 @@ import { WebhookRelay } from '../src/webhooks/relay.js';
 import { isPublicAddress, TargetPolicy } from '../src/webhooks/target-policy.js';
 import { IMPORT_BATCH } from '../src/workflows/import-people.js';
 import { agreedPerson, directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget, PLAN } from './helpers/plan.js';
+import { agreedBudget, PLAN, withRegisteredProviders } from './helpers/plan.js';
 import { BOOTSTRAP_TOKEN, createTestApp, openTestDatabase, problemOf, type TestApp } from './helpers/test-app.js';
 
 // Regression tests for the IT health check of issue 12: one describe per attack, each named after
@@ -858,7 +858,10 @@ describe('one key deciding every stage of a plan (medium 5, separation of duties
       body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 0 },
     });
     const budget = await t.call('POST', '/v1/budgets', { key: on.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
-    const plan = await t.call('POST', '/v1/support-plans', { key: writer, body: { budgetId: budget.json().id, ...PLAN } });
+    const plan = await t.call('POST', '/v1/support-plans', {
+      key: writer,
+      body: { budgetId: budget.json().id, ...(await withRegisteredProviders(t, on, PLAN)) },
+    });
     const submitted = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {
       key: writer,
       headers: { 'if-match': plan.headers.etag as string },

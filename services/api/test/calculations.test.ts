@@ -117,7 +117,7 @@ describe('calculateBudget', () => {
     expect(high.referral).toMatchObject({ reason: 'above-top-band', topBandToPoints: 24, totalPoints: 25 });
   });
 
-  it('gives nothing below the floor, and refers above the ceiling while still showing the amount', async () => {
+  it('refers below the floor for a worker-set amount, and above the ceiling while still showing the amount', async () => {
     const schemeId = await createScheme({
       method: { type: 'linear', poundsPerPointPence: 25_000 },
       floorPoints: 18,
@@ -127,6 +127,7 @@ describe('calculateBudget', () => {
     expect(low.belowFloor).toBe(true);
     expect(low.rasAnnualPence).toBe(0);
     expect(low.explanation.find((step: { key: string }) => step.key === 'floor')?.text).toContain('floor of 18 points');
+    expect(low.referral).toMatchObject({ reason: 'below-floor', totalPoints: 17 });
     const high = await budget({ schemeId, answers: HIGH });
     expect(high.rasAnnualPence).toBe(625_000);
     expect(high.referral).toMatchObject({ reason: 'above-ceiling', ceilingPence: 500_000, fullYearPence: 625_000 });

@@ -72,7 +72,8 @@ describe('erasing a person owed money', () => {
     expect((await t.call('GET', `/v1/people/${personId}`, { key: council.keys.admin })).json().erasedAt).toBeNull();
 
     const run = await runOn('2026-09-15');
-    expect(await runItemsFor(run.id, budgetId)).toHaveLength(3);
+    // 3 instalments, each split between PLAN's 3 payees (holder, ISF provider, commissioned care).
+    expect(await runItemsFor(run.id, budgetId)).toHaveLength(9);
     await confirm(run.id);
     const erased = await t.call('POST', `/v1/people/${personId}/erasure`, { key: council.keys.admin, body: { note: 'Request ref 12' } });
     expect(erased.statusCode, erased.body).toBe(200);
@@ -87,7 +88,7 @@ describe('a payment run and an erased person', () => {
     // still stamped with the wall clock where the service writes them, so well past it: issue 31.)
     today = '2031-01-01';
     const prepared = await runOn('2031-01-01');
-    expect(await runItemsFor(prepared.id, laterBudgetId)).toHaveLength(3);
+    expect(await runItemsFor(prepared.id, laterBudgetId)).toHaveLength(9);
     // The retention run erases both (past their date, money owed or not) after the run was prepared.
     const retention = await t.call('POST', '/v1/erasure-runs', { key: council.keys.admin, body: { dryRun: false } });
     expect(retention.statusCode, retention.body).toBe(200);
@@ -95,7 +96,7 @@ describe('a payment run and an erased person', () => {
 
     // Confirming skips their payments, saying why: nothing is written to an erased record.
     const confirmed = await confirm(prepared.id);
-    expect(confirmed.skipped.payments).toBe(6);
+    expect(confirmed.skipped.payments).toBe(18);
     expect(confirmed.paid.payments).toBe(0);
     for (const id of [budgetId, laterBudgetId]) {
       const account = (await t.call('GET', `/v1/budgets/${id}/account`, { key: council.keys.finance })).json();

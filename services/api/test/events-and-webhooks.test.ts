@@ -267,6 +267,7 @@ describe('the event catalogue', () => {
         'support-plan.approved',
         'budget.agreed',
         'payment-agreement.created',
+        'provider.created',
         'direct-payment-agreement.created',
         'review.scheduled',
         'transaction.recorded',

@@ -256,11 +256,23 @@ describe('3. clawback at review takes the contribution due for the weeks the bud
   });
 });
 
+const TENANCY_SUPPORT = {
+  description: 'Tenancy support, 2 hours a week',
+  outcomeKeys: ['home'],
+  provider: 'Housing support service',
+  managedBy: 'council-arranged',
+  costType: 'annual',
+  amountPence: 120_000,
+  fundedBy: 'supporting-people',
+};
+
 describe('6. each funder has its line in the account, its instalments and its own clawback rule', () => {
   it('pays Supporting People through the council and returns its unspent share under its own rule', async () => {
     const c = await setUpCouncil(t);
     // RAS £6,250.00 plus Supporting People £1,200.00 on top (keep none of its underspend).
     const { budgetId } = await agreedBudget(t, c, {
+      // Supporting People's money is ring-fenced to the line it funds: tenancy support.
+      plan: { ...PLAN, lines: [...PLAN.lines, TENANCY_SUPPORT] },
       budget: {
         fundingStreams: [
           {
@@ -287,9 +299,10 @@ describe('6. each funder has its line in the account, its instalments and its ow
       (await money(c.keys.finance, budgetId, { kind: 'funder-payment', funder: 'supporting-people', amountPence: 120_000 })).statusCode,
     ).toBe(201);
     expect((await money(c.keys.finance, budgetId, { kind: 'council-payment', amountPence: 625_000 })).statusCode).toBe(201);
-    // £3,725.00 spent, half of the £7,450.00 paid in: shared 625,000 : 120,000, so the council's
-    // share is £3,125.00 and Supporting People's £600.00.
-    expect((await money(c.keys.finance, budgetId, { kind: 'spend', amountPence: 372_500 })).statusCode).toBe(201);
+    // £3,725.00 spent: £3,125.00 on the council's support (no line named: the council's) and
+    // £600.00 on tenancy support, which only Supporting People's money pays for.
+    expect((await money(c.keys.finance, budgetId, { kind: 'spend', amountPence: 312_500 })).statusCode).toBe(201);
+    expect((await money(c.keys.finance, budgetId, { kind: 'spend', amountPence: 60_000, planLine: 3 })).statusCode).toBe(201);
     const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: c.keys.finance })).json();
     expect(account.funders.map((f: Record<string, unknown>) => [f.funder, f.name, f.paidInPence, f.spentPence, f.balancePence])).toEqual([
       ['council', 'The council', 625_000, 312_500, 312_500],

@@ -10,19 +10,22 @@ import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 // 8 × 52,083 = 625,000 pence), due on the 1st of each month. Today is 15 July 2026 and the run is
 // for 31 July, so instalments 1, 2 and 3 are due.
 //
-//   A  direct payment to account 20-00-00 12345678; #1 paid, #2 part-paid £300.00:
+//   A  all direct payment, to account 20-00-00 12345678; #1 paid, #2 part-paid £300.00:
 //      owes 22,084 (#2) + 52,084 (#3) = 74,168
-//   B  council-arranged: owes #1–#3 = 3 × 52,084 = 156,252
-//   E  council-arranged: the same, 156,252, to the same payee as B (the council's managed account)
+//   B  all council-arranged from Brookside: owes #1–#3 = 3 × 52,084 = 156,252, the council's
+//      commissioned spend, never paid to the person
+//   E  council-arranged: the same, 156,252, to the same payee as B (Brookside, commissioned)
 //   C  direct payment, agreement suspended: 3 instalments held
 //   D  direct payment, no agreement: 422 until held; then 3 instalments on hold
 //
 // The run: 8 payments (2 + 3 + 3) to 2 payees, 74,168 + 312,504 = 386,672 pence.
 
+// (Mixed plans, split between payees, are worked in ways-of-managing.test.ts.)
 const MANAGED_PLAN = {
   ...PLAN,
-  lines: PLAN.lines.map((line) => ({ ...line, managedBy: 'council-arranged' })),
+  lines: PLAN.lines.map((line) => ({ ...line, managedBy: 'council-arranged', provider: 'Brookside Day Centre' })),
 };
+const DIRECT_PLAN = { ...PLAN, lines: PLAN.lines.map((line) => ({ ...line, managedBy: 'direct-payment' })) };
 
 let t: TestApp;
 let council: SetUpCouncil;
@@ -37,10 +40,10 @@ beforeAll(async () => {
   council = await setUpCouncil(t, {
     paymentFile: { serviceUserNumber: '123456', originatorName: 'Test Council', sortCode: '40-00-00', accountNumber: '10000001' },
   });
-  budgets.a = (await agreedBudget(t, council, { directPaymentAgreement: false })).budgetId;
+  budgets.a = (await agreedBudget(t, council, { plan: DIRECT_PLAN, directPaymentAgreement: false })).budgetId;
   await directPaymentAgreement(t, council, budgets.a, { account: { type: 'bank', reference: '20-00-00 12345678' } });
   budgets.b = (await agreedBudget(t, council, { plan: MANAGED_PLAN })).budgetId;
-  budgets.c = (await agreedBudget(t, council, { directPaymentAgreement: false })).budgetId;
+  budgets.c = (await agreedBudget(t, council, { plan: DIRECT_PLAN, directPaymentAgreement: false })).budgetId;
   const c = await directPaymentAgreement(t, council, budgets.c, { account: { type: 'bank', reference: '30-00-00 87654321' } });
   const current = await t.call('GET', `/v1/direct-payment-agreements/${c.id}`, { key: council.keys.finance });
   const suspended = await t.call('POST', `/v1/direct-payment-agreements/${c.id}/status`, {
@@ -49,7 +52,7 @@ beforeAll(async () => {
     body: { status: 'suspended', reason: 'Audit found no receipts' },
   });
   expect(suspended.statusCode, suspended.body).toBe(200);
-  budgets.d = (await agreedBudget(t, council, { directPaymentAgreement: false })).budgetId;
+  budgets.d = (await agreedBudget(t, council, { plan: DIRECT_PLAN, directPaymentAgreement: false })).budgetId;
   budgets.e = (await agreedBudget(t, council, { plan: MANAGED_PLAN })).budgetId;
   // A has paid instalment 1 and part of 2.
   expect((await pay(budgets.a, { amountPence: 52_084, instalmentNumber: 1, occurredOn: '2026-05-01' })).statusCode).toBe(201);
@@ -72,7 +75,12 @@ describe('the payment run', () => {
     expect(refused.statusCode).toBe(422);
     const problem = problemOf(refused);
     expect(problem.code).toBe('DIRECT_PAYMENT_AGREEMENT_REQUIRED');
-    expect(problem.errors).toEqual([{ pointer: '/holdBudgetIds', detail: `budget ${budgets.d} needs its direct payment agreement` }]);
+    expect(problem.errors).toEqual([
+      {
+        pointer: '/holdBudgetIds',
+        detail: `budget ${budgets.d} line 0 (direct-payment) needs its agreement: createDirectPaymentAgreement with managementOption direct-payment`,
+      },
+    ]);
     expect(await runsOfCouncil()).toBe(0);
   });
 
@@ -99,7 +107,11 @@ describe('the payment run', () => {
       payments: 8,
       payees: 2,
       totalPence: 386_672,
-      byPayeeKind: { directPayment: { payments: 2, amountPence: 74_168 }, managedAccount: { payments: 6, amountPence: 312_504 } },
+      byPayeeKind: {
+        directPayment: { payments: 2, amountPence: 74_168 },
+        commissioned: { payments: 6, amountPence: 312_504 },
+        managedAccount: { payments: 0, amountPence: 0 },
+      },
       held: { suspended: 3, onHold: 3 },
       paid: { payments: 0, amountPence: 0 },
       pending: { payments: 8, amountPence: 386_672 },
@@ -147,9 +159,10 @@ describe('the payment run', () => {
       ['payment', '20-00-00 12345678', '3', '2026-07-01', '1', '52084'],
       ['payee-total', '20-00-00 12345678', '', '', '2', '74168'],
     ]);
-    const managed = rows.filter((row) => row[3] === 'managed-account');
-    expect(managed).toHaveLength(7);
-    expect(managed.at(-1)?.slice(10)).toEqual(['6', '312504']);
+    const commissioned = rows.filter((row) => row[3] === 'commissioned');
+    expect(commissioned).toHaveLength(7);
+    expect(commissioned.at(-1)?.slice(3, 6)).toEqual(['commissioned', 'COMMISSIONED:Brookside Day Centre', 'Brookside Day Centre']);
+    expect(commissioned.at(-1)?.slice(10)).toEqual(['6', '312504']);
     expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '8', '386672']);
   });
 
@@ -179,7 +192,15 @@ describe('the payment run', () => {
       [3, 52_084],
     ]);
     const events = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.slice(before);
-    expect(events.filter((event: { type: string }) => event.type === 'transaction.recorded')).toHaveLength(7);
+    // 7 payments, and the commissioned spend of the 5 paid council-arranged instalments on each
+    // of their 3 lines: 15.
+    const recorded = events.filter((event: { type: string }) => event.type === 'transaction.recorded');
+    expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'council-payment')).toHaveLength(7);
+    expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'spend')).toHaveLength(15);
+    // B's money was never the person's: what the run paid in is the council's commissioned spend.
+    const b = (await t.call('GET', `/v1/budgets/${budgets.b}/account`, { key: council.keys.finance })).json();
+    expect(b.balancePence).toBe(52_084); // the instalment paid by hand, which no spend matched
+    expect(b.spendByManagementOption).toEqual({ 'council-arranged': 2 * 52_084 });
     expect(events.at(-1)).toMatchObject({
       type: 'payment-run.confirmed',
       data: { payments: 8, totalPence: 386_672, paidPayments: 7, paidPence: 334_588, skippedPayments: 1 },
@@ -300,7 +321,8 @@ describe('a budget replaced part-way through the year by an uprating', () => {
     const entries = async (budgetId: string) =>
       (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: other.keys.finance }))
         .json()
-        .transactions.map((entry: { instalmentNumber: number; occurredOn: string }) => [entry.instalmentNumber, entry.occurredOn]);
+        .transactions.filter((entry: { kind: string }) => entry.kind === 'council-payment')
+        .map((entry: { instalmentNumber: number; occurredOn: string }) => [entry.instalmentNumber, entry.occurredOn]);
     expect(await entries(x.budgetId)).toEqual([
       [1, '2026-07-14'],
       [2, '2026-07-14'],

@@ -282,6 +282,23 @@ export interface UpratingRunItemTable {
   review_id: string | null;
 }
 
+/** The ways of managing a budget whose money is paid to a holder under an agreement. */
+export type HolderOption = 'direct-payment' | 'indirect-payment' | 'trust';
+
+/** The council's provider register: who is paid an individual service fund, and where. */
+export interface ProviderTable {
+  id: string;
+  council_id: string;
+  name: string;
+  account_type: 'bank' | 'prepaid-card';
+  account_reference: string;
+  contact: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
 export interface DirectPaymentAgreementTable {
   id: string;
   council_id: string;
@@ -289,6 +306,8 @@ export interface DirectPaymentAgreementTable {
   person_id: string;
   terms_version: string;
   terms_text: string;
+  /** The way of managing the agreement pays for: one agreement per way a budget's plan uses. */
+  management_option: Generated<HolderOption>;
   holder_type: 'person' | 'nominated-person' | 'authorised-person' | 'trust';
   holder_name: string | null;
   account_type: 'bank' | 'prepaid-card';
@@ -561,7 +580,12 @@ export interface PaymentRunTable {
   version: Generated<number>;
 }
 
-export type PayeeKind = 'direct-payment' | 'managed-account';
+/**
+ * Who a run pays: a holder (direct payment, indirect payment, trust), an individual service
+ * fund's provider, a commissioned provider (the council's own spend, never paid to the person),
+ * or the council's managed account (a plan with no line the council's instalments pay for).
+ */
+export type PayeeKind = HolderOption | 'individual-service-fund' | 'commissioned' | 'managed-account';
 
 /** One instalment a run pays, to whom, and the ledger entry that paid it. */
 export interface PaymentRunItemTable {
@@ -576,6 +600,12 @@ export interface PaymentRunItemTable {
   payee_reference: string;
   payee_name: string;
   direct_payment_agreement_id: string | null;
+  /** The item's place among its instalment's shares (0 when the instalment has one payee). */
+  share: Generated<number>;
+  management_option: string | null;
+  provider_id: string | null;
+  /** Each plan line's part of the amount. */
+  plan_lines: { index: number; amountPence: number }[] | null;
   status: 'pending' | 'paid' | 'skipped';
   skipped_reason: string | null;
   transaction_id: string | null;
@@ -619,6 +649,7 @@ export interface DB {
   payment_runs: PaymentRunTable;
   payment_run_items: PaymentRunItemTable;
   direct_payment_agreements: DirectPaymentAgreementTable;
+  providers: ProviderTable;
   account_returns: AccountReturnTable;
   audit_samples: AuditSampleTable;
   audit_sample_items: AuditSampleItemTable;
@@ -661,6 +692,7 @@ export type UpratingRunItem = Selectable<UpratingRunItemTable>;
 export type PaymentRun = Selectable<PaymentRunTable>;
 export type PaymentRunItem = Selectable<PaymentRunItemTable>;
 export type DirectPaymentAgreement = Selectable<DirectPaymentAgreementTable>;
+export type Provider = Selectable<ProviderTable>;
 export type AccountReturn = Selectable<AccountReturnTable>;
 export type AuditSample = Selectable<AuditSampleTable>;
 export type AuditSampleItem = Selectable<AuditSampleItemTable>;

@@ -165,11 +165,17 @@ export const EVENT_CATALOGUE = {
   },
   'direct-payment-agreement.created': {
     entityType: 'direct-payment-agreement',
-    description: 'A direct payment agreement was accepted: terms version, who holds the money',
+    description:
+      'An agreement for a way of managing that pays a holder (direct payment, indirect payment, trust) was accepted: terms version, who holds the money',
     payload: open(
-      { id: Id, budgetId: Id, personId: Id, status: Type.String(), termsVersion: Type.String() },
+      { id: Id, budgetId: Id, personId: Id, status: Type.String(), managementOption: Type.String(), termsVersion: Type.String() },
       'The agreement, never the account reference',
     ),
+  },
+  'provider.created': {
+    entityType: 'provider',
+    description: 'A provider was added to the register: individual service funds can be paid to it',
+    payload: open({ id: Id, name: Type.String() }, 'The provider, never its account'),
   },
   'direct-payment-agreement.suspended': {
     entityType: 'direct-payment-agreement',

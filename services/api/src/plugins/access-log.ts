@@ -18,6 +18,8 @@ export interface PersonalDataRead {
   readonly bulk?: true;
   /** The route's `:id` is the person (so no lookup is needed to name them). */
   readonly idIsPerson?: true;
+  /** The answer's array whose entries name the people it shows (each `personId`), when not `items`. */
+  readonly peopleAt?: string;
 }
 
 const RECORD: PersonalDataRead = { what: ['record'] };
@@ -73,6 +75,9 @@ export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
   createDirectPaymentAgreement: RECORD_MONEY,
   changeDirectPaymentAgreementStatus: RECORD_MONEY,
   recordAccountReturn: RECORD_MONEY,
+  getIndividualServiceFundStatement: RECORD_MONEY,
+  // The register names the people a provider holds funds for.
+  getProvider: { ...RECORD, peopleAt: 'individualServiceFunds' },
   // Appeals and reviews
   listAppeals: RECORD_MONEY,
   getAppeal: RECORD_MONEY,
@@ -259,9 +264,9 @@ const PERSON_ANSWERS = new Set(['listPeople', 'getPerson', 'createPerson', 'upda
  * The people an answer names: each item's person in a list, or the one person of a single answer
  * (its `personId`, or its `id` when the answer is the person).
  */
-function peopleIn(payload: unknown, operationId: string): string[] {
+function peopleIn(payload: unknown, operationId: string, peopleAt = 'items'): string[] {
   const key = PERSON_ANSWERS.has(operationId) ? 'id' : 'personId';
-  const items = (payload as { items?: unknown } | null)?.items;
+  const items = (payload as Record<string, unknown> | null)?.[peopleAt];
   const candidates = Array.isArray(items) ? items : [payload];
   const ids: string[] = [];
   for (const item of candidates) {
@@ -354,7 +359,7 @@ export default fp(
       // The people an answer shows are gathered from it as it is serialised; a single read of an
       // entity that does not name its person is logged by the entity, and the writer finds the person.
       const preSerialization = (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: HookDone) => {
-        request.peopleShown = peopleIn(payload, operationId);
+        request.peopleShown = peopleIn(payload, operationId, read.peopleAt);
         done(null, payload);
       };
       route.preSerialization = [...hooksOf(route.preSerialization), preSerialization as never];

@@ -11,6 +11,7 @@ export type NewDirectPaymentAgreement = Pick<
   DirectPaymentAgreement,
   | 'budget_id'
   | 'person_id'
+  | 'management_option'
   | 'terms_version'
   | 'terms_text'
   | 'holder_type'
@@ -46,13 +47,15 @@ export function findDirectPaymentAgreement(
   return query.executeTakeFirst();
 }
 
-export function agreementForBudget(db: Db, councilId: string, budgetId: string): Promise<DirectPaymentAgreement | undefined> {
+/** A budget's agreements, one per way of managing that pays a holder. */
+export function agreementsForBudget(db: Db, councilId: string, budgetId: string): Promise<DirectPaymentAgreement[]> {
   return db
     .selectFrom('direct_payment_agreements')
     .selectAll()
     .where('council_id', '=', councilId)
     .where('budget_id', '=', budgetId)
-    .executeTakeFirst();
+    .orderBy('management_option')
+    .execute();
 }
 
 export function setAgreementStatus(

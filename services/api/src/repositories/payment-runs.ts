@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { LedgerEntry, ScheduledPayment } from 'ras-core';
-import type { DB, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
+import type { LedgerEntry, ScheduledPayment, SupportPlan } from 'ras-core';
+import type { DB, HolderOption, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -41,7 +41,16 @@ export async function budgetsWithInstalmentsDue(db: Db, councilId: string, runDa
   return rows.map((row) => row.budget_id);
 }
 
-/** What a run needs of each budget: who it pays and the budget's dates. */
+/** An agreement a run pays a holder under. */
+export interface RunAgreement {
+  readonly id: string;
+  readonly option: HolderOption;
+  readonly status: 'active' | 'suspended' | 'ended';
+  readonly holderName: string | null;
+  readonly accountReference: string;
+}
+
+/** What a run needs of each budget: its approved plan, its agreements and its dates. */
 export interface RunBudget {
   readonly budget_id: string;
   readonly person_id: string;
@@ -50,12 +59,12 @@ export interface RunBudget {
   readonly erased: boolean;
   readonly end_date: string | null;
   readonly status: string;
-  /** The approved plan has a line managed as a direct payment. */
-  readonly direct_payment: boolean;
-  readonly agreement_id: string | null;
-  readonly agreement_status: 'active' | 'suspended' | 'ended' | null;
-  readonly holder_name: string | null;
-  readonly account_reference: string | null;
+  readonly total_annual_pence: number;
+  readonly weeks_covered: number | null;
+  readonly weeks_per_year: number | null;
+  /** The approved plan, whose lines say who is paid what share. */
+  readonly plan: SupportPlan | null;
+  readonly agreements: readonly RunAgreement[];
 }
 
 /**
@@ -67,13 +76,16 @@ export async function runBudgets(db: Db, councilId: string, budgetIds: readonly 
   if (budgetIds.length === 0) return [];
   const { rows } = await sql<RunBudget>`
     select b.id as budget_id, b.person_id, p.display_name, p.erased_at is not null as erased, b.end_date, b.status,
-           exists (select 1 from support_plans sp
-                    where sp.council_id = b.council_id and sp.budget_id = b.id and sp.status = 'approved'
-                      and sp.plan -> 'lines' @> '[{"managedBy": "direct-payment"}]'::jsonb) as direct_payment,
-           d.id as agreement_id, d.status as agreement_status, d.holder_name, d.account_reference
+           b.total_annual_pence, (b.calculation ->> 'weeksCovered')::numeric::float8 as weeks_covered,
+           (b.calculation ->> 'weeksPerYear')::numeric::float8 as weeks_per_year,
+           (select sp.plan from support_plans sp
+             where sp.council_id = b.council_id and sp.budget_id = b.id and sp.status = 'approved' limit 1) as plan,
+           coalesce((select jsonb_agg(jsonb_build_object('id', d.id, 'option', d.management_option, 'status', d.status,
+                                                         'holderName', d.holder_name, 'accountReference', d.account_reference)
+                                      order by d.management_option)
+                       from direct_payment_agreements d where d.council_id = b.council_id and d.budget_id = b.id), '[]'::jsonb) as agreements
       from budgets b
       join people p on p.id = b.person_id
-      left join direct_payment_agreements d on d.budget_id = b.id
      where b.council_id = ${councilId} and b.id = any(${sql.val([...budgetIds])}::uuid[])
      order by b.id
      ${lock ? sql`for update of b for share of p` : sql``}`.execute(db);
@@ -164,16 +176,19 @@ export async function insertRunItems(tx: Transaction<DB>, councilId: string, run
     const batch = items.slice(start, start + 10_000);
     const column = <K extends keyof NewRunItem>(key: K) => batch.map((item) => item[key]);
     await sql`
-      insert into payment_run_items (run_id, council_id, budget_id, person_id, instalment_number, due_date, amount_pence,
-                                     payee_kind, payee_reference, payee_name, direct_payment_agreement_id, status)
-      select ${runId}::uuid, ${councilId}::uuid, budget_id, person_id, instalment_number, due_date, amount_pence,
-             payee_kind, payee_reference, payee_name, direct_payment_agreement_id, 'pending'
+      insert into payment_run_items (run_id, council_id, budget_id, person_id, instalment_number, share, due_date, amount_pence,
+                                     payee_kind, payee_reference, payee_name, direct_payment_agreement_id, management_option,
+                                     provider_id, plan_lines, status)
+      select ${runId}::uuid, ${councilId}::uuid, budget_id, person_id, instalment_number, share, due_date, amount_pence,
+             payee_kind, payee_reference, payee_name, direct_payment_agreement_id, management_option, provider_id,
+             plan_lines::jsonb, 'pending'
         from unnest(${column('budget_id')}::uuid[], ${column('person_id')}::uuid[], ${column('instalment_number')}::integer[],
-                    ${column('due_date')}::date[], ${column('amount_pence')}::bigint[], ${column('payee_kind')}::text[],
-                    ${column('payee_reference')}::text[], ${column('payee_name')}::text[],
-                    ${column('direct_payment_agreement_id')}::uuid[])
-          as item(budget_id, person_id, instalment_number, due_date, amount_pence, payee_kind, payee_reference, payee_name,
-                  direct_payment_agreement_id)`.execute(tx);
+                    ${column('share')}::integer[], ${column('due_date')}::date[], ${column('amount_pence')}::bigint[],
+                    ${column('payee_kind')}::text[], ${column('payee_reference')}::text[], ${column('payee_name')}::text[],
+                    ${column('direct_payment_agreement_id')}::uuid[], ${column('management_option')}::text[],
+                    ${column('provider_id')}::uuid[], ${batch.map((item) => JSON.stringify(item.plan_lines))}::text[])
+          as item(budget_id, person_id, instalment_number, share, due_date, amount_pence, payee_kind, payee_reference, payee_name,
+                  direct_payment_agreement_id, management_option, provider_id, plan_lines)`.execute(tx);
   }
 }
 
@@ -227,7 +242,8 @@ export function listRunItems(
     .where('council_id', '=', councilId)
     .where('run_id', '=', runId)
     .orderBy('budget_id')
-    .orderBy('instalment_number');
+    .orderBy('instalment_number')
+    .orderBy('share');
   if (options.status) query = query.where('status', '=', options.status);
   if (options.afterBudgetId) query = query.where('budget_id', '>', options.afterBudgetId);
   if (options.limit) query = query.limit(options.limit);
@@ -239,7 +255,13 @@ export async function settleRunItems(
   tx: Transaction<DB>,
   councilId: string,
   runId: string,
-  settled: readonly { budgetId: string; instalmentNumber: number; transactionId: string | null; skippedReason: string | null }[],
+  settled: readonly {
+    budgetId: string;
+    instalmentNumber: number;
+    share: number;
+    transactionId: string | null;
+    skippedReason: string | null;
+  }[],
 ): Promise<void> {
   if (settled.length === 0) return;
   await sql`
@@ -247,10 +269,11 @@ export async function settleRunItems(
        set status = case when s.transaction_id is null then 'skipped' else 'paid' end,
            transaction_id = s.transaction_id, skipped_reason = s.skipped_reason
       from unnest(${settled.map((s) => s.budgetId)}::uuid[], ${settled.map((s) => s.instalmentNumber)}::integer[],
-                  ${settled.map((s) => s.transactionId)}::uuid[], ${settled.map((s) => s.skippedReason)}::text[])
-        as s(budget_id, instalment_number, transaction_id, skipped_reason)
+                  ${settled.map((s) => s.share)}::integer[], ${settled.map((s) => s.transactionId)}::uuid[],
+                  ${settled.map((s) => s.skippedReason)}::text[])
+        as s(budget_id, instalment_number, share, transaction_id, skipped_reason)
      where i.council_id = ${councilId} and i.run_id = ${runId}
-       and i.budget_id = s.budget_id and i.instalment_number = s.instalment_number`.execute(tx);
+       and i.budget_id = s.budget_id and i.instalment_number = s.instalment_number and i.share = s.share`.execute(tx);
 }
 
 /** Council payments a run records, as arrays, each naming its instalment. */
@@ -271,6 +294,25 @@ export async function insertRunPayments(
                   ${payments.map((p) => p.amountPence)}::bigint[], ${payments.map((p) => p.instalmentNumber)}::integer[],
                   ${payments.map((p) => p.occurredOn)}::date[])
         as p(id, budget_id, amount_pence, instalment_number, occurred_on)`.execute(tx);
+}
+
+/** The council's commissioned spend a run records on its council-arranged lines, as arrays. */
+export async function insertCommissionedSpend(
+  tx: Transaction<DB>,
+  councilId: string,
+  spends: readonly { id: string; budgetId: string; planLine: number; amountPence: number; occurredOn: string; description: string }[],
+  createdBy: string,
+): Promise<void> {
+  if (spends.length === 0) return;
+  await sql`
+    insert into budget_transactions (id, council_id, budget_id, kind, direction, amount_pence, occurred_on, category, plan_line,
+                                     managed_by, funder, description, created_by)
+    select s.id, ${councilId}::uuid, s.budget_id, 'spend', -1, s.amount_pence, s.occurred_on, 'commissioned', s.plan_line,
+           'council-arranged', 'council', s.description, ${createdBy}::text
+      from unnest(${spends.map((s) => s.id)}::uuid[], ${spends.map((s) => s.budgetId)}::uuid[],
+                  ${spends.map((s) => s.amountPence)}::bigint[], ${spends.map((s) => s.planLine)}::integer[],
+                  ${spends.map((s) => s.occurredOn)}::date[], ${spends.map((s) => s.description)}::text[])
+        as s(id, budget_id, amount_pence, plan_line, occurred_on, description)`.execute(tx);
 }
 
 /**
@@ -338,7 +380,17 @@ export async function runItemCounts(
       from payment_run_items where council_id = ${councilId} and run_id = ${runId}
      group by grouping sets ((status), (payee_kind))`.execute(db);
   const none = () => ({ payments: 0, amountPence: 0 });
-  const counts = { pending: none(), paid: none(), skipped: none(), 'direct-payment': none(), 'managed-account': none() };
+  const counts = {
+    pending: none(),
+    paid: none(),
+    skipped: none(),
+    'direct-payment': none(),
+    'indirect-payment': none(),
+    trust: none(),
+    'individual-service-fund': none(),
+    commissioned: none(),
+    'managed-account': none(),
+  };
   for (const row of rows) {
     const key = row.status ?? row.payee_kind;
     if (key) counts[key] = { payments: row.payments, amountPence: row.amount_pence };
@@ -358,5 +410,6 @@ export function fileItems(db: Db, councilId: string, runId: string): Promise<Pay
     .orderBy('payee_reference')
     .orderBy('budget_id')
     .orderBy('instalment_number')
+    .orderBy('share')
     .execute();
 }

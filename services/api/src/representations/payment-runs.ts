@@ -18,7 +18,14 @@ export function paymentRunEvent(run: PaymentRun) {
 export function toPaymentRun(run: PaymentRun, counts: Awaited<ReturnType<typeof runItemCounts>>) {
   return {
     ...paymentRunEvent(run),
-    byPayeeKind: { directPayment: counts['direct-payment'], managedAccount: counts['managed-account'] },
+    byPayeeKind: {
+      directPayment: counts['direct-payment'],
+      indirectPayment: counts['indirect-payment'],
+      trust: counts.trust,
+      individualServiceFund: counts['individual-service-fund'],
+      commissioned: counts.commissioned,
+      managedAccount: counts['managed-account'],
+    },
     held: { erased: 0, ...run.held },
     paid: counts.paid,
     skipped: counts.skipped,

@@ -21,6 +21,7 @@ import importRoutes from './v1/imports/routes.js';
 import letterRoutes from './v1/letters/routes.js';
 import paymentRunRoutes from './v1/payment-runs/routes.js';
 import peopleRoutes from './v1/people/routes.js';
+import providerRoutes from './v1/providers/routes.js';
 import publicRoutes from './v1/public/routes.js';
 import questionnaireRoutes from './v1/questionnaires/routes.js';
 import reportRoutes from './v1/reports/routes.js';
@@ -54,6 +55,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         supportPlanRoutes,
         budgetAccountRoutes,
         directPaymentRoutes,
+        providerRoutes,
         paymentRunRoutes,
         appealRoutes,
         reviewRoutes,

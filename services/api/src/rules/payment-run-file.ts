@@ -88,13 +88,22 @@ export function paymentRunCsv(run: PaymentRun, items: readonly PaymentRunItem[])
 /** A UK sort code and account number written as an account reference: 12-34-56 12345678. */
 const BANK_ACCOUNT = /^(\d{2})-?(\d{2})-?(\d{2})[ -]?(\d{8})$/;
 
+/** The payees a Bacs file pays: the money that leaves the council for a holder or an ISF provider. */
+const BACS_PAYEES: ReadonlySet<PaymentRunItem['payee_kind']> = new Set([
+  'direct-payment',
+  'indirect-payment',
+  'trust',
+  'individual-service-fund',
+]);
+
 /**
- * The Bacs credits of a run: one per direct-payment payee (the money that leaves the council;
- * budgets the council arranges stay in its own account and are in the CSV only), and the payee
- * references that are not a sort code and account number.
+ * The Bacs credits of a run: one per payee the money leaves the council for (holders and
+ * individual service fund providers; commissioned spend, which the council pays on its providers'
+ * invoices, and its own managed account are in the CSV only), and the payee references that are
+ * not a sort code and account number.
  */
 export function bacsCredits(run: PaymentRun, items: readonly PaymentRunItem[]): { credits: BacsCredit[]; unreadable: string[] } {
-  const { totals, groups } = byPayee(items.filter((item) => item.payee_kind === 'direct-payment'));
+  const { totals, groups } = byPayee(items.filter((item) => BACS_PAYEES.has(item.payee_kind)));
   const credits: BacsCredit[] = [];
   const unreadable: string[] = [];
   for (const payee of totals.payees) {

@@ -228,6 +228,10 @@ export const SUBJECT_ACCESS_TABLES: Readonly<Record<string, TableCoverage>> = {
   allocation_schemes: { noPersonalData: 'The rules that turn points into money, the same for everyone.' },
   charging_policies: { noPersonalData: 'The council’s charging rules, the same for everyone.' },
   webhooks: { noPersonalData: 'Where the council’s systems receive events.' },
+  providers: {
+    noPersonalData:
+      'The council’s register of care providers and where it pays them. Which provider holds your money is in your support plan and in "payments".',
+  },
   critical_path_progress: { noPersonalData: 'The council’s own review of how it runs self-directed support.' },
   self_rating_rounds: { noPersonalData: 'A round of the regional self-rating, council by council.' },
   self_ratings: { noPersonalData: 'A council’s self-rating in a round.' },

@@ -44,11 +44,16 @@ export function describeScheme(councilName: string, scheme: AllocationScheme, qu
         ];
 
   const limits: string[] = [];
-  if (definition.floorPoints !== undefined) {
+  const belowFloor =
+    definition.belowFloor?.action === 'floor-amount'
+      ? `gets the scheme's floor amount, ${formatPounds(definition.belowFloor.annualPence)} a year`
+      : 'is referred: the care coordinator sets the amount their needs call for and the Resource Allocation Panel agrees it';
+  if (definition.floorPoints !== undefined)
     limits.push(
-      `Below ${definition.floorPoints} points there is no budget from this scheme: the person is offered information, advice and other support instead.`,
+      `Below ${definition.floorPoints} points the RAS gives no amount of its own, but nobody eligible gets £0: the person ${belowFloor}.`,
     );
-  }
+  else if (method.type === 'banded')
+    limits.push(`Below the lowest band the RAS gives no amount of its own, but nobody eligible gets £0: the person ${belowFloor}.`);
   if (definition.ceilingPence !== undefined) {
     limits.push(
       `Where the full-year amount is above ${formatPounds(definition.ceilingPence)}, the figure is still worked out and shown, but the case is outside the RAS: the Resource Allocation Panel decides the budget.`,

@@ -74,7 +74,7 @@ export async function decidePlan(
         { pointer: '/startDate', detail: 'is required to approve at panel' },
       ]);
     if (request.panelAmount !== undefined) {
-      // Outside the RAS only where the RAS referred the case (above the ceiling or the top band)
+      // Outside the RAS only where the RAS referred the case (above the ceiling or the top band, below the floor)
       // or the coordinator said the needs do not fit the questionnaire. The plan is then costed
       // against the panel's amount.
       const { budget } = planContext;
@@ -83,7 +83,8 @@ export async function decidePlan(
         throw unprocessable('INVALID_INPUT', 'The budget was not referred to the panel, so it stays the RAS amount', [
           {
             pointer: '/panelAmount',
-            detail: 'applies only to a referred budget (above the ceiling, above the top band, or needs outside the questionnaire)',
+            detail:
+              'applies only to a referred budget (above the ceiling, above the top band, below the floor, or needs outside the questionnaire)',
           },
         ]);
       const locked = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, budget.id, { forUpdate: true });

@@ -1,12 +1,12 @@
-import { type AccountStatement, checkAccountReturn, ledgerForPeriod, recoverablePence, selectAuditSample } from 'ras-core';
-import type { AccountReturn, AuditSample, DirectPaymentAgreement, SupportPlanRow } from '../db/schema.js';
+import { type AccountStatement, checkAccountReturn, ledgerForPeriod, PAYEE_OF, recoverablePence, selectAuditSample } from 'ras-core';
+import type { AccountReturn, AuditSample, DirectPaymentAgreement, HolderOption, SupportPlanRow } from '../db/schema.js';
 import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
 import { findLedger, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import {
-  agreementForBudget,
+  agreementsForBudget,
   auditableAgreements,
   auditedOverlap,
   findAccountReturn,
@@ -25,32 +25,51 @@ import type { WorkflowContext } from './context.js';
 
 type Context = Pick<WorkflowContext, 'tx' | 'scope' | 'changes' | 'clock' | 'actor'>;
 
-/** Whether an approved plan spends any of the budget as a direct payment. */
-export function hasDirectPaymentLines(plan: SupportPlanRow | undefined): boolean {
-  return plan?.plan.lines.some((line) => line.managedBy === 'direct-payment') ?? false;
+/** The ways of managing an approved plan uses that pay a holder under an agreement, each with its first line. */
+export function holderOptionsOf(plan: SupportPlanRow | undefined): Map<HolderOption, number> {
+  const options = new Map<HolderOption, number>();
+  plan?.plan.lines.forEach((line, index) => {
+    if (PAYEE_OF[line.managedBy] === 'holder' && !options.has(line.managedBy as HolderOption))
+      options.set(line.managedBy as HolderOption, index);
+  });
+  return options;
 }
 
+/** The holders each way of managing may pay: a trust's money goes to the trust, an indirect payment to the nominated person. */
+export const HOLDERS_OF: Readonly<Record<HolderOption, readonly DirectPaymentAgreement['holder_type'][]>> = {
+  'direct-payment': ['person', 'nominated-person', 'authorised-person'],
+  'indirect-payment': ['nominated-person'],
+  trust: ['trust'],
+};
+
 /**
- * Before a council payment into the account of a budget whose plan has direct-payment lines: a
- * direct payment agreement must be in place (422), and not suspended after an audit (409).
+ * Before a council payment into the account of a budget whose plan pays a holder (a direct
+ * payment, an indirect payment, a trust): each way's agreement must be in place (422, naming the
+ * line), and none suspended after an audit (409).
  */
 export async function assertDirectPaymentsAllowed(
   context: Pick<Context, 'tx' | 'scope'>,
   budgetId: string,
   plan: SupportPlanRow | undefined,
 ): Promise<void> {
-  if (!hasDirectPaymentLines(plan)) return;
-  const agreement = await agreementForBudget(context.tx, context.scope.councilId, budgetId);
-  if (!agreement)
+  const options = holderOptionsOf(plan);
+  if (options.size === 0) return;
+  const agreements = await agreementsForBudget(context.tx, context.scope.councilId, budgetId);
+  const missing = [...options].filter(([option]) => !agreements.some((agreement) => agreement.management_option === option));
+  if (missing.length > 0)
     throw unprocessable(
       'DIRECT_PAYMENT_AGREEMENT_REQUIRED',
-      'The plan pays part of the budget as a direct payment: record the direct payment agreement (createDirectPaymentAgreement) before the first payment',
-      [{ pointer: '/kind', detail: 'a council payment needs the budget’s direct payment agreement first' }],
+      `The plan pays part of the budget to a holder (${missing.map(([option]) => option).join(', ')}): record each agreement (createDirectPaymentAgreement) before the first payment`,
+      missing.map(([option, line]) => ({
+        pointer: '/kind',
+        detail: `plan line ${line} (${option}) needs its agreement before a council payment`,
+      })),
     );
-  if (agreement.status === 'suspended')
+  const suspended = agreements.find((agreement) => options.has(agreement.management_option) && agreement.status === 'suspended');
+  if (suspended)
     throw new AppError(
       'DIRECT_PAYMENTS_SUSPENDED',
-      `Direct payments on this budget were suspended after an audit (agreement ${agreement.id})`,
+      `Direct payments on this budget were suspended after an audit (agreement ${suspended.id})`,
       {
         errors: [{ pointer: '/kind', detail: 'no council payments while the direct payment agreement is suspended' }],
       },
@@ -59,6 +78,8 @@ export async function assertDirectPaymentsAllowed(
 
 export interface AgreementRequest {
   readonly budgetId: string;
+  /** The way of managing the agreement pays for (default `direct-payment`). */
+  readonly managementOption?: HolderOption | undefined;
   readonly termsVersion: string;
   readonly holder: { readonly type: DirectPaymentAgreement['holder_type']; readonly name?: string | undefined };
   readonly account: { readonly type: DirectPaymentAgreement['account_type']; readonly reference: string };
@@ -72,6 +93,7 @@ export function agreementEvent(row: DirectPaymentAgreement) {
     budgetId: row.budget_id,
     personId: row.person_id,
     status: row.status,
+    managementOption: row.management_option,
     termsVersion: row.terms_version,
     holderType: row.holder_type,
     version: row.version,
@@ -96,18 +118,24 @@ export async function createDirectPaymentAgreement(context: Context, request: Ag
     null,
     1,
   );
-  if (!hasDirectPaymentLines(plan))
-    throw unprocessable(
-      'NO_DIRECT_PAYMENT_LINES',
-      'The approved plan spends none of the budget as a direct payment, so there is nothing to agree',
-      [{ pointer: '/budgetId', detail: 'its approved plan has no line managed by direct-payment' }],
-    );
-  const existing = await agreementForBudget(tx, scope.councilId, budget.id);
+  const option = request.managementOption ?? 'direct-payment';
+  if (!holderOptionsOf(plan).has(option))
+    throw unprocessable('NO_DIRECT_PAYMENT_LINES', `The approved plan has no ${option} line, so there is no ${option} to agree`, [
+      {
+        pointer: request.managementOption === undefined ? '/budgetId' : '/managementOption',
+        detail: `its approved plan has no line managed by ${option}`,
+      },
+    ]);
+  const existing = (await agreementsForBudget(tx, scope.councilId, budget.id)).find((agreement) => agreement.management_option === option);
   if (existing)
-    throw new AppError('ALREADY_EXISTS', 'The budget already has a direct payment agreement', {
-      errors: [{ pointer: '/budgetId', detail: 'has an agreement already' }],
+    throw new AppError('ALREADY_EXISTS', `The budget already has an agreement for its ${option} lines`, {
+      errors: [{ pointer: '/budgetId', detail: `has a ${option} agreement already` }],
       extensions: { existingId: existing.id },
     });
+  if (!HOLDERS_OF[option].includes(request.holder.type))
+    throw unprocessable('INVALID_INPUT', `Money for ${option} lines is held by ${HOLDERS_OF[option].join(' or ')}`, [
+      { pointer: '/holder/type', detail: `must be ${HOLDERS_OF[option].map((type) => `"${type}"`).join(' or ')} for ${option}` },
+    ]);
   const terms = (await councilSettings(tx, scope.councilId)).directPaymentTerms;
   if (!terms || terms.version !== request.termsVersion)
     throw unprocessable(
@@ -128,6 +156,7 @@ export async function createDirectPaymentAgreement(context: Context, request: Ag
   const row = await insertDirectPaymentAgreement(tx, scope.councilId, {
     budget_id: budget.id,
     person_id: budget.person_id,
+    management_option: option,
     terms_version: terms.version,
     terms_text: terms.text,
     holder_type: request.holder.type,

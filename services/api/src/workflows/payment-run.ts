@@ -1,7 +1,7 @@
 import { instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from 'ras-core';
 import { sameDecider } from '../auth/separation-of-duties.js';
-import type { PaymentRun, PaymentRunHeld } from '../db/schema.js';
-import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
+import type { PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
+import { AppError, type FieldProblem, invalidState, notFound, unprocessable } from '../errors.js';
 import { newId } from '../ids.js';
 import { councilSettings } from '../repositories/councils.js';
 import {
@@ -9,6 +9,7 @@ import {
   budgetsWithInstalmentsDue,
   councilPaymentsOf,
   findPaymentRun,
+  insertCommissionedSpend,
   insertPaymentRun,
   insertRunItems,
   insertRunPayments,
@@ -24,9 +25,11 @@ import {
   updatePaymentRun,
   upratingBeingApplied,
 } from '../repositories/payment-runs.js';
+import { providersOf } from '../repositories/providers.js';
 import { paymentRunEvent } from '../representations/payment-runs.js';
 import { payeeKey } from '../rules/payment-run-file.js';
 import type { WorkflowContext } from './context.js';
+import { budgetPayees, instalmentShares, type RunPayee } from './payment-run-payees.js';
 
 /** What a payment run is asked for. */
 export interface PaymentRunRequest {
@@ -41,21 +44,21 @@ const MANAGED_ACCOUNT_REFERENCE = 'MANAGED-BUDGETS';
 /** Payments recorded in one transaction when a run is confirmed. */
 const CONFIRM_BATCH = 1_000;
 
-/** The payee a budget's money goes to: the direct payment account, or the council's managed account. */
-function payeeOf(budget: RunBudget, managedReference: string) {
-  if (budget.direct_payment)
-    return {
-      payee_kind: 'direct-payment' as const,
-      payee_reference: budget.account_reference as string,
-      payee_name: budget.holder_name ?? budget.display_name ?? 'Direct payment holder',
-      direct_payment_agreement_id: budget.agreement_id,
-    };
+/** Where an instalment goes when no plan line the council pays for costs anything: the council's own account. */
+function managedAccount(reference: string): RunPayee {
   return {
-    payee_kind: 'managed-account' as const,
-    payee_reference: managedReference,
-    payee_name: 'Budgets the council arranges',
-    direct_payment_agreement_id: null,
+    kind: 'managed-account',
+    reference,
+    name: 'Budgets the council arranges',
+    agreementId: null,
+    providerId: null,
+    managementOption: null,
   };
+}
+
+/** The providers the plans of these budgets name, from the register. */
+function providerIdsOf(budgets: readonly RunBudget[]): string[] {
+  return budgets.flatMap((budget) => budget.plan?.lines.flatMap((line) => (line.providerId ? [line.providerId] : [])) ?? []);
 }
 
 async function assertNoUprating(context: Pick<WorkflowContext, 'tx' | 'scope'>): Promise<void> {
@@ -131,9 +134,11 @@ export async function createPaymentRun(
     councilPaymentsOf(tx, scope.councilId, candidates),
     councilSettings(tx, scope.councilId),
   ]);
-  const managedReference = settings.paymentFile?.managedAccountReference ?? MANAGED_ACCOUNT_REFERENCE;
+  const providers = await providersOf(tx, scope.councilId, providerIdsOf(budgets));
+  const managed = managedAccount(settings.paymentFile?.managedAccountReference ?? MANAGED_ACCOUNT_REFERENCE);
   const held = { suspended: 0, onHold: 0, erased: 0 } satisfies PaymentRunHeld;
-  const missingAgreement: string[] = [];
+  const missing: FieldProblem[] = [];
+  let missingAgreement = false;
   const items: NewRunItem[] = [];
   for (const budget of budgets) {
     const ledger = ledgers.get(budget.budget_id);
@@ -151,32 +156,41 @@ export async function createPaymentRun(
       held.erased += owing.length;
       continue;
     }
-    if (budget.direct_payment && budget.agreement_id === null) {
-      missingAgreement.push(budget.budget_id);
+    const payees = budgetPayees(budget, providers);
+    if (payees.missing.length > 0) {
+      missing.push(...payees.missing);
+      missingAgreement ||= payees.missing.some((problem) => problem.detail.includes('needs its agreement'));
       continue;
     }
-    if (budget.direct_payment && budget.agreement_status === 'suspended') {
+    if (payees.suspended) {
       held.suspended += owing.length;
       continue;
     }
-    const payee = payeeOf(budget, managedReference);
+    // Each instalment split between the payees of the plan's lines, one item per share.
     for (const instalment of owing)
-      items.push({
-        budget_id: budget.budget_id,
-        person_id: budget.person_id,
-        instalment_number: instalment.number,
-        due_date: instalment.dueDate,
-        amount_pence: instalment.owingPence,
-        ...payee,
+      instalmentShares(instalment.owingPence, payees, managed).forEach((share, index) => {
+        items.push({
+          budget_id: budget.budget_id,
+          person_id: budget.person_id,
+          instalment_number: instalment.number,
+          share: index,
+          due_date: instalment.dueDate,
+          amount_pence: share.amountPence,
+          payee_kind: share.payee.kind,
+          payee_reference: share.payee.reference,
+          payee_name: share.payee.name,
+          direct_payment_agreement_id: share.payee.agreementId,
+          management_option: share.payee.managementOption,
+          provider_id: share.payee.providerId,
+          plan_lines: share.lines.length > 0 ? [...share.lines] : null,
+        });
       });
   }
-  if (missingAgreement.length > 0)
+  if (missing.length > 0)
     throw unprocessable(
-      'DIRECT_PAYMENT_AGREEMENT_REQUIRED',
-      `${missingAgreement.length} budget(s) paid as direct payments have no direct payment agreement: record each (createDirectPaymentAgreement) or hold it out of the run (holdBudgetIds)`,
-      missingAgreement
-        .slice(0, 100)
-        .map((id) => ({ pointer: '/holdBudgetIds', detail: `budget ${id} needs its direct payment agreement` })),
+      missingAgreement ? 'DIRECT_PAYMENT_AGREEMENT_REQUIRED' : 'PROVIDER_REQUIRED',
+      `${missing.length} plan line(s) pay someone the run cannot pay yet: record each agreement (createDirectPaymentAgreement) or provider (createProvider), or hold the budget out of the run (holdBudgetIds)`,
+      missing.slice(0, 100),
     );
   const totals = totalPaymentRun(items.map((item) => ({ payeeKey: payeeKey(item), amountPence: item.amount_pence })));
   const run = await insertPaymentRun(tx, scope.councilId, {
@@ -273,10 +287,25 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
   const budgets = new Map((await runBudgets(tx, scope.councilId, budgetIds, true)).map((budget) => [budget.budget_id, budget]));
   const ledgers = await councilPaymentsOf(tx, scope.councilId, budgetIds);
   const payments: { id: string; budgetId: string; instalmentNumber: number; amountPence: number; occurredOn: string }[] = [];
+  const spends: { id: string; budgetId: string; planLine: number; amountPence: number; occurredOn: string; description: string }[] = [];
+  // What each instalment still owes, taken down as this batch pays its shares.
+  const owingNow = new Map<string, number>();
+  const owingOf = (item: PaymentRunItem) => {
+    const key = `${item.budget_id}#${item.instalment_number}`;
+    if (!owingNow.has(key)) {
+      const ledger = ledgers.get(item.budget_id);
+      const owing = ledger
+        ? instalmentsOwing(ledger.entries, ledger.instalments, item.due_date).find((i) => i.number === item.instalment_number)
+        : undefined;
+      owingNow.set(key, owing?.owingPence ?? 0);
+    }
+    return { key, owing: owingNow.get(key) as number };
+  };
   const settled = items.map((item) => {
     const skip = (reason: string) => ({
       budgetId: item.budget_id,
       instalmentNumber: item.instalment_number,
+      share: item.share,
       transactionId: null,
       skippedReason: reason,
     });
@@ -284,14 +313,16 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
     if (!budget || (budget.status !== 'agreed' && budget.status !== 'ended')) return skip('the budget is no longer agreed');
     if (budget.erased) return skip('the person’s personal data was erased: their record is closed');
     if (budget.end_date !== null && item.due_date > budget.end_date) return skip(`the budget ended on ${budget.end_date}`);
-    if (budget.direct_payment && budget.agreement_id === null) return skip('the budget has no direct payment agreement');
-    if (budget.direct_payment && budget.agreement_status === 'suspended') return skip('direct payments on the budget are suspended');
-    const ledger = ledgers.get(item.budget_id);
-    const owing = ledger
-      ? instalmentsOwing(ledger.entries, ledger.instalments, item.due_date).find((i) => i.number === item.instalment_number)
-      : undefined;
-    if (owing?.owingPence !== item.amount_pence)
-      return skip(`instalment ${item.instalment_number} now owes ${owing?.owingPence ?? 0} pence, not ${item.amount_pence}`);
+    const agreement = budget.agreements.find((found) => found.id === item.direct_payment_agreement_id);
+    if (item.direct_payment_agreement_id !== null && !agreement) return skip('the budget no longer has that agreement');
+    if (
+      budget.agreements.some((found) => found.status === 'suspended' && budget.plan?.lines.some((line) => line.managedBy === found.option))
+    )
+      return skip('direct payments on the budget are suspended');
+    const { key, owing } = owingOf(item);
+    if (owing < item.amount_pence)
+      return skip(`instalment ${item.instalment_number} now owes ${owing} pence, less than this share of ${item.amount_pence}`);
+    owingNow.set(key, owing - item.amount_pence);
     // Paid on the run's date; on a budget that ended before it (an uprating replaced it), on its
     // last day, as no money moves on a budget after it ends.
     const occurredOn = budget.end_date !== null && budget.end_date < run.run_date ? budget.end_date : run.run_date;
@@ -303,9 +334,27 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
       occurredOn,
     };
     payments.push(payment);
-    return { budgetId: item.budget_id, instalmentNumber: item.instalment_number, transactionId: payment.id, skippedReason: null };
+    // The council-arranged share is the council's commissioned spend on its lines, never the person's money.
+    if (item.payee_kind === 'commissioned')
+      for (const line of item.plan_lines ?? [])
+        spends.push({
+          id: newId(),
+          budgetId: item.budget_id,
+          planLine: line.index,
+          amountPence: line.amountPence,
+          occurredOn,
+          description: `Commissioned from ${item.payee_name}`,
+        });
+    return {
+      budgetId: item.budget_id,
+      instalmentNumber: item.instalment_number,
+      share: item.share,
+      transactionId: payment.id,
+      skippedReason: null,
+    };
   });
   await insertRunPayments(tx, scope.councilId, payments, `Payment run ${run.run_date}`, actor.actor);
+  await insertCommissionedSpend(tx, scope.councilId, spends, actor.actor);
   await settleRunItems(tx, scope.councilId, run.id, settled);
   for (const payment of payments)
     changes.record({
@@ -321,6 +370,25 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
         amountPence: payment.amountPence,
         occurredOn: payment.occurredOn,
         instalmentNumber: payment.instalmentNumber,
+        paymentRunId: run.id,
+      },
+    });
+  for (const spend of spends)
+    changes.record({
+      action: 'transaction.recorded',
+      entityType: 'budget-transaction',
+      entityId: spend.id,
+      after: {
+        id: spend.id,
+        budgetId: spend.budgetId,
+        kind: 'spend',
+        funder: 'council',
+        direction: 'out',
+        amountPence: spend.amountPence,
+        occurredOn: spend.occurredOn,
+        planLine: spend.planLine,
+        managedBy: 'council-arranged',
+        category: 'commissioned',
         paymentRunId: run.id,
       },
     });

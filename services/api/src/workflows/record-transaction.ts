@@ -1,5 +1,6 @@
 import { COUNCIL_FUNDER, defaultFunder, LEDGER_DIRECTION, type LedgerKind, PERSON_FUNDER } from 'ras-core';
 import { assertNotPanelApprover } from '../auth/separation-of-duties.js';
+import type { SupportPlanRow } from '../db/schema.js';
 import { type FieldProblem, invalidState, notFound, unprocessable } from '../errors.js';
 import { findLedger, findTransaction, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
@@ -34,13 +35,44 @@ function fundersFor(kind: LedgerKind, streams: readonly string[]): readonly stri
     case 'contribution-refund':
       return [PERSON_FUNDER];
     case 'clawback':
+    case 'spend':
+    case 'refund':
       return [COUNCIL_FUNDER, ...streams];
     case 'adjustment':
       return [COUNCIL_FUNDER, PERSON_FUNDER, ...streams];
     default:
-      // Spending is shared between funders by the ledger; a reversal is the entry it reverses.
+      // A reversal is the entry it reverses.
       return null;
   }
+}
+
+/**
+ * Whose money a spend or refund is. A funding stream's money is ring-fenced (seed 000 step 18):
+ * spend on a line it funds is its own, it pays for nothing else, and spending that names no line
+ * is the council's (shared with the person's contribution by the ledger).
+ */
+function spendFunder(body: TransactionRequest, approved: SupportPlanRow | undefined, streams: readonly string[]): string {
+  const line = body.planLine === undefined ? undefined : approved?.plan.lines[body.planLine];
+  const lineFunder = line?.fundedBy ?? COUNCIL_FUNDER;
+  if (body.funder === undefined || body.funder === (line ? lineFunder : COUNCIL_FUNDER)) return line ? lineFunder : COUNCIL_FUNDER;
+  const named = body.funder;
+  const linesOf = (approved?.plan.lines ?? []).flatMap((candidate, index) =>
+    (candidate.fundedBy ?? COUNCIL_FUNDER) === named ? [index] : [],
+  );
+  const funds = linesOf.length === 0 ? 'no line of the approved plan' : `line${linesOf.length === 1 ? '' : 's'} ${linesOf.join(', ')}`;
+  const payer = (key: string) => (key === COUNCIL_FUNDER ? 'the council' : `the ${key} stream`);
+  throw unprocessable(
+    'RING_FENCED',
+    line
+      ? `Line ${body.planLine} is paid for by ${payer(lineFunder)}, not ${payer(named)}: a stream's money is spent only on the lines it funds`
+      : `The ${named} stream's money is spent only on the lines it funds: name the plan line (planLine)`,
+    [
+      {
+        pointer: '/funder',
+        detail: `${payer(named)} funds ${funds}${streams.includes(named) ? '' : ' and is not a stream of this budget'}`,
+      },
+    ],
+  );
 }
 
 /** Checks that the fields fit the kind, before anything is read. */
@@ -63,12 +95,7 @@ export function transactionProblems(body: TransactionRequest): FieldProblem[] {
     problems.push({ pointer: '/instalmentNumber', detail: 'applies only to council and funder payments' });
   if (body.kind === 'funder-payment' && body.funder === undefined)
     problems.push({ pointer: '/funder', detail: 'is required for a funder payment: the funding stream’s key' });
-  if ((body.kind === 'spend' || body.kind === 'refund' || body.kind === 'reversal') && body.funder !== undefined)
-    problems.push({
-      pointer: '/funder',
-      detail:
-        body.kind === 'reversal' ? 'is the reversed entry’s' : 'does not apply: spending is shared between funders by what each paid in',
-    });
+  if (body.kind === 'reversal' && body.funder !== undefined) problems.push({ pointer: '/funder', detail: 'is the reversed entry’s' });
   return problems;
 }
 
@@ -153,6 +180,7 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
       ]);
     managedBy = line.managedBy;
   }
+  if (body.kind === 'spend' || body.kind === 'refund') funder = spendFunder(body, approved, streams);
   if (body.instalmentNumber !== undefined) {
     const summary = summariseStoredAccount(await findLedger(tx, scope.councilId, budget.id), clock.today());
     const instalment = summary.schedule.find((entry) => entry.funder === funder && entry.number === body.instalmentNumber);

@@ -79,7 +79,8 @@ const TODAY = '2026-12-15';
  * The plan fresh budgets get: no direct-payment line, so a payment run never waits for their
  * direct payment agreement (the world's own budget has one, and its agreement).
  */
-const ARRANGED_PLAN = { ...PLAN, lines: PLAN.lines.filter((line) => line.managedBy !== 'direct-payment') };
+// The council arranges it all: no agreement or provider is needed before the run pays it.
+const ARRANGED_PLAN = { ...PLAN, lines: PLAN.lines.filter((line) => line.managedBy === 'council-arranged') };
 
 /** The clock the world runs on; recipes move it for one call and put it back. */
 export function worldClock() {
@@ -215,6 +216,9 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
   const budgetId = (await as('assessor', 'POST', '/v1/budgets', { assessmentId, startDate: '2026-05-01' })).json().id as string;
   const planId = await approvedPlan(t, council, budgetId, PLAN, { startDate: '2026-05-01' });
   const agreementId = (await directPaymentAgreement(t, council, budgetId)).id;
+  // The provider the plan's individual service fund line names (approvedPlan registered it).
+  const providerId = (await as('finance', 'GET', '/v1/providers')).json().items.find((p: { name: string }) => p.name === 'Local supplier')
+    .id as string;
   // A carer registered as caring for them, and a return for their direct payment account.
   people.add(
     (
@@ -589,6 +593,14 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
       };
     },
     getDirectPaymentAgreement: get(`/v1/direct-payment-agreements/${agreementId}`),
+    createProvider: async () => ({
+      method: 'POST',
+      url: '/v1/providers',
+      body: { name: `Provider ${next()}`, account: { type: 'bank', reference: `20-00-00 ${String(10_000_000 + next())}` } },
+    }),
+    listProviders: get('/v1/providers'),
+    getProvider: get(`/v1/providers/${providerId}`),
+    getIndividualServiceFundStatement: get(`/v1/providers/${providerId}/individual-service-funds/${budgetId}/statement`),
     changeDirectPaymentAgreementStatus: async () => {
       const current = await as('admin', 'GET', `/v1/direct-payment-agreements/${agreementId}`);
       return {

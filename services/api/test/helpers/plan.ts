@@ -61,9 +61,11 @@ export async function approvedPlan(
   council: SetUpCouncil,
   budgetId: string,
   plan: object,
-  options: { startDate: string; panelKey?: string; panel?: Record<string, unknown> },
+  options: { startDate: string; panelKey?: string; panel?: Record<string, unknown>; registerProviders?: boolean },
 ): Promise<string> {
-  const written = await t.call('POST', '/v1/support-plans', { key: council.keys.assessor, body: { budgetId, ...plan } });
+  // Each individual-service-fund line names its provider in the register, as the run needs to pay it.
+  const registered = options.registerProviders === false ? plan : await withRegisteredProviders(t, council, plan);
+  const written = await t.call('POST', '/v1/support-plans', { key: council.keys.assessor, body: { budgetId, ...registered } });
   expect(written.statusCode, written.body).toBe(201);
   const url = `/v1/support-plans/${written.json().id}`;
   let last = await step(t, written, 'POST', `${url}/submit`, council.keys.assessor);
@@ -74,6 +76,36 @@ export async function approvedPlan(
   ] as const)
     last = await step(t, last, 'POST', `${url}/decisions`, key, { stage, outcome: 'approve', reasons: 'ok', ...extra });
   return written.json().id as string;
+}
+
+/** The council's register entry for a provider, added with a Bacs account the first time it is named. */
+export async function registeredProvider(
+  t: TestApp,
+  council: SetUpCouncil,
+  name: string,
+  reference = '20-00-00 55555555',
+): Promise<string> {
+  const response = await t.call('POST', '/v1/providers', {
+    key: council.keys.finance,
+    body: { name, account: { type: 'bank', reference } },
+  });
+  if (response.statusCode === 409) return response.json().existingId as string;
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().id as string;
+}
+
+/** The plan with each individual-service-fund line naming its provider in the register (as the run needs to pay it). */
+export async function withRegisteredProviders(t: TestApp, council: SetUpCouncil, plan: object): Promise<object> {
+  const lines = (plan as { lines?: { managedBy: string; provider: string; providerId?: string }[] }).lines;
+  if (!lines) return plan;
+  const named = [];
+  for (const line of lines)
+    named.push(
+      line.managedBy === 'individual-service-fund' && line.providerId === undefined
+        ? { ...line, providerId: await registeredProvider(t, council, line.provider) }
+        : line,
+    );
+  return { ...plan, lines: named };
 }
 
 /**
@@ -106,13 +138,14 @@ export async function agreedBudget(
     body: { assessmentId, startDate: '2026-05-01', ...options.budget },
   });
   expect(budget.statusCode, budget.body).toBe(201);
-  const planId = await approvedPlan(t, council, budget.json().id, options.plan ?? PLAN, {
+  const plan = options.plan ?? PLAN;
+  const planId = await approvedPlan(t, council, budget.json().id, plan, {
     startDate: (options.budget?.startDate as string | undefined) ?? '2026-05-01',
     ...(options.panelKey ? { panelKey: options.panelKey } : {}),
     ...(options.panel ? { panel: options.panel } : {}),
   });
   // A plan with direct-payment lines needs its agreement before the first council payment.
-  const lines = ((options.plan ?? PLAN) as { lines?: { managedBy: string }[] }).lines ?? [];
+  const lines = (plan as { lines?: { managedBy: string }[] }).lines ?? [];
   const agreement =
     options.directPaymentAgreement !== false && lines.some((line) => line.managedBy === 'direct-payment')
       ? await directPaymentAgreement(t, council, budget.json().id)

@@ -28,6 +28,7 @@ export function toScheme(row: AllocationScheme) {
     effectiveTo: row.effective_to,
     method: definition.method,
     floorPoints: definition.floorPoints ?? null,
+    belowFloor: definition.belowFloor ?? { action: 'refer' },
     ceilingPence: definition.ceilingPence ?? null,
     topSlicePercent: definition.topSlicePercent ?? null,
     clawback: definition.clawback ?? DEFAULT_CLAWBACK,

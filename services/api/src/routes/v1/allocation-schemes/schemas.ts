@@ -34,6 +34,24 @@ export const Clawback = Type.Union(
 
 export const ClientGroup = Text(100);
 
+/** What an eligible person below the floor (or the lowest band) gets: nobody eligible gets £0. */
+const BelowFloor = Type.Union(
+  [
+    Type.Object(
+      {
+        action: Type.Literal('floor-amount'),
+        annualPence: Type.Integer({ minimum: 1, maximum: 10_000_000_000, description: 'The floor amount a year, pence' }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object({ action: Type.Literal('refer') }, { additionalProperties: false }),
+  ],
+  {
+    description:
+      'What an eligible person whose points fall below floorPoints or the lowest band gets (seed 003; Care Act 2014, s.26): the floor amount a year, or (refer, the default) an amount the worker sets and the panel agrees outside the RAS',
+  },
+);
+
 export const SchemeBody = Type.Object(
   {
     key: Key,
@@ -42,7 +60,10 @@ export const SchemeBody = Type.Object(
     effectiveFrom: CalendarDate,
     effectiveTo: Type.Optional(Nullable(CalendarDate)),
     method: Method,
-    floorPoints: Type.Optional(Type.Integer({ minimum: 0, description: 'Below this many points the RAS amount is 0' })),
+    floorPoints: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Below this many points the RAS gives no amount of its own: belowFloor says what happens' }),
+    ),
+    belowFloor: Type.Optional(BelowFloor),
     ceilingPence: Type.Optional(Pence('Above this full-year amount the case is referred to the panel')),
     topSlicePercent: Type.Optional(Percent('Share of the budget kept back as contingency in the desktop exercise')),
     clawback: Clawback,
@@ -65,6 +86,7 @@ export const SchemeResource = Type.Object(
     effectiveTo: Nullable(CalendarDate),
     method: Method,
     floorPoints: Nullable(Type.Integer()),
+    belowFloor: BelowFloor,
     ceilingPence: Nullable(Pence()),
     topSlicePercent: Nullable(Type.Number()),
     clawback: Clawback,

@@ -43,7 +43,14 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/budgets/:id/transactions',
     {
       config: {
-        problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT', 'DIRECT_PAYMENT_AGREEMENT_REQUIRED', 'DIRECT_PAYMENTS_SUSPENDED'],
+        problems: [
+          'INVALID_STATE',
+          'SAME_ACTOR',
+          'INVALID_INPUT',
+          'DIRECT_PAYMENT_AGREEMENT_REQUIRED',
+          'DIRECT_PAYMENTS_SUSPENDED',
+          'RING_FENCED',
+        ],
         access: rolesAccess('finance', 'integration'),
       },
       schema: {

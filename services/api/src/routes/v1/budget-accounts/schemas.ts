@@ -45,7 +45,7 @@ export const RecordTransactionBody = Type.Object(
       Type.String({
         ...Funder,
         description:
-          'Whose money. funder-payment: the funding stream (required). clawback: council (default) or the stream it returns to. adjustment: council (default), person or a stream. Implied for the other kinds; spending is shared between funders in proportion to what each paid in',
+          'Whose money. funder-payment: the funding stream (required). clawback: council (default) or the stream it returns to. adjustment: council (default), person or a stream. spend and refund: the plan line’s funder (planLine), else the council; a funding stream’s money is ring-fenced, spent only on the lines it funds (422 RING_FENCED otherwise). Implied for the other kinds',
       }),
     ),
     reversesTransactionId: Type.Optional(Id),
@@ -113,7 +113,9 @@ export const AccountResource = Type.Object(
         paidInPence: PenceTotal(),
         returnedPence: PenceTotal('Given back: clawback, a refunded contribution'),
         adjustmentsPence: SignedPence(),
-        spentPence: SignedPence('The funder’s share of spending, in proportion to what each funder paid in'),
+        spentPence: SignedPence(
+          'The funder’s spending: a stream’s is the spend on the lines it funds (ring-fenced); the council’s and the person’s share the rest in proportion to what each paid in',
+        ),
         balancePence: SignedPence('paid in − returned + adjustments − spent; the funders’ balances add up to balancePence'),
         unallocatedPence: PenceTotal('Paid beyond every instalment of this funder'),
       }),

@@ -77,7 +77,7 @@ export const SectionScore = Type.Object({
 });
 
 const OneReferral = Type.Object({
-  reason: Type.Enum(['above-ceiling', 'above-top-band', 'needs-outside-questionnaire']),
+  reason: Type.Enum(['above-ceiling', 'above-top-band', 'needs-outside-questionnaire', 'below-floor']),
   detail: Type.String(),
   coordinatorReason: Type.Optional(Type.String()),
   ceilingPence: Type.Optional(Pence()),

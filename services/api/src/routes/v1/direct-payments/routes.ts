@@ -48,6 +48,7 @@ async function toAgreement(db: Kysely<DB>, row: DirectPaymentAgreement) {
     id: row.id,
     budgetId: row.budget_id,
     personId: row.person_id,
+    managementOption: row.management_option,
     status: row.status,
     terms: { version: row.terms_version, text: row.terms_text },
     holder: { type: row.holder_type, name: row.holder_name },
@@ -97,9 +98,9 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'createDirectPaymentAgreement',
         tags: ['money'],
-        summary: 'Record the direct payment agreement for an agreed budget',
+        summary: 'Record the agreement for a way of managing an agreed budget that pays a holder (direct payment, indirect payment, trust)',
         description:
-          'Needed before the first council payment into the account of a budget whose approved plan has direct-payment lines (recordTransaction answers 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED without it). Keeps the council’s terms (settings.directPaymentTerms) as accepted, who holds the money, the account, and who accepted it when. A budget whose plan has no direct-payment line is 422 NO_DIRECT_PAYMENT_LINES; a second agreement is 409 ALREADY_EXISTS with existingId.',
+          'Needed before the first council payment into the account of a budget whose approved plan has lines paid to a holder: direct-payment (held by the person, a nominated person or an authorised person), indirect-payment (paid to a nominated person) or trust (paid to a user-controlled trust); managementOption says which (default direct-payment), one agreement for each the plan uses. recordTransaction and createPaymentRun answer 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED naming the line without it. Keeps the council’s terms (settings.directPaymentTerms) as accepted, who holds the money, the account the payment run pays, and who accepted it when. A holder type the way does not allow is 422 naming /holder/type; a plan with no line of that way is 422 NO_DIRECT_PAYMENT_LINES; a second agreement for the same way is 409 ALREADY_EXISTS with existingId.',
         headers: IdempotencyHeaders,
         body: CreateDirectPaymentAgreementBody,
         response: { 201: DirectPaymentAgreementResource, ...problemResponses },

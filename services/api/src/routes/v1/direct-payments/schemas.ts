@@ -1,9 +1,17 @@
 import { Type } from 'typebox';
 import { CalendarDate, ExplanationStep, Id, Nullable, Pence, Percent, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
 
+/** The ways of managing a budget whose money is paid to a holder under an agreement. */
+export const HolderOption = Type.Enum(['direct-payment', 'indirect-payment', 'trust'], {
+  title: 'HolderOption',
+  description:
+    'The way of managing the agreement pays for: a direct payment (held by the person, a nominated person or an authorised person), an indirect payment (paid to a nominated person), or a user-controlled trust. One agreement per way a plan uses',
+});
+
 export const CreateDirectPaymentAgreementBody = Type.Object(
   {
     budgetId: Id,
+    managementOption: Type.Optional(HolderOption),
     termsVersion: Type.String({
       minLength: 1,
       maxLength: 50,
@@ -77,6 +85,7 @@ export const DirectPaymentAgreementResource = Type.Object(
     id: Id,
     budgetId: Id,
     personId: Id,
+    managementOption: HolderOption,
     status: Type.Enum(['active', 'suspended', 'ended'], { description: 'suspended: no council payments until lifted' }),
     terms: Type.Object({ version: Type.String(), text: Type.String() }, { description: 'The terms as accepted' }),
     holder: Type.Object({ type: Type.String(), name: Nullable(Type.String()) }),

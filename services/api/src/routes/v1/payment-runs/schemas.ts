@@ -36,10 +36,16 @@ export const PaymentRunResource = Type.Object(
     totalPence: PenceTotal('Σ the run’s payments, as prepared'),
     byPayeeKind: Type.Object(
       {
-        directPayment: Tally('Paid to direct payment accounts: the money that leaves the council (the Bacs file)'),
-        managedAccount: Tally('Paid into the council’s own account for the budgets it arranges (the CSV only)'),
+        directPayment: Tally('Direct-payment shares, paid to the holder’s account (the Bacs file)'),
+        indirectPayment: Tally('Indirect-payment shares, paid to the nominated person’s account (the Bacs file)'),
+        trust: Tally('Trust shares, paid to the trust’s account (the Bacs file)'),
+        individualServiceFund: Tally('Individual service fund shares, paid to the provider holding the fund (the Bacs file)'),
+        commissioned: Tally(
+          'Council-arranged shares: recorded as the council’s commissioned spend against the provider, never paid to the person (the CSV only; the council pays its providers’ invoices)',
+        ),
+        managedAccount: Tally('Budgets whose plan has no line the council’s instalments pay for: the council’s own account (the CSV only)'),
       },
-      { description: 'The prepared payments by where they go' },
+      { description: 'The prepared payments by where they go: each instalment is split by the approved plan’s lines' },
     ),
     held: Type.Object(
       {

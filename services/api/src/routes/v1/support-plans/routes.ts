@@ -24,6 +24,7 @@ import {
   problemResponses,
 } from '../../../schemas/common.js';
 import { assertMayDecide, decidePlan, type PlanDecisionRequest } from '../../../workflows/decide-plan.js';
+import { assertPlanLines } from '../../../workflows/plan-lines.js';
 import { CreatePlanBody, DecisionBody, PlanResource, PlanStage as PlanStageSchema, PlanStatus, UpdatePlanBody } from './schemas.js';
 
 const DecisionHeaders = Type.Object({ ...IfMatchHeaders.properties, ...ActorHeader });
@@ -55,6 +56,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { pointer: '/budgetId', detail: 'is not a budget you can see' },
           ]);
         if (budget.status !== 'indicative') throw invalidState(`A plan is written for an indicative budget; this one is ${budget.status}`);
+        await assertPlanLines(tx, scope.councilId, plan.lines, budget);
         assess(plan as SupportPlan, { budget, financialAssessmentDone: false, paymentFrequency: 'monthly' });
         const row = await insertPlan(tx, scope.councilId, {
           budgetId,
@@ -92,6 +94,8 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await lockPlan(tx, scope, request.params.id, expected);
         if (before.status !== 'draft' && before.status !== 'returned')
           throw invalidState(`Only a draft or returned plan can change; this one is ${before.status}`);
+        const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, before.budget_id);
+        if (budget) await assertPlanLines(tx, scope.councilId, request.body.lines, budget);
         const after = await updatePlan(tx, scope.councilId, before.id, { plan: JSON.stringify(request.body) });
         changes.record({
           action: 'support-plan.updated',

@@ -21,6 +21,19 @@ const Line = Type.Object(
       maximum: 100_000_000,
       description: 'Pence, per week, per year or once as costType says (at most £1,000,000)',
     }),
+    fundedBy: Type.Optional(
+      Type.String({
+        ...Key,
+        description:
+          'The funding stream that pays for this line (its key in the budget’s funding streams; default the council). A stream’s money is spent only on its own lines',
+      }),
+    ),
+    providerId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'The provider register’s entry (listProviders): required for an individual-service-fund line to be paid',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -82,13 +95,24 @@ export const DecisionBody = Type.Object(
 );
 
 const Costing = Type.Object({
-  lines: Type.Array(Type.Object({ index: Type.Integer(), description: Type.String(), managedBy: ManagedBy, annualCostPence: Pence() })),
+  lines: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      description: Type.String(),
+      managedBy: ManagedBy,
+      fundedBy: Type.String(),
+      annualCostPence: Pence(),
+    }),
+  ),
   annualCostPence: Pence(),
   contingencyPence: Pence(),
   budgetPence: Pence(),
   withinBudget: Type.Boolean(),
   headroomPence: SignedPence(),
   byManagementOption: Type.Record(Type.String(), Pence()),
+  byFunder: Type.Record(Type.String(), Pence(), {
+    description: 'The lines’ cost by who pays for them: council and each funding stream named',
+  }),
   explanation: Type.Array(ExplanationStep),
 });
 

@@ -1,0 +1,41 @@
+import type { Kysely, Transaction } from 'kysely';
+import { COUNCIL_FUNDER, type PlanLine } from 'ras-core';
+import type { Budget, DB } from '../db/schema.js';
+import { type FieldProblem, unprocessable } from '../errors.js';
+import { providersOf } from '../repositories/providers.js';
+
+/**
+ * Checks who pays for and who provides each line of a plan: a line's funding stream must be one
+ * of the budget's streams whose money comes through the council (only that money is in the
+ * account to ring-fence), and a provider it names must be in the council's register.
+ */
+export async function assertPlanLines(
+  db: Kysely<DB> | Transaction<DB>,
+  councilId: string,
+  lines: readonly PlanLine[],
+  budget: Pick<Budget, 'calculation'>,
+): Promise<void> {
+  const streams = new Set(
+    (budget.calculation.streams ?? []).filter((stream) => stream.paysThroughCouncil !== false).map((stream) => stream.key),
+  );
+  const providers = await providersOf(
+    db,
+    councilId,
+    lines.flatMap((line) => (line.providerId ? [line.providerId] : [])),
+  );
+  const problems: FieldProblem[] = [];
+  lines.forEach((line, index) => {
+    if (line.fundedBy !== undefined && line.fundedBy !== COUNCIL_FUNDER && !streams.has(line.fundedBy))
+      problems.push({
+        pointer: `/lines/${index}/fundedBy`,
+        detail:
+          streams.size === 0
+            ? 'the budget has no funding stream paid through the council: leave it out (the council pays)'
+            : `must be "council" or one of the budget's streams: ${[...streams].map((key) => `"${key}"`).join(', ')}`,
+      });
+    if (line.providerId !== undefined && !providers.has(line.providerId))
+      problems.push({ pointer: `/lines/${index}/providerId`, detail: 'is not a provider in the council’s register' });
+  });
+  if (problems.length > 0)
+    throw unprocessable('INVALID_INPUT', 'A plan line names a funder or provider the budget does not have: see errors', problems);
+}
