@@ -16,6 +16,8 @@ import * as unpaidSupportPoints from './202611261600_unpaid_support_points.js';
 import * as informationGovernance from './202611270900_information_governance.js';
 import * as fairnessRecordKeys from './202612071300_fairness_record_keys.js';
 import * as waysOfManaging from './202612071500_ways_of_managing.js';
+import * as livePlans from './202612071600_live_plans.js';
+import * as commissionedSupport from './202612071700_commissioned_support.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -39,4 +41,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611270900_information_governance': informationGovernance,
   '202612071300_fairness_record_keys': fairnessRecordKeys,
   '202612071500_ways_of_managing': waysOfManaging,
+  '202612071600_live_plans': livePlans,
+  '202612071700_commissioned_support': commissionedSupport,
 };

@@ -535,6 +535,54 @@ const fundStatement = ok(
 );
 log(`individual service fund at ${fundStatement.provider.name}: ${pounds(fundStatement.paidInPence)} paid in`);
 
+// The plan is live: a small change the coordinator agrees alone, from a date; a bigger one goes to
+// the team manager and the panel. Every version is kept, and the money follows each from its date.
+const [assistant, dayService] = plan.lines;
+if (!assistant || !dayService) throw new Error('the plan has an assistant and a day service');
+const smallChange = await assessor.POST('/v1/support-plans/{id}/revisions', {
+  params: { path: { id: planId }, header: { 'If-Match': planEtag } },
+  body: {
+    ...plan,
+    lines: [assistant, { ...dayService, amountPence: dayService.amountPence - 5_000 }],
+    contingency: { ...plan.contingency, amountPence: plan.contingency.amountPence + 5_000 },
+    effectiveFrom: '2027-01-01',
+    reason: 'A little more kept back for the unexpected',
+  },
+});
+log(
+  `revision ${ok(smallChange, 'reviseSupportPlan').number}: ${smallChange.data?.status}, moving ${pounds(smallChange.data?.comparison.changePence ?? 0)}`,
+);
+planEtag = etagOf(smallChange);
+const shift = Math.ceil((budget.totalAnnualPence * 15) / 100 / 52);
+const bigChange = await assessor.POST('/v1/support-plans/{id}/revisions', {
+  params: { path: { id: planId }, header: { 'If-Match': planEtag } },
+  body: {
+    ...plan,
+    lines: [
+      { ...assistant, amountPence: assistant.amountPence - shift },
+      { ...dayService, amountPence: dayService.amountPence - 5_000 + shift * 52 },
+    ],
+    contingency: { ...plan.contingency, amountPence: plan.contingency.amountPence + 5_000 },
+    effectiveFrom: '2027-02-01',
+    reason: 'Two days a week at the day centre',
+    throughChain: true,
+  },
+});
+const pendingRevision = ok(bigChange, 'reviseSupportPlan');
+for (const [client, stage] of [
+  [teamManager, 'team-manager'],
+  [panel, 'panel'],
+] as const)
+  ok(
+    await client.POST('/v1/support-plans/{id}/revisions/{number}/decisions', {
+      params: { path: { id: planId, number: pendingRevision.number } },
+      body: { stage, outcome: 'approve', reasons: `Agreed at ${stage}` },
+    }),
+    'decidePlanRevision',
+  );
+const revisions = ok(await assessor.GET('/v1/support-plans/{id}/revisions', { params: { path: { id: planId } } }), 'listPlanRevisions');
+log(`plan revisions: ${revisions.items.map((r) => `${r.number} ${r.status} from ${r.effectiveFrom}`).join('; ')}`);
+
 // Money: the account, and what finance records against it.
 const account = ok(await finance.GET('/v1/budgets/{id}/account', { params: { path: { id: budget.id } } }), 'getBudgetAccount');
 // A year's instalments paid, and nothing spent yet: the annual review will find it unspent.

@@ -888,6 +888,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/support-plans/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every revision of a live plan, in order, each with the plan it replaced
+         * @description Roles: admin, assessor, team-manager, panel, finance, portal, integration, auditor.
+         */
+        get: operations["listPlanRevisions"];
+        put?: never;
+        /**
+         * Revise an approved (live) plan within its budget, from a date
+         * @description Plans are kept live so people can change things quickly (seed 000 step 17). The care coordinator approves a revision alone when the money it moves is inside the council’s limits (settings.planRevision, default 10% of the budget) and it brings no new way of managing, no new funder and no new unresolved risk: it is in force from effectiveFrom at once (201, status approved, the plan’s ETag moves on). Anything else is 409 REVISION_NEEDS_APPROVAL naming each rule, or, with throughChain, waits for team manager then panel (201, status pending; decidePlanRevision). A revision stays within the budget (422 naming /lines), runs from a date inside the budget and not before the plan last changed (422 /effectiveFrom), and waits while another revision is pending (409). Every version is kept (listPlanRevisions); the payment run and the account follow the plan in force on each date; the person’s letter is getLetter plan-revision.
+         *
+         *     Roles: admin, assessor.
+         */
+        post: operations["reviseSupportPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support-plans/{id}/revisions/{number}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a pending revision at its stage: team manager, then panel
+         * @description A revision more than the coordinator may approve alone goes to the team manager (role team-manager), then the panel (role panel). Panel approval puts it in force from its effectiveFrom; a rejection leaves the plan as it was. Out of order is 409.
+         *
+         *     Roles: team-manager, panel.
+         */
+        post: operations["decidePlanRevision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/support-plans/{id}/decisions": {
         parameters: {
             query?: never;
@@ -1722,7 +1770,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update people from a record-system file (CSV or NDJSON), matched by record-system id
-         * @description Fields: system, externalId, clientGroup, displayName, dateOfBirth (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422); best-effort (default) writes the good rows. At most 100000 rows.
+         * @description Fields: system, externalId, clientGroup, displayName, dateOfBirth, commissionedSupportFrom, commissionedSupportTo (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422); best-effort (default) writes the good rows. At most 100000 rows.
          *
          *     Roles: integration, admin.
          */
@@ -2090,7 +2138,7 @@ export interface components {
             nameUnknown?: string;
             paragraphs: (string | {
                 /** @enum {string} */
-                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down";
+                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down" | "pending";
                 text: string;
             })[];
             pictureHeading: string;
@@ -2105,7 +2153,7 @@ export interface components {
             disagreeHeading: string;
             disagree: (string | {
                 /** @enum {string} */
-                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down";
+                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down" | "pending";
                 text: string;
             })[];
             signOff: string;
@@ -2153,12 +2201,26 @@ export interface components {
                 /** @description Targets the council sets itself, e.g. 36.2% receiving self-directed support by 2011-12-31 */
                 targets?: {
                     /** @enum {string} */
-                    measure: "self-directed-support-share";
+                    measure: "self-directed-support-share" | "direct-payment-share";
                     percent: number;
+                    /** @description The target in people, e.g. 1,585 */
+                    count?: number;
+                    /**
+                     * @description Who it counts (default all)
+                     * @enum {string}
+                     */
+                    group?: "users" | "carers" | "all";
                     /** Format: date */
                     by: string;
                     label?: string;
                 }[];
+                /** @description What a care coordinator approves alone when a live plan is revised (reviseSupportPlan): a change inside every limit set here, with no new way of managing, no new funder and no new unresolved risk. Anything else goes back through team manager and panel. Default: 10% of the budget. */
+                planRevision?: {
+                    /** @description The money a revision moves, as a share of the budget */
+                    maxChangePercent?: number;
+                    /** @description The money a revision moves, pence a year */
+                    maxChangePence?: number;
+                };
                 /**
                  * @description strict (default): the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record or confirm a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
                  * @enum {string}
@@ -2224,6 +2286,7 @@ export interface components {
                             "plan-decision"?: components["schemas"]["LetterTemplate"];
                             "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
                             uprating?: components["schemas"]["LetterTemplate"];
+                            "plan-revision"?: components["schemas"]["LetterTemplate"];
                         };
                     };
                 };
@@ -2308,12 +2371,26 @@ export interface components {
                 /** @description Targets the council sets itself, e.g. 36.2% receiving self-directed support by 2011-12-31 */
                 targets?: {
                     /** @enum {string} */
-                    measure: "self-directed-support-share";
+                    measure: "self-directed-support-share" | "direct-payment-share";
                     percent: number;
+                    /** @description The target in people, e.g. 1,585 */
+                    count?: number;
+                    /**
+                     * @description Who it counts (default all)
+                     * @enum {string}
+                     */
+                    group?: "users" | "carers" | "all";
                     /** Format: date */
                     by: string;
                     label?: string;
                 }[];
+                /** @description What a care coordinator approves alone when a live plan is revised (reviseSupportPlan): a change inside every limit set here, with no new way of managing, no new funder and no new unresolved risk. Anything else goes back through team manager and panel. Default: 10% of the budget. */
+                planRevision?: {
+                    /** @description The money a revision moves, as a share of the budget */
+                    maxChangePercent?: number;
+                    /** @description The money a revision moves, pence a year */
+                    maxChangePence?: number;
+                };
                 /**
                  * @description strict (default): the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record or confirm a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
                  * @enum {string}
@@ -2379,6 +2456,7 @@ export interface components {
                             "plan-decision"?: components["schemas"]["LetterTemplate"];
                             "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
                             uprating?: components["schemas"]["LetterTemplate"];
+                            "plan-revision"?: components["schemas"]["LetterTemplate"];
                         };
                     };
                 };
@@ -2491,12 +2569,26 @@ export interface components {
                 /** @description Targets the council sets itself, e.g. 36.2% receiving self-directed support by 2011-12-31 */
                 targets?: {
                     /** @enum {string} */
-                    measure: "self-directed-support-share";
+                    measure: "self-directed-support-share" | "direct-payment-share";
                     percent: number;
+                    /** @description The target in people, e.g. 1,585 */
+                    count?: number;
+                    /**
+                     * @description Who it counts (default all)
+                     * @enum {string}
+                     */
+                    group?: "users" | "carers" | "all";
                     /** Format: date */
                     by: string;
                     label?: string;
                 }[];
+                /** @description What a care coordinator approves alone when a live plan is revised (reviseSupportPlan): a change inside every limit set here, with no new way of managing, no new funder and no new unresolved risk. Anything else goes back through team manager and panel. Default: 10% of the budget. */
+                planRevision?: {
+                    /** @description The money a revision moves, as a share of the budget */
+                    maxChangePercent?: number;
+                    /** @description The money a revision moves, pence a year */
+                    maxChangePence?: number;
+                };
                 /**
                  * @description strict (default): the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record or confirm a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
                  * @enum {string}
@@ -2562,6 +2654,7 @@ export interface components {
                             "plan-decision"?: components["schemas"]["LetterTemplate"];
                             "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
                             uprating?: components["schemas"]["LetterTemplate"];
+                            "plan-revision"?: components["schemas"]["LetterTemplate"];
                         };
                     };
                 };
@@ -3414,6 +3507,15 @@ export interface components {
              * @description Identifier (UUID)
              */
             caresForPersonId?: string;
+            /** @description Long-term community support the council commissions without a personal budget (CLD "CASSR Commissioned Support"), from–to (to null while it goes on). ASCOF counts these people in the self-directed support share’s denominator; someone with a personal budget in force is counted by it instead */
+            commissionedSupport?: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                from: string;
+                to?: string | null;
+            };
         };
         /** Person */
         Person: {
@@ -3434,6 +3536,14 @@ export interface components {
                 contact?: string;
             } | null;
             caresForPersonId: string | null;
+            commissionedSupport: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                from: string;
+                to: string | null;
+            } | null;
             /** @description A legal hold stands: nothing erases the person until it is released */
             underLegalHold: boolean;
             erasedAt: string | null;
@@ -3472,6 +3582,14 @@ export interface components {
                 contact?: string;
             } | null;
             caresForPersonId?: string | null;
+            commissionedSupport?: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                from: string;
+                to?: string | null;
+            } | null;
         };
         /**
          * Sex
@@ -4743,6 +4861,214 @@ export interface components {
             /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
             healthySafeAndWell?: string;
         };
+        /** PlanRevisionRequest */
+        PlanRevisionRequest: {
+            outcomes: {
+                /** @description Letters, digits and _ . : - */
+                key: string;
+                description: string;
+            }[];
+            lines: {
+                description: string;
+                outcomeKeys: string[];
+                provider: string;
+                managedBy: components["schemas"]["ManagedBy"];
+                /** @enum {string} */
+                costType: "weekly" | "annual" | "one-off";
+                /** @description Pence, per week, per year or once as costType says (at most £1,000,000) */
+                amountPence: number;
+                /** @description The funding stream that pays for this line (its key in the budget’s funding streams; default the council). A stream’s money is spent only on its own lines */
+                fundedBy?: string;
+                /**
+                 * Format: uuid
+                 * @description The provider register’s entry (listProviders): required for an individual-service-fund line to be paid
+                 */
+                providerId?: string;
+            }[];
+            contingency: {
+                /** @description Set aside for the unexpected */
+                amountPence: number;
+                plan: string;
+                emergencyCover: string;
+            };
+            risks: {
+                description: string;
+                mitigation: string;
+                resolved: boolean;
+            }[];
+            budgetHolder: string;
+            supportManager: string;
+            /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
+            healthySafeAndWell?: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            reason: string;
+            /** @description When the revision is more than the coordinator may approve alone (settings.planRevision), send it to team manager and panel instead of answering 409 REVISION_NEEDS_APPROVAL */
+            throughChain?: boolean;
+        };
+        /** PlanRevision */
+        PlanRevision: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            planId: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            budgetId: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            number: number;
+            /**
+             * @description approved revisions are in force from effectiveFrom
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected";
+            stage: ("team-manager" | "panel") | null;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            reason: string;
+            plan: {
+                outcomes: {
+                    /** @description Letters, digits and _ . : - */
+                    key: string;
+                    description: string;
+                }[];
+                lines: {
+                    description: string;
+                    outcomeKeys: string[];
+                    provider: string;
+                    managedBy: components["schemas"]["ManagedBy"];
+                    /** @enum {string} */
+                    costType: "weekly" | "annual" | "one-off";
+                    /** @description Pence, per week, per year or once as costType says (at most £1,000,000) */
+                    amountPence: number;
+                    /** @description The funding stream that pays for this line (its key in the budget’s funding streams; default the council). A stream’s money is spent only on its own lines */
+                    fundedBy?: string;
+                    /**
+                     * Format: uuid
+                     * @description The provider register’s entry (listProviders): required for an individual-service-fund line to be paid
+                     */
+                    providerId?: string;
+                }[];
+                contingency: {
+                    /** @description Set aside for the unexpected */
+                    amountPence: number;
+                    plan: string;
+                    emergencyCover: string;
+                };
+                risks: {
+                    description: string;
+                    mitigation: string;
+                    resolved: boolean;
+                }[];
+                budgetHolder: string;
+                supportManager: string;
+                /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
+                healthySafeAndWell?: string;
+            };
+            /** @description The plan in force before the revision */
+            previous: {
+                outcomes: {
+                    /** @description Letters, digits and _ . : - */
+                    key: string;
+                    description: string;
+                }[];
+                lines: {
+                    description: string;
+                    outcomeKeys: string[];
+                    provider: string;
+                    managedBy: components["schemas"]["ManagedBy"];
+                    /** @enum {string} */
+                    costType: "weekly" | "annual" | "one-off";
+                    /** @description Pence, per week, per year or once as costType says (at most £1,000,000) */
+                    amountPence: number;
+                    /** @description The funding stream that pays for this line (its key in the budget’s funding streams; default the council). A stream’s money is spent only on its own lines */
+                    fundedBy?: string;
+                    /**
+                     * Format: uuid
+                     * @description The provider register’s entry (listProviders): required for an individual-service-fund line to be paid
+                     */
+                    providerId?: string;
+                }[];
+                contingency: {
+                    /** @description Set aside for the unexpected */
+                    amountPence: number;
+                    plan: string;
+                    emergencyCover: string;
+                };
+                risks: {
+                    description: string;
+                    mitigation: string;
+                    resolved: boolean;
+                }[];
+                budgetHolder: string;
+                supportManager: string;
+                /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
+                healthySafeAndWell?: string;
+            };
+            comparison: {
+                /** @description The money moved: what every line gains a year, plus any rise in the contingency */
+                changePence: number;
+                /** @description changePence as a percent of the budget, to one place */
+                changePercent: number;
+                coordinatorMayApprove: boolean;
+                breaches: {
+                    /** @enum {string} */
+                    rule: "max-change-percent" | "max-change-pence" | "new-way-of-managing" | "new-funder" | "new-unresolved-risk";
+                    pointer: string;
+                    detail: string;
+                }[];
+            };
+            decisions: {
+                /** @enum {string} */
+                stage: "coordinator" | "team-manager" | "panel";
+                /** @enum {string} */
+                outcome: "approve" | "reject";
+                reasons: string;
+                decidedBy: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 timestamp, UTC
+                 */
+                decidedAt: string;
+            }[];
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+            decidedAt: string | null;
+        };
+        /** ListPlanRevisionsResponse */
+        ListPlanRevisionsResponse: {
+            items: components["schemas"]["PlanRevision"][];
+        };
+        /** DecidePlanRevisionRequest */
+        DecidePlanRevisionRequest: {
+            /** @enum {string} */
+            stage: "team-manager" | "panel";
+            /** @enum {string} */
+            outcome: "approve" | "reject";
+            reasons: string;
+        };
         /**
          * DecideSupportPlanRequest
          * @description startDate is needed for panel approval; exceptionReason to approve a plan over budget; checklistReasons for every other failing checklist item
@@ -5984,6 +6310,25 @@ export interface components {
             };
             selfDirectedSupport: components["schemas"]["AscofMeasure"];
             directPayments: components["schemas"]["AscofMeasure"];
+            /** @description ASCOF 1C (3D from 2023-24), users and carers apart. Denominators count people on long-term support the council commissions without a personal budget (createPerson commissionedSupport, or the people import) as well as people with one */
+            ascof1c: {
+                part1a: components["schemas"]["AscofMeasure"];
+                part1b: components["schemas"]["AscofMeasure"];
+                part2a: components["schemas"]["AscofMeasure"];
+                part2b: components["schemas"]["AscofMeasure"];
+            };
+            /** @description New versus existing packages, and throughput per month */
+            packages: {
+                /** @description Budgets in force whose plan was agreed (budget agreed) in the period: new packages */
+                agreedInPeriod: number;
+                /** @description Budgets in force agreed before the period */
+                existing: number;
+                /** @description New packages agreed each month of the period (Wrexham’s "10 packages a month") */
+                agreedByMonth: {
+                    month: string;
+                    packages: number;
+                }[];
+            };
             money: {
                 /** @description What the council allocates a year to the budgets in force */
                 allocatedAnnualPence: number;
@@ -6019,8 +6364,11 @@ export interface components {
             }[];
             targets: {
                 /** @enum {string} */
-                measure: "self-directed-support-share";
+                measure: "self-directed-support-share" | "direct-payment-share";
+                /** @enum {string} */
+                group: "users" | "carers" | "all";
                 percent: number;
+                count: number | null;
                 /**
                  * Format: date
                  * @description Calendar date, YYYY-MM-DD
@@ -6029,6 +6377,9 @@ export interface components {
                 label: string | null;
                 /** @description A percentage to 1 decimal place; null when there is nobody to count */
                 actualPercent: number | null;
+                /** @description People counted by the measure */
+                actualCount: number;
+                /** @description The share reached, and the count when the target gives one */
                 met: boolean;
                 due: boolean;
             }[];
@@ -6718,7 +7069,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202612071500_ways_of_managing",
+                     *       "migration": "202612071700_commissioned_support",
                      *       "database": "pglite"
                      *     }
                      */
@@ -6778,7 +7129,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxdcssdo"
+                 *       "name": "Example Council mxddfwul"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6799,20 +7150,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a250dc-fc88-7148-b50a-37bcec823630",
-                     *         "name": "Example Council mxdcssdo",
+                     *         "id": "01a250ed-7766-70af-a55e-cf0d53251fce",
+                     *         "name": "Example Council mxddfwul",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T14:16:29.575Z"
+                     *         "createdAt": "2026-12-07T14:34:29.605Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a250dc-fc89-727f-ac96-8fe235714bf5",
+                     *         "id": "01a250ed-7767-73ac-88d5-cb787ce657d0",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T14:16:29.575Z",
-                     *         "key": "ras_01a250dcfc89727fac968fe235714bf5_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T14:34:29.605Z",
+                     *         "key": "ras_01a250ed776773ac88d5cb787ce657d0_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6979,7 +7330,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *       "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6997,7 +7348,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:24.596Z"
+                     *       "createdAt": "2026-12-07T14:34:23.090Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7128,7 +7479,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a250dc-e988-71d6-934d-c0b446a00a94"
+                 *             "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7158,7 +7509,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *       "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7176,7 +7527,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a250dc-e988-71d6-934d-c0b446a00a94"
+                     *             "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7190,7 +7541,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:24.596Z"
+                     *       "createdAt": "2026-12-07T14:34:23.090Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7392,66 +7743,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-e941-7697-8ccd-2112113f6956",
+                     *           "id": "01a250ed-5e27-746e-995c-909053c26aa0",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:24.596Z",
+                     *           "createdAt": "2026-12-07T14:34:23.090Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:25.728Z",
+                     *           "createdAt": "2026-12-07T14:34:24.506Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *           "id": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:25.755Z",
+                     *           "createdAt": "2026-12-07T14:34:24.549Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *           "id": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:25.777Z",
+                     *           "createdAt": "2026-12-07T14:34:24.564Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:25.786Z",
+                     *           "createdAt": "2026-12-07T14:34:24.576Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250dc-edcb-752b-b745-7726860c5f78",
+                     *           "id": "01a250ed-63d9-7114-b97d-8f21dff70635",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:25.803Z",
+                     *           "createdAt": "2026-12-07T14:34:24.601Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
+                     *           "id": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:25.814Z",
+                     *           "createdAt": "2026-12-07T14:34:24.620Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7592,13 +7943,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *       "id": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:25.728Z",
-                     *       "key": "ras_01a250dced81727ab33b04d97ec0f01f_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T14:34:24.506Z",
+                     *       "key": "ras_01a250ed637b72ad9ba997fc81fd7fb1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7933,7 +8284,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *           "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -9181,7 +9532,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:24.596Z"
+                     *           "createdAt": "2026-12-07T14:34:23.090Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9298,7 +9649,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdcssdo",
+                 *       "key": "carers-mxddfwul",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9345,8 +9696,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-eec7-71d3-b07d-0bb64078b900",
-                     *       "key": "carers-mxdcssdo",
+                     *       "id": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
+                     *       "key": "carers-mxddfwul",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9374,7 +9725,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:26.049Z"
+                     *       "createdAt": "2026-12-07T14:34:24.920Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9543,7 +9894,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *       "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10791,7 +11142,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:24.596Z"
+                     *       "createdAt": "2026-12-07T14:34:23.090Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10953,10 +11304,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *           "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *           "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10981,7 +11332,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T14:16:24.596Z"
+                     *           "createdAt": "2026-12-07T14:34:23.090Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11098,10 +11449,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdcssdo",
-                 *       "questionnaireId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
+                 *       "key": "carers-mxddfwul",
+                 *       "questionnaireId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
                  *       "clientGroups": [
-                 *         "carers-mxdcssdo"
+                 *         "carers-mxddfwul"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -11132,12 +11483,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-eee2-75d9-9111-3239b4c01efc",
-                     *       "key": "carers-mxdcssdo",
+                     *       "id": "01a250ed-6545-71ad-94b2-ee023b893045",
+                     *       "key": "carers-mxddfwul",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
+                     *       "questionnaireId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
                      *       "clientGroups": [
-                     *         "carers-mxdcssdo"
+                     *         "carers-mxddfwul"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -11157,7 +11508,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:16:26.080Z"
+                     *       "createdAt": "2026-12-07T14:34:24.960Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11341,10 +11692,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *       "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *       "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11369,7 +11720,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:16:24.596Z"
+                     *       "createdAt": "2026-12-07T14:34:23.090Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11524,7 +11875,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11778,8 +12129,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
-                     *       "createdAt": "2026-12-07T14:16:26.183Z",
+                     *       "id": "01a250ed-65c2-7489-a4c5-8b320da3685c",
+                     *       "createdAt": "2026-12-07T14:34:25.089Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12083,8 +12434,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
-                     *       "createdAt": "2026-12-07T14:16:26.183Z",
+                     *       "id": "01a250ed-65c2-7489-a4c5-8b320da3685c",
+                     *       "createdAt": "2026-12-07T14:34:25.089Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12513,8 +12864,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
-                 *       "successorSchemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                 *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                 *       "successorSchemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12538,10 +12889,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
-                     *       "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                     *       "id": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *       "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                      *       "replacesSchemeIds": [
-                     *         "01a250dc-e988-71d6-934d-c0b446a00a94"
+                     *         "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12578,8 +12929,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12592,7 +12943,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:16:27.441Z",
+                     *       "createdAt": "2026-12-07T14:34:26.659Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12769,10 +13120,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
-                     *       "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                     *       "id": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *       "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                      *       "replacesSchemeIds": [
-                     *         "01a250dc-e988-71d6-934d-c0b446a00a94"
+                     *         "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12809,8 +13160,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12823,7 +13174,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:16:27.441Z",
+                     *       "createdAt": "2026-12-07T14:34:26.659Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12981,10 +13332,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
-                     *       "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                     *       "id": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *       "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                      *       "replacesSchemeIds": [
-                     *         "01a250dc-e988-71d6-934d-c0b446a00a94"
+                     *         "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13021,22 +13372,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250dc-f46a-71bb-a82a-82d025876a00",
-                     *             "reviewId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
+                     *             "newBudgetId": "01a250ed-6c40-76e2-8444-139066321499",
+                     *             "reviewId": "01a250ed-6c45-741d-b163-a14621616919"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:16:27.441Z",
-                     *       "appliedAt": "2026-12-07T14:16:27.504Z",
+                     *       "createdAt": "2026-12-07T14:34:26.659Z",
+                     *       "appliedAt": "2026-12-07T14:34:26.761Z",
                      *       "version": 2
                      *     }
                      */
@@ -13211,7 +13562,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                 *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -13278,12 +13629,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14049,7 +14400,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a250dc-e988-71d6-934d-c0b446a00a94","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a250ed-5e92-71d4-ae2a-3849322bc7ce","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -14063,7 +14414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250dc-e988-71d6-934d-c0b446a00a94","key":"adults","version":1},"questionnaire":{"id":"01a250dc-e971-722d-a31e-b890d7f0a073","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250ed-5e92-71d4-ae2a-3849322bc7ce","key":"adults","version":1},"questionnaire":{"id":"01a250ed-5e5f-7255-ab75-a113e8b0ef80","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14726,20 +15077,21 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdcssdo"
+                     *             "carefirst": "JOURNEY-mxddfwul"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
                      *           "caresForPersonId": null,
+                     *           "commissionedSupport": null,
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:26.262Z",
-                     *           "updatedAt": "2026-12-07T14:16:26.262Z"
+                     *           "createdAt": "2026-12-07T14:34:25.194Z",
+                     *           "updatedAt": "2026-12-07T14:34:25.194Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14858,7 +15210,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxdcssdo"
+                 *         "carefirst": "JOURNEY-mxddfwul"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14881,20 +15233,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdcssdo"
+                     *         "carefirst": "JOURNEY-mxddfwul"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "caresForPersonId": null,
+                     *       "commissionedSupport": null,
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:26.262Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.262Z"
+                     *       "createdAt": "2026-12-07T14:34:25.194Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.194Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15078,20 +15431,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdcssdo"
+                     *         "carefirst": "JOURNEY-mxddfwul"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "caresForPersonId": null,
+                     *       "commissionedSupport": null,
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:26.262Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.262Z"
+                     *       "createdAt": "2026-12-07T14:34:25.194Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.194Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15257,20 +15611,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdcssdo"
+                     *         "carefirst": "JOURNEY-mxddfwul"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "caresForPersonId": null,
+                     *       "commissionedSupport": null,
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:26.262Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.365Z"
+                     *       "createdAt": "2026-12-07T14:34:25.194Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.325Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15514,7 +15869,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15524,7 +15879,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:16:26.383Z"
+                     *       "updatedAt": "2026-12-07T14:34:25.349Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15693,10 +16048,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:16:26.383Z"
+                     *       "updatedAt": "2026-12-07T14:34:25.349Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -15931,10 +16286,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "questionnaire": {
-                     *             "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *             "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16389,8 +16744,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:16:26.462Z",
-                     *           "updatedAt": "2026-12-07T14:16:26.545Z"
+                     *           "createdAt": "2026-12-07T14:34:25.420Z",
+                     *           "updatedAt": "2026-12-07T14:34:25.507Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16507,8 +16862,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                 *       "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                 *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                 *       "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16533,10 +16888,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16981,8 +17336,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:26.462Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.462Z"
+                     *       "createdAt": "2026-12-07T14:34:25.420Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.420Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17181,10 +17536,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17639,8 +17994,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:26.462Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.545Z"
+                     *       "createdAt": "2026-12-07T14:34:25.420Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.507Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17851,10 +18206,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18309,8 +18664,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:26.462Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.545Z"
+                     *       "createdAt": "2026-12-07T14:34:25.420Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.507Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18557,10 +18912,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19057,11 +19412,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:16:26.636Z",
+                     *       "submittedAt": "2026-12-07T14:34:25.642Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:16:26.462Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.636Z"
+                     *       "createdAt": "2026-12-07T14:34:25.420Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.642Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19291,10 +19646,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19397,8 +19752,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
-                     *         "moderatedAt": "2026-12-07T14:16:26.663Z"
+                     *         "moderatedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *         "moderatedAt": "2026-12-07T14:34:25.668Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19799,11 +20154,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:16:26.636Z",
-                     *       "agreedAt": "2026-12-07T14:16:26.663Z",
+                     *       "submittedAt": "2026-12-07T14:34:25.642Z",
+                     *       "agreedAt": "2026-12-07T14:34:25.668Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:16:26.462Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.663Z"
+                     *       "createdAt": "2026-12-07T14:34:25.420Z",
+                     *       "updatedAt": "2026-12-07T14:34:25.668Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -20055,18 +20410,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *           "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *             "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *             "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20658,8 +21013,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:26.986Z",
-                     *           "updatedAt": "2026-12-07T14:16:26.986Z"
+                     *           "createdAt": "2026-12-07T14:34:26.037Z",
+                     *           "updatedAt": "2026-12-07T14:34:26.037Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20776,7 +21131,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                 *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20798,18 +21153,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21401,8 +21756,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:26.986Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.986Z"
+                     *       "createdAt": "2026-12-07T14:34:26.037Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.037Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21601,18 +21956,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22204,8 +22559,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:26.986Z",
-                     *       "updatedAt": "2026-12-07T14:16:26.986Z"
+                     *       "createdAt": "2026-12-07T14:34:26.037Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.037Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22373,18 +22728,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *       "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22973,11 +23328,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T14:16:27.395Z",
+                     *       "agreedAt": "2026-12-07T14:34:26.599Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:16:26.986Z",
-                     *       "updatedAt": "2026-12-07T14:16:28.900Z"
+                     *       "createdAt": "2026-12-07T14:34:26.037Z",
+                     *       "updatedAt": "2026-12-07T14:34:28.882Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -23224,7 +23579,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *           "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -23290,7 +23645,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T14:16:26.753Z"
+                     *           "createdAt": "2026-12-07T14:34:25.762Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23433,7 +23788,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *       "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23499,7 +23854,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:16:26.753Z"
+                     *       "createdAt": "2026-12-07T14:34:25.762Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23682,7 +24037,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *       "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23748,7 +24103,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:16:26.753Z"
+                     *       "createdAt": "2026-12-07T14:34:25.762Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23908,19 +24263,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f142-70c9-9441-0d646de9417a",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:16:26.688Z"
+                     *           "createdAt": "2026-12-07T14:34:25.705Z"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -24076,12 +24431,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *             "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:16:26.886Z"
+                     *           "createdAt": "2026-12-07T14:34:25.913Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24253,15 +24608,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f142-70c9-9441-0d646de9417a",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T14:16:26.688Z"
+                     *       "createdAt": "2026-12-07T14:34:25.705Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24484,9 +24839,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24520,7 +24875,7 @@ export interface operations {
                      *               "managedBy": "individual-service-fund",
                      *               "costType": "annual",
                      *               "amountPence": 1006875,
-                     *               "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *               "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *             }
                      *           ],
                      *           "contingency": {
@@ -24675,8 +25030,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:16:27.170Z",
-                     *           "updatedAt": "2026-12-07T14:16:27.228Z",
+                     *           "createdAt": "2026-12-07T14:34:26.310Z",
+                     *           "updatedAt": "2026-12-07T14:34:26.402Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24794,7 +25149,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24823,7 +25178,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                 *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -24864,9 +25219,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24900,7 +25255,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25055,8 +25410,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:27.170Z",
-                     *       "updatedAt": "2026-12-07T14:16:27.170Z",
+                     *       "createdAt": "2026-12-07T14:34:26.310Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.310Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25256,9 +25611,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25292,7 +25647,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25447,8 +25802,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:27.170Z",
-                     *       "updatedAt": "2026-12-07T14:16:27.228Z",
+                     *       "createdAt": "2026-12-07T14:34:26.310Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.402Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25624,7 +25979,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                 *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -25663,9 +26018,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25699,7 +26054,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25854,8 +26209,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:27.170Z",
-                     *       "updatedAt": "2026-12-07T14:16:27.228Z",
+                     *       "createdAt": "2026-12-07T14:34:26.310Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.402Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26103,9 +26458,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -26139,7 +26494,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26291,11 +26646,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T14:16:27.312Z",
+                     *       "submittedAt": "2026-12-07T14:34:26.503Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:16:27.170Z",
-                     *       "updatedAt": "2026-12-07T14:16:27.312Z",
+                     *       "createdAt": "2026-12-07T14:34:26.310Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.503Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26486,6 +26841,1227 @@ export interface operations {
             };
         };
     };
+    listPlanRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list plan revisions response. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
+                     *           "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "number": 1,
+                     *           "status": "approved",
+                     *           "stage": null,
+                     *           "effectiveFrom": "2027-01-01",
+                     *           "reason": "A little more kept back for the unexpected",
+                     *           "plan": {
+                     *             "outcomes": [
+                     *               {
+                     *                 "key": "home",
+                     *                 "description": "Stay living in my own flat"
+                     *               },
+                     *               {
+                     *                 "key": "work",
+                     *                 "description": "Keep my job at the café"
+                     *               }
+                     *             ],
+                     *             "lines": [
+                     *               {
+                     *                 "description": "Personal assistant",
+                     *                 "outcomeKeys": [
+                     *                   "home",
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Own PA",
+                     *                 "managedBy": "direct-payment",
+                     *                 "costType": "weekly",
+                     *                 "amountPence": 38725
+                     *               },
+                     *               {
+                     *                 "description": "Day service on Fridays",
+                     *                 "outcomeKeys": [
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Brookside Day Centre",
+                     *                 "managedBy": "individual-service-fund",
+                     *                 "costType": "annual",
+                     *                 "amountPence": 1001875,
+                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *               }
+                     *             ],
+                     *             "contingency": {
+                     *               "amountPence": 25000,
+                     *               "plan": "My sister covers",
+                     *               "emergencyCover": "Out-of-hours agency cover"
+                     *             },
+                     *             "risks": [
+                     *               {
+                     *                 "description": "Going out alone at night",
+                     *                 "mitigation": "Travel buddy scheme",
+                     *                 "resolved": true
+                     *               }
+                     *             ],
+                     *             "budgetHolder": "Me",
+                     *             "supportManager": "My sister",
+                     *             "healthySafeAndWell": "My PA checks my medication daily"
+                     *           },
+                     *           "previous": {
+                     *             "outcomes": [
+                     *               {
+                     *                 "key": "home",
+                     *                 "description": "Stay living in my own flat"
+                     *               },
+                     *               {
+                     *                 "key": "work",
+                     *                 "description": "Keep my job at the café"
+                     *               }
+                     *             ],
+                     *             "lines": [
+                     *               {
+                     *                 "description": "Personal assistant",
+                     *                 "outcomeKeys": [
+                     *                   "home",
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Own PA",
+                     *                 "managedBy": "direct-payment",
+                     *                 "costType": "weekly",
+                     *                 "amountPence": 38725
+                     *               },
+                     *               {
+                     *                 "description": "Day service on Fridays",
+                     *                 "outcomeKeys": [
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Brookside Day Centre",
+                     *                 "managedBy": "individual-service-fund",
+                     *                 "costType": "annual",
+                     *                 "amountPence": 1006875,
+                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *               }
+                     *             ],
+                     *             "contingency": {
+                     *               "amountPence": 20000,
+                     *               "plan": "My sister covers",
+                     *               "emergencyCover": "Out-of-hours agency cover"
+                     *             },
+                     *             "risks": [
+                     *               {
+                     *                 "description": "Going out alone at night",
+                     *                 "mitigation": "Travel buddy scheme",
+                     *                 "resolved": true
+                     *               }
+                     *             ],
+                     *             "budgetHolder": "Me",
+                     *             "supportManager": "My sister, Jo",
+                     *             "healthySafeAndWell": "My PA checks my medication daily"
+                     *           },
+                     *           "comparison": {
+                     *             "changePence": 5000,
+                     *             "changePercent": 0.1,
+                     *             "coordinatorMayApprove": true,
+                     *             "breaches": []
+                     *           },
+                     *           "decisions": [
+                     *             {
+                     *               "stage": "coordinator",
+                     *               "outcome": "approve",
+                     *               "reasons": "A little more kept back for the unexpected",
+                     *               "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *               "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *             }
+                     *           ],
+                     *           "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "createdAt": "2026-12-07T14:34:27.063Z",
+                     *           "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *         },
+                     *         {
+                     *           "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
+                     *           "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "number": 2,
+                     *           "status": "approved",
+                     *           "stage": null,
+                     *           "effectiveFrom": "2027-02-01",
+                     *           "reason": "Two days a week at the day centre",
+                     *           "plan": {
+                     *             "outcomes": [
+                     *               {
+                     *                 "key": "home",
+                     *                 "description": "Stay living in my own flat"
+                     *               },
+                     *               {
+                     *                 "key": "work",
+                     *                 "description": "Keep my job at the café"
+                     *               }
+                     *             ],
+                     *             "lines": [
+                     *               {
+                     *                 "description": "Personal assistant",
+                     *                 "outcomeKeys": [
+                     *                   "home",
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Own PA",
+                     *                 "managedBy": "direct-payment",
+                     *                 "costType": "weekly",
+                     *                 "amountPence": 27107
+                     *               },
+                     *               {
+                     *                 "description": "Day service on Fridays",
+                     *                 "outcomeKeys": [
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Brookside Day Centre",
+                     *                 "managedBy": "individual-service-fund",
+                     *                 "costType": "annual",
+                     *                 "amountPence": 1606011,
+                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *               }
+                     *             ],
+                     *             "contingency": {
+                     *               "amountPence": 25000,
+                     *               "plan": "My sister covers",
+                     *               "emergencyCover": "Out-of-hours agency cover"
+                     *             },
+                     *             "risks": [
+                     *               {
+                     *                 "description": "Going out alone at night",
+                     *                 "mitigation": "Travel buddy scheme",
+                     *                 "resolved": true
+                     *               }
+                     *             ],
+                     *             "budgetHolder": "Me",
+                     *             "supportManager": "My sister",
+                     *             "healthySafeAndWell": "My PA checks my medication daily"
+                     *           },
+                     *           "previous": {
+                     *             "outcomes": [
+                     *               {
+                     *                 "key": "home",
+                     *                 "description": "Stay living in my own flat"
+                     *               },
+                     *               {
+                     *                 "key": "work",
+                     *                 "description": "Keep my job at the café"
+                     *               }
+                     *             ],
+                     *             "lines": [
+                     *               {
+                     *                 "description": "Personal assistant",
+                     *                 "outcomeKeys": [
+                     *                   "home",
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Own PA",
+                     *                 "managedBy": "direct-payment",
+                     *                 "costType": "weekly",
+                     *                 "amountPence": 38725
+                     *               },
+                     *               {
+                     *                 "description": "Day service on Fridays",
+                     *                 "outcomeKeys": [
+                     *                   "work"
+                     *                 ],
+                     *                 "provider": "Brookside Day Centre",
+                     *                 "managedBy": "individual-service-fund",
+                     *                 "costType": "annual",
+                     *                 "amountPence": 1001875,
+                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *               }
+                     *             ],
+                     *             "contingency": {
+                     *               "amountPence": 25000,
+                     *               "plan": "My sister covers",
+                     *               "emergencyCover": "Out-of-hours agency cover"
+                     *             },
+                     *             "risks": [
+                     *               {
+                     *                 "description": "Going out alone at night",
+                     *                 "mitigation": "Travel buddy scheme",
+                     *                 "resolved": true
+                     *               }
+                     *             ],
+                     *             "budgetHolder": "Me",
+                     *             "supportManager": "My sister",
+                     *             "healthySafeAndWell": "My PA checks my medication daily"
+                     *           },
+                     *           "comparison": {
+                     *             "changePence": 604136,
+                     *             "changePercent": 15,
+                     *             "coordinatorMayApprove": false,
+                     *             "breaches": [
+                     *               {
+                     *                 "rule": "max-change-percent",
+                     *                 "pointer": "/lines",
+                     *                 "detail": "moves £6,041.36 a year, 15% of the £40,275.00 budget: the coordinator approves up to 10% alone"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "decisions": [
+                     *             {
+                     *               "stage": "coordinator",
+                     *               "outcome": "approve",
+                     *               "reasons": "Two days a week at the day centre",
+                     *               "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *               "decidedAt": "2026-12-07T14:34:27.139Z"
+                     *             },
+                     *             {
+                     *               "stage": "team-manager",
+                     *               "outcome": "approve",
+                     *               "reasons": "Agreed at team-manager",
+                     *               "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742",
+                     *               "decidedAt": "2026-12-07T14:34:27.160Z"
+                     *             },
+                     *             {
+                     *               "stage": "panel",
+                     *               "outcome": "approve",
+                     *               "reasons": "Agreed at panel",
+                     *               "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *               "decidedAt": "2026-12-07T14:34:27.180Z"
+                     *             }
+                     *           ],
+                     *           "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "createdAt": "2026-12-07T14:34:27.131Z",
+                     *           "decidedAt": "2026-12-07T14:34:27.180Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ListPlanRevisionsResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    reviseSupportPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` from your last read of the resource. Required for changes: without it the answer is 428 PRECONDITION_REQUIRED, and 412 PRECONDITION_FAILED if the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcomes": [
+                 *         {
+                 *           "key": "home",
+                 *           "description": "Stay living in my own flat"
+                 *         },
+                 *         {
+                 *           "key": "work",
+                 *           "description": "Keep my job at the café"
+                 *         }
+                 *       ],
+                 *       "lines": [
+                 *         {
+                 *           "description": "Personal assistant",
+                 *           "outcomeKeys": [
+                 *             "home",
+                 *             "work"
+                 *           ],
+                 *           "provider": "Own PA",
+                 *           "managedBy": "direct-payment",
+                 *           "costType": "weekly",
+                 *           "amountPence": 38725
+                 *         },
+                 *         {
+                 *           "description": "Day service on Fridays",
+                 *           "outcomeKeys": [
+                 *             "work"
+                 *           ],
+                 *           "provider": "Brookside Day Centre",
+                 *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                 *           "managedBy": "individual-service-fund",
+                 *           "costType": "annual",
+                 *           "amountPence": 1001875
+                 *         }
+                 *       ],
+                 *       "contingency": {
+                 *         "amountPence": 25000,
+                 *         "plan": "My sister covers",
+                 *         "emergencyCover": "Out-of-hours agency cover"
+                 *       },
+                 *       "risks": [
+                 *         {
+                 *           "description": "Going out alone at night",
+                 *           "mitigation": "Travel buddy scheme",
+                 *           "resolved": true
+                 *         }
+                 *       ],
+                 *       "budgetHolder": "Me",
+                 *       "supportManager": "My sister",
+                 *       "healthySafeAndWell": "My PA checks my medication daily",
+                 *       "effectiveFrom": "2027-01-01",
+                 *       "reason": "A little more kept back for the unexpected"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlanRevisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created: the new plan revision, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
+                     *       "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "number": 1,
+                     *       "status": "approved",
+                     *       "stage": null,
+                     *       "effectiveFrom": "2027-01-01",
+                     *       "reason": "A little more kept back for the unexpected",
+                     *       "plan": {
+                     *         "outcomes": [
+                     *           {
+                     *             "key": "home",
+                     *             "description": "Stay living in my own flat"
+                     *           },
+                     *           {
+                     *             "key": "work",
+                     *             "description": "Keep my job at the café"
+                     *           }
+                     *         ],
+                     *         "lines": [
+                     *           {
+                     *             "description": "Personal assistant",
+                     *             "outcomeKeys": [
+                     *               "home",
+                     *               "work"
+                     *             ],
+                     *             "provider": "Own PA",
+                     *             "managedBy": "direct-payment",
+                     *             "costType": "weekly",
+                     *             "amountPence": 38725
+                     *           },
+                     *           {
+                     *             "description": "Day service on Fridays",
+                     *             "outcomeKeys": [
+                     *               "work"
+                     *             ],
+                     *             "provider": "Brookside Day Centre",
+                     *             "managedBy": "individual-service-fund",
+                     *             "costType": "annual",
+                     *             "amountPence": 1001875,
+                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           }
+                     *         ],
+                     *         "contingency": {
+                     *           "amountPence": 25000,
+                     *           "plan": "My sister covers",
+                     *           "emergencyCover": "Out-of-hours agency cover"
+                     *         },
+                     *         "risks": [
+                     *           {
+                     *             "description": "Going out alone at night",
+                     *             "mitigation": "Travel buddy scheme",
+                     *             "resolved": true
+                     *           }
+                     *         ],
+                     *         "budgetHolder": "Me",
+                     *         "supportManager": "My sister",
+                     *         "healthySafeAndWell": "My PA checks my medication daily"
+                     *       },
+                     *       "previous": {
+                     *         "outcomes": [
+                     *           {
+                     *             "key": "home",
+                     *             "description": "Stay living in my own flat"
+                     *           },
+                     *           {
+                     *             "key": "work",
+                     *             "description": "Keep my job at the café"
+                     *           }
+                     *         ],
+                     *         "lines": [
+                     *           {
+                     *             "description": "Personal assistant",
+                     *             "outcomeKeys": [
+                     *               "home",
+                     *               "work"
+                     *             ],
+                     *             "provider": "Own PA",
+                     *             "managedBy": "direct-payment",
+                     *             "costType": "weekly",
+                     *             "amountPence": 38725
+                     *           },
+                     *           {
+                     *             "description": "Day service on Fridays",
+                     *             "outcomeKeys": [
+                     *               "work"
+                     *             ],
+                     *             "provider": "Brookside Day Centre",
+                     *             "managedBy": "individual-service-fund",
+                     *             "costType": "annual",
+                     *             "amountPence": 1006875,
+                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           }
+                     *         ],
+                     *         "contingency": {
+                     *           "amountPence": 20000,
+                     *           "plan": "My sister covers",
+                     *           "emergencyCover": "Out-of-hours agency cover"
+                     *         },
+                     *         "risks": [
+                     *           {
+                     *             "description": "Going out alone at night",
+                     *             "mitigation": "Travel buddy scheme",
+                     *             "resolved": true
+                     *           }
+                     *         ],
+                     *         "budgetHolder": "Me",
+                     *         "supportManager": "My sister, Jo",
+                     *         "healthySafeAndWell": "My PA checks my medication daily"
+                     *       },
+                     *       "comparison": {
+                     *         "changePence": 5000,
+                     *         "changePercent": 0.1,
+                     *         "coordinatorMayApprove": true,
+                     *         "breaches": []
+                     *       },
+                     *       "decisions": [
+                     *         {
+                     *           "stage": "coordinator",
+                     *           "outcome": "approve",
+                     *           "reasons": "A little more kept back for the unexpected",
+                     *           "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *         }
+                     *       ],
+                     *       "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *       "createdAt": "2026-12-07T14:34:27.063Z",
+                     *       "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanRevision"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. REVISION_NEEDS_APPROVAL: The revision is more than the coordinator may approve alone. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE" | "PERSON_ERASED" | "REVISION_NEEDS_APPROVAL";
+                    };
+                };
+            };
+            /** @description PRECONDITION_FAILED: The resource has changed (If-Match does not match its ETag). */
+            412: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: If-Match is required for this change. */
+            428: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    decidePlanRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "stage": "team-manager",
+                 *       "outcome": "approve",
+                 *       "reasons": "Agreed at team-manager"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecidePlanRevisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The plan revision: approve or reject a pending revision at its stage: team manager, then panel. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
+                     *       "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "number": 2,
+                     *       "status": "pending",
+                     *       "stage": "panel",
+                     *       "effectiveFrom": "2027-02-01",
+                     *       "reason": "Two days a week at the day centre",
+                     *       "plan": {
+                     *         "outcomes": [
+                     *           {
+                     *             "key": "home",
+                     *             "description": "Stay living in my own flat"
+                     *           },
+                     *           {
+                     *             "key": "work",
+                     *             "description": "Keep my job at the café"
+                     *           }
+                     *         ],
+                     *         "lines": [
+                     *           {
+                     *             "description": "Personal assistant",
+                     *             "outcomeKeys": [
+                     *               "home",
+                     *               "work"
+                     *             ],
+                     *             "provider": "Own PA",
+                     *             "managedBy": "direct-payment",
+                     *             "costType": "weekly",
+                     *             "amountPence": 27107
+                     *           },
+                     *           {
+                     *             "description": "Day service on Fridays",
+                     *             "outcomeKeys": [
+                     *               "work"
+                     *             ],
+                     *             "provider": "Brookside Day Centre",
+                     *             "managedBy": "individual-service-fund",
+                     *             "costType": "annual",
+                     *             "amountPence": 1606011,
+                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           }
+                     *         ],
+                     *         "contingency": {
+                     *           "amountPence": 25000,
+                     *           "plan": "My sister covers",
+                     *           "emergencyCover": "Out-of-hours agency cover"
+                     *         },
+                     *         "risks": [
+                     *           {
+                     *             "description": "Going out alone at night",
+                     *             "mitigation": "Travel buddy scheme",
+                     *             "resolved": true
+                     *           }
+                     *         ],
+                     *         "budgetHolder": "Me",
+                     *         "supportManager": "My sister",
+                     *         "healthySafeAndWell": "My PA checks my medication daily"
+                     *       },
+                     *       "previous": {
+                     *         "outcomes": [
+                     *           {
+                     *             "key": "home",
+                     *             "description": "Stay living in my own flat"
+                     *           },
+                     *           {
+                     *             "key": "work",
+                     *             "description": "Keep my job at the café"
+                     *           }
+                     *         ],
+                     *         "lines": [
+                     *           {
+                     *             "description": "Personal assistant",
+                     *             "outcomeKeys": [
+                     *               "home",
+                     *               "work"
+                     *             ],
+                     *             "provider": "Own PA",
+                     *             "managedBy": "direct-payment",
+                     *             "costType": "weekly",
+                     *             "amountPence": 38725
+                     *           },
+                     *           {
+                     *             "description": "Day service on Fridays",
+                     *             "outcomeKeys": [
+                     *               "work"
+                     *             ],
+                     *             "provider": "Brookside Day Centre",
+                     *             "managedBy": "individual-service-fund",
+                     *             "costType": "annual",
+                     *             "amountPence": 1001875,
+                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           }
+                     *         ],
+                     *         "contingency": {
+                     *           "amountPence": 25000,
+                     *           "plan": "My sister covers",
+                     *           "emergencyCover": "Out-of-hours agency cover"
+                     *         },
+                     *         "risks": [
+                     *           {
+                     *             "description": "Going out alone at night",
+                     *             "mitigation": "Travel buddy scheme",
+                     *             "resolved": true
+                     *           }
+                     *         ],
+                     *         "budgetHolder": "Me",
+                     *         "supportManager": "My sister",
+                     *         "healthySafeAndWell": "My PA checks my medication daily"
+                     *       },
+                     *       "comparison": {
+                     *         "changePence": 604136,
+                     *         "changePercent": 15,
+                     *         "coordinatorMayApprove": false,
+                     *         "breaches": [
+                     *           {
+                     *             "rule": "max-change-percent",
+                     *             "pointer": "/lines",
+                     *             "detail": "moves £6,041.36 a year, 15% of the £40,275.00 budget: the coordinator approves up to 10% alone"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "decisions": [
+                     *         {
+                     *           "stage": "coordinator",
+                     *           "outcome": "approve",
+                     *           "reasons": "Two days a week at the day centre",
+                     *           "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "decidedAt": "2026-12-07T14:34:27.139Z"
+                     *         },
+                     *         {
+                     *           "stage": "team-manager",
+                     *           "outcome": "approve",
+                     *           "reasons": "Agreed at team-manager",
+                     *           "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "decidedAt": "2026-12-07T14:34:27.160Z"
+                     *         }
+                     *       ],
+                     *       "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *       "createdAt": "2026-12-07T14:34:27.131Z",
+                     *       "decidedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanRevision"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     decideSupportPlan: {
         parameters: {
             query?: never;
@@ -26527,9 +28103,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26563,7 +28139,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26716,22 +28292,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
+                     *           "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T14:16:27.328Z"
+                     *           "decidedAt": "2026-12-07T14:34:26.520Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T14:16:27.312Z",
+                     *       "submittedAt": "2026-12-07T14:34:26.503Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:16:27.170Z",
-                     *       "updatedAt": "2026-12-07T14:16:27.334Z",
+                     *       "createdAt": "2026-12-07T14:34:26.310Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.528Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26975,10 +28551,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *         "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26986,7 +28562,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a250dc-f142-70c9-9441-0d646de9417a"
+                     *         "financialAssessmentId": "01a250ed-682d-76da-9c4e-7b3ce79f527a"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -27020,15 +28596,15 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *               "transactionId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
                      *               "amountPence": 219415
                      *             },
                      *             {
-                     *               "transactionId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *               "transactionId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
                      *               "amountPence": 109710
                      *             }
                      *           ],
-                     *           "paidBy": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3"
+                     *           "paidBy": "01a250ed-6d37-7182-a36e-cc5e9c81bb79"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -27143,8 +28719,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -27157,12 +28733,12 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *           "createdAt": "2026-12-07T14:16:27.670Z"
+                     *           "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "createdAt": "2026-12-07T14:34:26.990Z"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -27175,8 +28751,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *           "createdAt": "2026-12-07T14:16:27.670Z"
+                     *           "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "createdAt": "2026-12-07T14:34:26.990Z"
                      *         }
                      *       ]
                      *     }
@@ -27350,8 +28926,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -27364,8 +28940,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *       "createdAt": "2026-12-07T14:16:27.795Z"
+                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *       "createdAt": "2026-12-07T14:34:27.325Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27569,7 +29145,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27600,9 +29176,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -27621,7 +29197,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:27.520Z"
+                     *       "createdAt": "2026-12-07T14:34:26.788Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27805,9 +29381,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -27826,8 +29402,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
-                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27938,11 +29514,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:28.018Z"
+                     *           "createdAt": "2026-12-07T14:34:27.642Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:27.520Z"
+                     *       "createdAt": "2026-12-07T14:34:26.788Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28109,9 +29685,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "managementOption": "direct-payment",
                      *       "status": "suspended",
                      *       "terms": {
@@ -28130,8 +29706,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
-                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -28242,11 +29818,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:28.018Z"
+                     *           "createdAt": "2026-12-07T14:34:27.642Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:27.520Z"
+                     *       "createdAt": "2026-12-07T14:34:26.788Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28494,8 +30070,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
-                     *       "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *       "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *       "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28606,7 +30182,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:28.018Z"
+                     *       "createdAt": "2026-12-07T14:34:27.642Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28833,7 +30409,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
+                     *       "id": "01a250ed-6ffc-705c-babb-5911527e6853",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28843,7 +30419,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28883,7 +30459,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:28.053Z"
+                     *       "createdAt": "2026-12-07T14:34:27.698Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29051,7 +30627,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
+                     *       "id": "01a250ed-6ffc-705c-babb-5911527e6853",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -29061,7 +30637,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -29101,7 +30677,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:28.053Z"
+                     *       "createdAt": "2026-12-07T14:34:27.698Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29245,7 +30821,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                 *       "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -29265,7 +30841,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
+                     *       "id": "01a250ed-6ffc-705c-babb-5911527e6853",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -29275,7 +30851,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -29286,7 +30862,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T14:16:28.103Z"
+                     *           "decidedAt": "2026-12-07T14:34:27.762Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -29315,7 +30891,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:28.053Z"
+                     *       "createdAt": "2026-12-07T14:34:27.698Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29532,7 +31108,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *           "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                      *           "name": "Brookside Day Centre",
                      *           "account": {
                      *             "type": "bank",
@@ -29540,7 +31116,7 @@ export interface operations {
                      *           },
                      *           "contact": "accounts@brookside.example",
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:27.133Z"
+                     *           "createdAt": "2026-12-07T14:34:26.265Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -29683,7 +31259,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *       "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -29691,7 +31267,7 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:27.133Z"
+                     *       "createdAt": "2026-12-07T14:34:26.265Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Provider"];
@@ -29875,7 +31451,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *       "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -29883,12 +31459,12 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:27.133Z",
+                     *       "createdAt": "2026-12-07T14:34:26.265Z",
                      *       "individualServiceFunds": [
                      *         {
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *           "budgetStatus": "agreed",
                      *           "lines": [
                      *             1
@@ -30055,11 +31631,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "provider": {
-                     *         "id": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *         "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                      *         "name": "Brookside Day Centre"
                      *       },
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "period": {
                      *         "from": null,
                      *         "to": null
@@ -30077,7 +31653,7 @@ export interface operations {
                      *       "closingBalancePence": 109710,
                      *       "entries": [
                      *         {
-                     *           "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *           "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
                      *           "kind": "council-payment",
                      *           "occurredOn": "2026-12-01",
                      *           "amountPence": 109710,
@@ -30278,7 +31854,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f4ae-73d7-91c8-640b738f548c",
+                     *       "id": "01a250ed-6ca5-778a-8e2e-0289c57bc22b",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -30328,11 +31904,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *       "createdAt": "2026-12-07T14:16:27.554Z",
+                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *       "createdAt": "2026-12-07T14:34:26.836Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -30520,7 +32096,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *       "id": "01a250ed-6d02-73ed-a47e-92039383c36e",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 2,
@@ -30570,11 +32146,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *       "createdAt": "2026-12-07T14:16:27.618Z",
+                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *       "createdAt": "2026-12-07T14:34:26.924Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -30733,11 +32309,11 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250dc-f271-7112-90c3-71731a35a972,01a250dc-efac-7641-8938-aeb995725e81,1,2026-12-01,1,219415
-                     *     payee-total,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
-                     *     payment,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a250dc-f271-7112-90c3-71731a35a972,01a250dc-efac-7641-8938-aeb995725e81,1,2026-12-01,1,109710
-                     *     payee-total,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
-                     *     control,01a250dc-f4f8-75cd-8cdb-fead8a427127,2026-12-01,,,,,,,,2,329125
+                     *     payment,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250ed-697e-756a-824e-1fc6dc61865b,01a250ed-6637-71fc-b269-f24306bc7882,1,2026-12-01,1,219415
+                     *     payee-total,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
+                     *     payment,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a250ed-697e-756a-824e-1fc6dc61865b,01a250ed-6637-71fc-b269-f24306bc7882,1,2026-12-01,1,109710
+                     *     payee-total,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
+                     *     control,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,,,,,,,,2,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -30921,7 +32497,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *       "id": "01a250ed-6d02-73ed-a47e-92039383c36e",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 2,
@@ -30971,13 +32547,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250dc-f4f8-75cd-8cdb-fead8a427127/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *       "createdAt": "2026-12-07T14:16:27.618Z",
-                     *       "confirmedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *       "confirmedAt": "2026-12-07T14:16:27.691Z",
+                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *       "createdAt": "2026-12-07T14:34:26.924Z",
+                     *       "confirmedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *       "confirmedAt": "2026-12-07T14:34:27.011Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -31148,7 +32724,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f4ae-73d7-91c8-640b738f548c",
+                     *       "id": "01a250ed-6ca5-778a-8e2e-0289c57bc22b",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -31198,14 +32774,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250dc-f4ae-73d7-91c8-640b738f548c/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *       "createdAt": "2026-12-07T14:16:27.554Z",
+                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *       "createdAt": "2026-12-07T14:34:26.836Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T14:16:27.605Z",
+                     *       "cancelledAt": "2026-12-07T14:34:26.907Z",
                      *       "version": 2
                      *     }
                      */
@@ -31381,10 +32957,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "subject": "budget",
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -31392,8 +32968,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:28.432Z",
-                     *           "updatedAt": "2026-12-07T14:16:28.432Z"
+                     *           "createdAt": "2026-12-07T14:34:28.188Z",
+                     *           "updatedAt": "2026-12-07T14:34:28.188Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31511,7 +33087,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -31533,10 +33109,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -31544,8 +33120,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:28.432Z",
-                     *       "updatedAt": "2026-12-07T14:16:28.432Z"
+                     *       "createdAt": "2026-12-07T14:34:28.188Z",
+                     *       "updatedAt": "2026-12-07T14:34:28.188Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -31744,10 +33320,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -31755,8 +33331,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:28.432Z",
-                     *       "updatedAt": "2026-12-07T14:16:28.432Z"
+                     *       "createdAt": "2026-12-07T14:34:28.188Z",
+                     *       "updatedAt": "2026-12-07T14:34:28.188Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -31923,10 +33499,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -31936,12 +33512,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
-                     *         "decidedAt": "2026-12-07T14:16:28.485Z"
+                     *         "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *         "decidedAt": "2026-12-07T14:34:28.266Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:28.432Z",
-                     *       "updatedAt": "2026-12-07T14:16:28.485Z"
+                     *       "createdAt": "2026-12-07T14:34:28.188Z",
+                     *       "updatedAt": "2026-12-07T14:34:28.266Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -32197,9 +33773,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f40d-713a-a215-6073140e6089",
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -32209,13 +33785,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:27.383Z",
-                     *           "updatedAt": "2026-12-07T14:16:27.383Z"
+                     *           "createdAt": "2026-12-07T14:34:26.584Z",
+                     *           "updatedAt": "2026-12-07T14:34:26.584Z"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -32225,13 +33801,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:27.383Z",
-                     *           "updatedAt": "2026-12-07T14:16:27.383Z"
+                     *           "createdAt": "2026-12-07T14:34:26.584Z",
+                     *           "updatedAt": "2026-12-07T14:34:26.584Z"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
-                     *           "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -32241,8 +33817,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:27.492Z",
-                     *           "updatedAt": "2026-12-07T14:16:27.492Z"
+                     *           "createdAt": "2026-12-07T14:34:26.740Z",
+                     *           "updatedAt": "2026-12-07T14:34:26.740Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32360,7 +33936,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -32383,9 +33959,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -32395,8 +33971,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:28.213Z",
-                     *       "updatedAt": "2026-12-07T14:16:28.213Z"
+                     *       "createdAt": "2026-12-07T14:34:27.931Z",
+                     *       "updatedAt": "2026-12-07T14:34:27.931Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32580,9 +34156,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -32592,8 +34168,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:27.492Z",
-                     *       "updatedAt": "2026-12-07T14:16:27.492Z"
+                     *       "createdAt": "2026-12-07T14:34:26.740Z",
+                     *       "updatedAt": "2026-12-07T14:34:26.740Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32771,9 +34347,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -32805,10 +34381,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T14:16:28.299Z",
+                     *       "completedAt": "2026-12-07T14:34:28.043Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:27.492Z",
-                     *       "updatedAt": "2026-12-07T14:16:28.299Z"
+                     *       "createdAt": "2026-12-07T14:34:26.740Z",
+                     *       "updatedAt": "2026-12-07T14:34:28.043Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -33067,9 +34643,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *       "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -33211,10 +34787,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *           "decidedAt": "2026-12-07T14:16:28.403Z",
+                     *           "decidedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "decidedAt": "2026-12-07T14:34:28.150Z",
                      *           "transactionIds": [
-                     *             "01a250dc-f7f2-77bd-9118-6a7986afac85"
+                     *             "01a250ed-71b5-7232-95e7-245a1636b391"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -33222,10 +34798,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T14:16:28.339Z",
+                     *       "completedAt": "2026-12-07T14:34:28.099Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:16:27.383Z",
-                     *       "updatedAt": "2026-12-07T14:16:28.403Z"
+                     *       "createdAt": "2026-12-07T14:34:26.584Z",
+                     *       "updatedAt": "2026-12-07T14:34:28.151Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -33469,26 +35045,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *         "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94"
+                     *         "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a250dc-e988-71d6-934d-c0b446a00a94",
-                     *           "recomputed": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *           "stored": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *           "recomputed": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a250dc-e971-722d-a31e-b890d7f0a073",
-                     *           "recomputed": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *           "stored": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *           "recomputed": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *           "matches": true
                      *         },
                      *         {
@@ -33747,11 +35323,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
+                     *       "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *         "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -33938,7 +35514,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *       "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35896,6 +37472,258 @@ export interface operations {
                      *           }
                      *         },
                      *         {
+                     *           "type": "support-plan.revised",
+                     *           "entityType": "support-plan",
+                     *           "description": "An approved plan was revised: the revision is in force from its date (the payment run and the account follow it)",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "status",
+                     *               "stage",
+                     *               "version"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "stage": {
+                     *                 "anyOf": [
+                     *                   {
+                     *                     "type": "string"
+                     *                   },
+                     *                   {
+                     *                     "type": "null"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               "version": {
+                     *                 "type": "integer"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "A support plan’s state; decisions add decision { id, stage, outcome, checklistReasons }"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "plan-revision.created",
+                     *           "entityType": "plan-revision",
+                     *           "description": "A live plan’s revision was made: approved by the coordinator alone, or waiting for team manager and panel",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "planId",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "number",
+                     *               "status",
+                     *               "effectiveFrom",
+                     *               "changePence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "planId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "number": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "effectiveFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "changePence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "A revision of a live plan: its number, status, the date it runs from and the money it moves"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "plan-revision.stage-approved",
+                     *           "entityType": "plan-revision",
+                     *           "description": "The team manager approved a revision: it waits for the panel",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "planId",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "number",
+                     *               "status",
+                     *               "effectiveFrom",
+                     *               "changePence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "planId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "number": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "effectiveFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "changePence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "A revision of a live plan: its number, status, the date it runs from and the money it moves"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "plan-revision.approved",
+                     *           "entityType": "plan-revision",
+                     *           "description": "The panel approved a revision: it is in force from its date",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "planId",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "number",
+                     *               "status",
+                     *               "effectiveFrom",
+                     *               "changePence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "planId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "number": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "effectiveFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "changePence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "A revision of a live plan: its number, status, the date it runs from and the money it moves"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "plan-revision.rejected",
+                     *           "entityType": "plan-revision",
+                     *           "description": "A revision was rejected: the plan stays as it was",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "planId",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "number",
+                     *               "status",
+                     *               "effectiveFrom",
+                     *               "changePence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "planId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "number": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "effectiveFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "changePence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "A revision of a live plan: its number, status, the date it runs from and the money it moves"
+                     *           }
+                     *         },
+                     *         {
                      *           "type": "payment-agreement.created",
                      *           "entityType": "payment-agreement",
                      *           "description": "The payment agreement and every funder’s instalments were fixed",
@@ -36426,52 +38254,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-e9fb-70ca-81b8-5eaef26fd07f",
+                     *           "id": "01a250ed-5edb-74d5-8761-4ce1bca522b2",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *           "occurredAt": "2026-12-07T14:16:24.596Z",
+                     *           "entityId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *           "occurredAt": "2026-12-07T14:34:23.090Z",
                      *           "data": {
-                     *             "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-e9fb-70cb-be1a-fe552a1f0087",
+                     *           "id": "01a250ed-5edb-74d6-bfc3-3248469e9e2e",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250dc-e971-722d-a31e-b890d7f0a073",
-                     *           "occurredAt": "2026-12-07T14:16:24.596Z",
+                     *           "entityId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *           "occurredAt": "2026-12-07T14:34:23.090Z",
                      *           "data": {
-                     *             "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *             "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-e9fb-70cc-a1f0-62522a6062a5",
+                     *           "id": "01a250ed-5edb-74d7-98ce-fc173a4341fd",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250dc-e988-71d6-934d-c0b446a00a94",
-                     *           "occurredAt": "2026-12-07T14:16:24.596Z",
+                     *           "entityId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *           "occurredAt": "2026-12-07T14:34:23.090Z",
                      *           "data": {
-                     *             "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *             "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-ed67-70d8-90d0-0f43b58e8f3e",
+                     *           "id": "01a250ed-635b-7259-be7b-c1f1f39760a1",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *           "occurredAt": "2026-12-07T14:16:25.696Z",
+                     *           "entityId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *           "occurredAt": "2026-12-07T14:34:24.466Z",
                      *           "data": {
-                     *             "id": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *             "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -36490,7 +38318,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a250dc-e988-71d6-934d-c0b446a00a94"
+                     *                   "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -36503,152 +38331,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T14:16:24.596Z"
+                     *             "createdAt": "2026-12-07T14:34:23.090Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-ed87-700c-9671-18c84b70376f",
+                     *           "id": "01a250ed-6389-7218-9791-e0abd1e16b51",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
-                     *           "occurredAt": "2026-12-07T14:16:25.728Z",
+                     *           "entityId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "occurredAt": "2026-12-07T14:34:24.506Z",
                      *           "data": {
-                     *             "id": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:16:25.728Z",
+                     *             "createdAt": "2026-12-07T14:34:24.506Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-ed9f-755f-be71-a0c4d7536d3f",
+                     *           "id": "01a250ed-63ab-71a5-8565-d852392580ec",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
-                     *           "occurredAt": "2026-12-07T14:16:25.755Z",
+                     *           "entityId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "occurredAt": "2026-12-07T14:34:24.549Z",
                      *           "data": {
-                     *             "id": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *             "id": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:16:25.755Z",
+                     *             "createdAt": "2026-12-07T14:34:24.549Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-edb5-7673-b852-2728fe823c62",
+                     *           "id": "01a250ed-63ba-776c-a446-cb813566e875",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250dc-edb1-7112-8f58-36a3e7633661",
-                     *           "occurredAt": "2026-12-07T14:16:25.777Z",
+                     *           "entityId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "occurredAt": "2026-12-07T14:34:24.564Z",
                      *           "data": {
-                     *             "id": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "id": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:16:25.777Z",
+                     *             "createdAt": "2026-12-07T14:34:24.564Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-edc0-7035-99b4-5b40036260e9",
+                     *           "id": "01a250ed-63cc-715e-a374-0d0bd2d71c6a",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *           "occurredAt": "2026-12-07T14:16:25.786Z",
+                     *           "entityId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "occurredAt": "2026-12-07T14:34:24.576Z",
                      *           "data": {
-                     *             "id": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:16:25.786Z",
+                     *             "createdAt": "2026-12-07T14:34:24.576Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-edd0-75b2-b3d9-78e368fc7710",
+                     *           "id": "01a250ed-63de-70d8-8eaf-833469f9b780",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250dc-edcb-752b-b745-7726860c5f78",
-                     *           "occurredAt": "2026-12-07T14:16:25.803Z",
+                     *           "entityId": "01a250ed-63d9-7114-b97d-8f21dff70635",
+                     *           "occurredAt": "2026-12-07T14:34:24.601Z",
                      *           "data": {
-                     *             "id": "01a250dc-edcb-752b-b745-7726860c5f78",
+                     *             "id": "01a250ed-63d9-7114-b97d-8f21dff70635",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:16:25.803Z",
+                     *             "createdAt": "2026-12-07T14:34:24.601Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-eddb-76c8-af62-10c54380a028",
+                     *           "id": "01a250ed-63f2-72e8-a225-dc168bd266d4",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
-                     *           "occurredAt": "2026-12-07T14:16:25.814Z",
+                     *           "entityId": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
+                     *           "occurredAt": "2026-12-07T14:34:24.620Z",
                      *           "data": {
-                     *             "id": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
+                     *             "id": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:16:25.814Z",
+                     *             "createdAt": "2026-12-07T14:34:24.620Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-ee03-7295-a701-464f056872df",
+                     *           "id": "01a250ed-6433-724b-a08d-f70e1050da91",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
-                     *           "occurredAt": "2026-12-07T14:16:25.846Z",
+                     *           "entityId": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
+                     *           "occurredAt": "2026-12-07T14:34:24.676Z",
                      *           "data": {
-                     *             "id": "01a250dc-edd6-771a-9a38-61dd0fb8c084",
+                     *             "id": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:16:25.814Z",
-                     *             "revokedAt": "2026-12-07T14:16:25.849Z"
+                     *             "createdAt": "2026-12-07T14:34:24.620Z",
+                     *             "revokedAt": "2026-12-07T14:34:24.681Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-eecb-712b-8c73-19e61d4fc066",
+                     *           "id": "01a250ed-6520-7427-a105-155118819f7c",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
-                     *           "occurredAt": "2026-12-07T14:16:26.049Z",
+                     *           "entityId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
+                     *           "occurredAt": "2026-12-07T14:34:24.920Z",
                      *           "data": {
-                     *             "id": "01a250dc-eec7-71d3-b07d-0bb64078b900",
-                     *             "key": "carers-mxdcssdo",
+                     *             "id": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
+                     *             "key": "carers-mxddfwul",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-eee5-7095-9940-e7fbcad6b5ef",
+                     *           "id": "01a250ed-6555-73eb-81d3-26f94e194c4e",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250dc-eee2-75d9-9111-3239b4c01efc",
-                     *           "occurredAt": "2026-12-07T14:16:26.080Z",
+                     *           "entityId": "01a250ed-6545-71ad-94b2-ee023b893045",
+                     *           "occurredAt": "2026-12-07T14:34:24.960Z",
                      *           "data": {
-                     *             "id": "01a250dc-eee2-75d9-9111-3239b4c01efc",
-                     *             "key": "carers-mxdcssdo",
+                     *             "id": "01a250ed-6545-71ad-94b2-ee023b893045",
+                     *             "key": "carers-mxddfwul",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -36659,7 +38487,7 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T14:16:26.080Z",
+                     *             "createdAt": "2026-12-07T14:34:24.960Z",
                      *             "belowFloor": {
                      *               "action": "refer"
                      *             },
@@ -36667,23 +38495,23 @@ export interface operations {
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxdcssdo"
+                     *               "carers-mxddfwul"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a250dc-eec7-71d3-b07d-0bb64078b900",
+                     *             "questionnaireId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-ef4e-7547-ac61-bda753fa0d71",
+                     *           "id": "01a250ed-65cd-7335-b210-ef0dd1d46e83",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
-                     *           "occurredAt": "2026-12-07T14:16:26.183Z",
+                     *           "entityId": "01a250ed-65c2-7489-a4c5-8b320da3685c",
+                     *           "occurredAt": "2026-12-07T14:34:25.089Z",
                      *           "data": {
-                     *             "id": "01a250dc-ef48-745b-8bd1-ccec50b477e0",
+                     *             "id": "01a250ed-65c2-7489-a4c5-8b320da3685c",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -36697,104 +38525,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-efb3-7028-9759-1ee4dc59efe7",
+                     *           "id": "01a250ed-6641-77bb-89e8-1f8e4a9da068",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "occurredAt": "2026-12-07T14:16:26.262Z",
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "occurredAt": "2026-12-07T14:34:25.194Z",
                      *           "data": {
-                     *             "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdcssdo"
+                     *               "carefirst": "JOURNEY-mxddfwul"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-f001-76ca-a0ee-d69804a3b6c6",
+                     *           "id": "01a250ed-66b9-71cc-a1b7-9cfb06fe3477",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "occurredAt": "2026-12-07T14:16:26.362Z",
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "occurredAt": "2026-12-07T14:34:25.322Z",
                      *           "data": {
-                     *             "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdcssdo"
+                     *               "carefirst": "JOURNEY-mxddfwul"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-f066-7568-8845-2ed161ba7bad",
+                     *           "id": "01a250ed-6713-72a5-a5b2-0b136d1b50df",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "occurredAt": "2026-12-07T14:16:26.462Z",
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "occurredAt": "2026-12-07T14:34:25.420Z",
                      *           "data": {
-                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-f0b6-771a-a7f6-3ee583fd8e87",
+                     *           "id": "01a250ed-676c-71d3-bc53-a55c20bde990",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "occurredAt": "2026-12-07T14:16:26.543Z",
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "occurredAt": "2026-12-07T14:34:25.501Z",
                      *           "data": {
-                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-f111-77ff-ae33-bb565c7e0b90",
+                     *           "id": "01a250ed-67ee-77b7-8190-0eee9045baf2",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "occurredAt": "2026-12-07T14:16:26.632Z",
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "occurredAt": "2026-12-07T14:34:25.638Z",
                      *           "data": {
-                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250dc-f12a-70b0-9582-bc93d85c151d",
+                     *           "id": "01a250ed-6808-70a5-88d4-a4cda34ff52b",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "occurredAt": "2026-12-07T14:16:26.661Z",
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "occurredAt": "2026-12-07T14:34:25.667Z",
                      *           "data": {
-                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *           }
                      *         }
                      *       ],
@@ -36926,8 +38754,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f879-736a-9c28-69f33b32f345",
-                     *           "url": "http://127.0.0.1:43349/ras",
+                     *           "id": "01a250ed-7267-7293-a057-3d969756573e",
+                     *           "url": "http://127.0.0.1:36039/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -36935,9 +38763,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 70,
+                     *           "cursor": 76,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:16:28.535Z"
+                     *           "createdAt": "2026-12-07T14:34:28.325Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -37054,7 +38882,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:43349/ras",
+                 *       "url": "http://127.0.0.1:36039/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -37080,8 +38908,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f879-736a-9c28-69f33b32f345",
-                     *       "url": "http://127.0.0.1:43349/ras",
+                     *       "id": "01a250ed-7267-7293-a057-3d969756573e",
+                     *       "url": "http://127.0.0.1:36039/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -37089,9 +38917,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 70,
+                     *       "cursor": 76,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:28.535Z",
+                     *       "createdAt": "2026-12-07T14:34:28.325Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -37261,8 +39089,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f879-736a-9c28-69f33b32f345",
-                     *       "url": "http://127.0.0.1:43349/ras",
+                     *       "id": "01a250ed-7267-7293-a057-3d969756573e",
+                     *       "url": "http://127.0.0.1:36039/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -37270,9 +39098,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 70,
+                     *       "cursor": 76,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:16:28.535Z"
+                     *       "createdAt": "2026-12-07T14:34:28.325Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -37584,8 +39412,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f879-736a-9c28-69f33b32f345",
-                     *       "url": "http://127.0.0.1:43349/ras",
+                     *       "id": "01a250ed-7267-7293-a057-3d969756573e",
+                     *       "url": "http://127.0.0.1:36039/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -37593,9 +39421,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 70,
+                     *       "cursor": 76,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:16:28.535Z"
+                     *       "createdAt": "2026-12-07T14:34:28.325Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -38017,6 +39845,42 @@ export interface operations {
                      *         "denominator": 1,
                      *         "percent": 100
                      *       },
+                     *       "ascof1c": {
+                     *         "part1a": {
+                     *           "definition": "ASCOF 1C part 1a (3D from 2023-24): users receiving self-directed support ÷ users receiving long-term community support",
+                     *           "numerator": 1,
+                     *           "denominator": 1,
+                     *           "percent": 100
+                     *         },
+                     *         "part1b": {
+                     *           "definition": "ASCOF 1C part 1b: carers receiving self-directed support ÷ carers receiving carer-specific support",
+                     *           "numerator": 0,
+                     *           "denominator": 0,
+                     *           "percent": null
+                     *         },
+                     *         "part2a": {
+                     *           "definition": "ASCOF 1C part 2a (3D from 2023-24): users receiving direct payments (wholly or in part) ÷ users receiving long-term community support",
+                     *           "numerator": 1,
+                     *           "denominator": 1,
+                     *           "percent": 100
+                     *         },
+                     *         "part2b": {
+                     *           "definition": "ASCOF 1C part 2b: carers receiving direct payments ÷ carers receiving carer-specific support",
+                     *           "numerator": 0,
+                     *           "denominator": 0,
+                     *           "percent": null
+                     *         }
+                     *       },
+                     *       "packages": {
+                     *         "agreedInPeriod": 1,
+                     *         "existing": 0,
+                     *         "agreedByMonth": [
+                     *           {
+                     *             "month": "2026-12",
+                     *             "packages": 1
+                     *           }
+                     *         ]
+                     *       },
                      *       "money": {
                      *         "allocatedAnnualPence": 4027500,
                      *         "councilPaidPence": 1316500,
@@ -38378,7 +40242,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                kind: "indicative-budget" | "plan-decision" | "clawback-recommendation" | "uprating";
+                kind: "indicative-budget" | "plan-decision" | "clawback-recommendation" | "uprating" | "plan-revision";
                 /** @description Identifier (UUID) */
                 id: string;
             };
@@ -38412,7 +40276,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250dc-f271-7112-90c3-71731a35a972</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250ed-697e-756a-824e-1fc6dc61865b</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -38607,8 +40471,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a250dc-f271-7112-90c3-71731a35a972,01a250dc-efac-7641-8938-aeb995725e81,"{""carefirst"":""JOURNEY-mxdcssdo""}",01a250dc-f062-742a-9b63-8b515b312877,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:16:27.395Z
-                     *     01a250dc-f46a-71bb-a82a-82d025876a00,01a250dc-efac-7641-8938-aeb995725e81,"{""carefirst"":""JOURNEY-mxdcssdo""}",01a250dc-f062-742a-9b63-8b515b312877,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a250ed-697e-756a-824e-1fc6dc61865b,01a250ed-6637-71fc-b269-f24306bc7882,"{""carefirst"":""JOURNEY-mxddfwul""}",01a250ed-670e-7005-aa63-924761f441ec,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:34:26.599Z
+                     *     01a250ed-6c40-76e2-8444-139066321499,01a250ed-6637-71fc-b269-f24306bc7882,"{""carefirst"":""JOURNEY-mxddfwul""}",01a250ed-670e-7005-aa63-924761f441ec,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -38766,12 +40630,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdcssdo,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxddfwul,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdcssdo,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxddfwul,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -38965,9 +40829,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T14:16:29.016Z",
+                     *       "generatedAt": "2026-12-07T14:34:29.032Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
@@ -38984,42 +40848,44 @@ export interface operations {
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *           "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:16:26.262Z",
-                     *           "updatedAt": "2026-12-07T14:16:26.386Z",
+                     *           "createdAt": "2026-12-07T14:34:25.194Z",
+                     *           "updatedAt": "2026-12-07T14:34:25.354Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
+                     *           "commissionedSupportFrom": null,
+                     *           "commissionedSupportTo": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdcssdo"
+                     *             "carefirst": "JOURNEY-mxddfwul"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
-                     *           "updatedAt": "2026-12-07T14:16:26.383Z"
+                     *           "updatedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "updatedAt": "2026-12-07T14:34:25.349Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *             "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -39119,8 +40985,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T14:16:26.663Z",
-                     *               "moderatedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f"
+                     *               "moderatedAt": "2026-12-07T14:34:25.668Z",
+                     *               "moderatedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -39164,21 +41030,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
-                     *             "submittedAt": "2026-12-07T14:16:26.636Z",
-                     *             "agreedAt": "2026-12-07T14:16:26.663Z",
+                     *             "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "submittedAt": "2026-12-07T14:34:25.642Z",
+                     *             "agreedAt": "2026-12-07T14:34:25.668Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T14:16:26.462Z",
-                     *             "updatedAt": "2026-12-07T14:16:26.663Z"
+                     *             "createdAt": "2026-12-07T14:34:25.420Z",
+                     *             "updatedAt": "2026-12-07T14:34:25.668Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *             "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *             "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *             "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -39191,7 +41057,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *                 "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -39770,7 +41636,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *                 "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39784,12 +41650,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:16:26.986Z",
-                     *             "updatedAt": "2026-12-07T14:16:28.900Z",
+                     *             "createdAt": "2026-12-07T14:34:26.037Z",
+                     *             "updatedAt": "2026-12-07T14:34:28.882Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T14:16:27.395Z",
+                     *             "agreedAt": "2026-12-07T14:34:26.599Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -39797,11 +41663,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *             "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *             "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                     *             "id": "01a250ed-6c40-76e2-8444-139066321499",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -39814,7 +41680,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                     *                 "id": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -40393,7 +42259,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a250dc-e971-722d-a31e-b890d7f0a073",
+                     *                 "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -40407,8 +42273,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:16:27.492Z",
-                     *             "updatedAt": "2026-12-07T14:16:27.492Z",
+                     *             "createdAt": "2026-12-07T14:34:26.740Z",
+                     *             "updatedAt": "2026-12-07T14:34:26.740Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -40422,12 +42288,125 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "status": "approved",
                      *             "stage": null,
+                     *             "plan": {
+                     *               "lines": [
+                     *                 {
+                     *                   "costType": "weekly",
+                     *                   "provider": "Own PA",
+                     *                   "managedBy": "direct-payment",
+                     *                   "amountPence": 27107,
+                     *                   "description": "Personal assistant",
+                     *                   "outcomeKeys": [
+                     *                     "home",
+                     *                     "work"
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "costType": "annual",
+                     *                   "provider": "Brookside Day Centre",
+                     *                   "managedBy": "individual-service-fund",
+                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "amountPence": 1606011,
+                     *                   "description": "Day service on Fridays",
+                     *                   "outcomeKeys": [
+                     *                     "work"
+                     *                   ]
+                     *                 }
+                     *               ],
+                     *               "risks": [
+                     *                 {
+                     *                   "resolved": true,
+                     *                   "mitigation": "Travel buddy scheme",
+                     *                   "description": "Going out alone at night"
+                     *                 }
+                     *               ],
+                     *               "outcomes": [
+                     *                 {
+                     *                   "key": "home",
+                     *                   "description": "Stay living in my own flat"
+                     *                 },
+                     *                 {
+                     *                   "key": "work",
+                     *                   "description": "Keep my job at the café"
+                     *                 }
+                     *               ],
+                     *               "contingency": {
+                     *                 "plan": "My sister covers",
+                     *                 "amountPence": 25000,
+                     *                 "emergencyCover": "Out-of-hours agency cover"
+                     *               },
+                     *               "budgetHolder": "Me",
+                     *               "supportManager": "My sister",
+                     *               "healthySafeAndWell": "My PA checks my medication daily"
+                     *             },
+                     *             "exception": null,
+                     *             "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "submittedAt": "2026-12-07T14:34:26.503Z",
+                     *             "decidedAt": "2026-12-07T14:34:26.593Z",
+                     *             "version": 8,
+                     *             "createdAt": "2026-12-07T14:34:26.310Z",
+                     *             "updatedAt": "2026-12-07T14:34:27.182Z"
+                     *           }
+                     *         ],
+                     *         "planDecisions": [
+                     *           {
+                     *             "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "stage": "coordinator",
+                     *             "outcome": "approve",
+                     *             "reasons": "Approved at coordinator: meets the outcomes",
+                     *             "planVersion": 3,
+                     *             "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "decidedAt": "2026-12-07T14:34:26.520Z",
+                     *             "actorName": "[redacted]",
+                     *             "checklistReasons": null
+                     *           },
+                     *           {
+                     *             "id": "01a250ed-6b83-7116-a112-90d7b9d30e0a",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "stage": "team-manager",
+                     *             "outcome": "approve",
+                     *             "reasons": "Approved at team-manager: meets the outcomes",
+                     *             "planVersion": 4,
+                     *             "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "decidedAt": "2026-12-07T14:34:26.556Z",
+                     *             "actorName": "[redacted]",
+                     *             "checklistReasons": null
+                     *           },
+                     *           {
+                     *             "id": "01a250ed-6b9f-74eb-8c14-71a46ea37986",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "stage": "panel",
+                     *             "outcome": "approve",
+                     *             "reasons": "Approved at panel: meets the outcomes",
+                     *             "planVersion": 5,
+                     *             "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "decidedAt": "2026-12-07T14:34:26.584Z",
+                     *             "actorName": "[redacted]",
+                     *             "checklistReasons": null
+                     *           }
+                     *         ],
+                     *         "planRevisions": [
+                     *           {
+                     *             "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "number": 1,
+                     *             "status": "approved",
+                     *             "stage": null,
+                     *             "effectiveFrom": "2027-01-01",
+                     *             "reason": "A little more kept back for the unexpected",
                      *             "plan": {
                      *               "lines": [
                      *                 {
@@ -40445,7 +42424,58 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "amountPence": 1001875,
+                     *                   "description": "Day service on Fridays",
+                     *                   "outcomeKeys": [
+                     *                     "work"
+                     *                   ]
+                     *                 }
+                     *               ],
+                     *               "risks": [
+                     *                 {
+                     *                   "resolved": true,
+                     *                   "mitigation": "Travel buddy scheme",
+                     *                   "description": "Going out alone at night"
+                     *                 }
+                     *               ],
+                     *               "outcomes": [
+                     *                 {
+                     *                   "key": "home",
+                     *                   "description": "Stay living in my own flat"
+                     *                 },
+                     *                 {
+                     *                   "key": "work",
+                     *                   "description": "Keep my job at the café"
+                     *                 }
+                     *               ],
+                     *               "contingency": {
+                     *                 "plan": "My sister covers",
+                     *                 "amountPence": 25000,
+                     *                 "emergencyCover": "Out-of-hours agency cover"
+                     *               },
+                     *               "budgetHolder": "Me",
+                     *               "supportManager": "My sister",
+                     *               "healthySafeAndWell": "My PA checks my medication daily"
+                     *             },
+                     *             "previous": {
+                     *               "lines": [
+                     *                 {
+                     *                   "costType": "weekly",
+                     *                   "provider": "Own PA",
+                     *                   "managedBy": "direct-payment",
+                     *                   "amountPence": 38725,
+                     *                   "description": "Personal assistant",
+                     *                   "outcomeKeys": [
+                     *                     "home",
+                     *                     "work"
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "costType": "annual",
+                     *                   "provider": "Brookside Day Centre",
+                     *                   "managedBy": "individual-service-fund",
+                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                      *                   "amountPence": 1006875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -40479,75 +42509,197 @@ export interface operations {
                      *               "supportManager": "My sister, Jo",
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
-                     *             "exception": null,
-                     *             "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
-                     *             "submittedAt": "2026-12-07T14:16:27.312Z",
-                     *             "decidedAt": "2026-12-07T14:16:27.389Z",
-                     *             "version": 6,
-                     *             "createdAt": "2026-12-07T14:16:27.170Z",
-                     *             "updatedAt": "2026-12-07T14:16:27.389Z"
-                     *           }
-                     *         ],
-                     *         "planDecisions": [
-                     *           {
-                     *             "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *             "stage": "coordinator",
-                     *             "outcome": "approve",
-                     *             "reasons": "Approved at coordinator: meets the outcomes",
-                     *             "planVersion": 3,
-                     *             "decidedBy": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
-                     *             "decidedAt": "2026-12-07T14:16:27.328Z",
-                     *             "actorName": "[redacted]",
-                     *             "checklistReasons": null
+                     *             "comparison": {
+                     *               "breaches": [],
+                     *               "changePence": 5000,
+                     *               "changePercent": 0.1,
+                     *               "coordinatorMayApprove": true
+                     *             },
+                     *             "decisions": [
+                     *               {
+                     *                 "stage": "coordinator",
+                     *                 "outcome": "approve",
+                     *                 "reasons": "A little more kept back for the unexpected",
+                     *                 "decidedAt": "2026-12-07T14:34:27.073Z",
+                     *                 "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1"
+                     *               }
+                     *             ],
+                     *             "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "createdAt": "2026-12-07T14:34:27.063Z",
+                     *             "decidedAt": "2026-12-07T14:34:27.073Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f3df-752c-94b1-4867f441a5c2",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *             "stage": "team-manager",
-                     *             "outcome": "approve",
-                     *             "reasons": "Approved at team-manager: meets the outcomes",
-                     *             "planVersion": 4,
-                     *             "decidedBy": "key:01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
-                     *             "decidedAt": "2026-12-07T14:16:27.354Z",
-                     *             "actorName": "[redacted]",
-                     *             "checklistReasons": null
-                     *           },
-                     *           {
-                     *             "id": "01a250dc-f3fc-715a-9258-e0fa02df0264",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *             "stage": "panel",
-                     *             "outcome": "approve",
-                     *             "reasons": "Approved at panel: meets the outcomes",
-                     *             "planVersion": 5,
-                     *             "decidedBy": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
-                     *             "decidedAt": "2026-12-07T14:16:27.383Z",
-                     *             "actorName": "[redacted]",
-                     *             "checklistReasons": null
+                     *             "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "number": 2,
+                     *             "status": "approved",
+                     *             "stage": null,
+                     *             "effectiveFrom": "2027-02-01",
+                     *             "reason": "Two days a week at the day centre",
+                     *             "plan": {
+                     *               "lines": [
+                     *                 {
+                     *                   "costType": "weekly",
+                     *                   "provider": "Own PA",
+                     *                   "managedBy": "direct-payment",
+                     *                   "amountPence": 27107,
+                     *                   "description": "Personal assistant",
+                     *                   "outcomeKeys": [
+                     *                     "home",
+                     *                     "work"
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "costType": "annual",
+                     *                   "provider": "Brookside Day Centre",
+                     *                   "managedBy": "individual-service-fund",
+                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "amountPence": 1606011,
+                     *                   "description": "Day service on Fridays",
+                     *                   "outcomeKeys": [
+                     *                     "work"
+                     *                   ]
+                     *                 }
+                     *               ],
+                     *               "risks": [
+                     *                 {
+                     *                   "resolved": true,
+                     *                   "mitigation": "Travel buddy scheme",
+                     *                   "description": "Going out alone at night"
+                     *                 }
+                     *               ],
+                     *               "outcomes": [
+                     *                 {
+                     *                   "key": "home",
+                     *                   "description": "Stay living in my own flat"
+                     *                 },
+                     *                 {
+                     *                   "key": "work",
+                     *                   "description": "Keep my job at the café"
+                     *                 }
+                     *               ],
+                     *               "contingency": {
+                     *                 "plan": "My sister covers",
+                     *                 "amountPence": 25000,
+                     *                 "emergencyCover": "Out-of-hours agency cover"
+                     *               },
+                     *               "budgetHolder": "Me",
+                     *               "supportManager": "My sister",
+                     *               "healthySafeAndWell": "My PA checks my medication daily"
+                     *             },
+                     *             "previous": {
+                     *               "lines": [
+                     *                 {
+                     *                   "costType": "weekly",
+                     *                   "provider": "Own PA",
+                     *                   "managedBy": "direct-payment",
+                     *                   "amountPence": 38725,
+                     *                   "description": "Personal assistant",
+                     *                   "outcomeKeys": [
+                     *                     "home",
+                     *                     "work"
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "costType": "annual",
+                     *                   "provider": "Brookside Day Centre",
+                     *                   "managedBy": "individual-service-fund",
+                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "amountPence": 1001875,
+                     *                   "description": "Day service on Fridays",
+                     *                   "outcomeKeys": [
+                     *                     "work"
+                     *                   ]
+                     *                 }
+                     *               ],
+                     *               "risks": [
+                     *                 {
+                     *                   "resolved": true,
+                     *                   "mitigation": "Travel buddy scheme",
+                     *                   "description": "Going out alone at night"
+                     *                 }
+                     *               ],
+                     *               "outcomes": [
+                     *                 {
+                     *                   "key": "home",
+                     *                   "description": "Stay living in my own flat"
+                     *                 },
+                     *                 {
+                     *                   "key": "work",
+                     *                   "description": "Keep my job at the café"
+                     *                 }
+                     *               ],
+                     *               "contingency": {
+                     *                 "plan": "My sister covers",
+                     *                 "amountPence": 25000,
+                     *                 "emergencyCover": "Out-of-hours agency cover"
+                     *               },
+                     *               "budgetHolder": "Me",
+                     *               "supportManager": "My sister",
+                     *               "healthySafeAndWell": "My PA checks my medication daily"
+                     *             },
+                     *             "comparison": {
+                     *               "breaches": [
+                     *                 {
+                     *                   "rule": "max-change-percent",
+                     *                   "detail": "moves £6,041.36 a year, 15% of the £40,275.00 budget: the coordinator approves up to 10% alone",
+                     *                   "pointer": "/lines"
+                     *                 }
+                     *               ],
+                     *               "changePence": 604136,
+                     *               "changePercent": 15,
+                     *               "coordinatorMayApprove": false
+                     *             },
+                     *             "decisions": [
+                     *               {
+                     *                 "stage": "coordinator",
+                     *                 "outcome": "approve",
+                     *                 "reasons": "Two days a week at the day centre",
+                     *                 "decidedAt": "2026-12-07T14:34:27.139Z",
+                     *                 "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1"
+                     *               },
+                     *               {
+                     *                 "stage": "team-manager",
+                     *                 "outcome": "approve",
+                     *                 "reasons": "Agreed at team-manager",
+                     *                 "decidedAt": "2026-12-07T14:34:27.160Z",
+                     *                 "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742"
+                     *               },
+                     *               {
+                     *                 "stage": "panel",
+                     *                 "outcome": "approve",
+                     *                 "reasons": "Agreed at panel",
+                     *                 "decidedAt": "2026-12-07T14:34:27.180Z",
+                     *                 "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04"
+                     *               }
+                     *             ],
+                     *             "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "createdAt": "2026-12-07T14:34:27.131Z",
+                     *             "decidedAt": "2026-12-07T14:34:27.180Z"
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a250dc-f142-70c9-9441-0d646de9417a",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:26.688Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:25.705Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -40704,121 +42856,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:26.886Z",
-                     *             "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:25.913Z",
+                     *             "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "planId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *             "financialAssessmentId": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T14:16:27.383Z"
+                     *             "createdAt": "2026-12-07T14:34:26.584Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -40827,10 +42979,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -40840,18 +42992,18 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.520Z",
-                     *             "updatedAt": "2026-12-07T14:16:28.130Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:26.788Z",
+                     *             "updatedAt": "2026-12-07T14:34:27.809Z",
                      *             "version": 3,
                      *             "managementOption": "direct-payment"
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -40965,16 +43117,16 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:28.018Z"
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.642Z"
                      *           }
                      *         ],
                      *         "directPaymentAudits": [
                      *           {
-                     *             "sampleId": "01a250dc-f69a-73b8-82de-fa377dc2d78e",
+                     *             "sampleId": "01a250ed-6ffc-705c-babb-5911527e6853",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2027-02-28",
-                     *             "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "reasons": [
                      *               "random",
                      *               "high-balance"
@@ -40985,26 +43137,26 @@ export interface operations {
                      *             "notes": "Statement and card records agree",
                      *             "recoveryPence": null,
                      *             "recoveryTransactionId": null,
-                     *             "decidedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "decidedAt": "2026-12-07T14:16:28.103Z"
+                     *             "decidedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "decidedAt": "2026-12-07T14:34:27.762Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "runId": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 219415,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "directPaymentAgreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *             "transactionId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
                      *             "share": 0,
                      *             "managementOption": "direct-payment",
                      *             "providerId": null,
@@ -41016,10 +43168,10 @@ export interface operations {
                      *             ]
                      *           },
                      *           {
-                     *             "runId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "runId": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 109710,
@@ -41029,10 +43181,10 @@ export interface operations {
                      *             "directPaymentAgreementId": null,
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *             "transactionId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
                      *             "share": 1,
                      *             "managementOption": "individual-service-fund",
-                     *             "providerId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
+                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
                      *             "planLines": [
                      *               {
                      *                 "index": 1,
@@ -41043,27 +43195,27 @@ export interface operations {
                      *         ],
                      *         "upratings": [
                      *           {
-                     *             "runId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *             "runId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
                      *             "runStatus": "applied",
                      *             "effectiveFrom": "2027-04-01",
-                     *             "runCreatedAt": "2026-12-07T14:16:27.441Z",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "runCreatedAt": "2026-12-07T14:34:26.659Z",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250dc-f46a-71bb-a82a-82d025876a00",
-                     *             "reviewId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
+                     *             "newBudgetId": "01a250ed-6c40-76e2-8444-139066321499",
+                     *             "reviewId": "01a250ed-6c45-741d-b163-a14621616919"
                      *           }
                      *         ],
                      *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a250dc-f40d-713a-a215-6073140e6089",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -41071,16 +43223,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:16:27.383Z",
-                     *             "updatedAt": "2026-12-07T14:16:27.383Z",
+                     *             "createdAt": "2026-12-07T14:34:26.584Z",
+                     *             "updatedAt": "2026-12-07T14:34:26.584Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -41140,11 +43292,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T14:16:28.403Z",
-                     *                 "decidedBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *                 "decidedAt": "2026-12-07T14:34:28.150Z",
+                     *                 "decidedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a250dc-f7f2-77bd-9118-6a7986afac85"
+                     *                   "01a250ed-71b5-7232-95e7-245a1636b391"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -41253,18 +43405,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T14:16:28.339Z",
+                     *             "completedAt": "2026-12-07T14:34:28.099Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:16:27.383Z",
-                     *             "updatedAt": "2026-12-07T14:16:28.403Z",
+                     *             "createdAt": "2026-12-07T14:34:26.584Z",
+                     *             "updatedAt": "2026-12-07T14:34:28.151Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -41294,18 +43446,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T14:16:28.299Z",
+                     *             "completedAt": "2026-12-07T14:34:28.043Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:16:27.492Z",
-                     *             "updatedAt": "2026-12-07T14:16:28.299Z",
+                     *             "createdAt": "2026-12-07T14:34:26.740Z",
+                     *             "updatedAt": "2026-12-07T14:34:28.043Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -41313,19 +43465,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:16:28.213Z",
-                     *             "updatedAt": "2026-12-07T14:16:28.213Z",
+                     *             "createdAt": "2026-12-07T14:34:27.931Z",
+                     *             "updatedAt": "2026-12-07T14:34:27.931Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "subject": "budget",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -41334,43 +43486,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T14:16:28.485Z",
-                     *               "decidedBy": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *               "decidedAt": "2026-12-07T14:34:28.266Z",
+                     *               "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:16:28.432Z",
-                     *             "updatedAt": "2026-12-07T14:16:28.485Z"
+                     *             "createdAt": "2026-12-07T14:34:28.188Z",
+                     *             "updatedAt": "2026-12-07T14:34:28.266Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *             "href": "/v1/letters/indicative-budget/01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "href": "/v1/letters/indicative-budget/01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
-                     *             "href": "/v1/letters/indicative-budget/01a250dc-f46a-71bb-a82a-82d025876a00"
+                     *             "id": "01a250ed-6c40-76e2-8444-139066321499",
+                     *             "href": "/v1/letters/indicative-budget/01a250ed-6c40-76e2-8444-139066321499"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *             "href": "/v1/letters/plan-decision/01a250dc-f326-71dd-83e0-717151acffb5"
+                     *             "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "href": "/v1/letters/plan-decision/01a250ed-6a8b-7018-9e0a-90a952b42b83"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *             "href": "/v1/letters/clawback-recommendation/01a250dc-f40d-713b-b64d-6542b8db1bcb"
+                     *             "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "href": "/v1/letters/clawback-recommendation/01a250ed-6bb9-742c-af9a-ca753dad0934"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 219415,
@@ -41381,14 +43533,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.670Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:26.990Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 109710,
@@ -41399,14 +43551,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.670Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:26.990Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f7f2-77bd-9118-6a7986afac85",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-71b5-7232-95e7-245a1636b391",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -41415,16 +43567,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a250dc-f40d-713b-b64d-6542b8db1bcb: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a250ed-6bb9-742c-af9a-ca753dad0934: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:28.394Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:28.141Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41435,14 +43587,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.795Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.325Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41453,14 +43605,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.829Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.385Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6ede-709a-b38b-ad234c59522b",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41471,14 +43623,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.849Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.410Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f5e7-7467-ad82-046239526109",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41489,14 +43641,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.868Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.436Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f601-772a-badb-acafdb8cea1c",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41507,14 +43659,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.899Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.454Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f60f-74db-a477-5403d9a1495d",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41525,14 +43677,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.913Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.479Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f620-74d4-a02f-71520c96a9e6",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41543,14 +43695,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.930Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.500Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f62e-7567-97a2-6a5e437435ba",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41561,14 +43713,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.944Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.526Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f63f-7798-8033-c65c6ee58888",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41579,14 +43731,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.960Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.549Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f650-7199-81a1-df389e432226",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41597,14 +43749,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.975Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.575Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
-                     *             "councilId": "01a250dc-e91b-779f-9464-adde3c5692bb",
-                     *             "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "id": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
+                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -41615,322 +43767,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
-                     *             "createdAt": "2026-12-07T14:16:27.995Z",
+                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "createdAt": "2026-12-07T14:34:27.602Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a250dc-efb3-7028-9759-1ee4dc59efe7",
+                     *             "id": "01a250ed-6641-77bb-89e8-1f8e4a9da068",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "payload": {
-                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdcssdo"
+                     *                 "carefirst": "JOURNEY-mxddfwul"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.262Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.194Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a250dc-f001-76ca-a0ee-d69804a3b6c6",
+                     *             "id": "01a250ed-66b9-71cc-a1b7-9cfb06fe3477",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "payload": {
-                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdcssdo"
+                     *                 "carefirst": "JOURNEY-mxddfwul"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.362Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.322Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a250dc-f066-7568-8845-2ed161ba7bad",
+                     *             "id": "01a250ed-6713-72a5-a5b2-0b136d1b50df",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "payload": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.462Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.420Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a250dc-f0b6-771a-a7f6-3ee583fd8e87",
+                     *             "id": "01a250ed-676c-71d3-bc53-a55c20bde990",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "payload": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.543Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.501Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a250dc-f111-77ff-ae33-bb565c7e0b90",
+                     *             "id": "01a250ed-67ee-77b7-8190-0eee9045baf2",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "payload": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.632Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.638Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a250dc-f12a-70b0-9582-bc93d85c151d",
+                     *             "id": "01a250ed-6808-70a5-88d4-a4cda34ff52b",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "payload": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.661Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.667Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a250dc-f147-7320-bdfe-afc3a0996777",
+                     *             "id": "01a250ed-6833-7375-8bcf-0289da1ef804",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *             "entityId": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
                      *             "payload": {
-                     *               "id": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *               "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
                      *               "method": "entered",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.688Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.705Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a250dc-f212-73ba-ab97-6514219ac54f",
+                     *             "id": "01a250ed-6906-7474-afd6-840deeea874a",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
+                     *             "entityId": "01a250ed-6901-731a-9cfa-aeaf1642a506",
                      *             "payload": {
-                     *               "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
+                     *               "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
                      *               "method": "calculated",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *               "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.886Z"
+                     *             "occurredAt": "2026-12-07T14:34:25.913Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a250dc-f279-722e-83cf-4ee3f27da2bc",
+                     *             "id": "01a250ed-698a-713c-b5b3-2c7aae86ef87",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "payload": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:26.986Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.037Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a250dc-f32e-73df-b3a8-b91bbaaee56b",
+                     *             "id": "01a250ed-6a96-70f1-a72a-998cd8dba675",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "payload": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.170Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.310Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a250dc-f363-76a8-84cb-3c3271b876c9",
+                     *             "id": "01a250ed-6aea-761c-9278-f5be024de4fd",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "payload": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.225Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.398Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a250dc-f3b5-744c-aff5-9444b53e9662",
+                     *             "id": "01a250ed-6b4d-72c1-88bc-a045d119f972",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "payload": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.306Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.501Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a250dc-f3ce-7471-b7ed-856625a2d557",
+                     *             "id": "01a250ed-6b6a-7135-9e30-1a2fa42bc980",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "payload": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": {
-                     *                 "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
+                     *                 "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.328Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.520Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a250dc-f3ea-73aa-a3ac-a47a6222ffd4",
+                     *             "id": "01a250ed-6b8c-7678-b89f-e5cc0f84ccdc",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "payload": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": {
-                     *                 "id": "01a250dc-f3df-752c-94b1-4867f441a5c2",
+                     *                 "id": "01a250ed-6b83-7116-a112-90d7b9d30e0a",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.354Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.556Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a250dc-f41a-703a-9efc-c97f8a1d3d71",
+                     *             "id": "01a250ed-6bc6-777c-b369-f9fb91d341cc",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "payload": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": {
-                     *                 "id": "01a250dc-f3fc-715a-9258-e0fa02df0264",
+                     *                 "id": "01a250ed-6b9f-74eb-8c14-71a46ea37986",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a250dc-f41a-703b-945d-013415ef7379",
+                     *             "id": "01a250ed-6bc6-777d-bc94-477bca660188",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "payload": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a250dc-f41a-703c-9b2b-9677af89a52a",
+                     *             "id": "01a250ed-6bc6-777e-afe9-029f2a2d2d5e",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "entityId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "payload": {
-                     *               "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *               "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41939,356 +44091,408 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a250dc-f41a-703d-89fa-6384b64db4e0",
+                     *             "id": "01a250ed-6bc6-777f-abe9-95e381bf5d92",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713a-a215-6073140e6089",
+                     *             "entityId": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
                      *             "payload": {
-                     *               "id": "01a250dc-f40d-713a-a215-6073140e6089",
+                     *               "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
                      *             "seq": 35,
-                     *             "id": "01a250dc-f41a-703e-8aa5-f8473408c14a",
+                     *             "id": "01a250ed-6bc6-7780-a534-f0aad377e7c1",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *             "payload": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.383Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a250dc-f472-715e-8714-f09a776ba09f",
+                     *             "id": "01a250ed-6c4f-742d-889d-0ebddaa824f3",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *             "entityId": "01a250ed-6c40-76e2-8444-139066321499",
                      *             "payload": {
-                     *               "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *               "id": "01a250ed-6c40-76e2-8444-139066321499",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                     *               "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "replacesBudgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.492Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.740Z"
                      *           },
                      *           {
                      *             "seq": 39,
-                     *             "id": "01a250dc-f472-715f-af02-5bfb14c7967b",
+                     *             "id": "01a250ed-6c4f-742e-8596-b31dca1223c4",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
                      *             "payload": {
-                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.492Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.740Z"
                      *           },
                      *           {
                      *             "seq": 41,
-                     *             "id": "01a250dc-f48b-774c-bc68-a183ec4ca82d",
+                     *             "id": "01a250ed-6c74-72e1-a29d-6ccf59577b6f",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "payload": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.520Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.788Z"
                      *           },
                      *           {
-                     *             "seq": 59,
-                     *             "id": "01a250dc-f67a-7719-92f0-2f3dca459280",
+                     *             "seq": 49,
+                     *             "id": "01a250ed-6d88-7327-aaa9-66c18709e441",
+                     *             "type": "support-plan.revised",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "payload": {
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 7,
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "revision": {
+                     *                 "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
+                     *                 "number": 1,
+                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "status": "approved",
+                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "changePence": 5000,
+                     *                 "effectiveFrom": "2027-01-01"
+                     *               }
+                     *             },
+                     *             "occurredAt": "2026-12-07T14:34:27.063Z"
+                     *           },
+                     *           {
+                     *             "seq": 53,
+                     *             "id": "01a250ed-6df2-7049-81b3-1ec60fca1dd7",
+                     *             "type": "support-plan.revised",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "payload": {
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 8,
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "revision": {
+                     *                 "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
+                     *                 "number": 2,
+                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "status": "approved",
+                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "changePence": 604136,
+                     *                 "effectiveFrom": "2027-02-01"
+                     *               }
+                     *             },
+                     *             "occurredAt": "2026-12-07T14:34:27.177Z"
+                     *           },
+                     *           {
+                     *             "seq": 65,
+                     *             "id": "01a250ed-6fc8-77fb-b443-4d4d7031ba39",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *             "entityId": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
                      *             "payload": {
-                     *               "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *               "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936"
+                     *               "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.018Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.642Z"
                      *           },
                      *           {
-                     *             "seq": 62,
-                     *             "id": "01a250dc-f6db-7180-8290-6ce841224ef5",
+                     *             "seq": 68,
+                     *             "id": "01a250ed-7054-731e-b934-eaab19c7be61",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "payload": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.118Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.790Z"
                      *           },
                      *           {
-                     *             "seq": 63,
-                     *             "id": "01a250dc-f6e7-70ee-a089-7a5c4f29d9fa",
+                     *             "seq": 69,
+                     *             "id": "01a250ed-7065-76b3-8c97-088c3cce479f",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "payload": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.129Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.807Z"
                      *           },
                      *           {
-                     *             "seq": 64,
-                     *             "id": "01a250dc-f739-77bd-964d-2bcfdf84c937",
+                     *             "seq": 70,
+                     *             "id": "01a250ed-70e1-71f4-a4c1-585b5aa2ef8d",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f737-757b-bb58-80bec3fd165c",
+                     *             "entityId": "01a250ed-70dd-7443-9484-277c4008a4c2",
                      *             "payload": {
-                     *               "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
+                     *               "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.213Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.931Z"
                      *           },
                      *           {
-                     *             "seq": 65,
-                     *             "id": "01a250dc-f791-7606-9d7e-20b3be0cf7b7",
+                     *             "seq": 71,
+                     *             "id": "01a250ed-714f-7786-8541-fc7fc2bf37e0",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
                      *             "payload": {
-                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.295Z"
+                     *             "occurredAt": "2026-12-07T14:34:28.038Z"
                      *           },
                      *           {
-                     *             "seq": 66,
-                     *             "id": "01a250dc-f7b6-7303-bd1c-c8b14a4f55ea",
+                     *             "seq": 72,
+                     *             "id": "01a250ed-7187-75fe-a33a-29a366e8f8ef",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *             "payload": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.329Z"
+                     *             "occurredAt": "2026-12-07T14:34:28.088Z"
                      *           },
                      *           {
-                     *             "seq": 68,
-                     *             "id": "01a250dc-f7f7-77d3-ae52-a31d88a4b11c",
+                     *             "seq": 74,
+                     *             "id": "01a250ed-71bc-7613-8dc6-ee65c50c607b",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *             "payload": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": "reduce",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.394Z"
+                     *             "occurredAt": "2026-12-07T14:34:28.141Z"
                      *           },
                      *           {
-                     *             "seq": 69,
-                     *             "id": "01a250dc-f817-734a-8356-850ec3cf6ddb",
+                     *             "seq": 75,
+                     *             "id": "01a250ed-71e4-768b-a829-7e3b3a279fc8",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *             "payload": {
-                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.432Z"
+                     *             "occurredAt": "2026-12-07T14:34:28.188Z"
                      *           },
                      *           {
-                     *             "seq": 70,
-                     *             "id": "01a250dc-f848-76fd-960a-bb2828d8ee58",
+                     *             "seq": 76,
+                     *             "id": "01a250ed-7232-71ff-9afa-7dde965f5b6d",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *             "payload": {
-                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.482Z"
+                     *             "occurredAt": "2026-12-07T14:34:28.264Z"
                      *           },
                      *           {
-                     *             "seq": 76,
-                     *             "id": "01a250dc-f9e6-70b0-b68c-cb5b8b74ac7b",
+                     *             "seq": 82,
+                     *             "id": "01a250ed-7499-70d7-a20e-51ef5acf4c67",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "payload": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.898Z"
+                     *             "occurredAt": "2026-12-07T14:34:28.876Z"
                      *           },
                      *           {
                      *             "seq": 45,
-                     *             "id": "01a250dc-f526-71dd-ba62-c91d34c9b342",
+                     *             "id": "01a250ed-6d3e-74b6-8ea9-7914cb2f2ec2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *             "entityId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
                      *             "payload": {
-                     *               "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *               "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 219415,
-                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.670Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.990Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a250dc-f526-71de-ac8b-4145a4014207",
+                     *             "id": "01a250ed-6d3e-74b7-8de4-4a7d6ed74834",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *             "entityId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
                      *             "payload": {
-                     *               "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *               "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 109710,
-                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.670Z"
+                     *             "occurredAt": "2026-12-07T14:34:26.990Z"
                      *           },
                      *           {
-                     *             "seq": 48,
-                     *             "id": "01a250dc-f5a0-7604-bf2f-3a54620e2e65",
+                     *             "seq": 54,
+                     *             "id": "01a250ed-6e8f-7605-8277-a552c4042428",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *             "entityId": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
                      *             "payload": {
-                     *               "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *               "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.795Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.325Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42298,23 +44502,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.795Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.325Z"
                      *           },
                      *           {
-                     *             "seq": 49,
-                     *             "id": "01a250dc-f5bf-76c3-9130-f8b73b55b586",
+                     *             "seq": 55,
+                     *             "id": "01a250ed-6ec8-7440-a0d1-fc734ed2a4d8",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
+                     *             "entityId": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
                      *             "payload": {
-                     *               "id": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
+                     *               "id": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.829Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.385Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42324,23 +44528,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.829Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.385Z"
                      *           },
                      *           {
-                     *             "seq": 50,
-                     *             "id": "01a250dc-f5d5-742f-a60e-6563d067f427",
+                     *             "seq": 56,
+                     *             "id": "01a250ed-6ee4-75b1-909a-367ff7e76147",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
+                     *             "entityId": "01a250ed-6ede-709a-b38b-ad234c59522b",
                      *             "payload": {
-                     *               "id": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
+                     *               "id": "01a250ed-6ede-709a-b38b-ad234c59522b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.849Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.410Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42350,23 +44554,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.849Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.410Z"
                      *           },
                      *           {
-                     *             "seq": 51,
-                     *             "id": "01a250dc-f5ea-77be-98ba-4ec0744c411b",
+                     *             "seq": 57,
+                     *             "id": "01a250ed-6ef5-77f7-8318-9a269655e93f",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f5e7-7467-ad82-046239526109",
+                     *             "entityId": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
                      *             "payload": {
-                     *               "id": "01a250dc-f5e7-7467-ad82-046239526109",
+                     *               "id": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.868Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.436Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42376,23 +44580,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.868Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.436Z"
                      *           },
                      *           {
-                     *             "seq": 52,
-                     *             "id": "01a250dc-f603-72bd-9a70-b46dc57d6789",
+                     *             "seq": 58,
+                     *             "id": "01a250ed-6f08-7492-b26b-82d53f99b1fe",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f601-772a-badb-acafdb8cea1c",
+                     *             "entityId": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
                      *             "payload": {
-                     *               "id": "01a250dc-f601-772a-badb-acafdb8cea1c",
+                     *               "id": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.899Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.454Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42402,23 +44606,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.899Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.454Z"
                      *           },
                      *           {
-                     *             "seq": 53,
-                     *             "id": "01a250dc-f611-7445-a713-c634a4ff48ee",
+                     *             "seq": 59,
+                     *             "id": "01a250ed-6f23-7036-a75d-6b05954ee645",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f60f-74db-a477-5403d9a1495d",
+                     *             "entityId": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
                      *             "payload": {
-                     *               "id": "01a250dc-f60f-74db-a477-5403d9a1495d",
+                     *               "id": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.913Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.479Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42428,23 +44632,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.913Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.479Z"
                      *           },
                      *           {
-                     *             "seq": 54,
-                     *             "id": "01a250dc-f622-7667-b75b-9579fbffb67e",
+                     *             "seq": 60,
+                     *             "id": "01a250ed-6f3a-7652-b88b-6a61089784cc",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f620-74d4-a02f-71520c96a9e6",
+                     *             "entityId": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
                      *             "payload": {
-                     *               "id": "01a250dc-f620-74d4-a02f-71520c96a9e6",
+                     *               "id": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.930Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.500Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42454,23 +44658,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.930Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.500Z"
                      *           },
                      *           {
-                     *             "seq": 55,
-                     *             "id": "01a250dc-f630-76f9-a285-f238fff4c599",
+                     *             "seq": 61,
+                     *             "id": "01a250ed-6f50-7527-b09e-e5ce0b40dc0e",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f62e-7567-97a2-6a5e437435ba",
+                     *             "entityId": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
                      *             "payload": {
-                     *               "id": "01a250dc-f62e-7567-97a2-6a5e437435ba",
+                     *               "id": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.944Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.526Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42480,23 +44684,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.944Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.526Z"
                      *           },
                      *           {
-                     *             "seq": 56,
-                     *             "id": "01a250dc-f641-76b2-a31d-2fcf3720a0f6",
+                     *             "seq": 62,
+                     *             "id": "01a250ed-6f6d-71e1-b161-38724d395894",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f63f-7798-8033-c65c6ee58888",
+                     *             "entityId": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
                      *             "payload": {
-                     *               "id": "01a250dc-f63f-7798-8033-c65c6ee58888",
+                     *               "id": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.960Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.549Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42506,23 +44710,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.960Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.549Z"
                      *           },
                      *           {
-                     *             "seq": 57,
-                     *             "id": "01a250dc-f655-7381-9ae2-2ad1832ff9fe",
+                     *             "seq": 63,
+                     *             "id": "01a250ed-6f84-74e5-ba92-b4c9716b89ec",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f650-7199-81a1-df389e432226",
+                     *             "entityId": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
                      *             "payload": {
-                     *               "id": "01a250dc-f650-7199-81a1-df389e432226",
+                     *               "id": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.975Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.575Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42532,23 +44736,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.975Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.575Z"
                      *           },
                      *           {
-                     *             "seq": 58,
-                     *             "id": "01a250dc-f666-75d9-92bb-e169a32a0851",
+                     *             "seq": 64,
+                     *             "id": "01a250ed-6fa0-7294-9919-e4aa29e223e2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
+                     *             "entityId": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
                      *             "payload": {
-                     *               "id": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
+                     *               "id": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.995Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.602Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42558,78 +44762,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:27.995Z"
+                     *             "occurredAt": "2026-12-07T14:34:27.602Z"
                      *           },
                      *           {
-                     *             "seq": 67,
-                     *             "id": "01a250dc-f7f7-77d2-9e41-9921a17a2347",
+                     *             "seq": 73,
+                     *             "id": "01a250ed-71bc-7612-9da3-bf073980ab83",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f7f2-77bd-9118-6a7986afac85",
+                     *             "entityId": "01a250ed-71b5-7232-95e7-245a1636b391",
                      *             "payload": {
-                     *               "id": "01a250dc-f7f2-77bd-9118-6a7986afac85",
+                     *               "id": "01a250ed-71b5-7232-95e7-245a1636b391",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T14:16:28.394Z"
+                     *             "occurredAt": "2026-12-07T14:34:28.141Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a250dc-efb2-7314-a287-4dc36cdcc2f3",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6640-711a-a87e-43f7d1e22f6f",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdcssdo"
+                     *                 "carefirst": "JOURNEY-mxddfwul"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:26.262Z"
+                     *             "at": "2026-12-07T14:34:25.194Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-effe-7253-a78b-5af5e7091fe0",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-66b3-7525-8f91-b415c251e122",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "before": {
-                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdcssdo"
+                     *                 "carefirst": "JOURNEY-mxddfwul"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdcssdo"
+                     *                 "carefirst": "JOURNEY-mxddfwul"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:26.362Z"
+                     *             "at": "2026-12-07T14:34:25.322Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f015-7777-9b7e-7c2c4a8508d4",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-66cd-775c-ab2e-45398ee6d7f6",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -42639,363 +44843,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "at": "2026-12-07T14:16:26.383Z"
+                     *             "at": "2026-12-07T14:34:25.349Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f03a-729b-aaf2-8d72ec23ba6c",
-                     *             "actor": "key:01a250dc-e941-7697-8ccd-2112113f6956",
+                     *             "id": "01a250ed-66f8-76c8-9752-eda569ae7144",
+                     *             "actor": "key:01a250ed-5e27-746e-995c-909053c26aa0",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T14:16:26.420Z"
+                     *             "at": "2026-12-07T14:34:25.397Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f064-71f4-b002-939d77c30208",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6711-729a-99d9-070c5d042508",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "at": "2026-12-07T14:16:26.462Z"
+                     *             "at": "2026-12-07T14:34:25.420Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f0b4-779c-9bff-12e49f5b9ea3",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6766-72d7-972f-c2f356f6edfc",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "before": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "at": "2026-12-07T14:16:26.543Z"
+                     *             "at": "2026-12-07T14:34:25.501Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f10e-75be-be43-dd094e51b2f3",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-67ec-75bf-9479-bca32351fb46",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "before": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "at": "2026-12-07T14:16:26.632Z"
+                     *             "at": "2026-12-07T14:34:25.638Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f128-7513-9ba4-eb549b06a01d",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6806-74b7-8b9e-f1a3b301a2e3",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *             "before": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250dc-e971-722d-a31e-b890d7f0a073"
+                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
                      *             },
-                     *             "at": "2026-12-07T14:16:26.661Z"
+                     *             "at": "2026-12-07T14:34:25.667Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f145-75dd-ac09-3ab86ea88c1e",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6831-7735-8d6b-f34f6677a926",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *             "entityId": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f142-70c9-9441-0d646de9417a",
+                     *               "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
                      *               "method": "entered",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T14:16:26.688Z"
+                     *             "at": "2026-12-07T14:34:25.705Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f210-7719-9142-7d07a3759925",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6904-744d-936a-9dde51eed7e1",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
+                     *             "entityId": "01a250ed-6901-731a-9cfa-aeaf1642a506",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f20c-766f-8a7a-cb9c6942bf00",
+                     *               "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
                      *               "method": "calculated",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250dc-f188-7145-84c2-047ce7ca2bff",
+                     *               "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T14:16:26.886Z"
+                     *             "at": "2026-12-07T14:34:25.913Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f276-70ae-8d9d-56bbb6c66035",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6986-7789-8c4d-902a3ce4c681",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:16:26.986Z"
+                     *             "at": "2026-12-07T14:34:26.037Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f32d-7264-b205-7d83292d5169",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6a94-750f-81d7-0aad5bb34ffa",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "at": "2026-12-07T14:16:27.170Z"
+                     *             "at": "2026-12-07T14:34:26.310Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f361-727c-8f07-45eae99f0219",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6ae8-74bb-8888-6ad261db9b76",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "before": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "at": "2026-12-07T14:16:27.225Z"
+                     *             "at": "2026-12-07T14:34:26.398Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f3b4-739f-9323-03458e8ad7f8",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6b4b-70c0-805a-b7e530588e4a",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "before": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "at": "2026-12-07T14:16:27.306Z"
+                     *             "at": "2026-12-07T14:34:26.501Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f3ca-7654-9609-9ed638d3e619",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-6b68-70e3-a0d0-263194e43339",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "before": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": {
-                     *                 "id": "01a250dc-f3c5-724a-a143-7f45daaabd4f",
+                     *                 "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.328Z"
+                     *             "at": "2026-12-07T14:34:26.520Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f3e8-74e8-92cf-052f21c4608f",
-                     *             "actor": "key:01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *             "id": "01a250ed-6b8a-738d-9f83-8bad2dc8f80b",
+                     *             "actor": "key:01a250ed-63a5-7660-b677-126b9ed56742",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "before": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": {
-                     *                 "id": "01a250dc-f3df-752c-94b1-4867f441a5c2",
+                     *                 "id": "01a250ed-6b83-7116-a112-90d7b9d30e0a",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.354Z"
+                     *             "at": "2026-12-07T14:34:26.556Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f418-70c3-968e-47fcee8a5747",
-                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "id": "01a250ed-6bc3-775a-9cb4-5b36dd38fbe4",
+                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *             "before": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f326-71dd-83e0-717151acffb5",
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": {
-                     *                 "id": "01a250dc-f3fc-715a-9258-e0fa02df0264",
+                     *                 "id": "01a250ed-6b9f-74eb-8c14-71a46ea37986",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.383Z"
+                     *             "at": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f418-70c4-af3d-0bd0dde75864",
-                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "id": "01a250ed-6bc3-775b-82ed-79411b9c97a2",
+                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "before": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -43003,37 +45207,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:16:27.383Z"
+                     *             "at": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f418-70c5-aba1-a4584765f896",
-                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "id": "01a250ed-6bc3-775c-ba3b-c9d782057b55",
+                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *             "entityId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f407-74f2-b148-b39ba6d4daeb",
+                     *               "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -43042,376 +45246,446 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:16:27.383Z"
+                     *             "at": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f418-70c6-a751-bcc3d20bebd0",
-                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "id": "01a250ed-6bc3-775d-a54f-ac80b37ae41d",
+                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713a-a215-6073140e6089",
+                     *             "entityId": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f40d-713a-a215-6073140e6089",
+                     *               "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.383Z"
+                     *             "at": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f418-70c7-acbe-d133fc44f81d",
-                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "id": "01a250ed-6bc3-775e-a473-74677ddfb3f1",
+                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.383Z"
+                     *             "at": "2026-12-07T14:34:26.584Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f471-7590-90c1-46498c6602c3",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6c4c-7716-b35d-38bf7cd904b6",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *             "entityId": "01a250ed-6c40-76e2-8444-139066321499",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f46a-71bb-a82a-82d025876a00",
+                     *               "id": "01a250ed-6c40-76e2-8444-139066321499",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-f429-7458-a427-a1b29c1f8ed1",
+                     *               "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "replacesBudgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T14:16:27.492Z"
+                     *             "at": "2026-12-07T14:34:26.740Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f471-7591-bc10-cb50cc5032cb",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6c4c-7717-af7b-af59afd3ae0a",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *               "upratingRunId": "01a250dc-f43c-7405-aa53-4dbd578d1c7a",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.492Z"
+                     *             "at": "2026-12-07T14:34:26.740Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f48a-771f-b7cd-e55847e17389",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6c71-7731-a739-a1931efe9e5d",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:16:27.520Z"
+                     *             "at": "2026-12-07T14:34:26.788Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f679-73f2-9884-2af17119df32",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6d86-73a8-866d-b85323d7e75f",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.revised",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "before": {
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 6,
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 7,
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "revision": {
+                     *                 "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
+                     *                 "number": 1,
+                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "status": "approved",
+                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "changePence": 5000,
+                     *                 "effectiveFrom": "2027-01-01"
+                     *               }
+                     *             },
+                     *             "at": "2026-12-07T14:34:27.063Z"
+                     *           },
+                     *           {
+                     *             "id": "01a250ed-6def-73ec-b701-aab444384561",
+                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.revised",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "before": {
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 7,
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 8,
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "revision": {
+                     *                 "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
+                     *                 "number": 2,
+                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "status": "approved",
+                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "changePence": 604136,
+                     *                 "effectiveFrom": "2027-02-01"
+                     *               }
+                     *             },
+                     *             "at": "2026-12-07T14:34:27.177Z"
+                     *           },
+                     *           {
+                     *             "id": "01a250ed-6fc5-7263-bafc-d07e59f4d8d2",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *             "entityId": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f677-7166-a6f5-ef185c16f0a7",
+                     *               "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250dc-f484-70be-b588-5a29e5ec8936"
+                     *               "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
                      *             },
-                     *             "at": "2026-12-07T14:16:28.018Z"
+                     *             "at": "2026-12-07T14:34:27.642Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f6d9-71b3-9e61-ee0cbb50c36e",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-7052-75d4-afc9-e8f19fe20f56",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "before": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:16:28.118Z"
+                     *             "at": "2026-12-07T14:34:27.790Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f6e3-739d-811a-f0759d95c9b8",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-7063-7211-99b8-521adf86abb1",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *             "before": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f484-70be-b588-5a29e5ec8936",
+                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:16:28.129Z"
+                     *             "at": "2026-12-07T14:34:27.807Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f738-753d-bbbc-5cd22f9043aa",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-70df-742f-9f6a-2b84fc8b8db0",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f737-757b-bb58-80bec3fd165c",
+                     *             "entityId": "01a250ed-70dd-7443-9484-277c4008a4c2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f737-757b-bb58-80bec3fd165c",
+                     *               "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:16:28.213Z"
+                     *             "at": "2026-12-07T14:34:27.931Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f78c-77a5-a8fc-0f4a9faf4bb1",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-714d-7029-a561-14cd2b011707",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
                      *             "before": {
-                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f46d-75ef-ae84-960a100a1b59",
+                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T14:16:28.295Z"
+                     *             "at": "2026-12-07T14:34:28.038Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f7b5-714b-a548-f7d2017e0648",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-7185-7307-aa51-b924a1624c39",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *             "before": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T14:16:28.329Z"
+                     *             "at": "2026-12-07T14:34:28.088Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f7f5-72f9-9c65-beadfa7443c7",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-71ba-70b7-a242-4c4c23c00fb0",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *             "before": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
+                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "decision": "reduce",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:16:28.394Z"
+                     *             "at": "2026-12-07T14:34:28.141Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f814-77a0-8ad6-4877572a664b",
-                     *             "actor": "key:01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "id": "01a250ed-71e2-7661-a07c-5ab9bf0d59c0",
+                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "at": "2026-12-07T14:16:28.432Z"
+                     *             "at": "2026-12-07T14:34:28.188Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f846-7281-99d7-aa3a5ad190f9",
-                     *             "actor": "key:01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "id": "01a250ed-722e-7310-8fde-9ba83c662a2c",
+                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *             "before": {
-                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f812-764f-9202-0a6c8280e0d5",
+                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *             },
-                     *             "at": "2026-12-07T14:16:28.482Z"
+                     *             "at": "2026-12-07T14:34:28.264Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f9e5-7414-85df-fa0404699136",
-                     *             "actor": "key:01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *             "id": "01a250ed-7495-7259-8ba3-f82f94e78424",
+                     *             "actor": "key:01a250ed-63a5-7660-b677-126b9ed56742",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *             "before": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -43419,84 +45693,84 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *               "referral": null,
-                     *               "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250dc-f062-742a-9b63-8b515b312877",
+                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:16:28.898Z"
+                     *             "at": "2026-12-07T14:34:28.876Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f525-75b9-93c4-c268f2856af8",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6d3d-70a8-99b3-064e8ce5c1e0",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *             "entityId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f51d-73f0-8176-8966b0068db9",
+                     *               "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 219415,
-                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:16:27.670Z"
+                     *             "at": "2026-12-07T14:34:26.990Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f525-75ba-8525-dcdd3b107792",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6d3d-70a9-ad76-3b4a09cea337",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *             "entityId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f51d-73f1-9cef-c6fe8f282bc3",
+                     *               "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 109710,
-                     *               "paymentRunId": "01a250dc-f4f8-75cd-8cdb-fead8a427127",
+                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:16:27.670Z"
+                     *             "at": "2026-12-07T14:34:26.990Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f59e-72ea-8af0-1d7bd83d51d0",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6e8d-75ad-8cf1-f68ddc20b53c",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *             "entityId": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f59c-74e6-9e06-92ca4c1efd80",
+                     *               "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.795Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.325Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -43506,25 +45780,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.795Z"
+                     *             "at": "2026-12-07T14:34:27.325Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f5be-7445-8df0-d5dd5a7f0be2",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6ec6-7794-ae66-00dea931acee",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
+                     *             "entityId": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f5bc-72de-960c-6d24e99c79f0",
+                     *               "id": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.829Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.385Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -43534,25 +45808,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.829Z"
+                     *             "at": "2026-12-07T14:34:27.385Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f5d4-750c-b074-0d407d208469",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6ee1-70b6-8cde-3e79621dced6",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
+                     *             "entityId": "01a250ed-6ede-709a-b38b-ad234c59522b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f5d2-72fe-84ec-77955a7aba12",
+                     *               "id": "01a250ed-6ede-709a-b38b-ad234c59522b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.849Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.410Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -43562,25 +45836,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.849Z"
+                     *             "at": "2026-12-07T14:34:27.410Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f5e9-7145-8633-8facef4ebaf7",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6ef4-7785-8c5d-c5ea7f4a3adf",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f5e7-7467-ad82-046239526109",
+                     *             "entityId": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f5e7-7467-ad82-046239526109",
+                     *               "id": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.868Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.436Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -43590,25 +45864,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.868Z"
+                     *             "at": "2026-12-07T14:34:27.436Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f602-758c-8f5a-af0a32b9e516",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6f07-7511-9ff9-6e3be995c0a7",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f601-772a-badb-acafdb8cea1c",
+                     *             "entityId": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f601-772a-badb-acafdb8cea1c",
+                     *               "id": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.899Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.454Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -43618,25 +45892,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.899Z"
+                     *             "at": "2026-12-07T14:34:27.454Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f610-742e-9ed3-de3431510c7a",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6f20-7091-bbae-b4b6830ecdc6",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f60f-74db-a477-5403d9a1495d",
+                     *             "entityId": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f60f-74db-a477-5403d9a1495d",
+                     *               "id": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.913Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.479Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -43646,25 +45920,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.913Z"
+                     *             "at": "2026-12-07T14:34:27.479Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f621-74d7-bec4-d1a637e3ca95",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6f38-7382-a368-f2922fcb6018",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f620-74d4-a02f-71520c96a9e6",
+                     *             "entityId": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f620-74d4-a02f-71520c96a9e6",
+                     *               "id": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.930Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.500Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -43674,25 +45948,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.930Z"
+                     *             "at": "2026-12-07T14:34:27.500Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f62f-7529-9fb9-0a6935b91438",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6f4f-72f8-abcd-7f015e13b9c9",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f62e-7567-97a2-6a5e437435ba",
+                     *             "entityId": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f62e-7567-97a2-6a5e437435ba",
+                     *               "id": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.944Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.526Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -43702,25 +45976,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.944Z"
+                     *             "at": "2026-12-07T14:34:27.526Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f640-7606-a977-b409e6a1daf8",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6f6b-72f8-8e4c-3b3bde35e10b",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f63f-7798-8033-c65c6ee58888",
+                     *             "entityId": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f63f-7798-8033-c65c6ee58888",
+                     *               "id": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.960Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.549Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -43730,25 +46004,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.960Z"
+                     *             "at": "2026-12-07T14:34:27.549Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f651-75d1-885d-4267777caef2",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6f81-712c-a9d5-20abcb47acdc",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f650-7199-81a1-df389e432226",
+                     *             "entityId": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f650-7199-81a1-df389e432226",
+                     *               "id": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.975Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.575Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -43758,25 +46032,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.975Z"
+                     *             "at": "2026-12-07T14:34:27.575Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f664-719d-ab5d-ecf4d3e7fbb7",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-6f9e-7477-89b2-0b816413da98",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
+                     *             "entityId": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f663-70fa-96bb-65a3ef80c35c",
+                     *               "id": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:16:27.995Z",
-                     *               "createdBy": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *               "createdAt": "2026-12-07T14:34:27.602Z",
+                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -43786,30 +46060,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:16:27.995Z"
+                     *             "at": "2026-12-07T14:34:27.602Z"
                      *           },
                      *           {
-                     *             "id": "01a250dc-f7f5-72f8-b3d7-ccdbd3edda16",
-                     *             "actor": "key:01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "id": "01a250ed-71ba-70b6-ae7c-eb2f4e65547c",
+                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250dc-f7f2-77bd-9118-6a7986afac85",
+                     *             "entityId": "01a250ed-71b5-7232-95e7-245a1636b391",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250dc-f7f2-77bd-9118-6a7986afac85",
+                     *               "id": "01a250ed-71b5-7232-95e7-245a1636b391",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250dc-f271-7112-90c3-71731a35a972",
+                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T14:16:28.394Z"
+                     *             "at": "2026-12-07T14:34:28.141Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T14:16:26.303Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.242Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -43819,8 +46093,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.338Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.281Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -43830,41 +46104,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.343Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.303Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.370Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.339Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.407Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.376Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.438Z",
-                     *             "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
+                     *             "at": "2026-12-07T14:34:25.410Z",
+                     *             "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -43872,11 +46146,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.532Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.482Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -43887,8 +46161,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.557Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.534Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -43896,11 +46170,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.563Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.552Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -43908,11 +46182,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.624Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.622Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -43923,8 +46197,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.648Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.657Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -43932,11 +46206,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.677Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:25.692Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -43944,11 +46218,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a250dc-f062-742a-9b63-8b515b312877"
+                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.724Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:25.740Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -43956,11 +46230,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.908Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:25.945Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -43968,11 +46242,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.925Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:25.964Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -43980,11 +46254,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:26.970Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:26.026Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -43992,11 +46266,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.044Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.121Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -44007,8 +46281,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.051Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.130Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -44016,11 +46290,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.063Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.143Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -44028,11 +46302,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.075Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:26.165Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -44040,11 +46314,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.124Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.248Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -44055,8 +46329,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.212Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.369Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -44067,8 +46341,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.236Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.411Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -44076,11 +46350,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.243Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.424Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -44088,11 +46362,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.296Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.482Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -44103,8 +46377,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.319Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.510Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -44112,11 +46386,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.347Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:26.542Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -44124,11 +46398,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.372Z",
-                     *             "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *             "at": "2026-12-07T14:34:26.574Z",
+                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -44136,11 +46410,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.419Z",
-                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "at": "2026-12-07T14:34:26.633Z",
+                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -44148,11 +46422,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250dc-f326-71dd-83e0-717151acffb5"
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.549Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:26.829Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -44163,19 +46437,19 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.711Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.032Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getProvider",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getProvider",
-                     *             "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *             "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.733Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.053Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getIndividualServiceFundStatement",
                      *             "what": [
@@ -44183,11 +46457,71 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getIndividualServiceFundStatement",
-                     *             "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b"
+                     *             "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.786Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.119Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "reviseSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "reviseSupportPlan",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:34:27.145Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "reviseSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "reviseSupportPlan",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:34:27.165Z",
+                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "decidePlanRevision",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "decidePlanRevision",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:34:27.188Z",
+                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "decidePlanRevision",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "decidePlanRevision",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:34:27.254Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listPlanRevisions",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "listPlanRevisions",
+                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:34:27.314Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -44195,11 +46529,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.822Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.376Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44207,11 +46541,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.840Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.402Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44219,11 +46553,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.862Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.430Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44231,11 +46565,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.883Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.447Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44243,11 +46577,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.908Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.465Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44255,11 +46589,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.922Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.493Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44267,11 +46601,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.939Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.515Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44279,11 +46613,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.953Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.540Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44291,11 +46625,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.970Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.568Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44303,11 +46637,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:27.990Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.589Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44315,11 +46649,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.007Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.618Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -44327,11 +46661,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.040Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.678Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -44339,11 +46673,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.048Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.689Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -44351,11 +46685,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.112Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.776Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -44363,11 +46697,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.124Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.798Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -44375,11 +46709,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.136Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:27.814Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -44387,11 +46721,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936"
+                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.199Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:27.918Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -44402,8 +46736,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.283Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:28.017Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -44414,8 +46748,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.289Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:28.028Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -44423,11 +46757,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
+                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.315Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:28.062Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -44435,11 +46769,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59"
+                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.322Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:28.080Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -44447,11 +46781,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.372Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:28.131Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -44459,11 +46793,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.411Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:28.163Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -44471,11 +46805,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.425Z",
-                     *             "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *             "at": "2026-12-07T14:34:28.179Z",
+                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -44483,11 +46817,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb"
+                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.453Z",
-                     *             "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *             "at": "2026-12-07T14:34:28.208Z",
+                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -44498,8 +46832,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.458Z",
-                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "at": "2026-12-07T14:34:28.228Z",
+                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -44507,11 +46841,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5"
+                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.472Z",
-                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "at": "2026-12-07T14:34:28.255Z",
+                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -44522,8 +46856,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.491Z",
-                     *             "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *             "at": "2026-12-07T14:34:28.279Z",
+                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -44531,11 +46865,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5"
+                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.892Z",
-                     *             "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *             "at": "2026-12-07T14:34:28.869Z",
+                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -44543,11 +46877,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:28.904Z",
-                     *             "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *             "at": "2026-12-07T14:34:28.895Z",
+                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -44555,11 +46889,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a250dc-f271-7112-90c3-71731a35a972"
+                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:16:29.017Z",
-                     *             "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
+                     *             "at": "2026-12-07T14:34:29.033Z",
+                     *             "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
                      *             "actorName": null,
                      *             "operationId": "exportPersonRecord",
                      *             "what": [
@@ -44568,7 +46902,7 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "exportPersonRecord",
-                     *             "entityId": "01a250dc-efac-7641-8938-aeb995725e81"
+                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
                      *           }
                      *         ]
                      *       }
@@ -44736,11 +47070,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250dc-f9ec-70a8-b828-ee1b3ef6b953",
+                     *       "personId": "01a250ed-74a6-7273-a869-9b998f0056d9",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a250dc-e941-7697-8ccd-2112113f6956",
-                     *         "placedAt": "2026-12-07T14:16:28.919Z"
+                     *         "placedBy": "key:01a250ed-5e27-746e-995c-909053c26aa0",
+                     *         "placedAt": "2026-12-07T14:34:28.921Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -44941,7 +47275,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250dc-f9ec-70a8-b828-ee1b3ef6b953",
+                     *       "personId": "01a250ed-74a6-7273-a869-9b998f0056d9",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -45121,8 +47455,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f9ec-70a8-b828-ee1b3ef6b953",
-                     *       "erasedAt": "2026-12-07T14:16:28.961Z",
+                     *       "id": "01a250ed-74a6-7273-a869-9b998f0056d9",
+                     *       "erasedAt": "2026-12-07T14:34:28.972Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -45524,959 +47858,1034 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-efbf-75f1-a6f5-a4a4f26e8879",
-                     *           "at": "2026-12-07T14:16:26.303Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-665a-77e5-9166-6d0794bf2857",
+                     *           "at": "2026-12-07T14:34:25.242Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "25d4b993-8f65-440a-920e-8aca34fbc93d"
+                     *           "requestId": "0aa54726-54ae-423e-8157-a532cd58f262"
                      *         },
                      *         {
-                     *           "id": "01a250dc-efe2-70e8-af6a-11143b5da9d7",
-                     *           "at": "2026-12-07T14:16:26.338Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6681-7454-9268-30862a83b1aa",
+                     *           "at": "2026-12-07T14:34:25.281Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "c4ac996f-b02b-4a30-b399-4c18606fa8ac"
+                     *           "requestId": "69fff0d4-9bec-4cfc-8ab4-bf78fb3feba9"
                      *         },
                      *         {
-                     *           "id": "01a250dc-efe7-74f9-8aa9-f16aa6f0f384",
-                     *           "at": "2026-12-07T14:16:26.343Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6697-7701-abb2-c6252b3366f2",
+                     *           "at": "2026-12-07T14:34:25.303Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "3173471b-0d2c-472f-a726-75edb357a55d"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "a2007a80-ade2-4cf3-a609-7bfe974364d5"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f002-7028-9d51-ea00b00d6dfa",
-                     *           "at": "2026-12-07T14:16:26.370Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-66bb-71f5-9ba5-796b9539226f",
+                     *           "at": "2026-12-07T14:34:25.339Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "1b9d8b05-c092-4bf7-99b4-a12599c8e2db"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "ee401631-fc95-4858-a713-1b273f660320"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f027-7049-a12c-b19d65fcf5d4",
-                     *           "at": "2026-12-07T14:16:26.407Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-66e0-7241-a65c-92e39a5e8698",
+                     *           "at": "2026-12-07T14:34:25.376Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "cdc12c24-c019-4a9c-b2ac-b2d6e1fac730"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "54ec9fe3-8916-45f8-a52f-5eeacbf15fa5"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f046-7420-8d38-72783b910095",
-                     *           "at": "2026-12-07T14:16:26.438Z",
-                     *           "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
+                     *           "id": "01a250ed-6702-754f-8ac8-3b9d583a7d5e",
+                     *           "at": "2026-12-07T14:34:25.410Z",
+                     *           "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "fccc1c08-766c-4433-ac5c-60b183266969"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "f2180ea9-2bee-4dd8-a300-580637a72319"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f0a4-7198-a040-b73a9c86e237",
-                     *           "at": "2026-12-07T14:16:26.532Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-674a-72bf-9a76-dfa1f70cc8f7",
+                     *           "at": "2026-12-07T14:34:25.482Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2faba487-77be-4bf5-83ca-2cddcd15fc90"
+                     *           "requestId": "db2fdbd4-f2d8-4293-9a7e-72bbd3a39b5a"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f0bd-7233-8c0b-ee25fae31781",
-                     *           "at": "2026-12-07T14:16:26.557Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-677e-769a-8457-c045f26cca7d",
+                     *           "at": "2026-12-07T14:34:25.534Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "requestId": "8085e3cd-4118-4f09-8ea8-b60f426b05e8"
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "requestId": "bd0d5214-dbc8-4751-a941-45bf7af146df"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f0c3-7086-b483-5078d8925752",
-                     *           "at": "2026-12-07T14:16:26.563Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6790-761a-9a07-5f5aae4bdcc1",
+                     *           "at": "2026-12-07T14:34:25.552Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "requestId": "50befdc5-44d5-4ed5-8ecf-0d89f1af8ec0"
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "requestId": "1d4d8b85-50bb-4c09-8b6e-a55f7240fc32"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f100-709d-b1d1-47a6dc66c4c4",
-                     *           "at": "2026-12-07T14:16:26.624Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-67d7-75be-a2d9-bb6dc36735f4",
+                     *           "at": "2026-12-07T14:34:25.622Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "728a3608-4eae-461b-8126-e09a5b9046f2"
+                     *           "requestId": "76c2efa9-f975-423c-b284-80d763b75c47"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f118-75b0-b341-5e14458fd135",
-                     *           "at": "2026-12-07T14:16:26.648Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-67f9-74c4-a075-d1267278d35f",
+                     *           "at": "2026-12-07T14:34:25.657Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "requestId": "da219fe1-13ac-47bb-8fbe-930a7d7f82f2"
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "requestId": "b3777643-ded1-4ce0-8b9b-9978074c54e4"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f135-71ed-904e-079fa1a39c16",
-                     *           "at": "2026-12-07T14:16:26.677Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-681c-748b-bb3a-88c7cf3933db",
+                     *           "at": "2026-12-07T14:34:25.692Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a250dc-f062-742a-9b63-8b515b312877",
-                     *           "requestId": "46f8d70e-97fd-4fb9-aceb-92fa91feb43b"
+                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "requestId": "8b97a187-bc3f-4445-a700-dc9c60262ca2"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f164-71fd-82af-8c27f010615c",
-                     *           "at": "2026-12-07T14:16:26.724Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-684c-71aa-99d1-bed703f40ca1",
+                     *           "at": "2026-12-07T14:34:25.740Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "ec90c9a3-200b-4ccb-98ec-615619e53a82"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "17ff9546-39bd-4b00-a7c4-47fb0d552cb4"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f21c-72ed-8575-5f1166810806",
-                     *           "at": "2026-12-07T14:16:26.908Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6919-749a-b3ac-d768cf11f8f3",
+                     *           "at": "2026-12-07T14:34:25.945Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "a0fbc9fe-f62b-4efd-b797-41612fac561a"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "884cf3ee-4068-4801-8a77-4abc4952f929"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f22d-747d-b945-3f5d1e9d04dd",
-                     *           "at": "2026-12-07T14:16:26.925Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-692c-7185-93ea-3760457a3998",
+                     *           "at": "2026-12-07T14:34:25.964Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "18e22e35-9ad0-4c99-b7c7-d09369bea526"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "ff652fc0-17dc-4057-a0ab-396b03730a7e"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f25a-754a-8223-ba9933eb7121",
-                     *           "at": "2026-12-07T14:16:26.970Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-696a-7222-9a86-6d0c451c6517",
+                     *           "at": "2026-12-07T14:34:26.026Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "e4a2a460-6c63-4e3c-b781-c71bee205c89"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "b329ce42-0249-4aff-ab8c-3298f42ac544"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f2a4-73c3-b825-0cab31cf709f",
-                     *           "at": "2026-12-07T14:16:27.044Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-69c9-71b1-a8f9-f4801645105f",
+                     *           "at": "2026-12-07T14:34:26.121Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "96ecfa97-08cf-4655-ab90-879a1d113f91"
+                     *           "requestId": "462f3f56-b2f5-47b6-9c1d-bf49e0606fc6"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f2ab-7700-aa15-680b0b19c7d6",
-                     *           "at": "2026-12-07T14:16:27.051Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-69d2-73ab-b954-8127cf803589",
+                     *           "at": "2026-12-07T14:34:26.130Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "ca37ba71-d476-4dcd-b9af-32509430b972"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "d2bfe73c-e070-4779-ab22-b25ac14eb724"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f2b7-752d-bedf-8ff1c9e6189f",
-                     *           "at": "2026-12-07T14:16:27.063Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-69df-77dd-9666-1af6e87e945b",
+                     *           "at": "2026-12-07T14:34:26.143Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "6d864415-cb36-4a70-8c61-a698df390d0b"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "a8160623-c768-4f92-a647-b779b99ba199"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f2c3-75db-aa06-bdd65c66500f",
-                     *           "at": "2026-12-07T14:16:27.075Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-69f5-773b-b159-0d09faa2e9dd",
+                     *           "at": "2026-12-07T14:34:26.165Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "ef502290-ac7c-4230-89f9-b24e6fc34f12"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "bf52ba6a-6c62-4cee-8e7c-b886b3a2d11d"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f2f4-71cd-99f7-34c12232057c",
-                     *           "at": "2026-12-07T14:16:27.124Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6a48-7557-a4b7-32266ecd3424",
+                     *           "at": "2026-12-07T14:34:26.248Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "faa497ac-b110-4942-a485-8dbaf622c945"
+                     *           "requestId": "527ad3ca-3bb2-4bfe-9e99-768e789f5de2"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f34c-7099-b2f0-ff5a0bfda610",
-                     *           "at": "2026-12-07T14:16:27.212Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6ac1-754d-800f-8184f23f6235",
+                     *           "at": "2026-12-07T14:34:26.369Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "baad6eae-9614-4443-8d48-fb75940e4aae"
+                     *           "requestId": "a44e9503-7dc4-441e-8ba9-ee48cb8ec4c9"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f364-7469-bf54-3d2b57d8ddfe",
-                     *           "at": "2026-12-07T14:16:27.236Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6aeb-766b-9029-f6b23c467e1b",
+                     *           "at": "2026-12-07T14:34:26.411Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *           "requestId": "944748b8-4507-4c26-9e6b-a0fe0af71b02"
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "3f5245d0-66e4-418e-bf69-8469e649aa46"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f36b-743c-a46c-beee7880f46c",
-                     *           "at": "2026-12-07T14:16:27.243Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6af8-7789-90cc-4c725e75e8ff",
+                     *           "at": "2026-12-07T14:34:26.424Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *           "requestId": "6c1130f8-ff6d-4ac7-8453-2a40b91f13a6"
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "17f8132d-b31e-4aa8-8e3c-3e49b8528834"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f3a0-70a0-a12c-eaeafea965f6",
-                     *           "at": "2026-12-07T14:16:27.296Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6b32-72d8-9b89-1866d04955b3",
+                     *           "at": "2026-12-07T14:34:26.482Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "935c99ce-961e-4cf8-98f8-2178f002a4a1"
+                     *           "requestId": "018107f6-6841-4f43-a7fa-ef29d592f906"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f3b7-7371-8a20-a2c6eb39f0b8",
-                     *           "at": "2026-12-07T14:16:27.319Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6b4e-716c-abfd-991617f8a123",
+                     *           "at": "2026-12-07T14:34:26.510Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *           "requestId": "c6fbe31d-2ce8-4edc-9192-e906aa20930f"
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "d26d7218-27bb-4c0c-a79e-dbb3fab353e0"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f3d3-7416-a3cd-6a70e1fba982",
-                     *           "at": "2026-12-07T14:16:27.347Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-6b6e-72a7-89d5-f3d4f528aa60",
+                     *           "at": "2026-12-07T14:34:26.542Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *           "requestId": "d5550de8-531f-4552-82ed-100fb013b1e4"
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "818d5fd5-cd70-4506-a48a-9ce64c96e673"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f3ec-730f-b418-8f7af70201d8",
-                     *           "at": "2026-12-07T14:16:27.372Z",
-                     *           "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *           "id": "01a250ed-6b8e-7672-bc8f-f5c4eeac95a3",
+                     *           "at": "2026-12-07T14:34:26.574Z",
+                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *           "requestId": "00691a91-2906-4f0f-b027-75c4813674dd"
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "397d69d0-686b-43cd-ada5-bf0e8e13ac80"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f41b-7532-9ad4-c00a5be76736",
-                     *           "at": "2026-12-07T14:16:27.419Z",
-                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *           "id": "01a250ed-6bc9-72ba-b942-eef343505c97",
+                     *           "at": "2026-12-07T14:34:26.633Z",
+                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250dc-f326-71dd-83e0-717151acffb5",
-                     *           "requestId": "068f71d7-2caf-44b6-adfc-a059d2bb6575"
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "732bc1b5-d778-4674-9006-64cce03bb520"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f49d-764b-8254-b7034c27e794",
-                     *           "at": "2026-12-07T14:16:27.549Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6c8d-71b6-ba56-8a0844a799a0",
+                     *           "at": "2026-12-07T14:34:26.829Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2926b258-e8d3-41ef-aaeb-3c0586d3e680"
+                     *           "requestId": "1489a796-eab6-436e-8dcc-964ef154218e"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f53f-71fa-a7b8-7d4eed650f44",
-                     *           "at": "2026-12-07T14:16:27.711Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6d58-77bc-b7b9-2a07006a251d",
+                     *           "at": "2026-12-07T14:34:27.032Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getProvider",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getProvider",
-                     *           "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
-                     *           "requestId": "e5c516e4-a967-4e08-84b9-120670e19e0c"
+                     *           "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *           "requestId": "2c2d7abb-67b5-455f-bc45-37dc838b9cff"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f555-769e-bf68-72eb75496fca",
-                     *           "at": "2026-12-07T14:16:27.733Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6d6d-7308-a27a-8f6e7cbce0bf",
+                     *           "at": "2026-12-07T14:34:27.053Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getIndividualServiceFundStatement",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getIndividualServiceFundStatement",
-                     *           "entityId": "01a250dc-f2ff-7334-8469-c3035fa2216b",
-                     *           "requestId": "6acca777-ca62-4fff-a8ff-266a879f347d"
+                     *           "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *           "requestId": "86cbcda2-bfaf-49da-ab62-089dcff6d749"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f58a-7445-9de7-24fb998ddfaa",
-                     *           "at": "2026-12-07T14:16:27.786Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6daf-7406-aa63-70ccb47d7855",
+                     *           "at": "2026-12-07T14:34:27.119Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "reviseSupportPlan",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "reviseSupportPlan",
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "8ca149bf-7e66-4086-92c4-56894fe0b355"
+                     *         },
+                     *         {
+                     *           "id": "01a250ed-6dc9-76cc-a3bb-8df6eea8ee68",
+                     *           "at": "2026-12-07T14:34:27.145Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "reviseSupportPlan",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "reviseSupportPlan",
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "133785a3-2ccf-4406-ba54-a3a525bac4d4"
+                     *         },
+                     *         {
+                     *           "id": "01a250ed-6ddd-707e-9930-4f93734a7745",
+                     *           "at": "2026-12-07T14:34:27.165Z",
+                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "actorName": "manager-1",
+                     *           "operationId": "decidePlanRevision",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "decidePlanRevision",
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "4cfda69b-62c3-46c5-8d90-574184ee90f3"
+                     *         },
+                     *         {
+                     *           "id": "01a250ed-6df4-76c8-8759-a072668c4301",
+                     *           "at": "2026-12-07T14:34:27.188Z",
+                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "actorName": "panel-chair",
+                     *           "operationId": "decidePlanRevision",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "decidePlanRevision",
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "17c2d1f0-2eae-445e-a356-14f3ae59f3e7"
+                     *         },
+                     *         {
+                     *           "id": "01a250ed-6e36-76dc-80f2-5f5dd9052893",
+                     *           "at": "2026-12-07T14:34:27.254Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listPlanRevisions",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "listPlanRevisions",
+                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "requestId": "d48d288a-e61c-4a23-9bd4-e0bd218e72a8"
+                     *         },
+                     *         {
+                     *           "id": "01a250ed-6e72-756c-90eb-89086db78bde",
+                     *           "at": "2026-12-07T14:34:27.314Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "46fb98a6-9c33-44c7-8a40-dd711d5fe84d"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "267c7eb3-5da8-49df-8e26-31fbab846c66"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f5ae-7052-ad56-f679bc02d0ae",
-                     *           "at": "2026-12-07T14:16:27.822Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6eb0-7106-a72b-e491f680662a",
+                     *           "at": "2026-12-07T14:34:27.376Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "70a1e2d4-3072-44d3-bbaf-a8b69079ae31"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "8e46fdc1-a311-4669-9992-5573be4fbb0b"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f5c0-76cc-94c6-d57f309f16d1",
-                     *           "at": "2026-12-07T14:16:27.840Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6eca-73bf-b126-4cc5a198ca35",
+                     *           "at": "2026-12-07T14:34:27.402Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "0913d2f9-88aa-4822-8aa5-a703e1570633"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "38404ef6-bbc0-433f-b9a7-d80c8131581b"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f5d6-768c-9db4-c1da3a95d065",
-                     *           "at": "2026-12-07T14:16:27.862Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6ee6-7336-baa6-c74e75faa055",
+                     *           "at": "2026-12-07T14:34:27.430Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "598a845f-fd1b-4403-9f8b-95757e45bf40"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "8c06a4ad-2a59-46a1-8a71-9aa4143655a0"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f5eb-7521-a956-b274a6706fe6",
-                     *           "at": "2026-12-07T14:16:27.883Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6ef7-7509-8f86-baabac973e39",
+                     *           "at": "2026-12-07T14:34:27.447Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "e85a297f-3570-41cb-8bd6-0de4c8de1c71"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "20430373-8a76-4653-b88e-0fa378cf530f"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f604-724a-b455-805f2282754a",
-                     *           "at": "2026-12-07T14:16:27.908Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6f09-76e2-9371-ccd97099a06e",
+                     *           "at": "2026-12-07T14:34:27.465Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "cf1ed00a-b060-4cc5-a59d-83676d1d9b97"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "d2135fde-6c5e-41b4-bfe4-81658cf13912"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f612-72a4-8ee1-4b905fd7cae4",
-                     *           "at": "2026-12-07T14:16:27.922Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6f25-7795-b354-53a3db8a7330",
+                     *           "at": "2026-12-07T14:34:27.493Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "02cd5bfe-4acb-41f5-8a9a-b48fac093fd3"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "fa10c344-ac25-4999-966b-07e59c6e0811"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f623-7166-8d54-2ee4922b3a95",
-                     *           "at": "2026-12-07T14:16:27.939Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6f3b-73c9-9700-ea9f183ac2b6",
+                     *           "at": "2026-12-07T14:34:27.515Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "c2184577-c7c9-4734-9e3e-bfc4d44a4698"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "e4c75e15-0445-474c-b66b-1bb774428401"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f631-763e-8635-7666afbec028",
-                     *           "at": "2026-12-07T14:16:27.953Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6f54-72f9-b836-08a40cffa998",
+                     *           "at": "2026-12-07T14:34:27.540Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "abc49515-f44c-490a-8299-2406fbff35b2"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "bd50dd0d-992f-48b1-beeb-b4228cecf91a"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f642-7436-b033-58537c90ff0d",
-                     *           "at": "2026-12-07T14:16:27.970Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6f70-700d-bf86-4765c81e1c50",
+                     *           "at": "2026-12-07T14:34:27.568Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "829aa2d6-85d7-4b1e-88fb-2ede60e1ddb8"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "6965560d-c8a1-4b41-adfa-e3e9c19ba9ad"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f656-77d7-af54-cfe4ba22a909",
-                     *           "at": "2026-12-07T14:16:27.990Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6f85-75b3-808f-29413bf71da0",
+                     *           "at": "2026-12-07T14:34:27.589Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "e230213d-1ccd-478d-be80-f2f351dab054"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "70a00ca9-fe73-4a41-8f5c-541bc718e45b"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f667-702b-be79-3fb938e3d806",
-                     *           "at": "2026-12-07T14:16:28.007Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6fa2-7766-8a9e-d104afa1c3ad",
+                     *           "at": "2026-12-07T14:34:27.618Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "9cc80d90-993b-483f-a451-f2947ae83b9d"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "7bfd8534-77c0-42ce-bc73-bddd162ae5a8"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f688-7294-b935-7d7a33d849fe",
-                     *           "at": "2026-12-07T14:16:28.040Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6fde-77c6-94e0-43c0ca5eba3f",
+                     *           "at": "2026-12-07T14:34:27.678Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *           "requestId": "27f61c8e-0ed5-4611-aeac-5be3f47709ed"
+                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "requestId": "c0693dc1-acc4-45da-abe6-0bcfdb4e8eaf"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f690-7336-8a5f-1d2031a62d81",
-                     *           "at": "2026-12-07T14:16:28.048Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-6fe9-736d-9b96-b7aa289c87f7",
+                     *           "at": "2026-12-07T14:34:27.689Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *           "requestId": "a22e8fbc-37ff-4c90-bb08-48079e589780"
+                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "requestId": "7b9cc2d7-19e7-4683-9731-d0be978f10e0"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f6d0-7770-bef3-d1646fbfbf3f",
-                     *           "at": "2026-12-07T14:16:28.112Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-7040-7250-b143-c9911a90a0f4",
+                     *           "at": "2026-12-07T14:34:27.776Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *           "requestId": "ffd3f402-9b3c-4932-a049-2cf185358cf1"
+                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "requestId": "5857d336-b467-4cfb-aa91-f2698410ec2d"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f6dc-72af-bb11-93ea3e182bac",
-                     *           "at": "2026-12-07T14:16:28.124Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-7056-745f-a389-f2484eff20c6",
+                     *           "at": "2026-12-07T14:34:27.798Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *           "requestId": "5538261d-dd13-4fb6-ba6e-a6ae5efcafc3"
+                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "requestId": "f1d77b16-11e1-45c1-81e5-b095dc6a9129"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f6e8-7533-9bd9-73f8603cd616",
-                     *           "at": "2026-12-07T14:16:28.136Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-7066-757f-9790-b2b215aa87f2",
+                     *           "at": "2026-12-07T14:34:27.814Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250dc-f484-70be-b588-5a29e5ec8936",
-                     *           "requestId": "a0d4a8b6-6878-4c3b-a07b-e512008340a3"
+                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "requestId": "8c29ba99-db63-4395-9034-e6c76f18ad26"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f727-76a5-9588-05e691f177bc",
-                     *           "at": "2026-12-07T14:16:28.199Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-70ce-77e2-b8d8-9200b3b730f8",
+                     *           "at": "2026-12-07T14:34:27.918Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "96ecaeef-af16-4543-a2cb-2879236dbd8f"
+                     *           "requestId": "da5a89b5-e974-4c6d-8687-70484eff13bd"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f77b-7670-99fe-76ae81f3b0c0",
-                     *           "at": "2026-12-07T14:16:28.283Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-7131-72ba-a284-d3365f124454",
+                     *           "at": "2026-12-07T14:34:28.017Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "55f01529-a6b9-4af2-b359-81fc9d1fe2ba"
+                     *           "requestId": "391796de-fc7c-4086-90c5-27075a9590b7"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f781-73a0-8f52-04382c63925b",
-                     *           "at": "2026-12-07T14:16:28.289Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-713c-705f-8418-1cad80b40519",
+                     *           "at": "2026-12-07T14:34:28.028Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
-                     *           "requestId": "38c42ec8-5cec-4780-94d4-9da7be439658"
+                     *           "entityId": "01a250ed-6c45-741d-b163-a14621616919",
+                     *           "requestId": "49672253-4a83-4a41-9680-9b4a4ad21ef9"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f79b-75eb-a438-5aff94b0a38a",
-                     *           "at": "2026-12-07T14:16:28.315Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-715e-76b5-b2e0-672480dec79f",
+                     *           "at": "2026-12-07T14:34:28.062Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250dc-f46d-75ef-ae84-960a100a1b59",
-                     *           "requestId": "045d4bf8-96f2-4d8b-b6a8-8d00d8dbd708"
+                     *           "entityId": "01a250ed-6c45-741d-b163-a14621616919",
+                     *           "requestId": "7349919d-34a8-4f79-b0e7-bf34197368c4"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f7a2-7571-aabc-3a5aea7f1606",
-                     *           "at": "2026-12-07T14:16:28.322Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-7170-72c3-8168-f54318427f25",
+                     *           "at": "2026-12-07T14:34:28.080Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *           "requestId": "fc903c85-7b15-4f97-90ff-267a91ad4880"
+                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *           "requestId": "c5027aa3-9f5b-402e-a37f-7edeb51ff1dd"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f7d4-76d3-8791-1ee8c827c855",
-                     *           "at": "2026-12-07T14:16:28.372Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-71a3-77fb-82cf-f3e66ca6fc28",
+                     *           "at": "2026-12-07T14:34:28.131Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *           "requestId": "86c4b3fb-51b7-46cb-a277-d4c653e7baf0"
+                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *           "requestId": "5bedd578-798d-425c-a0f8-8f78d5dd09a9"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f7fb-75bb-af88-34371ccbbe6a",
-                     *           "at": "2026-12-07T14:16:28.411Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-71c3-7361-a24b-79575c54ea9b",
+                     *           "at": "2026-12-07T14:34:28.163Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *           "requestId": "14fa8176-0c2f-425d-9e94-d8d389cc8db4"
+                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *           "requestId": "1e93ad4a-050b-4c84-b561-6cab5ea4b444"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f809-7121-a551-02402fba957c",
-                     *           "at": "2026-12-07T14:16:28.425Z",
-                     *           "keyId": "01a250dc-edba-75d2-8a4d-1ba72d734e31",
+                     *           "id": "01a250ed-71d3-7126-b1ba-5fd97a02464b",
+                     *           "at": "2026-12-07T14:34:28.179Z",
+                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a250dc-f40d-713b-b64d-6542b8db1bcb",
-                     *           "requestId": "9e241ec5-d2b8-4d91-9db9-e2deaf23e513"
+                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *           "requestId": "615a6ba5-3ab5-4a3e-bbc5-51b985ef4965"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f825-7033-9ee0-b2d30a7d2e96",
-                     *           "at": "2026-12-07T14:16:28.453Z",
-                     *           "keyId": "01a250dc-ed81-727a-b33b-04d97ec0f01f",
+                     *           "id": "01a250ed-71f0-7262-afb4-95a018e4ce42",
+                     *           "at": "2026-12-07T14:34:28.208Z",
+                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "168ce983-cecc-4d69-badf-2d8de385ad86"
+                     *           "requestId": "6b5ee35d-1c1b-4c92-b240-d0e1d35c1969"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f82a-75b8-b410-d0baa2d94a63",
-                     *           "at": "2026-12-07T14:16:28.458Z",
-                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *           "id": "01a250ed-7204-773f-9d95-b227a72a36c6",
+                     *           "at": "2026-12-07T14:34:28.228Z",
+                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
-                     *           "requestId": "e7970fe1-ddde-4ce7-8cf1-7a2c31ae48ac"
+                     *           "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *           "requestId": "6b4e20ae-1621-4e08-bc43-c0ef9e7b0210"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f839-76ec-9faf-157a2e47e2ec",
-                     *           "at": "2026-12-07T14:16:28.472Z",
-                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *           "id": "01a250ed-721f-74f9-8425-6314dd78679b",
+                     *           "at": "2026-12-07T14:34:28.255Z",
+                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "ecea8bf6-ae18-414b-afdc-e2bf410ed21b"
+                     *           "requestId": "cfdcc805-814f-47dc-80a8-41afa318bcd9"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f84b-72f9-84f3-0f9c35591547",
-                     *           "at": "2026-12-07T14:16:28.491Z",
-                     *           "keyId": "01a250dc-edb1-7112-8f58-36a3e7633661",
+                     *           "id": "01a250ed-7237-779f-b85f-b81618b09301",
+                     *           "at": "2026-12-07T14:34:28.279Z",
+                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a250dc-f812-764f-9202-0a6c8280e0d5",
-                     *           "requestId": "2b73ae91-d677-48fc-b092-283ada12fee8"
+                     *           "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *           "requestId": "b8b74bd2-f435-4d0c-aea9-b11116adfe14"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f9dc-7237-8bb1-a224c24198c0",
-                     *           "at": "2026-12-07T14:16:28.892Z",
-                     *           "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *           "id": "01a250ed-7485-7381-a273-181dafad9bac",
+                     *           "at": "2026-12-07T14:34:28.869Z",
+                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "789cc7f3-d1d5-481d-8e73-7447cd09e44b"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "4f539474-94cd-43f4-8525-e3ea239e88e2"
                      *         },
                      *         {
-                     *           "id": "01a250dc-f9e8-71b1-bdbf-ffa6a728d685",
-                     *           "at": "2026-12-07T14:16:28.904Z",
-                     *           "keyId": "01a250dc-ed9b-70c6-a5b6-83d91af7dbe6",
+                     *           "id": "01a250ed-749f-7682-9b1d-de4d21698bbe",
+                     *           "at": "2026-12-07T14:34:28.895Z",
+                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a250dc-f271-7112-90c3-71731a35a972",
-                     *           "requestId": "0c5de727-a5f0-4b11-a246-cb15a9110046"
+                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "requestId": "92c8a810-5589-49bd-8bf7-7071d5472ce6"
                      *         },
                      *         {
-                     *           "id": "01a250dc-fa59-755a-a504-612cbc09b694",
-                     *           "at": "2026-12-07T14:16:29.017Z",
-                     *           "keyId": "01a250dc-e941-7697-8ccd-2112113f6956",
+                     *           "id": "01a250ed-7529-70bb-b126-aa5110e54ab2",
+                     *           "at": "2026-12-07T14:34:29.033Z",
+                     *           "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a250dc-efac-7641-8938-aeb995725e81",
+                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a250dc-efac-7641-8938-aeb995725e81",
-                     *           "requestId": "909f1757-a96d-41c9-97f2-826274d4937a"
+                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "requestId": "7eb3a1d2-4c42-41e1-9772-4e463ffd0db0"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -48046,8 +50455,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250dc-f965-705d-92b5-326fe884559b",
-                     *           "roundKey": "nw-mxdcssdo",
+                     *           "id": "01a250ed-73f2-7791-8379-7f4713093754",
+                     *           "roundKey": "nw-mxddfwul",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -48089,7 +50498,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:16:28.771Z"
+                     *           "createdAt": "2026-12-07T14:34:28.719Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -48206,7 +50615,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxdcssdo",
+                 *       "roundKey": "nw-mxddfwul",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -48228,8 +50637,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f965-705d-92b5-326fe884559b",
-                     *       "roundKey": "nw-mxdcssdo",
+                     *       "id": "01a250ed-73f2-7791-8379-7f4713093754",
+                     *       "roundKey": "nw-mxddfwul",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -48271,7 +50680,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:28.771Z"
+                     *       "createdAt": "2026-12-07T14:34:28.719Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -48454,8 +50863,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250dc-f965-705d-92b5-326fe884559b",
-                     *       "roundKey": "nw-mxdcssdo",
+                     *       "id": "01a250ed-73f2-7791-8379-7f4713093754",
+                     *       "roundKey": "nw-mxddfwul",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -48497,7 +50906,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:16:28.771Z"
+                     *       "createdAt": "2026-12-07T14:34:28.719Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -48914,7 +51323,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxdcssdo",
+                     *       "roundKey": "nw-mxddfwul",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -49063,7 +51472,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -49110,7 +51519,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a250dc-e988-71d6-934d-c0b446a00a94",
+                     *             "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -157,6 +157,8 @@ export type { BacsCredit, BacsOriginator, OwingInstalment, PayeeTotal, PaymentRu
 export { bacsStandard18, instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from './payment-run.js';
 export type { FunderAmount, Instalment, PaymentFrequency, ScheduleOptions } from './payment-schedule.js';
 export { fundersOf, scheduleFunderPayments, schedulePayments } from './payment-schedule.js';
+export type { RevisionBreach, RevisionComparison, RevisionRule } from './plan-revision.js';
+export { comparePlanRevision, DEFAULT_REVISION_RULE } from './plan-revision.js';
 export type {
   AnswerProblem,
   Answers,

@@ -3,7 +3,7 @@ import { formatPounds, type Pence } from './money.js';
 import { escapeHtml } from './report-html.js';
 
 /** The letters the service writes to a person. */
-export const LETTER_KINDS = ['indicative-budget', 'plan-decision', 'clawback-recommendation', 'uprating'] as const;
+export const LETTER_KINDS = ['indicative-budget', 'plan-decision', 'clawback-recommendation', 'uprating', 'plan-revision'] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 
 /** A paragraph, shown always or only when a condition of the letter holds. */
@@ -27,6 +27,7 @@ export const LETTER_CONDITIONS = [
   'protected',
   'went-up',
   'went-down',
+  'pending',
 ] as const;
 export type LetterCondition = (typeof LETTER_CONDITIONS)[number];
 
@@ -80,6 +81,7 @@ export const LETTER_PLACEHOLDERS = [
   'oldBudget',
   'newBudget',
   'protected',
+  'effectiveFrom',
 ] as const;
 export type LetterPlaceholder = (typeof LETTER_PLACEHOLDERS)[number];
 
@@ -172,6 +174,24 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     explanationHeading: 'How we worked it out',
     disagreeHeading: 'If you do not agree',
     disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker. Say what you think we missed.', HELP],
+    signOff: 'From {{council}}',
+  },
+  'plan-revision': {
+    subject: 'A change to your support plan',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'You asked to change your support plan on {{date}}.',
+      { when: 'approved', text: 'We said yes. The change starts on {{effectiveFrom}}.' },
+      { when: 'pending', text: 'Your care worker needs a manager to agree it. We will write to you when they have.' },
+      { when: 'rejected', text: 'We said no. Your plan stays as it was.' },
+      'This is why: {{reasons}}',
+      'Your budget stays {{budget}} a year.',
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: PICTURE_LABELS,
+    explanationHeading: 'How we worked out your budget',
+    disagreeHeading: 'If you do not agree',
+    disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker. You can ask us to look at the change again.', HELP],
     signOff: 'From {{council}}',
   },
 };

@@ -59,6 +59,7 @@ export const ERROR_CATALOGUE = {
     title: 'An agreement is needed before the first payment to a holder (direct payment, indirect payment, trust)',
   },
   PROVIDER_REQUIRED: { status: 422, title: 'An individual service fund line needs its provider in the register before it is paid' },
+  REVISION_NEEDS_APPROVAL: { status: 409, title: 'The revision is more than the coordinator may approve alone' },
   RING_FENCED: { status: 422, title: 'A funding stream’s money is spent only on the plan lines it funds' },
   PAYMENT_FILE_SETTINGS_MISSING: { status: 422, title: 'The council has not set its Bacs originator details (settings.paymentFile)' },
   PAYEE_BANK_DETAILS_MISSING: { status: 422, title: 'A payee’s account reference is not a sort code and account number' },

@@ -336,3 +336,177 @@ describe('nobody eligible at £0', () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('a live plan', () => {
+  // £4,000 of commissioned care and £2,000 of direct payment (2 : 1), £250 contingency.
+  const LIVE = planOf([line('Home care', 'council-arranged', 400_000), line('Personal assistant', 'direct-payment', 200_000)]);
+  const revised = (care: number, assistant: number, extra: object[] = []) => ({
+    ...planOf([line('Home care', 'council-arranged', care), line('Personal assistant', 'direct-payment', assistant), ...extra]),
+  });
+  let live: SetUpCouncil;
+  let planId = '';
+  let budgetId = '';
+  const etagOf = async () => (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).headers.etag as string;
+  const revise = async (body: object, key = live.keys.assessor) =>
+    t.call('POST', `/v1/support-plans/${planId}/revisions`, { key, headers: { 'if-match': await etagOf() }, body });
+
+  beforeAll(async () => {
+    live = await setUpCouncil(t);
+    ({ planId, budgetId } = await agreedBudget(t, live, { plan: LIVE }));
+  });
+
+  it('lets the coordinator move a little money alone, from a date, keeping the version it replaced', async () => {
+    // £400 a year from home care to the assistant: 40,000 ÷ 625,000 = 6.4%, inside the default 10%.
+    const response = await revise({ ...revised(360_000, 240_000), effectiveFrom: '2026-08-01', reason: 'More PA hours in the evenings' });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      number: 1,
+      status: 'approved',
+      stage: null,
+      effectiveFrom: '2026-08-01',
+      comparison: { changePence: 40_000, changePercent: 6.4, coordinatorMayApprove: true, breaches: [] },
+      previous: { lines: [{ amountPence: 400_000 }, { amountPence: 200_000 }] },
+    });
+    const plan = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
+    expect(plan.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([360_000, 240_000]);
+    const letter = await t.call('GET', `/v1/letters/plan-revision/${response.json().id}`, { key: live.keys.assessor });
+    expect(letter.statusCode, letter.body).toBe(200);
+    expect(letter.body).toContain('We said yes. The change starts on 1 August 2026.');
+  });
+
+  it('pays each instalment by the plan in force on its date', async () => {
+    // Instalments 1–3 (May–July) under the first plan, 2 : 1: 52,084 → 34,723 + 17,361. Instalment
+    // 4 (1 August) under the revision, 3 : 2: 52,084 → 31,250.4 → 31,251 (the penny left) + 20,833.
+    const run = await t.call('POST', '/v1/payment-runs', { key: live.keys.finance, body: { runDate: '2026-08-03' } });
+    expect(run.statusCode, run.body).toBe(201);
+    expect(run.json().byPayeeKind).toMatchObject({
+      commissioned: { payments: 4, amountPence: 3 * 34_723 + 31_251 },
+      directPayment: { payments: 4, amountPence: 3 * 17_361 + 20_833 },
+    });
+    expect(run.json().totalPence).toBe(4 * 52_084);
+    await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: live.keys.finance });
+  });
+
+  it('refuses what the coordinator may not approve alone, naming each rule, and sends it through the chain when asked', async () => {
+    const big = { ...revised(200_000, 400_000), effectiveFrom: '2026-09-01', reason: 'A second assistant' };
+    const refused = problemOf(await revise(big));
+    expect(refused).toMatchObject({ status: 409, code: 'REVISION_NEEDS_APPROVAL' });
+    expect(refused.errors).toEqual([
+      {
+        pointer: '/lines',
+        detail: 'max-change-percent: moves £1,600.00 a year, 25.6% of the £6,250.00 budget: the coordinator approves up to 10% alone',
+      },
+    ]);
+    const newWay = problemOf(
+      await revise({
+        ...revised(300_000, 240_000, [line('Circle of support', 'trust', 60_000)]),
+        effectiveFrom: '2026-09-01',
+        reason: 'A trust',
+      }),
+    );
+    expect(newWay.errors).toEqual([
+      { pointer: '/lines/2/managedBy', detail: 'new-way-of-managing: trust is a new way of managing the money for this plan' },
+    ]);
+    // Over budget, or before the plan last changed: refused outright.
+    expect(problemOf(await revise({ ...revised(500_000, 240_000), effectiveFrom: '2026-09-01', reason: 'x' })).errors?.[0]?.pointer).toBe(
+      '/lines',
+    );
+    expect(problemOf(await revise({ ...revised(360_000, 240_000), effectiveFrom: '2026-07-01', reason: 'x' })).errors).toEqual([
+      { pointer: '/effectiveFrom', detail: 'must be on or after 2026-08-01' },
+    ]);
+    const pending = await revise({ ...big, throughChain: true });
+    expect(pending.statusCode, pending.body).toBe(201);
+    expect(pending.json()).toMatchObject({ number: 2, status: 'pending', stage: 'team-manager' });
+    const decide = (key: string, stage: string) =>
+      t.call('POST', `/v1/support-plans/${planId}/revisions/2/decisions`, { key, body: { stage, outcome: 'approve', reasons: 'Agreed' } });
+    expect((await decide(live.keys.panel, 'panel')).statusCode).toBe(409);
+    expect((await decide(live.keys.teamManager, 'team-manager')).json()).toMatchObject({ status: 'pending', stage: 'panel' });
+    // Still the first revision's plan until the panel agrees.
+    const before = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
+    expect(before.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([360_000, 240_000]);
+    expect((await decide(live.keys.panel, 'panel')).json()).toMatchObject({ status: 'approved', stage: null });
+    const after = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
+    expect(after.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([200_000, 400_000]);
+    const versions = (await t.call('GET', `/v1/support-plans/${planId}/revisions`, { key: live.keys.auditor })).json().items;
+    expect(versions.map((v: { number: number; status: string; decisions: unknown[] }) => [v.number, v.status, v.decisions.length])).toEqual(
+      [
+        [1, 'approved', 1],
+        [2, 'approved', 3],
+      ],
+    );
+    expect(budgetId).toBeTruthy();
+  });
+});
+
+describe('the self-directed support share councils report', () => {
+  // Users: a direct payment, a council-managed budget, and two on support the council commissions
+  // without a personal budget (one created, one imported). Carers: one with a council-managed
+  // budget, one on commissioned support only. ASCOF 1C: users 1a = 2 of 4 = 50%, 2a = 1 of 4 = 25%;
+  // carers 1b = 1 of 2 = 50%, 2b = 0 of 2 = 0%; everyone 3 of 6 = 50%.
+  it('counts people without a personal budget, users and carers apart, with targets as counts and packages a month', async () => {
+    const shares = await setUpCouncil(t, {
+      targets: [
+        { measure: 'self-directed-support-share', percent: 15.4, count: 3, by: '2027-03-31', label: 'Clients and carers' },
+        { measure: 'direct-payment-share', group: 'users', percent: 36.2, by: '2027-03-31' },
+      ],
+    });
+    const direct = planOf([line('Personal assistant', 'direct-payment', 600_000)]);
+    const managed = planOf([line('Home care', 'council-arranged', 600_000)]);
+    const user = (await agreedBudget(t, shares, { plan: direct })).personId;
+    await agreedBudget(t, shares, { plan: managed });
+    const carer = (await agreedBudget(t, shares, { plan: managed })).personId;
+    const current = await t.call('GET', `/v1/people/${carer}`, { key: shares.keys.assessor });
+    const linked = await t.call('PATCH', `/v1/people/${carer}`, {
+      key: shares.keys.assessor,
+      headers: { 'if-match': current.headers.etag as string },
+      body: { caresForPersonId: user },
+    });
+    expect(linked.statusCode, linked.body).toBe(200);
+    const commissioned = { commissionedSupport: { from: '2026-01-01' } };
+    const created = await t.call('POST', '/v1/people', {
+      key: shares.keys.assessor,
+      body: { clientGroup: 'older-people', ...commissioned },
+    });
+    expect(created.json().commissionedSupport).toEqual({ from: '2026-01-01', to: null });
+    await t.call('POST', '/v1/people', {
+      key: shares.keys.assessor,
+      body: { clientGroup: 'older-people', caresForPersonId: user, ...commissioned },
+    });
+    // Ended before the period: not counted.
+    await t.call('POST', '/v1/people', {
+      key: shares.keys.assessor,
+      body: { clientGroup: 'older-people', commissionedSupport: { from: '2025-01-01', to: '2025-12-31' } },
+    });
+    const backwards = await t.call('POST', '/v1/people', {
+      key: shares.keys.assessor,
+      body: { clientGroup: 'older-people', commissionedSupport: { from: '2026-05-01', to: '2026-04-30' } },
+    });
+    expect(problemOf(backwards).errors).toEqual([{ pointer: '/commissionedSupport/to', detail: 'must be on or after 2026-05-01' }]);
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/v1/imports/people',
+      headers: { authorization: `Bearer ${shares.keys.admin}`, 'content-type': 'text/csv' },
+      payload: 'system,externalId,clientGroup,commissionedSupportFrom\ncarefirst,CS1,older-people,2026-02-01\n',
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+
+    const report = (await t.call('GET', '/v1/reports/summary?from=2026-04-01&to=2026-07-15', { key: shares.keys.auditor })).json();
+    expect(report.ascof1c).toMatchObject({
+      part1a: { numerator: 2, denominator: 4, percent: 50 },
+      part2a: { numerator: 1, denominator: 4, percent: 25 },
+      part1b: { numerator: 1, denominator: 2, percent: 50 },
+      part2b: { numerator: 0, denominator: 2, percent: 0 },
+    });
+    expect(report.selfDirectedSupport).toMatchObject({ numerator: 3, denominator: 6, percent: 50 });
+    expect(report.byManagementMix['commissioned-support-only']).toBe(3);
+    expect(report.targets).toMatchObject([
+      { measure: 'self-directed-support-share', group: 'all', percent: 15.4, count: 3, actualPercent: 50, actualCount: 3, met: true },
+      { measure: 'direct-payment-share', group: 'users', percent: 36.2, count: null, actualPercent: 25, actualCount: 1, met: false },
+    ]);
+    // All three agreed on the clock's day: new packages, 3 in July 2026.
+    expect(report.packages).toEqual({ agreedInPeriod: 3, existing: 0, agreedByMonth: [{ month: '2026-07', packages: 3 }] });
+    const csv = (await t.call('GET', '/v1/reports/summary?from=2026-04-01&to=2026-07-15&format=csv', { key: shares.keys.auditor })).body;
+    expect(csv).toContain('ASCOF 1C part1b,percent,50\r\n');
+    expect(csv).toContain('packages agreed by month,2026-07,3\r\n');
+  });
+});

@@ -9,6 +9,7 @@ import type {
   LedgerKind,
   Referral,
   ReturnCheck,
+  RevisionComparison,
   SupportPlan,
   UpratingOutcome,
   UpratingSummary,
@@ -87,6 +88,10 @@ export interface PersonTable {
   agent: NullableJson;
   /** For a carer: the person they care for. */
   cares_for_person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Long-term community support the council commissions without a personal budget (CLD "CASSR Commissioned Support"): from… */
+  commissioned_support_from: ColumnType<string | null, string | null | undefined, string | null>;
+  /** …to (null while it goes on). */
+  commissioned_support_to: ColumnType<string | null, string | null | undefined, string | null>;
   created_by_key_id: string | null;
   /** When the person's personal fields were erased (issue 18); the anonymous figures stay. */
   erased_at: NullableTimestamp;
@@ -379,6 +384,36 @@ export interface SupportPlanTable {
   updated_at: Timestamp;
 }
 
+/** A change to an approved plan, kept with the plan it replaced. */
+export interface PlanRevisionTable {
+  id: string;
+  council_id: string;
+  plan_id: string;
+  budget_id: string;
+  person_id: string;
+  number: number;
+  status: 'pending' | 'approved' | 'rejected';
+  /** The stage a pending revision waits for. */
+  stage: 'team-manager' | 'panel' | null;
+  effective_from: string;
+  reason: string;
+  plan: Json<SupportPlan>;
+  previous: Json<SupportPlan>;
+  comparison: Json<RevisionComparison>;
+  decisions: Json<
+    {
+      stage: 'coordinator' | 'team-manager' | 'panel';
+      outcome: 'approve' | 'reject';
+      reasons: string;
+      decidedBy: string;
+      decidedAt: string;
+    }[]
+  >;
+  created_by: string;
+  created_at: Timestamp;
+  decided_at: NullableTimestamp;
+}
+
 export interface PlanDecisionTable {
   id: string;
   council_id: string;
@@ -650,6 +685,7 @@ export interface DB {
   payment_run_items: PaymentRunItemTable;
   direct_payment_agreements: DirectPaymentAgreementTable;
   providers: ProviderTable;
+  plan_revisions: PlanRevisionTable;
   account_returns: AccountReturnTable;
   audit_samples: AuditSampleTable;
   audit_sample_items: AuditSampleItemTable;
@@ -693,6 +729,7 @@ export type PaymentRun = Selectable<PaymentRunTable>;
 export type PaymentRunItem = Selectable<PaymentRunItemTable>;
 export type DirectPaymentAgreement = Selectable<DirectPaymentAgreementTable>;
 export type Provider = Selectable<ProviderTable>;
+export type PlanRevision = Selectable<PlanRevisionTable>;
 export type AccountReturn = Selectable<AccountReturnTable>;
 export type AuditSample = Selectable<AuditSampleTable>;
 export type AuditSampleItem = Selectable<AuditSampleItemTable>;

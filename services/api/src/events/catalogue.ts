@@ -40,6 +40,19 @@ const budget = open(
   },
   'A budget’s figures, in pence',
 );
+const planRevision = open(
+  {
+    id: Id,
+    planId: Id,
+    budgetId: Id,
+    personId: Id,
+    number: Type.Integer(),
+    status: Type.String(),
+    effectiveFrom: Type.String(),
+    changePence: Pence,
+  },
+  'A revision of a live plan: its number, status, the date it runs from and the money it moves',
+);
 const plan = open(
   { id: Id, budgetId: Id, personId: Id, status: Type.String(), stage: Type.Union([Type.String(), Type.Null()]), version: Type.Integer() },
   'A support plan’s state; decisions add decision { id, stage, outcome, checklistReasons }',
@@ -238,6 +251,31 @@ export const EVENT_CATALOGUE = {
   'support-plan.approved': { entityType: 'support-plan', description: 'The panel approved the plan', payload: plan },
   'support-plan.returned': { entityType: 'support-plan', description: 'A stage returned the plan for changes', payload: plan },
   'support-plan.rejected': { entityType: 'support-plan', description: 'A stage rejected the plan', payload: plan },
+  'support-plan.revised': {
+    entityType: 'support-plan',
+    description: 'An approved plan was revised: the revision is in force from its date (the payment run and the account follow it)',
+    payload: plan,
+  },
+  'plan-revision.created': {
+    entityType: 'plan-revision',
+    description: 'A live plan’s revision was made: approved by the coordinator alone, or waiting for team manager and panel',
+    payload: planRevision,
+  },
+  'plan-revision.stage-approved': {
+    entityType: 'plan-revision',
+    description: 'The team manager approved a revision: it waits for the panel',
+    payload: planRevision,
+  },
+  'plan-revision.approved': {
+    entityType: 'plan-revision',
+    description: 'The panel approved a revision: it is in force from its date',
+    payload: planRevision,
+  },
+  'plan-revision.rejected': {
+    entityType: 'plan-revision',
+    description: 'A revision was rejected: the plan stays as it was',
+    payload: planRevision,
+  },
   'payment-agreement.created': {
     entityType: 'payment-agreement',
     description: 'The payment agreement and every funder’s instalments were fixed',

@@ -101,6 +101,7 @@ export type CouncilSettings = Required<
     | 'letters'
     | 'paymentFile'
     | 'dataProtection'
+    | 'planRevision'
   >;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {

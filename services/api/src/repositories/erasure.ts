@@ -314,6 +314,8 @@ export async function erasePersonRows(
   await sql`update budgets set panel_reason = null, end_reason = null where council_id = ${c} and person_id = ${p}`.execute(tx);
   await anonymiseJson(tx, anonymise, 'budgets', ['calculation', 'referral'], sql`council_id = ${c} and person_id = ${p}`);
   await anonymiseJson(tx, anonymise, 'support_plans', ['plan', 'exception'], sql`council_id = ${c} and person_id = ${p}`);
+  await anonymiseJson(tx, anonymise, 'plan_revisions', ['plan', 'previous', 'decisions'], sql`council_id = ${c} and person_id = ${p}`);
+  await sql`update plan_revisions set reason = '' where council_id = ${c} and person_id = ${p}`.execute(tx);
   await sql`update plan_decisions set reasons = '', checklist_reasons = null where council_id = ${c} and plan_id in ${inList(planIds)}`.execute(
     tx,
   );

@@ -18,6 +18,17 @@ export interface PersonFields {
   readonly agent: unknown;
   /** For a carer: the person they care for (left as it is when undefined). */
   readonly caresForPersonId?: string | null | undefined;
+  /** Commissioned support without a personal budget (left as it is when undefined). */
+  readonly commissionedSupport?: { readonly from: string; readonly to?: string | null | undefined } | null | undefined;
+}
+
+/** The columns of commissioned support, when the fields say anything about it. */
+function commissionedColumns(fields: PersonFields) {
+  if (fields.commissionedSupport === undefined) return {};
+  return {
+    commissioned_support_from: fields.commissionedSupport?.from ?? null,
+    commissioned_support_to: fields.commissionedSupport?.to ?? null,
+  };
 }
 
 /** The people a scope may see: the council's, narrowed to a portal key's own. */
@@ -82,6 +93,7 @@ export async function insertPerson(
       date_of_birth: fields.dateOfBirth,
       agent: fields.agent === null ? null : JSON.stringify(fields.agent),
       cares_for_person_id: fields.caresForPersonId ?? null,
+      ...commissionedColumns(fields),
       created_by_key_id: createdByKeyId,
     })
     .returningAll()
@@ -115,6 +127,7 @@ export async function updatePerson(tx: Transaction<DB>, councilId: string, id: s
       date_of_birth: fields.dateOfBirth,
       agent: fields.agent === null ? null : JSON.stringify(fields.agent),
       ...(fields.caresForPersonId === undefined ? {} : { cares_for_person_id: fields.caresForPersonId }),
+      ...commissionedColumns(fields),
       version: eb('version', '+', 1),
       updated_at: new Date(),
     }))
@@ -169,6 +182,9 @@ export interface ImportedPerson {
   readonly clientGroup: string;
   readonly displayName: string | null;
   readonly dateOfBirth: string | null;
+  /** Long-term support the council commissions without a personal budget, from–to. */
+  readonly commissionedSupportFrom?: string | null;
+  readonly commissionedSupportTo?: string | null;
 }
 
 /**
@@ -221,12 +237,16 @@ export async function insertImportedPeople(
   const ids = people.map(() => newId());
   // Columns as arrays (unnest): a few parameters whatever the count, rather than seven a row.
   const { rows } = await sql<Person>`
-    insert into people (id, council_id, client_group, display_name, date_of_birth, agent, created_by_key_id)
-    select person.id, ${councilId}::uuid, person.client_group, person.display_name, person.date_of_birth, null, ${createdByKeyId}::uuid
+    insert into people (id, council_id, client_group, display_name, date_of_birth, agent, created_by_key_id,
+                        commissioned_support_from, commissioned_support_to)
+    select person.id, ${councilId}::uuid, person.client_group, person.display_name, person.date_of_birth, null, ${createdByKeyId}::uuid,
+           person.support_from, person.support_to
     from unnest(
       ${ids}::uuid[], ${people.map((person) => person.clientGroup)}::text[],
-      ${people.map((person) => person.displayName)}::text[], ${people.map((person) => person.dateOfBirth)}::date[]
-    ) as person(id, client_group, display_name, date_of_birth)
+      ${people.map((person) => person.displayName)}::text[], ${people.map((person) => person.dateOfBirth)}::date[],
+      ${people.map((person) => person.commissionedSupportFrom ?? null)}::date[],
+      ${people.map((person) => person.commissionedSupportTo ?? null)}::date[]
+    ) as person(id, client_group, display_name, date_of_birth, support_from, support_to)
     returning *`.execute(tx);
   await sql`
     insert into person_external_ids (council_id, person_id, system, value)
@@ -246,14 +266,17 @@ export async function updateImportedPeople(
   if (changes.length === 0) return [];
   const values = sql.join(
     changes.map(
-      ({ id, person }) => sql`(${id}::uuid, ${person.clientGroup}::text, ${person.displayName}::text, ${person.dateOfBirth}::date)`,
+      ({ id, person }) =>
+        sql`(${id}::uuid, ${person.clientGroup}::text, ${person.displayName}::text, ${person.dateOfBirth}::date,
+             ${person.commissionedSupportFrom ?? null}::date, ${person.commissionedSupportTo ?? null}::date)`,
     ),
   );
   const { rows } = await sql<Person>`
     update people as p
     set client_group = v.client_group, display_name = v.display_name, date_of_birth = v.date_of_birth,
+        commissioned_support_from = v.support_from, commissioned_support_to = v.support_to,
         version = p.version + 1, updated_at = now()
-    from (values ${values}) as v(id, client_group, display_name, date_of_birth)
+    from (values ${values}) as v(id, client_group, display_name, date_of_birth, support_from, support_to)
     where p.council_id = ${councilId} and p.id = v.id
     returning p.*`.execute(tx);
   return rows;

@@ -12,6 +12,7 @@ export type RecordTable =
   | 'budgets'
   | 'support_plans'
   | 'plan_decisions'
+  | 'plan_revisions'
   | 'financial_assessments'
   | 'payment_agreements'
   | 'payment_instalments'

@@ -25,6 +25,7 @@ export function activeBudgets(db: Kysely<DB>, councilId: string, from: string, t
         'p.plan',
         'p.exception',
         'p.decided_at',
+        'b.agreed_at',
       ])
       .where('b.council_id', '=', councilId)
       .where('b.status', 'in', ['agreed', 'ended'])
@@ -32,6 +33,27 @@ export function activeBudgets(db: Kysely<DB>, councilId: string, from: string, t
       .where((eb) => eb.or([eb('b.end_date', 'is', null), eb('b.end_date', '>=', from)]))
       .execute()
   );
+}
+
+/**
+ * People receiving long-term community support the council commissions without a personal budget
+ * at some point in [from, to] (and none in force then), carers apart: ASCOF counts them in its
+ * denominator.
+ */
+export async function commissionedSupportOnly(db: Kysely<DB>, councilId: string, from: string, to: string) {
+  const { rows } = await sql<{ carer: boolean; people: number }>`
+    select p.cares_for_person_id is not null as carer, count(*)::int as people
+      from people p
+     where p.council_id = ${councilId} and p.erased_at is null
+       and p.commissioned_support_from <= ${to} and (p.commissioned_support_to is null or p.commissioned_support_to >= ${from})
+       and not exists (select 1 from budgets b
+                        where b.council_id = p.council_id and b.person_id = p.id and b.status in ('agreed', 'ended')
+                          and b.start_date <= ${to} and (b.end_date is null or b.end_date >= ${from}))
+     group by 1`.execute(db);
+  return {
+    users: rows.find((row) => !row.carer)?.people ?? 0,
+    carers: rows.find((row) => row.carer)?.people ?? 0,
+  };
 }
 
 /** Money moved in [from, to] by kind, leaving out reversed entries and the reversals themselves. */

@@ -189,6 +189,7 @@ export const SUBJECT_ACCESS_TABLES: Readonly<Record<string, TableCoverage>> = {
   budgets: { section: 'budgets' },
   support_plans: { section: 'supportPlans' },
   plan_decisions: { section: 'planDecisions' },
+  plan_revisions: { section: 'planRevisions' },
   financial_assessments: { section: 'financialAssessments' },
   payment_agreements: { section: 'paymentAgreements' },
   payment_instalments: { section: 'paymentInstalments' },

@@ -8,10 +8,17 @@ import {
   type SupportPlan,
 } from 'ras-core';
 
-/** A target a council sets itself, e.g. seed 004's 36.2% receiving self-directed support by end 2011. */
+/**
+ * A target a council sets itself, e.g. seed 004's 36.2% receiving self-directed support by end
+ * 2011, or Plymouth's 15.4% of clients and carers (1,585 people): a share, and a count when given.
+ */
 export interface Target {
-  readonly measure: 'self-directed-support-share';
+  readonly measure: 'self-directed-support-share' | 'direct-payment-share';
   readonly percent: number;
+  /** People: met only when this many are counted as well. */
+  readonly count?: number;
+  /** Who it counts: users, carers, or both (default). */
+  readonly group?: 'users' | 'carers' | 'all';
   readonly by: string;
   readonly label?: string;
 }
@@ -33,7 +40,10 @@ export interface ReportInput {
     plan: unknown;
     exception: unknown;
     decided_at: Date | string | null;
+    agreed_at: Date | string | null;
   }[];
+  /** People on commissioned support without a personal budget in the period, carers apart. */
+  readonly commissioned: { readonly users: number; readonly carers: number };
   readonly money: readonly { kind: string; pence: number }[];
   readonly reviews: readonly { kind: string; due_date: string; outcome: unknown }[];
   readonly overdueReviews: number;
@@ -46,12 +56,21 @@ export interface ReportInput {
  * back, outcomes, reviews, the person's experience, progress against targets, and exceptions.
  */
 export function buildSummaryReport(input: ReportInput) {
-  const mixes: Record<ManagementMix, number> = {
+  const noMix = (): Record<ManagementMix, number> => ({
     'direct-payment-only': 0,
     'part-direct-payment': 0,
     'managed-personal-budget': 0,
     'commissioned-support-only': 0,
-  };
+  });
+  const mixes = noMix();
+  // ASCOF counts users and carers apart (parts 1a/2a and 1b/2b).
+  const userMixes = noMix();
+  const carerMixes = noMix();
+  userMixes['commissioned-support-only'] = input.commissioned.users;
+  carerMixes['commissioned-support-only'] = input.commissioned.carers;
+  mixes['commissioned-support-only'] = input.commissioned.users + input.commissioned.carers;
+  const agreedByMonth = new Map<string, number>();
+  let agreedInPeriod = 0;
   const byOption = Object.fromEntries(MANAGEMENT_OPTIONS.map((option) => [option, 0])) as Record<ManagementOption, number>;
   const people = new Set<string>();
   let allocated = 0;
@@ -77,7 +96,14 @@ export function buildSummaryReport(input: ReportInput) {
     }
     const plan = budget.plan as SupportPlan | null;
     const options = [...new Set((plan?.lines ?? []).map((line) => line.managedBy))];
-    mixes[managementMix(options)] += 1;
+    const mix = managementMix(options);
+    mixes[mix] += 1;
+    (budget.cares_for_person_id === null ? userMixes : carerMixes)[mix] += 1;
+    const agreed = budget.agreed_at === null ? null : new Date(budget.agreed_at).toISOString().slice(0, 10);
+    if (agreed !== null && agreed >= input.from && agreed <= input.to) {
+      agreedInPeriod += 1;
+      agreedByMonth.set(agreed.slice(0, 7), (agreedByMonth.get(agreed.slice(0, 7)) ?? 0) + 1);
+    }
     for (const option of options) byOption[option] += 1;
     const exception = budget.exception as { reason: string; overBudgetPence: number } | null;
     const decided = budget.decided_at === null ? null : new Date(budget.decided_at).toISOString().slice(0, 10);
@@ -85,7 +111,13 @@ export function buildSummaryReport(input: ReportInput) {
       exceptions.push({ budgetId: budget.id, ...exception });
   }
   const ascof = ascofSelfDirectedSupport(mixes);
-  const share = ascof.part1a.percent;
+  const users = ascofSelfDirectedSupport(userMixes);
+  const carerParts = ascofSelfDirectedSupport(carerMixes);
+  const measureOf = (target: Target) => {
+    const group = target.group ?? 'all';
+    const parts = group === 'users' ? users : group === 'carers' ? carerParts : ascof;
+    return target.measure === 'direct-payment-share' ? parts.part2a : parts.part1a;
+  };
 
   const money = Object.fromEntries(input.money.map((row) => [row.kind, Number(row.pence)]));
   const pence = (kind: string) => money[kind] ?? 0;
@@ -146,13 +178,49 @@ export function buildSummaryReport(input: ReportInput) {
       // A rating of 1–5, not money: one decimal place is what the experience survey reports.
       averageRating: Math.round((sum / count) * 10) / 10,
     })),
-    targets: input.targets.map((target) => ({
-      ...target,
-      label: target.label ?? null,
-      actualPercent: share,
-      met: share !== null && share >= target.percent,
-      due: target.by <= input.today,
-    })),
+    ascof1c: {
+      part1a: {
+        ...users.part1a,
+        definition:
+          'ASCOF 1C part 1a (3D from 2023-24): users receiving self-directed support ÷ users receiving long-term community support',
+      },
+      part1b: {
+        ...carerParts.part1a,
+        definition: 'ASCOF 1C part 1b: carers receiving self-directed support ÷ carers receiving carer-specific support',
+      },
+      part2a: {
+        ...users.part2a,
+        definition:
+          'ASCOF 1C part 2a (3D from 2023-24): users receiving direct payments (wholly or in part) ÷ users receiving long-term community support',
+      },
+      part2b: {
+        ...carerParts.part2a,
+        definition: 'ASCOF 1C part 2b: carers receiving direct payments ÷ carers receiving carer-specific support',
+      },
+    },
+    packages: {
+      agreedInPeriod,
+      existing: input.budgets.length - agreedInPeriod,
+      agreedByMonth: [...agreedByMonth].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, packages]) => ({ month, packages })),
+    },
+    targets: input.targets.map((target) => {
+      const measure = measureOf(target);
+      return {
+        measure: target.measure,
+        group: target.group ?? 'all',
+        percent: target.percent,
+        count: target.count ?? null,
+        by: target.by,
+        label: target.label ?? null,
+        actualPercent: measure.percent,
+        actualCount: measure.numerator,
+        met:
+          measure.percent !== null &&
+          measure.percent >= target.percent &&
+          (target.count === undefined || measure.numerator >= target.count),
+        due: target.by <= input.today,
+      };
+    }),
     exceptions: { count: exceptions.length, plans: exceptions },
     outsideRas,
     carers,
@@ -174,12 +242,24 @@ export function summaryReportCsv(report: ReturnType<typeof buildSummaryReport>):
   add('direct payments (ASCOF 3D part 2a)', 'numerator', report.directPayments.numerator);
   add('direct payments (ASCOF 3D part 2a)', 'denominator', report.directPayments.denominator);
   add('direct payments (ASCOF 3D part 2a)', 'percent', report.directPayments.percent);
+  for (const [part, measure] of Object.entries(report.ascof1c)) {
+    add(`ASCOF 1C ${part}`, 'numerator', measure.numerator);
+    add(`ASCOF 1C ${part}`, 'denominator', measure.denominator);
+    add(`ASCOF 1C ${part}`, 'percent', measure.percent);
+  }
+  add('packages', 'agreed in the period', report.packages.agreedInPeriod);
+  add('packages', 'existing', report.packages.existing);
+  for (const month of report.packages.agreedByMonth) add('packages agreed by month', month.month, month.packages);
   for (const [measure, value] of Object.entries(report.money)) add('money', measure, value);
   for (const [measure, value] of Object.entries(report.outcomes)) add('outcomes', measure, value);
   for (const [measure, value] of Object.entries(report.reviews)) add('reviews', measure, value);
   for (const item of report.experience) add('experience', item.aspect, item.averageRating);
   for (const target of report.targets)
-    add('targets', `${target.label ?? target.measure} ${target.percent}% by ${target.by}`, target.met ? 'met' : 'not met');
+    add(
+      'targets',
+      `${target.label ?? target.measure} ${target.percent}%${target.count === null ? '' : ` (${target.count} people)`} by ${target.by}`,
+      target.met ? 'met' : 'not met',
+    );
   add('exceptions', 'plans approved over budget', report.exceptions.count);
   for (const [measure, value] of Object.entries(report.outsideRas)) add('outside the RAS', measure, value);
   for (const [measure, value] of Object.entries(report.carers)) add('carers and unpaid support', measure, value);

@@ -99,14 +99,33 @@ export const CouncilSettings = Type.Object(
       Type.Array(
         Type.Object(
           {
-            measure: Type.Literal('self-directed-support-share'),
+            measure: Type.Enum(['self-directed-support-share', 'direct-payment-share']),
             percent: Type.Number({ minimum: 0, maximum: 100 }),
+            count: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'The target in people, e.g. 1,585' })),
+            group: Type.Optional(Type.Enum(['users', 'carers', 'all'], { description: 'Who it counts (default all)' })),
             by: Type.String({ format: 'date' }),
             label: Type.Optional(Type.String({ maxLength: 200 })),
           },
           { additionalProperties: false },
         ),
         { maxItems: 20, description: 'Targets the council sets itself, e.g. 36.2% receiving self-directed support by 2011-12-31' },
+      ),
+    ),
+    planRevision: Type.Optional(
+      Type.Object(
+        {
+          maxChangePercent: Type.Optional(
+            Type.Number({ minimum: 0, maximum: 100, multipleOf: 0.1, description: 'The money a revision moves, as a share of the budget' }),
+          ),
+          maxChangePence: Type.Optional(
+            Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'The money a revision moves, pence a year' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'What a care coordinator approves alone when a live plan is revised (reviseSupportPlan): a change inside every limit set here, with no new way of managing, no new funder and no new unresolved risk. Anything else goes back through team manager and panel. Default: 10% of the budget.',
+        },
       ),
     ),
     separationOfDuties: Type.Optional(

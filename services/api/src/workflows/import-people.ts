@@ -46,7 +46,11 @@ export async function importPeople(
       const row = record.person;
       if (
         changedIds.has(row.id) ||
-        (row.client_group === person.clientGroup && row.display_name === person.displayName && row.date_of_birth === person.dateOfBirth)
+        (row.client_group === person.clientGroup &&
+          row.display_name === person.displayName &&
+          row.date_of_birth === person.dateOfBirth &&
+          row.commissioned_support_from === (person.commissionedSupportFrom ?? null) &&
+          row.commissioned_support_to === (person.commissionedSupportTo ?? null))
       ) {
         counts.unchanged++;
         continue;

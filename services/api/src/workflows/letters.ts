@@ -19,6 +19,7 @@ import { invalidState, notFound, unprocessable } from '../errors.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings, findCouncil } from '../repositories/councils.js';
 import { findPerson } from '../repositories/people.js';
+import { findRevisionById } from '../repositories/plan-revisions.js';
 import { findReview } from '../repositories/reviews.js';
 import { findPlan, listDecisions } from '../repositories/support-plans.js';
 import { replacedByUprating } from '../repositories/uprating-runs.js';
@@ -75,6 +76,7 @@ function budgetFacts(budget: Budget) {
  * - `plan-decision`: `id` is a support plan; the letter is about its latest decision.
  * - `clawback-recommendation`: `id` is an annual review with a clawback worked out.
  * - `uprating`: `id` is a budget an applied uprating run made; the letter compares it with the one it replaces.
+ * - `plan-revision`: `id` is a revision of a live plan; the letter says whether it was agreed and from when.
  */
 export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind, id: string, language?: string): Promise<LetterContent> {
   let budget: Budget | undefined;
@@ -84,6 +86,8 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
   let values: Partial<Record<LetterPlaceholder, string>> = {};
   const conditions: LetterCondition[] = [];
   let explanation: readonly string[] | undefined;
+  // A date the letter names besides its own, written in the letter's language.
+  let effectiveOn: string | undefined;
   if (kind === 'plan-decision') {
     const plan = await findPlan(db, scope, id);
     if (!plan) throw notFound('support plan', id);
@@ -97,6 +101,17 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
     date = decision.decided_at.toISOString().slice(0, 10);
     values = { reasons: decision.reasons, outcome: decision.outcome };
     conditions.push(OUTCOME[decision.outcome]);
+  } else if (kind === 'plan-revision') {
+    const revision = await findRevisionById(db, scope.councilId, id);
+    const plan = revision && (await findPlan(db, scope, revision.plan_id));
+    if (!revision || !plan) throw notFound('plan revision', id);
+    budget = await findBudget(db, scope, revision.budget_id);
+    const last = revision.decisions.at(-1);
+    date = revision.created_at.toISOString().slice(0, 10);
+    recordedOn = (revision.decided_at ?? revision.created_at).toISOString().slice(0, 10);
+    values = { reasons: last?.reasons ?? revision.reason };
+    effectiveOn = revision.effective_from;
+    conditions.push(revision.status === 'approved' ? 'approved' : revision.status === 'rejected' ? 'rejected' : 'pending');
   } else if (kind === 'clawback-recommendation') {
     const review = await findReview(db, scope, id);
     if (!review) throw notFound('review', id);
@@ -155,6 +170,7 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
       ...facts.values,
       ...values,
       startDate: letterDate(budget.start_date, chosen.language),
+      ...(effectiveOn === undefined ? {} : { effectiveFrom: letterDate(effectiveOn, chosen.language) }),
       name: person?.person.display_name ?? chosen.template.nameUnknown ?? 'Sir or Madam',
       council: council?.name ?? '',
       date: letterDate(date, chosen.language),

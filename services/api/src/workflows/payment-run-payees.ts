@@ -1,4 +1,4 @@
-import { COUNCIL_FUNDER, costSupportPlan, PAYEE_OF, type PayeeLine, splitInstalment } from 'ras-core';
+import { COUNCIL_FUNDER, costSupportPlan, PAYEE_OF, type PayeeLine, type SupportPlan, splitInstalment } from 'ras-core';
 import type { HolderOption, PayeeKind, Provider } from '../db/schema.js';
 import type { FieldProblem } from '../errors.js';
 import type { RunBudget } from '../repositories/payment-runs.js';
@@ -30,10 +30,10 @@ const payeeKeyOf = (payee: RunPayee) => `${payee.kind}:${payee.reference}`;
  * ({@link PAYEE_OF}): a holder under the agreement for that way, an individual service fund's
  * provider from the register, or, for council-arranged lines, the provider the council
  * commissions (its spend, never the person's money). Lines a funding stream pays for are not the
- * council's instalments' to pay (a stream's money is ring-fenced).
+ * council's instalments' to pay (a stream's money is ring-fenced). `plan` is the plan in force on
+ * the instalment's date (a live plan's revision counts from its date).
  */
-export function budgetPayees(budget: RunBudget, providers: ReadonlyMap<string, Provider>): BudgetPayees {
-  const plan = budget.plan;
+export function budgetPayees(budget: RunBudget, plan: SupportPlan | null, providers: ReadonlyMap<string, Provider>): BudgetPayees {
   if (!plan) return { lines: [], missing: [], suspended: false };
   const costing = costSupportPlan(plan, {
     totalAnnualPence: budget.total_annual_pence,

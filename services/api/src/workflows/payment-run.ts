@@ -1,4 +1,4 @@
-import { instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from 'ras-core';
+import { instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, type SupportPlan, totalPaymentRun } from 'ras-core';
 import { sameDecider } from '../auth/separation-of-duties.js';
 import type { PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
 import { AppError, type FieldProblem, invalidState, notFound, unprocessable } from '../errors.js';
@@ -25,11 +25,13 @@ import {
   updatePaymentRun,
   upratingBeingApplied,
 } from '../repositories/payment-runs.js';
+import { type AppliedRevision, appliedRevisionsOf } from '../repositories/plan-revisions.js';
 import { providersOf } from '../repositories/providers.js';
 import { paymentRunEvent } from '../representations/payment-runs.js';
 import { payeeKey } from '../rules/payment-run-file.js';
+import { planInForce } from '../rules/plan-in-force.js';
 import type { WorkflowContext } from './context.js';
-import { budgetPayees, instalmentShares, type RunPayee } from './payment-run-payees.js';
+import { type BudgetPayees, budgetPayees, instalmentShares, type RunPayee } from './payment-run-payees.js';
 
 /** What a payment run is asked for. */
 export interface PaymentRunRequest {
@@ -56,9 +58,10 @@ function managedAccount(reference: string): RunPayee {
   };
 }
 
-/** The providers the plans of these budgets name, from the register. */
-function providerIdsOf(budgets: readonly RunBudget[]): string[] {
-  return budgets.flatMap((budget) => budget.plan?.lines.flatMap((line) => (line.providerId ? [line.providerId] : [])) ?? []);
+/** The providers the plans of these budgets name (now and before their revisions), from the register. */
+function providerIdsOf(budgets: readonly RunBudget[], revisions: ReadonlyMap<string, readonly AppliedRevision[]>): string[] {
+  const plans = budgets.flatMap((budget) => [budget.plan, ...(revisions.get(budget.budget_id) ?? []).map((revision) => revision.previous)]);
+  return plans.flatMap((plan) => plan?.lines.flatMap((line) => (line.providerId ? [line.providerId] : [])) ?? []);
 }
 
 async function assertNoUprating(context: Pick<WorkflowContext, 'tx' | 'scope'>): Promise<void> {
@@ -134,7 +137,8 @@ export async function createPaymentRun(
     councilPaymentsOf(tx, scope.councilId, candidates),
     councilSettings(tx, scope.councilId),
   ]);
-  const providers = await providersOf(tx, scope.councilId, providerIdsOf(budgets));
+  const revisions = await appliedRevisionsOf(tx, scope.councilId, candidates);
+  const providers = await providersOf(tx, scope.councilId, providerIdsOf(budgets, revisions));
   const managed = managedAccount(settings.paymentFile?.managedAccountReference ?? MANAGED_ACCOUNT_REFERENCE);
   const held = { suspended: 0, onHold: 0, erased: 0 } satisfies PaymentRunHeld;
   const missing: FieldProblem[] = [];
@@ -156,19 +160,31 @@ export async function createPaymentRun(
       held.erased += owing.length;
       continue;
     }
-    const payees = budgetPayees(budget, providers);
-    if (payees.missing.length > 0) {
-      missing.push(...payees.missing);
-      missingAgreement ||= payees.missing.some((problem) => problem.detail.includes('needs its agreement'));
+    // Each instalment is paid by the plan in force on its date: a live plan's revision counts from its date.
+    const payeesByPlan = new Map<SupportPlan | null, BudgetPayees>();
+    const payeesOn = (date: string) => {
+      const plan = budget.plan === null ? null : planInForce(budget.plan, revisions.get(budget.budget_id) ?? [], date);
+      let found = payeesByPlan.get(plan);
+      if (!found) {
+        found = budgetPayees(budget, plan, providers);
+        payeesByPlan.set(plan, found);
+      }
+      return found;
+    };
+    const plans = owing.map((instalment) => payeesOn(instalment.dueDate));
+    const gaps = [...new Set(plans)].flatMap((payees) => payees.missing);
+    if (gaps.length > 0) {
+      missing.push(...new Map(gaps.map((gap) => [gap.detail, gap])).values());
+      missingAgreement ||= gaps.some((problem) => problem.detail.includes('needs its agreement'));
       continue;
     }
-    if (payees.suspended) {
+    if (plans.some((payees) => payees.suspended)) {
       held.suspended += owing.length;
       continue;
     }
     // Each instalment split between the payees of the plan's lines, one item per share.
-    for (const instalment of owing)
-      instalmentShares(instalment.owingPence, payees, managed).forEach((share, index) => {
+    for (const [position, instalment] of owing.entries())
+      instalmentShares(instalment.owingPence, plans[position] as BudgetPayees, managed).forEach((share, index) => {
         items.push({
           budget_id: budget.budget_id,
           person_id: budget.person_id,

@@ -5,8 +5,10 @@ import { type FieldProblem, invalidState, notFound, unprocessable } from '../err
 import { findLedger, findTransaction, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
+import { appliedRevisionsOf } from '../repositories/plan-revisions.js';
 import { listDecisions, listPlans } from '../repositories/support-plans.js';
 import { summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
+import { planInForce } from '../rules/plan-in-force.js';
 import type { WorkflowContext } from './context.js';
 import { assertDirectPaymentsAllowed } from './direct-payments.js';
 
@@ -118,7 +120,12 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
       { pointer: '/occurredOn', detail: `must be on or after the budget’s start date, ${budget.start_date}` },
     ]);
   const internal = { councilId: scope.councilId, portalKeyId: null };
-  const [approved] = await listPlans(tx, internal, { budgetId: budget.id, status: 'approved' }, null, 1);
+  const [current] = await listPlans(tx, internal, { budgetId: budget.id, status: 'approved' }, null, 1);
+  // Lines are the plan's as it stood on the day the money moved: a revision counts from its date.
+  const approved = current && {
+    ...current,
+    plan: planInForce(current.plan, (await appliedRevisionsOf(tx, scope.councilId, [budget.id])).get(budget.id) ?? [], body.occurredOn),
+  };
   if (body.kind === 'council-payment') await assertDirectPaymentsAllowed(context, budget.id, approved);
   // A budget that ended (replaced by an uprated one) takes no payments for after its end.
   if ((body.kind === 'council-payment' || body.kind === 'funder-payment') && budget.end_date !== null && body.occurredOn > budget.end_date)

@@ -110,6 +110,12 @@ export async function* personRecordSections(
     await rows('plan_decisions', 'plan_id', entities.ids['support-plan'] ?? []),
   );
   yield section(
+    'planRevisions',
+    'Changes to your support plans',
+    'Each change to a plan after it was agreed: what changed, from when, and who agreed it.',
+    await rows('plan_revisions', 'person_id', [personId]),
+  );
+  yield section(
     'financialAssessments',
     'Financial assessments',
     'What you were assessed to pay towards your support.',

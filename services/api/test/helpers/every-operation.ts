@@ -219,6 +219,41 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
   // The provider the plan's individual service fund line names (approvedPlan registered it).
   const providerId = (await as('finance', 'GET', '/v1/providers')).json().items.find((p: { name: string }) => p.name === 'Local supplier')
     .id as string;
+  // The plan as it stands, revised without a change: the coordinator agrees it alone.
+  const sameContent = async (id: string) => {
+    const { outcomes, lines, contingency, risks, budgetHolder, supportManager, healthySafeAndWell } = (
+      await as('admin', 'GET', `/v1/support-plans/${id}`)
+    ).json();
+    return { outcomes, lines, contingency, risks, budgetHolder, supportManager, healthySafeAndWell };
+  };
+  await as(
+    'assessor',
+    'POST',
+    `/v1/support-plans/${planId}/revisions`,
+    { ...(await sameContent(planId)), effectiveFrom: '2026-06-01', reason: 'Same support, new days' },
+    { 'if-match': await etagOf(`/v1/support-plans/${planId}`) },
+  );
+  /** A fresh plan with a revision waiting for the team manager (£1,000 more a year, 16% of the budget, needs the chain). */
+  const freshPendingRevision = async () => {
+    const { budgetId: id } = await freshAgreedBudget({ directPaymentLine: false });
+    const plan = (await as('admin', 'GET', `/v1/support-plans?budgetId=${id}&status=approved`)).json().items[0].id as string;
+    const content = await sameContent(plan);
+    const [first, ...rest] = content.lines;
+    await as(
+      'assessor',
+      'POST',
+      `/v1/support-plans/${plan}/revisions`,
+      {
+        ...content,
+        lines: [{ ...first, amountPence: first.amountPence + 100_000 }, ...rest],
+        effectiveFrom: '2026-06-01',
+        reason: 'Two days a week',
+        throughChain: true,
+      },
+      { 'if-match': await etagOf(`/v1/support-plans/${plan}`) },
+    );
+    return plan;
+  };
   // A carer registered as caring for them, and a return for their direct payment account.
   people.add(
     (
@@ -569,6 +604,23 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
         url: `/v1/support-plans/${id}/decisions`,
         body: { stage, outcome: 'approve', reasons: 'ok', ...(stage === 'panel' ? { startDate: '2026-05-01' } : {}) },
         headers: { 'if-match': current },
+      };
+    },
+    reviseSupportPlan: async () => ({
+      method: 'POST',
+      url: `/v1/support-plans/${planId}/revisions`,
+      body: { ...(await sameContent(planId)), effectiveFrom: '2026-06-01', reason: `Revision ${next()}` },
+      headers: await withEtag(`/v1/support-plans/${planId}`),
+    }),
+    listPlanRevisions: get(`/v1/support-plans/${planId}/revisions`),
+    decidePlanRevision: async (caller) => {
+      const plan = await freshPendingRevision();
+      const decision = (stage: string) => ({ stage, outcome: 'approve', reasons: 'Agreed' });
+      if (caller === 'panel') await as('team-manager', 'POST', `/v1/support-plans/${plan}/revisions/1/decisions`, decision('team-manager'));
+      return {
+        method: 'POST',
+        url: `/v1/support-plans/${plan}/revisions/1/decisions`,
+        body: decision(caller === 'panel' ? 'panel' : 'team-manager'),
       };
     },
     getBudgetAccount: get(`/v1/budgets/${budgetId}/account`),

@@ -7,7 +7,15 @@ import { parseCsv } from '../../../rules/csv.js';
 import { clientGroupProblem } from '../../../workflows/client-groups.js';
 
 /** The fields of a people file, in the order a CSV header usually lists them. */
-export const FIELDS = ['system', 'externalId', 'clientGroup', 'displayName', 'dateOfBirth'] as const;
+export const FIELDS = [
+  'system',
+  'externalId',
+  'clientGroup',
+  'displayName',
+  'dateOfBirth',
+  'commissionedSupportFrom',
+  'commissionedSupportTo',
+] as const;
 
 /** A good row of a people file, with the line it came from. */
 export interface ImportRow extends ImportedPerson {
@@ -78,7 +86,9 @@ export function readPeopleFile(
     const clientGroup = text('clientGroup');
     const displayName = text('displayName');
     const dateOfBirth = text('dateOfBirth');
-    const values = { system, externalId, clientGroup, displayName, dateOfBirth };
+    const supportFrom = text('commissionedSupportFrom');
+    const supportTo = text('commissionedSupportTo');
+    const values = { system, externalId, clientGroup, displayName, dateOfBirth, supportFrom, supportTo };
     for (const [field, value] of Object.entries(values)) {
       if (value !== null && hasControlCharacter(value)) bad(field, 'holds a control character (such as NUL)');
     }
@@ -92,6 +102,15 @@ export function readPeopleFile(
     if (displayName === null || displayName.length > 200) bad('displayName', 'must be text of at most 200 characters');
     if (dateOfBirth === null || (dateOfBirth !== '' && !isServiceDate(dateOfBirth)))
       bad('dateOfBirth', 'must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD');
+    // Long-term support the council commissions without a personal budget (ASCOF's denominator).
+    for (const [field, value] of [
+      ['commissionedSupportFrom', supportFrom],
+      ['commissionedSupportTo', supportTo],
+    ] as const)
+      if (value === null || (value !== '' && !isServiceDate(value)))
+        bad(field, 'must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD');
+    if (!supportFrom && supportTo) bad('commissionedSupportFrom', 'is required with commissionedSupportTo');
+    if (supportFrom && supportTo && supportTo < supportFrom) bad('commissionedSupportTo', `must be on or after ${supportFrom}`);
     const id = `${system}:${externalId}`;
     if (rowErrors.length === 0 && seen.has(id)) bad(null, `repeats ${id} from line ${seen.get(id)}`);
     if (rowErrors.length > 0) {
@@ -106,6 +125,8 @@ export function readPeopleFile(
       clientGroup: clientGroup as string,
       displayName: displayName || null,
       dateOfBirth: dateOfBirth || null,
+      commissionedSupportFrom: supportFrom || null,
+      commissionedSupportTo: supportTo || null,
     });
   }
   return { rows, errors, failedRows: new Set(errors.map((error) => error.line)).size };

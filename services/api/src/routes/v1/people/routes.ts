@@ -34,6 +34,8 @@ export function toPerson({ person, externalIds }: PersonRecord) {
     dateOfBirth: person.date_of_birth,
     agent: person.agent as { name: string; relationship: string; contact?: string } | null,
     caresForPersonId: person.cares_for_person_id,
+    commissionedSupport:
+      person.commissioned_support_from === null ? null : { from: person.commissioned_support_from, to: person.commissioned_support_to },
     underLegalHold: person.legal_hold !== null,
     erasedAt: iso(person.erased_at),
     version: person.version,
@@ -54,6 +56,15 @@ async function caredFor(db: Db, scope: Scope, id: string | null | undefined, sel
       { pointer: '/caresForPersonId', detail: 'is not a person you can see' },
     ]);
   return id;
+}
+
+/** Commissioned support's dates, checked: it ends on or after it starts. */
+function checkedSupport<T extends { from: string; to?: string | null | undefined } | null | undefined>(support: T): T {
+  if (support?.to != null && support.to < support.from)
+    throw unprocessable('INVALID_INPUT', 'Commissioned support ends before it starts', [
+      { pointer: '/commissionedSupport/to', detail: `must be on or after ${support.from}` },
+    ]);
+  return support;
 }
 
 /** What audit records and events say about a person: identifiers, never personal details. */
@@ -114,6 +125,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           dateOfBirth: body.dateOfBirth ?? null,
           agent: body.agent ?? null,
           caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, null),
+          commissionedSupport: checkedSupport(body.commissionedSupport),
         };
         const record = await insertPerson(
           tx,
@@ -188,6 +200,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           dateOfBirth: body.dateOfBirth === undefined ? before.person.date_of_birth : body.dateOfBirth,
           agent: body.agent === undefined ? before.person.agent : body.agent,
           caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, before.person.id),
+          commissionedSupport: checkedSupport(body.commissionedSupport),
         });
         const after = { person, externalIds };
         changes.record({

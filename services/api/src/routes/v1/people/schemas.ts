@@ -15,6 +15,16 @@ export const Agent = Type.Object(
   { additionalProperties: false, description: 'Someone who acts for the person (family member, advocate, deputy)' },
 );
 
+/** Long-term community support the council commissions for someone without a personal budget. */
+export const CommissionedSupport = Type.Object(
+  { from: CalendarDate, to: Type.Optional(Nullable(CalendarDate)) },
+  {
+    additionalProperties: false,
+    description:
+      'Long-term community support the council commissions without a personal budget (CLD "CASSR Commissioned Support"), from–to (to null while it goes on). ASCOF counts these people in the self-directed support share’s denominator; someone with a personal budget in force is counted by it instead',
+  },
+);
+
 export const CreatePersonBody = Type.Object(
   {
     externalIds: Type.Optional(ExternalIds),
@@ -23,6 +33,7 @@ export const CreatePersonBody = Type.Object(
     dateOfBirth: Type.Optional(CalendarDate),
     agent: Type.Optional(Agent),
     caresForPersonId: Type.Optional(Id),
+    commissionedSupport: Type.Optional(CommissionedSupport),
   },
   { additionalProperties: false },
 );
@@ -35,6 +46,7 @@ export const UpdatePersonBody = Type.Object(
     dateOfBirth: Type.Optional(Nullable(CalendarDate)),
     agent: Type.Optional(Nullable(Agent)),
     caresForPersonId: Type.Optional(Nullable(Id)),
+    commissionedSupport: Type.Optional(Nullable(CommissionedSupport)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -48,6 +60,7 @@ export const PersonResource = Type.Object(
     dateOfBirth: Nullable(CalendarDate),
     agent: Nullable(Type.Object({ name: Type.String(), relationship: Type.String(), contact: Type.Optional(Type.String()) })),
     caresForPersonId: Nullable(Id),
+    commissionedSupport: Nullable(Type.Object({ from: CalendarDate, to: Nullable(CalendarDate) })),
     underLegalHold: Type.Boolean({ description: 'A legal hold stands: nothing erases the person until it is released' }),
     erasedAt: Nullable(Timestamp),
     version: Type.Integer(),

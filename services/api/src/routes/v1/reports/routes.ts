@@ -7,7 +7,7 @@ import { wantsHtml } from '../../../http/wants-html.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { agreedBudgetsForFairness } from '../../../repositories/fairness.js';
-import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
+import { activeBudgets, commissionedSupportOnly, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
 import { buildFairnessReport, FAIRNESS_CSV_COLUMNS, fairnessReportCsv, GROUP_LABELS } from '../../../rules/fairness-report.js';
 import { buildSummaryReport, summaryReportCsv, type Target } from '../../../rules/summary-report.js';
 import { problemResponses } from '../../../schemas/common.js';
@@ -61,17 +61,18 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
       const councilId = councilOf(request);
       // Reports read ranges and bear a little lag: the replica when there is one (ARCHITECTURE.md).
-      const [council, budgets, money, reviews, overdue] = await app.reads.read((reader) =>
+      const [council, budgets, commissioned, money, reviews, overdue] = await app.reads.read((reader) =>
         Promise.all([
           findCouncil(reader, councilId),
           activeBudgets(reader, councilId, from, to),
+          commissionedSupportOnly(reader, councilId, from, to),
           moneyByKind(reader, councilId, from, to),
           completedReviews(reader, councilId, from, to),
           overdueReviews(reader, councilId, today),
         ]),
       );
       const targets = ((council?.settings as { targets?: Target[] } | undefined)?.targets ?? []) as Target[];
-      const report = buildSummaryReport({ from, to, today, budgets, money, reviews, overdueReviews: overdue, targets });
+      const report = buildSummaryReport({ from, to, today, budgets, commissioned, money, reviews, overdueReviews: overdue, targets });
       // The exceptions name budgets and what they were over by: a read of those people's money.
       request.personalDataShown = report.exceptions.plans.length > 0 ? ['record', 'money'] : [];
       if (format === 'csv') {

@@ -38,6 +38,23 @@ export const SummaryReport = Type.Object(
     ),
     selfDirectedSupport: AscofPart,
     directPayments: AscofPart,
+    ascof1c: Type.Object(
+      { part1a: AscofPart, part1b: AscofPart, part2a: AscofPart, part2b: AscofPart },
+      {
+        description:
+          'ASCOF 1C (3D from 2023-24), users and carers apart. Denominators count people on long-term support the council commissions without a personal budget (createPerson commissionedSupport, or the people import) as well as people with one',
+      },
+    ),
+    packages: Type.Object(
+      {
+        agreedInPeriod: Count('Budgets in force whose plan was agreed (budget agreed) in the period: new packages'),
+        existing: Count('Budgets in force agreed before the period'),
+        agreedByMonth: Type.Array(Type.Object({ month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }), packages: Count() }), {
+          description: 'New packages agreed each month of the period (Wrexham’s "10 packages a month")',
+        }),
+      },
+      { description: 'New versus existing packages, and throughput per month' },
+    ),
     money: Type.Object({
       allocatedAnnualPence: PenceTotal('What the council allocates a year to the budgets in force'),
       councilPaidPence: PenceTotal(),
@@ -57,12 +74,15 @@ export const SummaryReport = Type.Object(
     ),
     targets: Type.Array(
       Type.Object({
-        measure: Type.Enum(['self-directed-support-share']),
+        measure: Type.Enum(['self-directed-support-share', 'direct-payment-share']),
+        group: Type.Enum(['users', 'carers', 'all']),
         percent: Type.Number({ minimum: 0, maximum: 100 }),
+        count: Type.Union([Count('The target in people'), Type.Null()]),
         by: CalendarDate,
         label: Type.Union([Type.String(), Type.Null()]),
         actualPercent: Share,
-        met: Type.Boolean(),
+        actualCount: Count('People counted by the measure'),
+        met: Type.Boolean({ description: 'The share reached, and the count when the target gives one' }),
         due: Type.Boolean(),
       }),
     ),

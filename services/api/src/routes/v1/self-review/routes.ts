@@ -12,7 +12,7 @@ import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findCouncil } from '../../../repositories/councils.js';
-import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
+import { activeBudgets, commissionedSupportOnly, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
 import {
   allCouncilNames,
   findProgressForUpdate,
@@ -150,14 +150,25 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const councilId = councilOf(request);
       const to = app.clock.today();
       const from = addMonths(to, -12);
-      const [progress, budgets, money, reviews, overdue] = await Promise.all([
+      const [progress, budgets, commissioned, money, reviews, overdue] = await Promise.all([
         listProgress(app.db, councilId, CRITICAL_PATH.version),
         activeBudgets(app.db, councilId, from, to),
+        commissionedSupportOnly(app.db, councilId, from, to),
         moneyByKind(app.db, councilId, from, to),
         completedReviews(app.db, councilId, from, to),
         overdueReviews(app.db, councilId, to),
       ]);
-      const report = buildSummaryReport({ from, to, today: to, budgets, money, reviews, overdueReviews: overdue, targets: [] as Target[] });
+      const report = buildSummaryReport({
+        from,
+        to,
+        today: to,
+        budgets,
+        commissioned,
+        money,
+        reviews,
+        overdueReviews: overdue,
+        targets: [] as Target[],
+      });
       const figures: Record<number, { key: string; label: string; value: number | null; unit: string }[]> = {
         9: [
           {

@@ -2,15 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SupportPlan } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
-import type { PlanStage } from '../../../db/schema.js';
+import type { PlanRevision, PlanStage } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
+import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { runWorkflow, write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
 import { councilSettings } from '../../../repositories/councils.js';
+import { listRevisions } from '../../../repositories/plan-revisions.js';
 import { findPlan, insertPlan, listPlans, updatePlan } from '../../../repositories/support-plans.js';
 import { assess, contextOf, lockPlan, type PlanContext, planEvent, toPlan } from '../../../representations/support-plans.js';
 import {
@@ -25,7 +27,19 @@ import {
 } from '../../../schemas/common.js';
 import { assertMayDecide, decidePlan, type PlanDecisionRequest } from '../../../workflows/decide-plan.js';
 import { assertPlanLines } from '../../../workflows/plan-lines.js';
-import { CreatePlanBody, DecisionBody, PlanResource, PlanStage as PlanStageSchema, PlanStatus, UpdatePlanBody } from './schemas.js';
+import { decidePlanRevision, reviseSupportPlan } from '../../../workflows/revise-plan.js';
+import {
+  CreatePlanBody,
+  DecisionBody,
+  PlanResource,
+  PlanRevisionResource,
+  PlanStage as PlanStageSchema,
+  PlanStatus,
+  RevisionBody,
+  RevisionDecisionBody,
+  RevisionParams,
+  UpdatePlanBody,
+} from './schemas.js';
 
 const DecisionHeaders = Type.Object({ ...IfMatchHeaders.properties, ...ActorHeader });
 
@@ -217,6 +231,79 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
+    '/support-plans/:id/revisions',
+    {
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'REVISION_NEEDS_APPROVAL'], access: rolesAccess('admin', 'assessor') },
+      schema: {
+        operationId: 'reviseSupportPlan',
+        tags: ['plans'],
+        summary: 'Revise an approved (live) plan within its budget, from a date',
+        description:
+          'Plans are kept live so people can change things quickly (seed 000 step 17). The care coordinator approves a revision alone when the money it moves is inside the council’s limits (settings.planRevision, default 10% of the budget) and it brings no new way of managing, no new funder and no new unresolved risk: it is in force from effectiveFrom at once (201, status approved, the plan’s ETag moves on). Anything else is 409 REVISION_NEEDS_APPROVAL naming each rule, or, with throughChain, waits for team manager then panel (201, status pending; decidePlanRevision). A revision stays within the budget (422 naming /lines), runs from a date inside the budget and not before the plan last changed (422 /effectiveFrom), and waits while another revision is pending (409). Every version is kept (listPlanRevisions); the payment run and the account follow the plan in force on each date; the person’s letter is getLetter plan-revision.',
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: RevisionBody,
+        response: { 201: PlanRevisionResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const expected = requireIfMatch(request);
+      const { effectiveFrom, reason, throughChain, ...content } = request.body;
+      const { revision, plan } = await runWorkflow(request, (context) =>
+        reviseSupportPlan(context, request.params.id, expected, { plan: content as SupportPlan, effectiveFrom, reason, throughChain }),
+      );
+      reply.header('etag', etag(plan.version));
+      reply.code(201);
+      return toRevision(revision);
+    },
+  );
+
+  app.get(
+    '/support-plans/:id/revisions',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'listPlanRevisions',
+        tags: ['plans'],
+        summary: 'Every revision of a live plan, in order, each with the plan it replaced',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(PlanRevisionResource) }), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      const plan = await findPlan(app.db, scope, request.params.id);
+      if (!plan) throw notFound('support plan', request.params.id);
+      return { items: (await listRevisions(app.db, scope.councilId, plan.id)).map(toRevision) };
+    },
+  );
+
+  app.post(
+    '/support-plans/:id/revisions/:number/decisions',
+    {
+      config: { problems: ['INVALID_STATE'], access: rolesAccess('team-manager', 'panel') },
+      schema: {
+        operationId: 'decidePlanRevision',
+        tags: ['plans'],
+        summary: 'Approve or reject a pending revision at its stage: team manager, then panel',
+        description:
+          'A revision more than the coordinator may approve alone goes to the team manager (role team-manager), then the panel (role panel). Panel approval puts it in force from its effectiveFrom; a rejection leaves the plan as it was. Out of order is 409.',
+        params: RevisionParams,
+        body: RevisionDecisionBody,
+        response: { 200: PlanRevisionResource, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      assertMayDecide(principal.kind === 'key' ? principal.roles : [], request.body.stage);
+      const revision = await runWorkflow(request, (context) =>
+        decidePlanRevision(context, request.params.id, request.params.number, request.body),
+      );
+      return toRevision(revision);
+    },
+  );
+
+  app.post(
     '/support-plans/:id/decisions',
     {
       config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess('assessor', 'team-manager', 'panel') },
@@ -246,5 +333,26 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
+
+function toRevision(row: PlanRevision) {
+  return {
+    id: row.id,
+    planId: row.plan_id,
+    budgetId: row.budget_id,
+    personId: row.person_id,
+    number: row.number,
+    status: row.status,
+    stage: row.stage,
+    effectiveFrom: row.effective_from,
+    reason: row.reason,
+    plan: row.plan,
+    previous: row.previous,
+    comparison: row.comparison,
+    decisions: row.decisions,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at),
+    decidedAt: row.decided_at === null ? null : iso(row.decided_at),
+  };
+}
 
 export default supportPlanRoutes;

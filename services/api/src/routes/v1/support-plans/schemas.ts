@@ -157,3 +157,68 @@ export const PlanResource = Type.Object(
   },
   { title: 'SupportPlan' },
 );
+
+const PlanContentObject = Type.Object(PlanContent);
+
+export const RevisionBody = Type.Object(
+  {
+    ...PlanContent,
+    effectiveFrom: CalendarDate,
+    reason: Text(4000),
+    throughChain: Type.Optional(
+      Type.Boolean({
+        description:
+          'When the revision is more than the coordinator may approve alone (settings.planRevision), send it to team manager and panel instead of answering 409 REVISION_NEEDS_APPROVAL',
+      }),
+    ),
+  },
+  { additionalProperties: false, title: 'PlanRevisionRequest' },
+);
+
+export const RevisionParams = Type.Object({ id: Id, number: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+
+export const RevisionDecisionBody = Type.Object(
+  { stage: Type.Enum(['team-manager', 'panel']), outcome: Type.Enum(['approve', 'reject']), reasons: Text(4000) },
+  { additionalProperties: false },
+);
+
+export const PlanRevisionResource = Type.Object(
+  {
+    id: Id,
+    planId: Id,
+    budgetId: Id,
+    personId: Id,
+    number: Type.Integer({ minimum: 1 }),
+    status: Type.Enum(['pending', 'approved', 'rejected'], { description: 'approved revisions are in force from effectiveFrom' }),
+    stage: Nullable(Type.Enum(['team-manager', 'panel'], { description: 'The decision a pending revision waits for' })),
+    effectiveFrom: CalendarDate,
+    reason: Type.String(),
+    plan: PlanContentObject,
+    previous: Type.Object(PlanContent, { description: 'The plan in force before the revision' }),
+    comparison: Type.Object({
+      changePence: Pence('The money moved: what every line gains a year, plus any rise in the contingency'),
+      changePercent: Type.Number({ description: 'changePence as a percent of the budget, to one place' }),
+      coordinatorMayApprove: Type.Boolean(),
+      breaches: Type.Array(
+        Type.Object({
+          rule: Type.Enum(['max-change-percent', 'max-change-pence', 'new-way-of-managing', 'new-funder', 'new-unresolved-risk']),
+          pointer: Type.String(),
+          detail: Type.String(),
+        }),
+      ),
+    }),
+    decisions: Type.Array(
+      Type.Object({
+        stage: Type.Enum(['coordinator', 'team-manager', 'panel']),
+        outcome: Type.Enum(['approve', 'reject']),
+        reasons: Type.String(),
+        decidedBy: Type.String(),
+        decidedAt: Timestamp,
+      }),
+    ),
+    createdBy: Type.String(),
+    createdAt: Timestamp,
+    decidedAt: Nullable(Timestamp),
+  },
+  { title: 'PlanRevision' },
+);
