@@ -18,6 +18,7 @@ import * as fairnessRecordKeys from './202612071300_fairness_record_keys.js';
 import * as waysOfManaging from './202612071500_ways_of_managing.js';
 import * as livePlans from './202612071600_live_plans.js';
 import * as commissionedSupport from './202612071700_commissioned_support.js';
+import * as redress from './202612071800_redress.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -43,4 +44,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612071500_ways_of_managing': waysOfManaging,
   '202612071600_live_plans': livePlans,
   '202612071700_commissioned_support': commissionedSupport,
+  '202612071800_redress': redress,
 };

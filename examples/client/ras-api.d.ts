@@ -1340,7 +1340,7 @@ export interface paths {
         get: operations["listAppeals"];
         put?: never;
         /**
-         * Appeal a budget or a decision on a support plan
+         * Appeal a budget, a decision on a support plan, an eligibility decision or a moderation change
          * @description Roles: portal, assessor, admin, integration.
          */
         post: operations["createAppeal"];
@@ -1381,7 +1381,7 @@ export interface paths {
         put?: never;
         /**
          * The panel decides an appeal
-         * @description An upheld budget appeal may set agreedAnnualPence: the panel’s amount outside the RAS, recorded with the reasons, replacing the RAS amount in the budget (while it is indicative). An upheld appeal against a plan decision puts the plan back before that stage.
+         * @description An upheld budget appeal may set agreedAnnualPence: the panel’s amount outside the RAS, recorded with the reasons, replacing the RAS amount in the budget (while it is indicative). An upheld appeal against a plan decision puts the plan back before that stage. An upheld eligibility appeal finds the person eligible (a budget can then be set). An upheld moderation appeal brings back the person’s own answers and submits the assessment for moderation again, superseding an indicative budget set from the changed answers (409 if a budget was agreed from them: appeal the budget). The person’s letter is getLetter appeal-decision.
          *
          *     Roles: panel.
          */
@@ -2138,7 +2138,7 @@ export interface components {
             nameUnknown?: string;
             paragraphs: (string | {
                 /** @enum {string} */
-                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down" | "pending";
+                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down" | "pending" | "eligible" | "not-eligible" | "upheld" | "not-upheld" | "has-charge" | "no-charge" | "has-supporter";
                 text: string;
             })[];
             pictureHeading: string;
@@ -2153,7 +2153,7 @@ export interface components {
             disagreeHeading: string;
             disagree: (string | {
                 /** @enum {string} */
-                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down" | "pending";
+                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down" | "pending" | "eligible" | "not-eligible" | "upheld" | "not-upheld" | "has-charge" | "no-charge" | "has-supporter";
                 text: string;
             })[];
             signOff: string;
@@ -2287,6 +2287,11 @@ export interface components {
                             "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
                             uprating?: components["schemas"]["LetterTemplate"];
                             "plan-revision"?: components["schemas"]["LetterTemplate"];
+                            "eligibility-decision"?: components["schemas"]["LetterTemplate"];
+                            "moderation-change"?: components["schemas"]["LetterTemplate"];
+                            charge?: components["schemas"]["LetterTemplate"];
+                            "appeal-decision"?: components["schemas"]["LetterTemplate"];
+                            "review-outcome"?: components["schemas"]["LetterTemplate"];
                         };
                     };
                 };
@@ -2457,6 +2462,11 @@ export interface components {
                             "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
                             uprating?: components["schemas"]["LetterTemplate"];
                             "plan-revision"?: components["schemas"]["LetterTemplate"];
+                            "eligibility-decision"?: components["schemas"]["LetterTemplate"];
+                            "moderation-change"?: components["schemas"]["LetterTemplate"];
+                            charge?: components["schemas"]["LetterTemplate"];
+                            "appeal-decision"?: components["schemas"]["LetterTemplate"];
+                            "review-outcome"?: components["schemas"]["LetterTemplate"];
                         };
                     };
                 };
@@ -2655,6 +2665,11 @@ export interface components {
                             "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
                             uprating?: components["schemas"]["LetterTemplate"];
                             "plan-revision"?: components["schemas"]["LetterTemplate"];
+                            "eligibility-decision"?: components["schemas"]["LetterTemplate"];
+                            "moderation-change"?: components["schemas"]["LetterTemplate"];
+                            charge?: components["schemas"]["LetterTemplate"];
+                            "appeal-decision"?: components["schemas"]["LetterTemplate"];
+                            "review-outcome"?: components["schemas"]["LetterTemplate"];
                         };
                     };
                 };
@@ -3483,6 +3498,42 @@ export interface components {
             clawbackPence: number;
             explanation: components["schemas"]["ExplanationStep"][];
         };
+        /**
+         * Representation
+         * @description Capacity and representation: shown to the panel (checklist item capacity-and-representation: someone who lacks capacity needs a best-interests decision and an advocate, deputy or attorney) and named in letters
+         */
+        Representation: {
+            /** @description The latest capacity assessment (Mental Capacity Act 2005) for the decisions about support */
+            capacity?: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                assessedOn: string;
+                /** @enum {string} */
+                outcome: "has-capacity" | "lacks-capacity";
+                decision: string;
+            };
+            /** @description The best-interests decision, when the person lacks capacity */
+            bestInterests?: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                decidedOn: string;
+                decidedBy: string;
+                decision: string;
+            };
+            supporters?: {
+                name: string;
+                /**
+                 * @description advocate (independent, Care Act 2014 s.67), broker (support planning and brokerage), deputy or attorney (legal authority)
+                 * @enum {string}
+                 */
+                role: "advocate" | "broker" | "deputy" | "attorney" | "other";
+                organisation?: string;
+            }[];
+        };
         /** CreatePersonRequest */
         CreatePersonRequest: {
             /** @description Record-system identifiers by system, e.g. { "carefirst": "CF123456" }; unique per system within the council */
@@ -3516,6 +3567,7 @@ export interface components {
                 from: string;
                 to?: string | null;
             };
+            representation?: components["schemas"]["Representation"];
         };
         /** Person */
         Person: {
@@ -3544,6 +3596,7 @@ export interface components {
                 from: string;
                 to: string | null;
             } | null;
+            representation: components["schemas"]["Representation"] | null;
             /** @description A legal hold stands: nothing erases the person until it is released */
             underLegalHold: boolean;
             erasedAt: string | null;
@@ -3590,6 +3643,7 @@ export interface components {
                 from: string;
                 to?: string | null;
             } | null;
+            representation?: components["schemas"]["Representation"] | null;
         };
         /**
          * Sex
@@ -4675,6 +4729,7 @@ export interface components {
             }[];
             budgetHolder: string;
             supportManager: string;
+            representation?: components["schemas"]["Representation"];
             /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
             healthySafeAndWell?: string;
         };
@@ -4742,6 +4797,7 @@ export interface components {
             }[];
             budgetHolder: string;
             supportManager: string;
+            representation?: components["schemas"]["Representation"];
             /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
             healthySafeAndWell?: string;
             costing: {
@@ -4858,6 +4914,7 @@ export interface components {
             }[];
             budgetHolder: string;
             supportManager: string;
+            representation?: components["schemas"]["Representation"];
             /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
             healthySafeAndWell?: string;
         };
@@ -4898,6 +4955,7 @@ export interface components {
             }[];
             budgetHolder: string;
             supportManager: string;
+            representation?: components["schemas"]["Representation"];
             /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
             healthySafeAndWell?: string;
             /**
@@ -4980,6 +5038,7 @@ export interface components {
                 }[];
                 budgetHolder: string;
                 supportManager: string;
+                representation?: components["schemas"]["Representation"];
                 /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
                 healthySafeAndWell?: string;
             };
@@ -5020,6 +5079,7 @@ export interface components {
                 }[];
                 budgetHolder: string;
                 supportManager: string;
+                representation?: components["schemas"]["Representation"];
                 /** @description How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it */
                 healthySafeAndWell?: string;
             };
@@ -5775,10 +5835,10 @@ export interface components {
         /** CreateAppealRequest */
         CreateAppealRequest: {
             /**
-             * @description budget: the amount; plan-decision: a decision on a support plan
+             * @description budget: the amount (budgetId); plan-decision: a decision on a support plan (decisionId); eligibility: the finding that the person is not eligible (assessmentId); moderation: the coordinator’s changes to the person’s answers (assessmentId)
              * @enum {string}
              */
-            subject: "budget" | "plan-decision";
+            subject: "budget" | "plan-decision" | "eligibility" | "moderation";
             /**
              * Format: uuid
              * @description Identifier (UUID)
@@ -5789,6 +5849,11 @@ export interface components {
              * @description Identifier (UUID)
              */
             decisionId?: string;
+            /**
+             * Format: uuid
+             * @description For an eligibility or moderation appeal: the assessment
+             */
+            assessmentId?: string;
             reason: string;
             /**
              * @description Who is appealing (a portal key always lodges as portal)
@@ -5813,11 +5878,15 @@ export interface components {
              * @description Identifier (UUID)
              */
             personId: string;
-            /** @enum {string} */
-            subject: "budget" | "plan-decision";
+            /**
+             * @description budget: the amount (budgetId); plan-decision: a decision on a support plan (decisionId); eligibility: the finding that the person is not eligible (assessmentId); moderation: the coordinator’s changes to the person’s answers (assessmentId)
+             * @enum {string}
+             */
+            subject: "budget" | "plan-decision" | "eligibility" | "moderation";
             budgetId: string | null;
             planId: string | null;
             decisionId: string | null;
+            assessmentId: string | null;
             /** @enum {string} */
             lodgedBy: "person" | "agent" | "portal";
             reason: string;
@@ -7069,7 +7138,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202612071700_commissioned_support",
+                     *       "migration": "202612071800_redress",
                      *       "database": "pglite"
                      *     }
                      */
@@ -7129,7 +7198,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxddfwul"
+                 *       "name": "Example Council mxddvqj9"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -7150,20 +7219,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a250ed-7766-70af-a55e-cf0d53251fce",
-                     *         "name": "Example Council mxddfwul",
+                     *         "id": "01a250f8-b7e4-7205-aba0-426eddea6d7b",
+                     *         "name": "Example Council mxddvqj9",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T14:34:29.605Z"
+                     *         "createdAt": "2026-12-07T14:46:47.012Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a250ed-7767-73ac-88d5-cb787ce657d0",
+                     *         "id": "01a250f8-b7e5-7431-8e21-965102446f5f",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T14:34:29.605Z",
-                     *         "key": "ras_01a250ed776773ac88d5cb787ce657d0_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T14:46:47.012Z",
+                     *         "key": "ras_01a250f8b7e574318e21965102446f5f_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -7330,7 +7399,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *       "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7348,7 +7417,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:23.090Z"
+                     *       "createdAt": "2026-12-07T14:46:41.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7479,7 +7548,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
+                 *             "01a250f8-a2bd-73d9-91ce-fcc993c50224"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7509,7 +7578,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *       "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7527,7 +7596,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
+                     *             "01a250f8-a2bd-73d9-91ce-fcc993c50224"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7541,7 +7610,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:23.090Z"
+                     *       "createdAt": "2026-12-07T14:46:41.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7743,66 +7812,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-5e27-746e-995c-909053c26aa0",
+                     *           "id": "01a250f8-a268-736e-9478-f5a1a619ad6a",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:23.090Z",
+                     *           "createdAt": "2026-12-07T14:46:41.480Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:24.506Z",
+                     *           "createdAt": "2026-12-07T14:46:42.872Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "id": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:24.549Z",
+                     *           "createdAt": "2026-12-07T14:46:42.887Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "id": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:24.564Z",
+                     *           "createdAt": "2026-12-07T14:46:42.901Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:24.576Z",
+                     *           "createdAt": "2026-12-07T14:46:42.922Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250ed-63d9-7114-b97d-8f21dff70635",
+                     *           "id": "01a250f8-a7fc-719b-8c95-9bbe635f4ac2",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:24.601Z",
+                     *           "createdAt": "2026-12-07T14:46:42.939Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
+                     *           "id": "01a250f8-a80c-7571-a772-da5c916ab274",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:24.620Z",
+                     *           "createdAt": "2026-12-07T14:46:42.956Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7943,13 +8012,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *       "id": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:24.506Z",
-                     *       "key": "ras_01a250ed637b72ad9ba997fc81fd7fb1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T14:46:42.872Z",
+                     *       "key": "ras_01a250f8a7b87397a02987098dc12018_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -8284,7 +8353,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *           "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -9532,7 +9601,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:23.090Z"
+                     *           "createdAt": "2026-12-07T14:46:41.480Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9649,7 +9718,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxddfwul",
+                 *       "key": "carers-mxddvqj9",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9696,8 +9765,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
-                     *       "key": "carers-mxddfwul",
+                     *       "id": "01a250f8-a91e-75b8-814b-a723ce0492a9",
+                     *       "key": "carers-mxddvqj9",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9725,7 +9794,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:24.920Z"
+                     *       "createdAt": "2026-12-07T14:46:43.228Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9894,7 +9963,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *       "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -11142,7 +11211,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:23.090Z"
+                     *       "createdAt": "2026-12-07T14:46:41.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -11304,10 +11373,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *           "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *           "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -11332,7 +11401,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T14:34:23.090Z"
+                     *           "createdAt": "2026-12-07T14:46:41.480Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11449,10 +11518,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxddfwul",
-                 *       "questionnaireId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
+                 *       "key": "carers-mxddvqj9",
+                 *       "questionnaireId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
                  *       "clientGroups": [
-                 *         "carers-mxddfwul"
+                 *         "carers-mxddvqj9"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -11483,12 +11552,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6545-71ad-94b2-ee023b893045",
-                     *       "key": "carers-mxddfwul",
+                     *       "id": "01a250f8-a938-72c7-a4d8-02f5bcdf53e6",
+                     *       "key": "carers-mxddvqj9",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
+                     *       "questionnaireId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
                      *       "clientGroups": [
-                     *         "carers-mxddfwul"
+                     *         "carers-mxddvqj9"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -11508,7 +11577,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:34:24.960Z"
+                     *       "createdAt": "2026-12-07T14:46:43.251Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11692,10 +11761,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *       "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *       "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11720,7 +11789,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:34:23.090Z"
+                     *       "createdAt": "2026-12-07T14:46:41.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11875,7 +11944,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -12129,8 +12198,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-65c2-7489-a4c5-8b320da3685c",
-                     *       "createdAt": "2026-12-07T14:34:25.089Z",
+                     *       "id": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
+                     *       "createdAt": "2026-12-07T14:46:43.378Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12434,8 +12503,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-65c2-7489-a4c5-8b320da3685c",
-                     *       "createdAt": "2026-12-07T14:34:25.089Z",
+                     *       "id": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
+                     *       "createdAt": "2026-12-07T14:46:43.378Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12864,8 +12933,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
-                 *       "successorSchemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                 *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                 *       "successorSchemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12889,10 +12958,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
-                     *       "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                     *       "id": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *       "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                      *       "replacesSchemeIds": [
-                     *         "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
+                     *         "01a250f8-a2bd-73d9-91ce-fcc993c50224"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12929,8 +12998,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12943,7 +13012,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:34:26.659Z",
+                     *       "createdAt": "2026-12-07T14:46:44.682Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13120,10 +13189,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
-                     *       "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                     *       "id": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *       "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                      *       "replacesSchemeIds": [
-                     *         "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
+                     *         "01a250f8-a2bd-73d9-91ce-fcc993c50224"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13160,8 +13229,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -13174,7 +13243,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:34:26.659Z",
+                     *       "createdAt": "2026-12-07T14:46:44.682Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13332,10 +13401,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
-                     *       "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                     *       "id": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *       "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                      *       "replacesSchemeIds": [
-                     *         "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
+                     *         "01a250f8-a2bd-73d9-91ce-fcc993c50224"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13372,22 +13441,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250ed-6c40-76e2-8444-139066321499",
-                     *             "reviewId": "01a250ed-6c45-741d-b163-a14621616919"
+                     *             "newBudgetId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *             "reviewId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:34:26.659Z",
-                     *       "appliedAt": "2026-12-07T14:34:26.761Z",
+                     *       "createdAt": "2026-12-07T14:46:44.682Z",
+                     *       "appliedAt": "2026-12-07T14:46:44.740Z",
                      *       "version": 2
                      *     }
                      */
@@ -13562,7 +13631,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                 *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -13629,12 +13698,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14400,7 +14469,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a250ed-5e92-71d4-ae2a-3849322bc7ce","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a250f8-a2bd-73d9-91ce-fcc993c50224","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -14414,7 +14483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250ed-5e92-71d4-ae2a-3849322bc7ce","key":"adults","version":1},"questionnaire":{"id":"01a250ed-5e5f-7255-ab75-a113e8b0ef80","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250f8-a2bd-73d9-91ce-fcc993c50224","key":"adults","version":1},"questionnaire":{"id":"01a250f8-a297-70d6-bcc4-f8377cb88974","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -15077,9 +15146,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxddfwul"
+                     *             "carefirst": "JOURNEY-mxddvqj9"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -15087,11 +15156,12 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "commissionedSupport": null,
+                     *           "representation": null,
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:25.194Z",
-                     *           "updatedAt": "2026-12-07T14:34:25.194Z"
+                     *           "createdAt": "2026-12-07T14:46:43.449Z",
+                     *           "updatedAt": "2026-12-07T14:46:43.449Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15210,7 +15280,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxddfwul"
+                 *         "carefirst": "JOURNEY-mxddvqj9"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -15233,9 +15303,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxddfwul"
+                     *         "carefirst": "JOURNEY-mxddvqj9"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15243,11 +15313,12 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "commissionedSupport": null,
+                     *       "representation": null,
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:25.194Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.194Z"
+                     *       "createdAt": "2026-12-07T14:46:43.449Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.449Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15431,9 +15502,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxddfwul"
+                     *         "carefirst": "JOURNEY-mxddvqj9"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15441,11 +15512,12 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "commissionedSupport": null,
+                     *       "representation": null,
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:25.194Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.194Z"
+                     *       "createdAt": "2026-12-07T14:46:43.449Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.449Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15611,9 +15683,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxddfwul"
+                     *         "carefirst": "JOURNEY-mxddvqj9"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -15621,11 +15693,12 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "commissionedSupport": null,
+                     *       "representation": null,
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:25.194Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.325Z"
+                     *       "createdAt": "2026-12-07T14:46:43.449Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.587Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15869,7 +15942,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15879,7 +15952,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:34:25.349Z"
+                     *       "updatedAt": "2026-12-07T14:46:43.602Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -16048,10 +16121,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:34:25.349Z"
+                     *       "updatedAt": "2026-12-07T14:46:43.602Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -16286,10 +16359,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "questionnaire": {
-                     *             "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *             "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16744,8 +16817,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:34:25.420Z",
-                     *           "updatedAt": "2026-12-07T14:34:25.507Z"
+                     *           "createdAt": "2026-12-07T14:46:43.682Z",
+                     *           "updatedAt": "2026-12-07T14:46:43.736Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16862,8 +16935,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                 *       "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                 *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                 *       "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16888,10 +16961,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17336,8 +17409,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:25.420Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.420Z"
+                     *       "createdAt": "2026-12-07T14:46:43.682Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.682Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17536,10 +17609,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17994,8 +18067,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:25.420Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.507Z"
+                     *       "createdAt": "2026-12-07T14:46:43.682Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.736Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18206,10 +18279,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18664,8 +18737,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:25.420Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.507Z"
+                     *       "createdAt": "2026-12-07T14:46:43.682Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.736Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18912,10 +18985,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19412,11 +19485,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:34:25.642Z",
+                     *       "submittedAt": "2026-12-07T14:46:43.814Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:34:25.420Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.642Z"
+                     *       "createdAt": "2026-12-07T14:46:43.682Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.814Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19646,10 +19719,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19752,8 +19825,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *         "moderatedAt": "2026-12-07T14:34:25.668Z"
+                     *         "moderatedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *         "moderatedAt": "2026-12-07T14:46:43.841Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -20154,11 +20227,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:34:25.642Z",
-                     *       "agreedAt": "2026-12-07T14:34:25.668Z",
+                     *       "submittedAt": "2026-12-07T14:46:43.814Z",
+                     *       "agreedAt": "2026-12-07T14:46:43.841Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:34:25.420Z",
-                     *       "updatedAt": "2026-12-07T14:34:25.668Z"
+                     *       "createdAt": "2026-12-07T14:46:43.682Z",
+                     *       "updatedAt": "2026-12-07T14:46:43.841Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -20410,18 +20483,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *           "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *             "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *             "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -21013,8 +21086,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:26.037Z",
-                     *           "updatedAt": "2026-12-07T14:34:26.037Z"
+                     *           "createdAt": "2026-12-07T14:46:44.145Z",
+                     *           "updatedAt": "2026-12-07T14:46:44.145Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21131,7 +21204,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                 *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -21153,18 +21226,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21756,8 +21829,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.037Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.037Z"
+                     *       "createdAt": "2026-12-07T14:46:44.145Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.145Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21956,18 +22029,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22559,8 +22632,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.037Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.037Z"
+                     *       "createdAt": "2026-12-07T14:46:44.145Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.145Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22728,18 +22801,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *       "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -23328,11 +23401,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T14:34:26.599Z",
+                     *       "agreedAt": "2026-12-07T14:46:44.630Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:34:26.037Z",
-                     *       "updatedAt": "2026-12-07T14:34:28.882Z"
+                     *       "createdAt": "2026-12-07T14:46:44.145Z",
+                     *       "updatedAt": "2026-12-07T14:46:46.324Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -23579,7 +23652,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *           "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -23645,7 +23718,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T14:34:25.762Z"
+                     *           "createdAt": "2026-12-07T14:46:43.930Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23788,7 +23861,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *       "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23854,7 +23927,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:34:25.762Z"
+                     *       "createdAt": "2026-12-07T14:46:43.930Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24037,7 +24110,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *       "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -24103,7 +24176,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:34:25.762Z"
+                     *       "createdAt": "2026-12-07T14:46:43.930Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24263,19 +24336,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:34:25.705Z"
+                     *           "createdAt": "2026-12-07T14:46:43.866Z"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -24431,12 +24504,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *             "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:34:25.913Z"
+                     *           "createdAt": "2026-12-07T14:46:44.024Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24608,15 +24681,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T14:34:25.705Z"
+                     *       "createdAt": "2026-12-07T14:46:43.866Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24839,9 +24912,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24875,7 +24948,7 @@ export interface operations {
                      *               "managedBy": "individual-service-fund",
                      *               "costType": "annual",
                      *               "amountPence": 1006875,
-                     *               "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *               "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *             }
                      *           ],
                      *           "contingency": {
@@ -25007,6 +25080,12 @@ export interface operations {
                      *               "panelReason": null
                      *             },
                      *             {
+                     *               "key": "capacity-and-representation",
+                     *               "passed": true,
+                     *               "detail": "no concern about capacity recorded",
+                     *               "panelReason": null
+                     *             },
+                     *             {
                      *               "key": "within-budget",
                      *               "passed": true,
                      *               "detail": "within budget, £9,869.25 to spare",
@@ -25030,8 +25109,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:34:26.310Z",
-                     *           "updatedAt": "2026-12-07T14:34:26.402Z",
+                     *           "createdAt": "2026-12-07T14:46:44.386Z",
+                     *           "updatedAt": "2026-12-07T14:46:44.461Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -25149,7 +25228,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -25178,7 +25257,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                 *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -25219,9 +25298,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25255,7 +25334,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25387,6 +25466,12 @@ export interface operations {
                      *           "panelReason": null
                      *         },
                      *         {
+                     *           "key": "capacity-and-representation",
+                     *           "passed": true,
+                     *           "detail": "no concern about capacity recorded",
+                     *           "panelReason": null
+                     *         },
+                     *         {
                      *           "key": "within-budget",
                      *           "passed": true,
                      *           "detail": "within budget, £9,869.25 to spare",
@@ -25410,8 +25495,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.310Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.310Z",
+                     *       "createdAt": "2026-12-07T14:46:44.386Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.386Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25611,9 +25696,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25647,7 +25732,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25779,6 +25864,12 @@ export interface operations {
                      *           "panelReason": null
                      *         },
                      *         {
+                     *           "key": "capacity-and-representation",
+                     *           "passed": true,
+                     *           "detail": "no concern about capacity recorded",
+                     *           "panelReason": null
+                     *         },
+                     *         {
                      *           "key": "within-budget",
                      *           "passed": true,
                      *           "detail": "within budget, £9,869.25 to spare",
@@ -25802,8 +25893,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:26.310Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.402Z",
+                     *       "createdAt": "2026-12-07T14:46:44.386Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.461Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25979,7 +26070,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                 *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -26018,9 +26109,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -26054,7 +26145,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26186,6 +26277,12 @@ export interface operations {
                      *           "panelReason": null
                      *         },
                      *         {
+                     *           "key": "capacity-and-representation",
+                     *           "passed": true,
+                     *           "detail": "no concern about capacity recorded",
+                     *           "panelReason": null
+                     *         },
+                     *         {
                      *           "key": "within-budget",
                      *           "passed": true,
                      *           "detail": "within budget, £9,869.25 to spare",
@@ -26209,8 +26306,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:26.310Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.402Z",
+                     *       "createdAt": "2026-12-07T14:46:44.386Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.461Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26458,9 +26555,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -26494,7 +26591,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26626,6 +26723,12 @@ export interface operations {
                      *           "panelReason": null
                      *         },
                      *         {
+                     *           "key": "capacity-and-representation",
+                     *           "passed": true,
+                     *           "detail": "no concern about capacity recorded",
+                     *           "panelReason": null
+                     *         },
+                     *         {
                      *           "key": "within-budget",
                      *           "passed": true,
                      *           "detail": "within budget, £9,869.25 to spare",
@@ -26646,11 +26749,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T14:34:26.503Z",
+                     *       "submittedAt": "2026-12-07T14:46:44.558Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:34:26.310Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.503Z",
+                     *       "createdAt": "2026-12-07T14:46:44.386Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.559Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26866,10 +26969,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
-                     *           "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-b012-7148-8236-1a47d1180e84",
+                     *           "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "number": 1,
                      *           "status": "approved",
                      *           "stage": null,
@@ -26907,7 +27010,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -26958,7 +27061,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1006875,
-                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -26988,19 +27091,19 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "A little more kept back for the unexpected",
-                     *               "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *               "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *               "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *               "decidedAt": "2026-12-07T14:46:45.009Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *           "createdAt": "2026-12-07T14:34:27.063Z",
-                     *           "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *           "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "createdAt": "2026-12-07T14:46:45.000Z",
+                     *           "decidedAt": "2026-12-07T14:46:45.009Z"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
-                     *           "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-b053-7543-954c-c9f16fba231b",
+                     *           "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "number": 2,
                      *           "status": "approved",
                      *           "stage": null,
@@ -27038,7 +27141,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1606011,
-                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27089,7 +27192,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27125,27 +27228,27 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "Two days a week at the day centre",
-                     *               "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *               "decidedAt": "2026-12-07T14:34:27.139Z"
+                     *               "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *               "decidedAt": "2026-12-07T14:46:45.074Z"
                      *             },
                      *             {
                      *               "stage": "team-manager",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at team-manager",
-                     *               "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742",
-                     *               "decidedAt": "2026-12-07T14:34:27.160Z"
+                     *               "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *               "decidedAt": "2026-12-07T14:46:45.093Z"
                      *             },
                      *             {
                      *               "stage": "panel",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at panel",
-                     *               "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
-                     *               "decidedAt": "2026-12-07T14:34:27.180Z"
+                     *               "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *               "decidedAt": "2026-12-07T14:46:45.107Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *           "createdAt": "2026-12-07T14:34:27.131Z",
-                     *           "decidedAt": "2026-12-07T14:34:27.180Z"
+                     *           "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "createdAt": "2026-12-07T14:46:45.064Z",
+                     *           "decidedAt": "2026-12-07T14:46:45.107Z"
                      *         }
                      *       ]
                      *     }
@@ -27322,7 +27425,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                 *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1001875
@@ -27363,10 +27466,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
-                     *       "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-b012-7148-8236-1a47d1180e84",
+                     *       "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "number": 1,
                      *       "status": "approved",
                      *       "stage": null,
@@ -27404,7 +27507,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27455,7 +27558,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1006875,
-                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27485,13 +27588,13 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "A little more kept back for the unexpected",
-                     *           "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *           "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *           "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "decidedAt": "2026-12-07T14:46:45.009Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *       "createdAt": "2026-12-07T14:34:27.063Z",
-                     *       "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *       "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *       "createdAt": "2026-12-07T14:46:45.000Z",
+                     *       "decidedAt": "2026-12-07T14:46:45.009Z"
                      *     }
                      */
                     "application/json": components["schemas"]["PlanRevision"];
@@ -27746,10 +27849,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
-                     *       "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-b053-7543-954c-c9f16fba231b",
+                     *       "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "number": 2,
                      *       "status": "pending",
                      *       "stage": "panel",
@@ -27787,7 +27890,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1606011,
-                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27838,7 +27941,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27874,19 +27977,19 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Two days a week at the day centre",
-                     *           "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *           "decidedAt": "2026-12-07T14:34:27.139Z"
+                     *           "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "decidedAt": "2026-12-07T14:46:45.074Z"
                      *         },
                      *         {
                      *           "stage": "team-manager",
                      *           "outcome": "approve",
                      *           "reasons": "Agreed at team-manager",
-                     *           "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742",
-                     *           "decidedAt": "2026-12-07T14:34:27.160Z"
+                     *           "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *           "decidedAt": "2026-12-07T14:46:45.093Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *       "createdAt": "2026-12-07T14:34:27.131Z",
+                     *       "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *       "createdAt": "2026-12-07T14:46:45.064Z",
                      *       "decidedAt": null
                      *     }
                      */
@@ -28103,9 +28206,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -28139,7 +28242,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -28271,6 +28374,12 @@ export interface operations {
                      *           "panelReason": null
                      *         },
                      *         {
+                     *           "key": "capacity-and-representation",
+                     *           "passed": true,
+                     *           "detail": "no concern about capacity recorded",
+                     *           "panelReason": null
+                     *         },
+                     *         {
                      *           "key": "within-budget",
                      *           "passed": true,
                      *           "detail": "within budget, £9,869.25 to spare",
@@ -28292,22 +28401,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
+                     *           "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T14:34:26.520Z"
+                     *           "decidedAt": "2026-12-07T14:46:44.576Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T14:34:26.503Z",
+                     *       "submittedAt": "2026-12-07T14:46:44.558Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:34:26.310Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.528Z",
+                     *       "createdAt": "2026-12-07T14:46:44.386Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.583Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -28551,10 +28660,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *         "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -28562,7 +28671,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a250ed-682d-76da-9c4e-7b3ce79f527a"
+                     *         "financialAssessmentId": "01a250f8-ab9d-7660-af41-b89c10daacdc"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -28596,15 +28705,15 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *               "transactionId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
                      *               "amountPence": 219415
                      *             },
                      *             {
-                     *               "transactionId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *               "transactionId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
                      *               "amountPence": 109710
                      *             }
                      *           ],
-                     *           "paidBy": "01a250ed-6d37-7182-a36e-cc5e9c81bb79"
+                     *           "paidBy": "01a250f8-afbe-76a4-ac84-cac445d31fd1"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -28719,8 +28828,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -28733,12 +28842,12 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *           "createdAt": "2026-12-07T14:34:26.990Z"
+                     *           "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "createdAt": "2026-12-07T14:46:44.914Z"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -28751,8 +28860,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *           "createdAt": "2026-12-07T14:34:26.990Z"
+                     *           "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "createdAt": "2026-12-07T14:46:44.914Z"
                      *         }
                      *       ]
                      *     }
@@ -28926,8 +29035,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -28940,8 +29049,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *       "createdAt": "2026-12-07T14:34:27.325Z"
+                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *       "createdAt": "2026-12-07T14:46:45.207Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -29145,7 +29254,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -29176,9 +29285,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29197,7 +29306,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.788Z"
+                     *       "createdAt": "2026-12-07T14:46:44.760Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -29381,9 +29490,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29402,8 +29511,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
-                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
+                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -29514,11 +29623,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:27.642Z"
+                     *           "createdAt": "2026-12-07T14:46:45.428Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.788Z"
+                     *       "createdAt": "2026-12-07T14:46:44.760Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -29685,9 +29794,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "managementOption": "direct-payment",
                      *       "status": "suspended",
                      *       "terms": {
@@ -29706,8 +29815,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
-                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
+                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -29818,11 +29927,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:27.642Z"
+                     *           "createdAt": "2026-12-07T14:46:45.428Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:26.788Z"
+                     *       "createdAt": "2026-12-07T14:46:44.760Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -30070,8 +30179,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
-                     *       "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *       "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
+                     *       "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -30182,7 +30291,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:27.642Z"
+                     *       "createdAt": "2026-12-07T14:46:45.428Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -30409,7 +30518,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6ffc-705c-babb-5911527e6853",
+                     *       "id": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30419,7 +30528,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30459,7 +30568,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:27.698Z"
+                     *       "createdAt": "2026-12-07T14:46:45.479Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -30627,7 +30736,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6ffc-705c-babb-5911527e6853",
+                     *       "id": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30637,7 +30746,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30677,7 +30786,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:27.698Z"
+                     *       "createdAt": "2026-12-07T14:46:45.479Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -30821,7 +30930,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                 *       "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -30841,7 +30950,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6ffc-705c-babb-5911527e6853",
+                     *       "id": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30851,7 +30960,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30862,7 +30971,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T14:34:27.762Z"
+                     *           "decidedAt": "2026-12-07T14:46:45.523Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -30891,7 +31000,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:27.698Z"
+                     *       "createdAt": "2026-12-07T14:46:45.479Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31108,7 +31217,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *           "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *           "name": "Brookside Day Centre",
                      *           "account": {
                      *             "type": "bank",
@@ -31116,7 +31225,7 @@ export interface operations {
                      *           },
                      *           "contact": "accounts@brookside.example",
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:26.265Z"
+                     *           "createdAt": "2026-12-07T14:46:44.344Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31259,7 +31368,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *       "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31267,7 +31376,7 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.265Z"
+                     *       "createdAt": "2026-12-07T14:46:44.344Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Provider"];
@@ -31451,7 +31560,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *       "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31459,12 +31568,12 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.265Z",
+                     *       "createdAt": "2026-12-07T14:46:44.344Z",
                      *       "individualServiceFunds": [
                      *         {
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *           "budgetStatus": "agreed",
                      *           "lines": [
                      *             1
@@ -31631,11 +31740,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "provider": {
-                     *         "id": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *         "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *         "name": "Brookside Day Centre"
                      *       },
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "period": {
                      *         "from": null,
                      *         "to": null
@@ -31653,7 +31762,7 @@ export interface operations {
                      *       "closingBalancePence": 109710,
                      *       "entries": [
                      *         {
-                     *           "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *           "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
                      *           "kind": "council-payment",
                      *           "occurredOn": "2026-12-01",
                      *           "amountPence": 109710,
@@ -31854,7 +31963,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6ca5-778a-8e2e-0289c57bc22b",
+                     *       "id": "01a250f8-af51-76e8-a18c-93aad77fd665",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -31904,11 +32013,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *       "createdAt": "2026-12-07T14:34:26.836Z",
+                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *       "createdAt": "2026-12-07T14:46:44.802Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -32096,7 +32205,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *       "id": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 2,
@@ -32146,11 +32255,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *       "createdAt": "2026-12-07T14:34:26.924Z",
+                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *       "createdAt": "2026-12-07T14:46:44.860Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -32309,11 +32418,11 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250ed-697e-756a-824e-1fc6dc61865b,01a250ed-6637-71fc-b269-f24306bc7882,1,2026-12-01,1,219415
-                     *     payee-total,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
-                     *     payment,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a250ed-697e-756a-824e-1fc6dc61865b,01a250ed-6637-71fc-b269-f24306bc7882,1,2026-12-01,1,109710
-                     *     payee-total,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
-                     *     control,01a250ed-6d02-73ed-a47e-92039383c36e,2026-12-01,,,,,,,,2,329125
+                     *     payment,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250f8-acb7-7260-94c3-617e68d3e2a2,01a250f8-aa03-7003-adad-9dfad590382b,1,2026-12-01,1,219415
+                     *     payee-total,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
+                     *     payment,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a250f8-acb7-7260-94c3-617e68d3e2a2,01a250f8-aa03-7003-adad-9dfad590382b,1,2026-12-01,1,109710
+                     *     payee-total,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
+                     *     control,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,,,,,,,,2,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -32497,7 +32606,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *       "id": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 2,
@@ -32547,13 +32656,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250ed-6d02-73ed-a47e-92039383c36e/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *       "createdAt": "2026-12-07T14:34:26.924Z",
-                     *       "confirmedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *       "confirmedAt": "2026-12-07T14:34:27.011Z",
+                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *       "createdAt": "2026-12-07T14:46:44.860Z",
+                     *       "confirmedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *       "confirmedAt": "2026-12-07T14:46:44.935Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -32724,7 +32833,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6ca5-778a-8e2e-0289c57bc22b",
+                     *       "id": "01a250f8-af51-76e8-a18c-93aad77fd665",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -32774,14 +32883,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250ed-6ca5-778a-8e2e-0289c57bc22b/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *       "createdAt": "2026-12-07T14:34:26.836Z",
+                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *       "createdAt": "2026-12-07T14:46:44.802Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T14:34:26.907Z",
+                     *       "cancelledAt": "2026-12-07T14:46:44.847Z",
                      *       "version": 2
                      *     }
                      */
@@ -32957,19 +33066,20 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "subject": "budget",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *           "planId": null,
                      *           "decisionId": null,
+                     *           "assessmentId": null,
                      *           "lodgedBy": "person",
                      *           "reason": "My night-time needs are not counted",
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:28.188Z",
-                     *           "updatedAt": "2026-12-07T14:34:28.188Z"
+                     *           "createdAt": "2026-12-07T14:46:45.826Z",
+                     *           "updatedAt": "2026-12-07T14:46:45.826Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -33087,7 +33197,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -33109,19 +33219,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *       "planId": null,
                      *       "decisionId": null,
+                     *       "assessmentId": null,
                      *       "lodgedBy": "person",
                      *       "reason": "My night-time needs are not counted",
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:28.188Z",
-                     *       "updatedAt": "2026-12-07T14:34:28.188Z"
+                     *       "createdAt": "2026-12-07T14:46:45.826Z",
+                     *       "updatedAt": "2026-12-07T14:46:45.826Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -33320,19 +33431,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *       "planId": null,
                      *       "decisionId": null,
+                     *       "assessmentId": null,
                      *       "lodgedBy": "person",
                      *       "reason": "My night-time needs are not counted",
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:28.188Z",
-                     *       "updatedAt": "2026-12-07T14:34:28.188Z"
+                     *       "createdAt": "2026-12-07T14:46:45.826Z",
+                     *       "updatedAt": "2026-12-07T14:46:45.826Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -33499,12 +33611,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *       "planId": null,
                      *       "decisionId": null,
+                     *       "assessmentId": null,
                      *       "lodgedBy": "person",
                      *       "reason": "My night-time needs are not counted",
                      *       "status": "not-upheld",
@@ -33512,12 +33625,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
-                     *         "decidedAt": "2026-12-07T14:34:28.266Z"
+                     *         "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *         "decidedAt": "2026-12-07T14:46:45.881Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:28.188Z",
-                     *       "updatedAt": "2026-12-07T14:34:28.266Z"
+                     *       "createdAt": "2026-12-07T14:46:45.826Z",
+                     *       "updatedAt": "2026-12-07T14:46:45.881Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -33773,9 +33886,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -33785,13 +33898,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:26.584Z",
-                     *           "updatedAt": "2026-12-07T14:34:26.584Z"
+                     *           "createdAt": "2026-12-07T14:46:44.619Z",
+                     *           "updatedAt": "2026-12-07T14:46:44.619Z"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -33801,13 +33914,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:26.584Z",
-                     *           "updatedAt": "2026-12-07T14:34:26.584Z"
+                     *           "createdAt": "2026-12-07T14:46:44.619Z",
+                     *           "updatedAt": "2026-12-07T14:46:44.619Z"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6c45-741d-b163-a14621616919",
-                     *           "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -33817,8 +33930,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:26.740Z",
-                     *           "updatedAt": "2026-12-07T14:34:26.740Z"
+                     *           "createdAt": "2026-12-07T14:46:44.726Z",
+                     *           "updatedAt": "2026-12-07T14:46:44.726Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -33936,7 +34049,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -33959,9 +34072,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -33971,8 +34084,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:27.931Z",
-                     *       "updatedAt": "2026-12-07T14:34:27.931Z"
+                     *       "createdAt": "2026-12-07T14:46:45.639Z",
+                     *       "updatedAt": "2026-12-07T14:46:45.639Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -34156,9 +34269,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6c45-741d-b163-a14621616919",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -34168,8 +34281,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:26.740Z",
-                     *       "updatedAt": "2026-12-07T14:34:26.740Z"
+                     *       "createdAt": "2026-12-07T14:46:44.726Z",
+                     *       "updatedAt": "2026-12-07T14:46:44.726Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -34347,9 +34460,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6c45-741d-b163-a14621616919",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -34381,10 +34494,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T14:34:28.043Z",
+                     *       "completedAt": "2026-12-07T14:46:45.714Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:26.740Z",
-                     *       "updatedAt": "2026-12-07T14:34:28.043Z"
+                     *       "createdAt": "2026-12-07T14:46:44.726Z",
+                     *       "updatedAt": "2026-12-07T14:46:45.715Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -34643,9 +34756,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *       "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -34787,10 +34900,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *           "decidedAt": "2026-12-07T14:34:28.150Z",
+                     *           "decidedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "decidedAt": "2026-12-07T14:46:45.796Z",
                      *           "transactionIds": [
-                     *             "01a250ed-71b5-7232-95e7-245a1636b391"
+                     *             "01a250f8-b323-72d0-b338-d7caccb361a4"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -34798,10 +34911,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T14:34:28.099Z",
+                     *       "completedAt": "2026-12-07T14:46:45.747Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:34:26.584Z",
-                     *       "updatedAt": "2026-12-07T14:34:28.151Z"
+                     *       "createdAt": "2026-12-07T14:46:44.619Z",
+                     *       "updatedAt": "2026-12-07T14:46:45.796Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -35045,26 +35158,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *         "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
+                     *         "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
-                     *           "recomputed": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *           "stored": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *           "recomputed": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
-                     *           "recomputed": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *           "stored": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *           "recomputed": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *           "matches": true
                      *         },
                      *         {
@@ -35323,11 +35436,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
+                     *       "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *         "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -35514,7 +35627,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *       "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -36209,6 +36322,102 @@ export interface operations {
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
                      *           "description": "The care coordinator agreed the assessment",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "questionnaireId",
+                     *               "status",
+                     *               "totalPoints",
+                     *               "version"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "questionnaireId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "totalPoints": {
+                     *                 "anyOf": [
+                     *                   {
+                     *                     "type": "integer"
+                     *                   },
+                     *                   {
+                     *                     "type": "null"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               "version": {
+                     *                 "type": "integer"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "An assessment’s state and points"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "assessment.eligibility-changed",
+                     *           "entityType": "assessment",
+                     *           "description": "An upheld appeal found the person eligible",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "questionnaireId",
+                     *               "status",
+                     *               "totalPoints",
+                     *               "version"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "questionnaireId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "totalPoints": {
+                     *                 "anyOf": [
+                     *                   {
+                     *                     "type": "integer"
+                     *                   },
+                     *                   {
+                     *                     "type": "null"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               "version": {
+                     *                 "type": "integer"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "An assessment’s state and points"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "assessment.reopened",
+                     *           "entityType": "assessment",
+                     *           "description": "An upheld appeal overturned the moderation: a fresh assessment with the person’s own answers (replaces names the overturned one) is submitted for moderation again",
                      *           "payloadSchema": {
                      *             "type": "object",
                      *             "required": [
@@ -36969,6 +37178,67 @@ export interface operations {
                      *           "type": "budget.ended",
                      *           "entityType": "budget",
                      *           "description": "A budget ended: replaced by the one an uprating made (from the day before it starts), or ended by the council (endBudget: the person moved away, died or no longer needs support)",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "status",
+                     *               "startDate",
+                     *               "rasAnnualPence",
+                     *               "totalAnnualPence",
+                     *               "councilAnnualPence",
+                     *               "annualContributionPence",
+                     *               "netAnnualPence",
+                     *               "version"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "startDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "rasAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "totalAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "councilAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "annualContributionPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "netAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "version": {
+                     *                 "type": "integer"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "A budget’s figures, in pence"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "budget.superseded",
+                     *           "entityType": "budget",
+                     *           "description": "An indicative budget was superseded: the moderation it came from was overturned on appeal",
                      *           "payloadSchema": {
                      *             "type": "object",
                      *             "required": [
@@ -38254,52 +38524,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-5edb-74d5-8761-4ce1bca522b2",
+                     *           "id": "01a250f8-a2cd-7219-b487-7cfebb3a84db",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *           "occurredAt": "2026-12-07T14:34:23.090Z",
+                     *           "entityId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *           "occurredAt": "2026-12-07T14:46:41.480Z",
                      *           "data": {
-                     *             "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-5edb-74d6-bfc3-3248469e9e2e",
+                     *           "id": "01a250f8-a2cd-721a-8bfd-77efc0b0d2b9",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
-                     *           "occurredAt": "2026-12-07T14:34:23.090Z",
+                     *           "entityId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *           "occurredAt": "2026-12-07T14:46:41.480Z",
                      *           "data": {
-                     *             "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *             "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-5edb-74d7-98ce-fc173a4341fd",
+                     *           "id": "01a250f8-a2cd-721b-91d5-42219541a982",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
-                     *           "occurredAt": "2026-12-07T14:34:23.090Z",
+                     *           "entityId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *           "occurredAt": "2026-12-07T14:46:41.480Z",
                      *           "data": {
-                     *             "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *             "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-635b-7259-be7b-c1f1f39760a1",
+                     *           "id": "01a250f8-a7a6-728e-bbd3-d6835ed21d93",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *           "occurredAt": "2026-12-07T14:34:24.466Z",
+                     *           "entityId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *           "occurredAt": "2026-12-07T14:46:42.848Z",
                      *           "data": {
-                     *             "id": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *             "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -38318,7 +38588,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a250ed-5e92-71d4-ae2a-3849322bc7ce"
+                     *                   "01a250f8-a2bd-73d9-91ce-fcc993c50224"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -38331,152 +38601,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T14:34:23.090Z"
+                     *             "createdAt": "2026-12-07T14:46:41.480Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-6389-7218-9791-e0abd1e16b51",
+                     *           "id": "01a250f8-a7bd-74bf-82e2-2ef42d06dfd1",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *           "occurredAt": "2026-12-07T14:34:24.506Z",
+                     *           "entityId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "occurredAt": "2026-12-07T14:46:42.872Z",
                      *           "data": {
-                     *             "id": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:34:24.506Z",
+                     *             "createdAt": "2026-12-07T14:46:42.872Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-63ab-71a5-8565-d852392580ec",
+                     *           "id": "01a250f8-a7ce-74c8-9e88-7947e0d4c1a5",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250ed-63a5-7660-b677-126b9ed56742",
-                     *           "occurredAt": "2026-12-07T14:34:24.549Z",
+                     *           "entityId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *           "occurredAt": "2026-12-07T14:46:42.887Z",
                      *           "data": {
-                     *             "id": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "id": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:34:24.549Z",
+                     *             "createdAt": "2026-12-07T14:46:42.887Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-63ba-776c-a446-cb813566e875",
+                     *           "id": "01a250f8-a7dc-74aa-bbe6-51ef0bc35663",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250ed-63b4-730c-bca3-f42a2657da04",
-                     *           "occurredAt": "2026-12-07T14:34:24.564Z",
+                     *           "entityId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *           "occurredAt": "2026-12-07T14:46:42.901Z",
                      *           "data": {
-                     *             "id": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:34:24.564Z",
+                     *             "createdAt": "2026-12-07T14:46:42.901Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-63cc-715e-a374-0d0bd2d71c6a",
+                     *           "id": "01a250f8-a7ef-7473-add3-8c0a9e46cbc6",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *           "occurredAt": "2026-12-07T14:34:24.576Z",
+                     *           "entityId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "occurredAt": "2026-12-07T14:46:42.922Z",
                      *           "data": {
-                     *             "id": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:34:24.576Z",
+                     *             "createdAt": "2026-12-07T14:46:42.922Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-63de-70d8-8eaf-833469f9b780",
+                     *           "id": "01a250f8-a803-7298-bbaa-28f3df6787f0",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250ed-63d9-7114-b97d-8f21dff70635",
-                     *           "occurredAt": "2026-12-07T14:34:24.601Z",
+                     *           "entityId": "01a250f8-a7fc-719b-8c95-9bbe635f4ac2",
+                     *           "occurredAt": "2026-12-07T14:46:42.939Z",
                      *           "data": {
-                     *             "id": "01a250ed-63d9-7114-b97d-8f21dff70635",
+                     *             "id": "01a250f8-a7fc-719b-8c95-9bbe635f4ac2",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:34:24.601Z",
+                     *             "createdAt": "2026-12-07T14:46:42.939Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-63f2-72e8-a225-dc168bd266d4",
+                     *           "id": "01a250f8-a810-777e-a451-489430acb4eb",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
-                     *           "occurredAt": "2026-12-07T14:34:24.620Z",
+                     *           "entityId": "01a250f8-a80c-7571-a772-da5c916ab274",
+                     *           "occurredAt": "2026-12-07T14:46:42.956Z",
                      *           "data": {
-                     *             "id": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
+                     *             "id": "01a250f8-a80c-7571-a772-da5c916ab274",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:34:24.620Z",
+                     *             "createdAt": "2026-12-07T14:46:42.956Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-6433-724b-a08d-f70e1050da91",
+                     *           "id": "01a250f8-a83f-73c7-acf1-4ee85044bee0",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
-                     *           "occurredAt": "2026-12-07T14:34:24.676Z",
+                     *           "entityId": "01a250f8-a80c-7571-a772-da5c916ab274",
+                     *           "occurredAt": "2026-12-07T14:46:42.995Z",
                      *           "data": {
-                     *             "id": "01a250ed-63ec-73a2-948f-6fbd6a20e021",
+                     *             "id": "01a250f8-a80c-7571-a772-da5c916ab274",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:34:24.620Z",
-                     *             "revokedAt": "2026-12-07T14:34:24.681Z"
+                     *             "createdAt": "2026-12-07T14:46:42.956Z",
+                     *             "revokedAt": "2026-12-07T14:46:43.000Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-6520-7427-a105-155118819f7c",
+                     *           "id": "01a250f8-a922-7564-a5a4-f123a1582f62",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
-                     *           "occurredAt": "2026-12-07T14:34:24.920Z",
+                     *           "entityId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
+                     *           "occurredAt": "2026-12-07T14:46:43.228Z",
                      *           "data": {
-                     *             "id": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
-                     *             "key": "carers-mxddfwul",
+                     *             "id": "01a250f8-a91e-75b8-814b-a723ce0492a9",
+                     *             "key": "carers-mxddvqj9",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-6555-73eb-81d3-26f94e194c4e",
+                     *           "id": "01a250f8-a940-7429-95ef-5e5bbae65e39",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250ed-6545-71ad-94b2-ee023b893045",
-                     *           "occurredAt": "2026-12-07T14:34:24.960Z",
+                     *           "entityId": "01a250f8-a938-72c7-a4d8-02f5bcdf53e6",
+                     *           "occurredAt": "2026-12-07T14:46:43.251Z",
                      *           "data": {
-                     *             "id": "01a250ed-6545-71ad-94b2-ee023b893045",
-                     *             "key": "carers-mxddfwul",
+                     *             "id": "01a250f8-a938-72c7-a4d8-02f5bcdf53e6",
+                     *             "key": "carers-mxddvqj9",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -38487,7 +38757,7 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T14:34:24.960Z",
+                     *             "createdAt": "2026-12-07T14:46:43.251Z",
                      *             "belowFloor": {
                      *               "action": "refer"
                      *             },
@@ -38495,23 +38765,23 @@ export interface operations {
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxddfwul"
+                     *               "carers-mxddvqj9"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a250ed-651b-7414-aaf2-6d8985a6c77a",
+                     *             "questionnaireId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-65cd-7335-b210-ef0dd1d46e83",
+                     *           "id": "01a250f8-a9b9-76bc-bf1a-e5e37f48e7cf",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a250ed-65c2-7489-a4c5-8b320da3685c",
-                     *           "occurredAt": "2026-12-07T14:34:25.089Z",
+                     *           "entityId": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
+                     *           "occurredAt": "2026-12-07T14:46:43.378Z",
                      *           "data": {
-                     *             "id": "01a250ed-65c2-7489-a4c5-8b320da3685c",
+                     *             "id": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -38525,104 +38795,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-6641-77bb-89e8-1f8e4a9da068",
+                     *           "id": "01a250f8-aa0d-703d-851d-c5890937ff21",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "occurredAt": "2026-12-07T14:34:25.194Z",
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "occurredAt": "2026-12-07T14:46:43.449Z",
                      *           "data": {
-                     *             "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxddfwul"
+                     *               "carefirst": "JOURNEY-mxddvqj9"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-66b9-71cc-a1b7-9cfb06fe3477",
+                     *           "id": "01a250f8-aa86-7652-98de-8f53e4b302e2",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "occurredAt": "2026-12-07T14:34:25.322Z",
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "occurredAt": "2026-12-07T14:46:43.581Z",
                      *           "data": {
-                     *             "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxddfwul"
+                     *               "carefirst": "JOURNEY-mxddvqj9"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-6713-72a5-a5b2-0b136d1b50df",
+                     *           "id": "01a250f8-aae7-75e9-9662-19d4be1e29cc",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "occurredAt": "2026-12-07T14:34:25.420Z",
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "occurredAt": "2026-12-07T14:46:43.682Z",
                      *           "data": {
-                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-676c-71d3-bc53-a55c20bde990",
+                     *           "id": "01a250f8-ab1b-7056-88b5-74d86d1accd3",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "occurredAt": "2026-12-07T14:34:25.501Z",
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "occurredAt": "2026-12-07T14:46:43.734Z",
                      *           "data": {
-                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-67ee-77b7-8190-0eee9045baf2",
+                     *           "id": "01a250f8-ab6a-75ad-9e4a-9012abce59de",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "occurredAt": "2026-12-07T14:34:25.638Z",
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "occurredAt": "2026-12-07T14:46:43.812Z",
                      *           "data": {
-                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250ed-6808-70a5-88d4-a4cda34ff52b",
+                     *           "id": "01a250f8-ab85-70b7-8a0e-695fa5c21330",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "occurredAt": "2026-12-07T14:34:25.667Z",
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "occurredAt": "2026-12-07T14:46:43.839Z",
                      *           "data": {
-                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *           }
                      *         }
                      *       ],
@@ -38754,8 +39024,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-7267-7293-a057-3d969756573e",
-                     *           "url": "http://127.0.0.1:36039/ras",
+                     *           "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
+                     *           "url": "http://127.0.0.1:34209/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -38765,7 +39035,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 76,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:34:28.325Z"
+                     *           "createdAt": "2026-12-07T14:46:45.928Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -38882,7 +39152,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:36039/ras",
+                 *       "url": "http://127.0.0.1:34209/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -38908,8 +39178,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-7267-7293-a057-3d969756573e",
-                     *       "url": "http://127.0.0.1:36039/ras",
+                     *       "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
+                     *       "url": "http://127.0.0.1:34209/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -38919,7 +39189,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 76,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:28.325Z",
+                     *       "createdAt": "2026-12-07T14:46:45.928Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -39089,8 +39359,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-7267-7293-a057-3d969756573e",
-                     *       "url": "http://127.0.0.1:36039/ras",
+                     *       "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
+                     *       "url": "http://127.0.0.1:34209/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -39100,7 +39370,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 76,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:34:28.325Z"
+                     *       "createdAt": "2026-12-07T14:46:45.928Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -39412,8 +39682,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-7267-7293-a057-3d969756573e",
-                     *       "url": "http://127.0.0.1:36039/ras",
+                     *       "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
+                     *       "url": "http://127.0.0.1:34209/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -39423,7 +39693,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 76,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:34:28.325Z"
+                     *       "createdAt": "2026-12-07T14:46:45.928Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -40242,7 +40512,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                kind: "indicative-budget" | "plan-decision" | "clawback-recommendation" | "uprating" | "plan-revision";
+                kind: "indicative-budget" | "plan-decision" | "clawback-recommendation" | "uprating" | "plan-revision" | "eligibility-decision" | "moderation-change" | "charge" | "appeal-decision" | "review-outcome";
                 /** @description Identifier (UUID) */
                 id: string;
             };
@@ -40276,7 +40546,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250ed-697e-756a-824e-1fc6dc61865b</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250f8-acb7-7260-94c3-617e68d3e2a2</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -40471,8 +40741,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a250ed-697e-756a-824e-1fc6dc61865b,01a250ed-6637-71fc-b269-f24306bc7882,"{""carefirst"":""JOURNEY-mxddfwul""}",01a250ed-670e-7005-aa63-924761f441ec,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:34:26.599Z
-                     *     01a250ed-6c40-76e2-8444-139066321499,01a250ed-6637-71fc-b269-f24306bc7882,"{""carefirst"":""JOURNEY-mxddfwul""}",01a250ed-670e-7005-aa63-924761f441ec,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a250f8-acb7-7260-94c3-617e68d3e2a2,01a250f8-aa03-7003-adad-9dfad590382b,"{""carefirst"":""JOURNEY-mxddvqj9""}",01a250f8-aae3-712a-8b51-3e72e89aab37,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:46:44.630Z
+                     *     01a250f8-aefd-71b2-a1e0-4d90d5b88fe5,01a250f8-aa03-7003-adad-9dfad590382b,"{""carefirst"":""JOURNEY-mxddvqj9""}",01a250f8-aae3-712a-8b51-3e72e89aab37,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -40630,12 +40900,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxddfwul,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxddvqj9,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxddfwul,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxddvqj9,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -40829,9 +41099,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T14:34:29.032Z",
+                     *       "generatedAt": "2026-12-07T14:46:46.445Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
@@ -40848,44 +41118,45 @@ export interface operations {
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *           "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:34:25.194Z",
-                     *           "updatedAt": "2026-12-07T14:34:25.354Z",
+                     *           "createdAt": "2026-12-07T14:46:43.449Z",
+                     *           "updatedAt": "2026-12-07T14:46:43.606Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "commissionedSupportFrom": null,
                      *           "commissionedSupportTo": null,
+                     *           "representation": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxddfwul"
+                     *             "carefirst": "JOURNEY-mxddvqj9"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *           "updatedAt": "2026-12-07T14:34:25.349Z"
+                     *           "updatedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "updatedAt": "2026-12-07T14:46:43.602Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *             "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -40985,8 +41256,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T14:34:25.668Z",
-                     *               "moderatedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1"
+                     *               "moderatedAt": "2026-12-07T14:46:43.841Z",
+                     *               "moderatedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -41030,21 +41301,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *             "submittedAt": "2026-12-07T14:34:25.642Z",
-                     *             "agreedAt": "2026-12-07T14:34:25.668Z",
+                     *             "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "submittedAt": "2026-12-07T14:46:43.814Z",
+                     *             "agreedAt": "2026-12-07T14:46:43.841Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T14:34:25.420Z",
-                     *             "updatedAt": "2026-12-07T14:34:25.668Z"
+                     *             "createdAt": "2026-12-07T14:46:43.682Z",
+                     *             "updatedAt": "2026-12-07T14:46:43.841Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *             "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *             "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *             "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -41057,7 +41328,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *                 "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -41636,7 +41907,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *                 "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -41650,12 +41921,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:34:26.037Z",
-                     *             "updatedAt": "2026-12-07T14:34:28.882Z",
+                     *             "createdAt": "2026-12-07T14:46:44.145Z",
+                     *             "updatedAt": "2026-12-07T14:46:46.324Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T14:34:26.599Z",
+                     *             "agreedAt": "2026-12-07T14:46:44.630Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -41663,11 +41934,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6c40-76e2-8444-139066321499",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *             "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *             "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                     *             "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -41680,7 +41951,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                     *                 "id": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -42259,7 +42530,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a250ed-5e5f-7255-ab75-a113e8b0ef80",
+                     *                 "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -42273,8 +42544,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:34:26.740Z",
-                     *             "updatedAt": "2026-12-07T14:34:26.740Z",
+                     *             "createdAt": "2026-12-07T14:46:44.726Z",
+                     *             "updatedAt": "2026-12-07T14:46:44.726Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -42288,10 +42559,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -42311,7 +42582,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42346,62 +42617,62 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *             "submittedAt": "2026-12-07T14:34:26.503Z",
-                     *             "decidedAt": "2026-12-07T14:34:26.593Z",
+                     *             "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "submittedAt": "2026-12-07T14:46:44.558Z",
+                     *             "decidedAt": "2026-12-07T14:46:44.626Z",
                      *             "version": 8,
-                     *             "createdAt": "2026-12-07T14:34:26.310Z",
-                     *             "updatedAt": "2026-12-07T14:34:27.182Z"
+                     *             "createdAt": "2026-12-07T14:46:44.386Z",
+                     *             "updatedAt": "2026-12-07T14:46:45.109Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *             "decidedAt": "2026-12-07T14:34:26.520Z",
+                     *             "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "decidedAt": "2026-12-07T14:46:44.576Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250ed-6b83-7116-a112-90d7b9d30e0a",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "id": "01a250f8-ae7c-7258-bc8f-ca41122579bf",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742",
-                     *             "decidedAt": "2026-12-07T14:34:26.556Z",
+                     *             "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "decidedAt": "2026-12-07T14:46:44.600Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250ed-6b9f-74eb-8c14-71a46ea37986",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "id": "01a250f8-ae91-76f7-87de-22f40ba542b6",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
-                     *             "decidedAt": "2026-12-07T14:34:26.584Z",
+                     *             "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "decidedAt": "2026-12-07T14:46:44.619Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "planRevisions": [
                      *           {
-                     *             "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-b012-7148-8236-1a47d1180e84",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "number": 1,
                      *             "status": "approved",
                      *             "stage": null,
@@ -42424,7 +42695,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42475,7 +42746,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *                   "amountPence": 1006875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42520,20 +42791,20 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "A little more kept back for the unexpected",
-                     *                 "decidedAt": "2026-12-07T14:34:27.073Z",
-                     *                 "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1"
+                     *                 "decidedAt": "2026-12-07T14:46:45.009Z",
+                     *                 "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *             "createdAt": "2026-12-07T14:34:27.063Z",
-                     *             "decidedAt": "2026-12-07T14:34:27.073Z"
+                     *             "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "createdAt": "2026-12-07T14:46:45.000Z",
+                     *             "decidedAt": "2026-12-07T14:46:45.009Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-b053-7543-954c-c9f16fba231b",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "number": 2,
                      *             "status": "approved",
                      *             "stage": null,
@@ -42556,7 +42827,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42607,7 +42878,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42658,48 +42929,48 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "Two days a week at the day centre",
-                     *                 "decidedAt": "2026-12-07T14:34:27.139Z",
-                     *                 "decidedBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1"
+                     *                 "decidedAt": "2026-12-07T14:46:45.074Z",
+                     *                 "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018"
                      *               },
                      *               {
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at team-manager",
-                     *                 "decidedAt": "2026-12-07T14:34:27.160Z",
-                     *                 "decidedBy": "key:01a250ed-63a5-7660-b677-126b9ed56742"
+                     *                 "decidedAt": "2026-12-07T14:46:45.093Z",
+                     *                 "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91"
                      *               },
                      *               {
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at panel",
-                     *                 "decidedAt": "2026-12-07T14:34:27.180Z",
-                     *                 "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04"
+                     *                 "decidedAt": "2026-12-07T14:46:45.107Z",
+                     *                 "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
-                     *             "createdAt": "2026-12-07T14:34:27.131Z",
-                     *             "decidedAt": "2026-12-07T14:34:27.180Z"
+                     *             "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "createdAt": "2026-12-07T14:46:45.064Z",
+                     *             "decidedAt": "2026-12-07T14:46:45.107Z"
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:25.705Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:43.866Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -42856,121 +43127,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:25.913Z",
-                     *             "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:44.024Z",
+                     *             "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *             "financialAssessmentId": "01a250f8-ab9d-7660-af41-b89c10daacdc",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T14:34:26.584Z"
+                     *             "createdAt": "2026-12-07T14:46:44.619Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -42979,10 +43250,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -42992,18 +43263,18 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:26.788Z",
-                     *             "updatedAt": "2026-12-07T14:34:27.809Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:44.760Z",
+                     *             "updatedAt": "2026-12-07T14:46:45.553Z",
                      *             "version": 3,
                      *             "managementOption": "direct-payment"
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -43117,16 +43388,16 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.642Z"
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.428Z"
                      *           }
                      *         ],
                      *         "directPaymentAudits": [
                      *           {
-                     *             "sampleId": "01a250ed-6ffc-705c-babb-5911527e6853",
+                     *             "sampleId": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2027-02-28",
-                     *             "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "reasons": [
                      *               "random",
                      *               "high-balance"
@@ -43137,26 +43408,26 @@ export interface operations {
                      *             "notes": "Statement and card records agree",
                      *             "recoveryPence": null,
                      *             "recoveryTransactionId": null,
-                     *             "decidedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "decidedAt": "2026-12-07T14:34:27.762Z"
+                     *             "decidedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "decidedAt": "2026-12-07T14:46:45.523Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a250ed-6d02-73ed-a47e-92039383c36e",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "runId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 219415,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "directPaymentAgreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *             "transactionId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
                      *             "share": 0,
                      *             "managementOption": "direct-payment",
                      *             "providerId": null,
@@ -43168,10 +43439,10 @@ export interface operations {
                      *             ]
                      *           },
                      *           {
-                     *             "runId": "01a250ed-6d02-73ed-a47e-92039383c36e",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "runId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 109710,
@@ -43181,10 +43452,10 @@ export interface operations {
                      *             "directPaymentAgreementId": null,
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *             "transactionId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
                      *             "share": 1,
                      *             "managementOption": "individual-service-fund",
-                     *             "providerId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
+                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
                      *             "planLines": [
                      *               {
                      *                 "index": 1,
@@ -43195,27 +43466,27 @@ export interface operations {
                      *         ],
                      *         "upratings": [
                      *           {
-                     *             "runId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *             "runId": "01a250f8-aed3-71b2-af46-2356e5c518da",
                      *             "runStatus": "applied",
                      *             "effectiveFrom": "2027-04-01",
-                     *             "runCreatedAt": "2026-12-07T14:34:26.659Z",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "runCreatedAt": "2026-12-07T14:46:44.682Z",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250ed-6c40-76e2-8444-139066321499",
-                     *             "reviewId": "01a250ed-6c45-741d-b163-a14621616919"
+                     *             "newBudgetId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *             "reviewId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
                      *           }
                      *         ],
                      *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -43223,16 +43494,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:34:26.584Z",
-                     *             "updatedAt": "2026-12-07T14:34:26.584Z",
+                     *             "createdAt": "2026-12-07T14:46:44.619Z",
+                     *             "updatedAt": "2026-12-07T14:46:44.619Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -43292,11 +43563,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T14:34:28.150Z",
-                     *                 "decidedBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *                 "decidedAt": "2026-12-07T14:46:45.796Z",
+                     *                 "decidedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a250ed-71b5-7232-95e7-245a1636b391"
+                     *                   "01a250f8-b323-72d0-b338-d7caccb361a4"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -43405,18 +43676,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T14:34:28.099Z",
+                     *             "completedAt": "2026-12-07T14:46:45.747Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:34:26.584Z",
-                     *             "updatedAt": "2026-12-07T14:34:28.151Z",
+                     *             "createdAt": "2026-12-07T14:46:44.619Z",
+                     *             "updatedAt": "2026-12-07T14:46:45.796Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250ed-6c45-741d-b163-a14621616919",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -43446,18 +43717,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T14:34:28.043Z",
+                     *             "completedAt": "2026-12-07T14:46:45.714Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:34:26.740Z",
-                     *             "updatedAt": "2026-12-07T14:34:28.043Z",
+                     *             "createdAt": "2026-12-07T14:46:44.726Z",
+                     *             "updatedAt": "2026-12-07T14:46:45.715Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -43465,19 +43736,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:34:27.931Z",
-                     *             "updatedAt": "2026-12-07T14:34:27.931Z",
+                     *             "createdAt": "2026-12-07T14:46:45.639Z",
+                     *             "updatedAt": "2026-12-07T14:46:45.639Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "subject": "budget",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -43486,43 +43757,44 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T14:34:28.266Z",
-                     *               "decidedBy": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *               "decidedAt": "2026-12-07T14:46:45.881Z",
+                     *               "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:34:28.188Z",
-                     *             "updatedAt": "2026-12-07T14:34:28.266Z"
+                     *             "createdAt": "2026-12-07T14:46:45.826Z",
+                     *             "updatedAt": "2026-12-07T14:46:45.881Z",
+                     *             "assessmentId": null
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *             "href": "/v1/letters/indicative-budget/01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "href": "/v1/letters/indicative-budget/01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250ed-6c40-76e2-8444-139066321499",
-                     *             "href": "/v1/letters/indicative-budget/01a250ed-6c40-76e2-8444-139066321499"
+                     *             "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *             "href": "/v1/letters/indicative-budget/01a250f8-aefd-71b2-a1e0-4d90d5b88fe5"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *             "href": "/v1/letters/plan-decision/01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "href": "/v1/letters/plan-decision/01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *             "href": "/v1/letters/clawback-recommendation/01a250ed-6bb9-742c-af9a-ca753dad0934"
+                     *             "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "href": "/v1/letters/clawback-recommendation/01a250f8-aea2-76f0-bf7d-f7571ef08e35"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 219415,
@@ -43533,14 +43805,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:26.990Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:44.914Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 109710,
@@ -43551,14 +43823,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:26.990Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:44.914Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-71b5-7232-95e7-245a1636b391",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b323-72d0-b338-d7caccb361a4",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -43567,16 +43839,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a250ed-6bb9-742c-af9a-ca753dad0934: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a250f8-aea2-76f0-bf7d-f7571ef08e35: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:28.141Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.790Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43587,14 +43859,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.325Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.207Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43605,14 +43877,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.385Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.253Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6ede-709a-b38b-ad234c59522b",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43623,14 +43895,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.410Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.270Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43641,14 +43913,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.436Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.286Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b13d-7085-8010-c91153ffb43c",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43659,14 +43931,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.454Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.302Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43677,14 +43949,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.479Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.318Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43695,14 +43967,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.500Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.337Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b175-75c5-907c-cdaec1245220",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43713,14 +43985,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.526Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.358Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43731,14 +44003,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.549Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.375Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b196-728b-b271-7715978e96a8",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43749,14 +44021,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.575Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.391Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
-                     *             "councilId": "01a250ed-5dfb-7088-a4c6-39396d101812",
-                     *             "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "id": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
+                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43767,322 +44039,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
-                     *             "createdAt": "2026-12-07T14:34:27.602Z",
+                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "createdAt": "2026-12-07T14:46:45.409Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a250ed-6641-77bb-89e8-1f8e4a9da068",
+                     *             "id": "01a250f8-aa0d-703d-851d-c5890937ff21",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "payload": {
-                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddfwul"
+                     *                 "carefirst": "JOURNEY-mxddvqj9"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.194Z"
+                     *             "occurredAt": "2026-12-07T14:46:43.449Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a250ed-66b9-71cc-a1b7-9cfb06fe3477",
+                     *             "id": "01a250f8-aa86-7652-98de-8f53e4b302e2",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "payload": {
-                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddfwul"
+                     *                 "carefirst": "JOURNEY-mxddvqj9"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.322Z"
+                     *             "occurredAt": "2026-12-07T14:46:43.581Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a250ed-6713-72a5-a5b2-0b136d1b50df",
+                     *             "id": "01a250f8-aae7-75e9-9662-19d4be1e29cc",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "payload": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.420Z"
+                     *             "occurredAt": "2026-12-07T14:46:43.682Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a250ed-676c-71d3-bc53-a55c20bde990",
+                     *             "id": "01a250f8-ab1b-7056-88b5-74d86d1accd3",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "payload": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.501Z"
+                     *             "occurredAt": "2026-12-07T14:46:43.734Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a250ed-67ee-77b7-8190-0eee9045baf2",
+                     *             "id": "01a250f8-ab6a-75ad-9e4a-9012abce59de",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "payload": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.638Z"
+                     *             "occurredAt": "2026-12-07T14:46:43.812Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a250ed-6808-70a5-88d4-a4cda34ff52b",
+                     *             "id": "01a250f8-ab85-70b7-8a0e-695fa5c21330",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "payload": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.667Z"
+                     *             "occurredAt": "2026-12-07T14:46:43.839Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a250ed-6833-7375-8bcf-0289da1ef804",
+                     *             "id": "01a250f8-aba9-72eb-9aa8-1d34609c5d74",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *             "entityId": "01a250f8-ab9d-7660-af41-b89c10daacdc",
                      *             "payload": {
-                     *               "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *               "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
                      *               "method": "entered",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.705Z"
+                     *             "occurredAt": "2026-12-07T14:46:43.866Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a250ed-6906-7474-afd6-840deeea874a",
+                     *             "id": "01a250f8-ac49-7490-bc27-b3e64778cc53",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250ed-6901-731a-9cfa-aeaf1642a506",
+                     *             "entityId": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
                      *             "payload": {
-                     *               "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
+                     *               "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
                      *               "method": "calculated",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *               "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:25.913Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.024Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a250ed-698a-713c-b5b3-2c7aae86ef87",
+                     *             "id": "01a250f8-acbe-72b6-8ef7-8e390ae68d76",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "payload": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.037Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.145Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a250ed-6a96-70f1-a72a-998cd8dba675",
+                     *             "id": "01a250f8-adaf-76cf-999c-c7e2e1882cdd",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.310Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.386Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a250ed-6aea-761c-9278-f5be024de4fd",
+                     *             "id": "01a250f8-adf2-75f4-a300-da1ecdd31381",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.398Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.458Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a250ed-6b4d-72c1-88bc-a045d119f972",
+                     *             "id": "01a250f8-ae54-77fc-bb30-f4babf5653f8",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.501Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.557Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a250ed-6b6a-7135-9e30-1a2fa42bc980",
+                     *             "id": "01a250f8-ae6c-7429-b4ae-eb29a6cc4864",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": {
-                     *                 "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
+                     *                 "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.520Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.576Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a250ed-6b8c-7678-b89f-e5cc0f84ccdc",
+                     *             "id": "01a250f8-ae83-749b-b5d0-6496204695b2",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": {
-                     *                 "id": "01a250ed-6b83-7116-a112-90d7b9d30e0a",
+                     *                 "id": "01a250f8-ae7c-7258-bc8f-ca41122579bf",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.556Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.600Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a250ed-6bc6-777c-b369-f9fb91d341cc",
+                     *             "id": "01a250f8-aeaa-709c-8f15-420741092863",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": {
-                     *                 "id": "01a250ed-6b9f-74eb-8c14-71a46ea37986",
+                     *                 "id": "01a250f8-ae91-76f7-87de-22f40ba542b6",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a250ed-6bc6-777d-bc94-477bca660188",
+                     *             "id": "01a250f8-aeaa-709d-ad3c-64208f59b7ab",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "payload": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a250ed-6bc6-777e-afe9-029f2a2d2d5e",
+                     *             "id": "01a250f8-aeaa-709e-86e5-f29e842200d4",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "entityId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "payload": {
-                     *               "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *               "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -44091,408 +44363,408 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a250ed-6bc6-777f-abe9-95e381bf5d92",
+                     *             "id": "01a250f8-aeaa-709f-bd09-4bad94b550c9",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
+                     *             "entityId": "01a250f8-aea2-76ef-a316-1eb765af70f6",
                      *             "payload": {
-                     *               "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
+                     *               "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
                      *             "seq": 35,
-                     *             "id": "01a250ed-6bc6-7780-a534-f0aad377e7c1",
+                     *             "id": "01a250f8-aeaa-70a0-9dd9-7b7ef4ce9e7b",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *             "payload": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.584Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a250ed-6c4f-742d-889d-0ebddaa824f3",
+                     *             "id": "01a250f8-af07-73ef-9ab8-0e12a1ce4c7b",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-6c40-76e2-8444-139066321499",
+                     *             "entityId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
                      *             "payload": {
-                     *               "id": "01a250ed-6c40-76e2-8444-139066321499",
+                     *               "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                     *               "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "replacesBudgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.740Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.726Z"
                      *           },
                      *           {
                      *             "seq": 39,
-                     *             "id": "01a250ed-6c4f-742e-8596-b31dca1223c4",
+                     *             "id": "01a250f8-af07-73f0-a142-cb7305bc2d1e",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
+                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *             "payload": {
-                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.740Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.726Z"
                      *           },
                      *           {
                      *             "seq": 41,
-                     *             "id": "01a250ed-6c74-72e1-a29d-6ccf59577b6f",
+                     *             "id": "01a250f8-af23-724a-8b34-eddedeea84df",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "payload": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.788Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.760Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a250ed-6d88-7327-aaa9-66c18709e441",
+                     *             "id": "01a250f8-b018-7326-9375-0c0964c93382",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "revision": {
-                     *                 "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
+                     *                 "id": "01a250f8-b012-7148-8236-1a47d1180e84",
                      *                 "number": 1,
-                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.063Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.000Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a250ed-6df2-7049-81b3-1ec60fca1dd7",
+                     *             "id": "01a250f8-b078-76b6-8473-7d3da492b575",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "payload": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "revision": {
-                     *                 "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
+                     *                 "id": "01a250f8-b053-7543-954c-c9f16fba231b",
                      *                 "number": 2,
-                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.177Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.105Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a250ed-6fc8-77fb-b443-4d4d7031ba39",
+                     *             "id": "01a250f8-b1bd-760b-81f3-7710c9b9d8f1",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *             "entityId": "01a250f8-b1b9-7584-97a3-122e239350f9",
                      *             "payload": {
-                     *               "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *               "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
+                     *               "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.642Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.428Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a250ed-7054-731e-b934-eaab19c7be61",
+                     *             "id": "01a250f8-b228-72b6-a548-563d94429e6a",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "payload": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.790Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.540Z"
                      *           },
                      *           {
                      *             "seq": 69,
-                     *             "id": "01a250ed-7065-76b3-8c97-088c3cce479f",
+                     *             "id": "01a250f8-b234-71ea-8b42-1a161bbc0112",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "payload": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.807Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.552Z"
                      *           },
                      *           {
                      *             "seq": 70,
-                     *             "id": "01a250ed-70e1-71f4-a4c1-585b5aa2ef8d",
+                     *             "id": "01a250f8-b28b-766f-962a-3c0ff1154add",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-70dd-7443-9484-277c4008a4c2",
+                     *             "entityId": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
                      *             "payload": {
-                     *               "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
+                     *               "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.931Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.639Z"
                      *           },
                      *           {
                      *             "seq": 71,
-                     *             "id": "01a250ed-714f-7786-8541-fc7fc2bf37e0",
+                     *             "id": "01a250f8-b2d6-70c1-9a53-6fec26110a00",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
+                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *             "payload": {
-                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:28.038Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.709Z"
                      *           },
                      *           {
                      *             "seq": 72,
-                     *             "id": "01a250ed-7187-75fe-a33a-29a366e8f8ef",
+                     *             "id": "01a250f8-b2f6-764e-a948-fd13d8230f87",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *             "payload": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:28.088Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.740Z"
                      *           },
                      *           {
                      *             "seq": 74,
-                     *             "id": "01a250ed-71bc-7613-8dc6-ee65c50c607b",
+                     *             "id": "01a250f8-b328-765b-ad2e-704b11772f91",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *             "payload": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": "reduce",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:28.141Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.790Z"
                      *           },
                      *           {
                      *             "seq": 75,
-                     *             "id": "01a250ed-71e4-768b-a829-7e3b3a279fc8",
+                     *             "id": "01a250f8-b348-726b-aa50-d30635423db8",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *             "payload": {
-                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:28.188Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.826Z"
                      *           },
                      *           {
                      *             "seq": 76,
-                     *             "id": "01a250ed-7232-71ff-9afa-7dde965f5b6d",
+                     *             "id": "01a250f8-b37c-72c0-a70a-a08ff0cf99c2",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *             "payload": {
-                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:28.264Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.880Z"
                      *           },
                      *           {
                      *             "seq": 82,
-                     *             "id": "01a250ed-7499-70d7-a20e-51ef5acf4c67",
+                     *             "id": "01a250f8-b53a-753c-aeed-30dcce00ce2a",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "payload": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:28.876Z"
+                     *             "occurredAt": "2026-12-07T14:46:46.322Z"
                      *           },
                      *           {
                      *             "seq": 45,
-                     *             "id": "01a250ed-6d3e-74b6-8ea9-7914cb2f2ec2",
+                     *             "id": "01a250f8-afc3-74e9-a05d-8f1c16cddfb2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *             "entityId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
                      *             "payload": {
-                     *               "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *               "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 219415,
-                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.990Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.914Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a250ed-6d3e-74b7-8de4-4a7d6ed74834",
+                     *             "id": "01a250f8-afc3-74ea-a5d1-1e8a9fc48e93",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *             "entityId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
                      *             "payload": {
-                     *               "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *               "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 109710,
-                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:26.990Z"
+                     *             "occurredAt": "2026-12-07T14:46:44.914Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a250ed-6e8f-7605-8277-a552c4042428",
+                     *             "id": "01a250f8-b0e3-76a7-9cf0-86f48e500cd2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
+                     *             "entityId": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
                      *             "payload": {
-                     *               "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
+                     *               "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.325Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.207Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -44502,23 +44774,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.325Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.207Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a250ed-6ec8-7440-a0d1-fc734ed2a4d8",
+                     *             "id": "01a250f8-b10f-712e-b397-e89278ab994d",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
+                     *             "entityId": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
                      *             "payload": {
-                     *               "id": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
+                     *               "id": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.385Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.253Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -44528,23 +44800,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.385Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.253Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a250ed-6ee4-75b1-909a-367ff7e76147",
+                     *             "id": "01a250f8-b11f-7614-aa2d-6511bde67564",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6ede-709a-b38b-ad234c59522b",
+                     *             "entityId": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
                      *             "payload": {
-                     *               "id": "01a250ed-6ede-709a-b38b-ad234c59522b",
+                     *               "id": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.410Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.270Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -44554,23 +44826,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.410Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.270Z"
                      *           },
                      *           {
                      *             "seq": 57,
-                     *             "id": "01a250ed-6ef5-77f7-8318-9a269655e93f",
+                     *             "id": "01a250f8-b12f-7715-bbcb-9bb9c4335702",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
+                     *             "entityId": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
                      *             "payload": {
-                     *               "id": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
+                     *               "id": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.436Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.286Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -44580,23 +44852,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.436Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.286Z"
                      *           },
                      *           {
                      *             "seq": 58,
-                     *             "id": "01a250ed-6f08-7492-b26b-82d53f99b1fe",
+                     *             "id": "01a250f8-b13f-771b-a648-22e6dba78054",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
+                     *             "entityId": "01a250f8-b13d-7085-8010-c91153ffb43c",
                      *             "payload": {
-                     *               "id": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
+                     *               "id": "01a250f8-b13d-7085-8010-c91153ffb43c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.454Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.302Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -44606,23 +44878,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.454Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.302Z"
                      *           },
                      *           {
                      *             "seq": 59,
-                     *             "id": "01a250ed-6f23-7036-a75d-6b05954ee645",
+                     *             "id": "01a250f8-b151-74d6-a089-d06171f774c7",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
+                     *             "entityId": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
                      *             "payload": {
-                     *               "id": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
+                     *               "id": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.479Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.318Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -44632,23 +44904,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.479Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.318Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a250ed-6f3a-7652-b88b-6a61089784cc",
+                     *             "id": "01a250f8-b162-7345-b704-48c2135920dc",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
+                     *             "entityId": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
                      *             "payload": {
-                     *               "id": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
+                     *               "id": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.500Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.337Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -44658,23 +44930,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.500Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.337Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a250ed-6f50-7527-b09e-e5ce0b40dc0e",
+                     *             "id": "01a250f8-b178-75f7-a62e-7da334d3b597",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
+                     *             "entityId": "01a250f8-b175-75c5-907c-cdaec1245220",
                      *             "payload": {
-                     *               "id": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
+                     *               "id": "01a250f8-b175-75c5-907c-cdaec1245220",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.526Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.358Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -44684,23 +44956,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.526Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.358Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a250ed-6f6d-71e1-b161-38724d395894",
+                     *             "id": "01a250f8-b188-766d-b14f-daef1241a4ab",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
+                     *             "entityId": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
                      *             "payload": {
-                     *               "id": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
+                     *               "id": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.549Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.375Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -44710,23 +44982,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.549Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.375Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a250ed-6f84-74e5-ba92-b4c9716b89ec",
+                     *             "id": "01a250f8-b199-7482-b85d-447cb6361698",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
+                     *             "entityId": "01a250f8-b196-728b-b271-7715978e96a8",
                      *             "payload": {
-                     *               "id": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
+                     *               "id": "01a250f8-b196-728b-b271-7715978e96a8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.575Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.391Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -44736,23 +45008,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.575Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.391Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a250ed-6fa0-7294-9919-e4aa29e223e2",
+                     *             "id": "01a250f8-b1ab-72ec-8ee6-721964b5fdc2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
+                     *             "entityId": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
                      *             "payload": {
-                     *               "id": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
+                     *               "id": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.602Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.409Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -44762,78 +45034,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:27.602Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.409Z"
                      *           },
                      *           {
                      *             "seq": 73,
-                     *             "id": "01a250ed-71bc-7612-9da3-bf073980ab83",
+                     *             "id": "01a250f8-b328-765a-9c5d-1cd01b98f730",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-71b5-7232-95e7-245a1636b391",
+                     *             "entityId": "01a250f8-b323-72d0-b338-d7caccb361a4",
                      *             "payload": {
-                     *               "id": "01a250ed-71b5-7232-95e7-245a1636b391",
+                     *               "id": "01a250f8-b323-72d0-b338-d7caccb361a4",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T14:34:28.141Z"
+                     *             "occurredAt": "2026-12-07T14:46:45.790Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a250ed-6640-711a-a87e-43f7d1e22f6f",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-aa0b-748b-bb70-e6682e854424",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddfwul"
+                     *                 "carefirst": "JOURNEY-mxddvqj9"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:25.194Z"
+                     *             "at": "2026-12-07T14:46:43.449Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-66b3-7525-8f91-b415c251e122",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-aa85-729a-b9b5-0078b28a6c43",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "before": {
-                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddfwul"
+                     *                 "carefirst": "JOURNEY-mxddvqj9"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddfwul"
+                     *                 "carefirst": "JOURNEY-mxddvqj9"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:25.322Z"
+                     *             "at": "2026-12-07T14:46:43.581Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-66cd-775c-ab2e-45398ee6d7f6",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-aa98-7295-bd0f-0ba9b0859595",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -44843,363 +45115,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "at": "2026-12-07T14:34:25.349Z"
+                     *             "at": "2026-12-07T14:46:43.602Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-66f8-76c8-9752-eda569ae7144",
-                     *             "actor": "key:01a250ed-5e27-746e-995c-909053c26aa0",
+                     *             "id": "01a250f8-aac6-7650-a856-0d141c9c95f9",
+                     *             "actor": "key:01a250f8-a268-736e-9478-f5a1a619ad6a",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T14:34:25.397Z"
+                     *             "at": "2026-12-07T14:46:43.650Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6711-729a-99d9-070c5d042508",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-aae6-77f3-a151-65c4f2645546",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "at": "2026-12-07T14:34:25.420Z"
+                     *             "at": "2026-12-07T14:46:43.682Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6766-72d7-972f-c2f356f6edfc",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-ab19-72d3-b738-802ece318275",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "before": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "at": "2026-12-07T14:34:25.501Z"
+                     *             "at": "2026-12-07T14:46:43.734Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-67ec-75bf-9479-bca32351fb46",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-ab68-7383-9d1c-4cb8e0f984f4",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "before": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "at": "2026-12-07T14:34:25.638Z"
+                     *             "at": "2026-12-07T14:46:43.812Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6806-74b7-8b9e-f1a3b301a2e3",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-ab83-75f6-bf60-76d08c86dd88",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *             "before": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250ed-5e5f-7255-ab75-a113e8b0ef80"
+                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
                      *             },
-                     *             "at": "2026-12-07T14:34:25.667Z"
+                     *             "at": "2026-12-07T14:46:43.839Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6831-7735-8d6b-f34f6677a926",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-aba0-748a-b8d5-09d7b281308f",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *             "entityId": "01a250f8-ab9d-7660-af41-b89c10daacdc",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-682d-76da-9c4e-7b3ce79f527a",
+                     *               "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
                      *               "method": "entered",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T14:34:25.705Z"
+                     *             "at": "2026-12-07T14:46:43.866Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6904-744d-936a-9dde51eed7e1",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-ac47-76cd-9f6a-72ece33e2797",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250ed-6901-731a-9cfa-aeaf1642a506",
+                     *             "entityId": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6901-731a-9cfa-aeaf1642a506",
+                     *               "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
                      *               "method": "calculated",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250ed-686b-72f2-8a18-dface0e2fd2c",
+                     *               "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T14:34:25.913Z"
+                     *             "at": "2026-12-07T14:46:44.024Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6986-7789-8c4d-902a3ce4c681",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-acbc-7586-a260-c773c3069fa8",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:34:26.037Z"
+                     *             "at": "2026-12-07T14:46:44.145Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6a94-750f-81d7-0aad5bb34ffa",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-adad-7769-b7b0-db8a84f266bd",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "at": "2026-12-07T14:34:26.310Z"
+                     *             "at": "2026-12-07T14:46:44.386Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6ae8-74bb-8888-6ad261db9b76",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-adf0-70f7-af85-bdf6f1f5e77f",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "at": "2026-12-07T14:34:26.398Z"
+                     *             "at": "2026-12-07T14:46:44.458Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6b4b-70c0-805a-b7e530588e4a",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-ae53-7003-be5b-a2855dc9fb9c",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "at": "2026-12-07T14:34:26.501Z"
+                     *             "at": "2026-12-07T14:46:44.557Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6b68-70e3-a0d0-263194e43339",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-ae6a-71ec-a0b3-bf3cb675d118",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": {
-                     *                 "id": "01a250ed-6b5e-7358-8def-212a6c713f85",
+                     *                 "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:34:26.520Z"
+                     *             "at": "2026-12-07T14:46:44.576Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6b8a-738d-9f83-8bad2dc8f80b",
-                     *             "actor": "key:01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "id": "01a250f8-ae81-7743-8e84-9d9a5bf2cbc3",
+                     *             "actor": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": {
-                     *                 "id": "01a250ed-6b83-7116-a112-90d7b9d30e0a",
+                     *                 "id": "01a250f8-ae7c-7258-bc8f-ca41122579bf",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:34:26.556Z"
+                     *             "at": "2026-12-07T14:46:44.600Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6bc3-775a-9cb4-5b36dd38fbe4",
-                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-aea8-778d-8ad3-7d38a13944f2",
+                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": {
-                     *                 "id": "01a250ed-6b9f-74eb-8c14-71a46ea37986",
+                     *                 "id": "01a250f8-ae91-76f7-87de-22f40ba542b6",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:34:26.584Z"
+                     *             "at": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6bc3-775b-82ed-79411b9c97a2",
-                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-aea8-778e-856a-4a4099e8a535",
+                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "before": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -45207,37 +45479,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:34:26.584Z"
+                     *             "at": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6bc3-775c-ba3b-c9d782057b55",
-                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-aea8-778f-af0b-77123b223b9a",
+                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *             "entityId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6bad-74b3-8834-94bc560b8d58",
+                     *               "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -45246,446 +45518,446 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:34:26.584Z"
+                     *             "at": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6bc3-775d-a54f-ac80b37ae41d",
-                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-aea8-7790-95dd-1125a90973ca",
+                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
+                     *             "entityId": "01a250f8-aea2-76ef-a316-1eb765af70f6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6bb9-742b-8782-6d7c0e1308d2",
+                     *               "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:34:26.584Z"
+                     *             "at": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6bc3-775e-a473-74677ddfb3f1",
-                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-aea8-7791-9774-056033415511",
+                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:34:26.584Z"
+                     *             "at": "2026-12-07T14:46:44.619Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6c4c-7716-b35d-38bf7cd904b6",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-af05-7355-8535-50547cc94943",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-6c40-76e2-8444-139066321499",
+                     *             "entityId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6c40-76e2-8444-139066321499",
+                     *               "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-6bd8-7273-bd8a-16f4522346aa",
+                     *               "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "replacesBudgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T14:34:26.740Z"
+                     *             "at": "2026-12-07T14:46:44.726Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6c4c-7717-af7b-af59afd3ae0a",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-af06-735d-8a54-0da6027c529c",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
+                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *               "upratingRunId": "01a250ed-6bed-7244-ac1b-90742a4b42bc",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:34:26.740Z"
+                     *             "at": "2026-12-07T14:46:44.726Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6c71-7731-a739-a1931efe9e5d",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-af21-7601-8de7-7ae6c02ea6f3",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:34:26.788Z"
+                     *             "at": "2026-12-07T14:46:44.760Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6d86-73a8-866d-b85323d7e75f",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-b017-7613-ba56-356eb85a2077",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "revision": {
-                     *                 "id": "01a250ed-6d82-77b5-a497-2bbb03ee8ff0",
+                     *                 "id": "01a250f8-b012-7148-8236-1a47d1180e84",
                      *                 "number": 1,
-                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T14:34:27.063Z"
+                     *             "at": "2026-12-07T14:46:45.000Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6def-73ec-b701-aab444384561",
-                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-b076-7574-8e94-52af0cdd46bb",
+                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *             "before": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "revision": {
-                     *                 "id": "01a250ed-6dc4-720c-82aa-31bf9fc49217",
+                     *                 "id": "01a250f8-b053-7543-954c-c9f16fba231b",
                      *                 "number": 2,
-                     *                 "planId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
+                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *                 "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T14:34:27.177Z"
+                     *             "at": "2026-12-07T14:46:45.105Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6fc5-7263-bafc-d07e59f4d8d2",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b1bb-7199-81e6-0da8eebbe192",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *             "entityId": "01a250f8-b1b9-7584-97a3-122e239350f9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6fc2-711d-b99a-d6117d993ec6",
+                     *               "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
+                     *               "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6"
                      *             },
-                     *             "at": "2026-12-07T14:34:27.642Z"
+                     *             "at": "2026-12-07T14:46:45.428Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-7052-75d4-afc9-e8f19fe20f56",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b227-73dc-83e6-5614dcd0a574",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "before": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:34:27.790Z"
+                     *             "at": "2026-12-07T14:46:45.540Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-7063-7211-99b8-521adf86abb1",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b233-7237-834a-f4cfb4be7024",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *             "before": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
+                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:34:27.807Z"
+                     *             "at": "2026-12-07T14:46:45.552Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-70df-742f-9f6a-2b84fc8b8db0",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-b28a-74e3-a05c-6d6a2fe40279",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-70dd-7443-9484-277c4008a4c2",
+                     *             "entityId": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-70dd-7443-9484-277c4008a4c2",
+                     *               "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.931Z"
+                     *             "at": "2026-12-07T14:46:45.639Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-714d-7029-a561-14cd2b011707",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-b2d4-7136-90bb-29eb5abc6f4b",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919",
+                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *             "before": {
-                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6c45-741d-b163-a14621616919",
+                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T14:34:28.038Z"
+                     *             "at": "2026-12-07T14:46:45.709Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-7185-7307-aa51-b924a1624c39",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-b2f5-76dc-8191-7f232deb68f1",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *             "before": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T14:34:28.088Z"
+                     *             "at": "2026-12-07T14:46:45.740Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-71ba-70b7-a242-4c4c23c00fb0",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b326-7726-b445-27c9114102ad",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *             "before": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-6bb9-742c-af9a-ca753dad0934",
+                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "decision": "reduce",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:34:28.141Z"
+                     *             "at": "2026-12-07T14:46:45.790Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-71e2-7661-a07c-5ab9bf0d59c0",
-                     *             "actor": "key:01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "id": "01a250f8-b346-7393-b0b3-e8e632488899",
+                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "at": "2026-12-07T14:34:28.188Z"
+                     *             "at": "2026-12-07T14:46:45.826Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-722e-7310-8fde-9ba83c662a2c",
-                     *             "actor": "key:01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "id": "01a250f8-b37a-7766-a7e1-a4b18d6cbf36",
+                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *             "before": {
-                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
+                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *             },
-                     *             "at": "2026-12-07T14:34:28.264Z"
+                     *             "at": "2026-12-07T14:46:45.880Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-7495-7259-8ba3-f82f94e78424",
-                     *             "actor": "key:01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "id": "01a250f8-b538-7564-ae3e-6bd758fe31a6",
+                     *             "actor": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *             "before": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -45693,84 +45965,84 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *               "referral": null,
-                     *               "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250ed-670e-7005-aa63-924761f441ec",
+                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:34:28.876Z"
+                     *             "at": "2026-12-07T14:46:46.322Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6d3d-70a8-99b3-064e8ce5c1e0",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-afc2-73f2-9348-7f62357b5362",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *             "entityId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6d37-7181-8efd-a6c844f2dd1f",
+                     *               "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 219415,
-                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:34:26.990Z"
+                     *             "at": "2026-12-07T14:46:44.914Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6d3d-70a9-ad76-3b4a09cea337",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-afc2-73f3-bb8e-05d7cd3fb376",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *             "entityId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6d37-7182-a36e-cc5e9c81bb79",
+                     *               "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 109710,
-                     *               "paymentRunId": "01a250ed-6d02-73ed-a47e-92039383c36e",
+                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:34:26.990Z"
+                     *             "at": "2026-12-07T14:46:44.914Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6e8d-75ad-8cf1-f68ddc20b53c",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b0e2-77a9-ae88-99afeefb7ebf",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
+                     *             "entityId": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6e8b-72ad-95fc-7fe2921b0f5d",
+                     *               "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.325Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.207Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -45780,25 +46052,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.325Z"
+                     *             "at": "2026-12-07T14:46:45.207Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6ec6-7794-ae66-00dea931acee",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b10d-703a-8364-a1a661823363",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
+                     *             "entityId": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6ec5-76cf-b026-f9952b1419b2",
+                     *               "id": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.385Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.253Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -45808,25 +46080,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.385Z"
+                     *             "at": "2026-12-07T14:46:45.253Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6ee1-70b6-8cde-3e79621dced6",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b11e-7714-8e85-9db0216be15b",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6ede-709a-b38b-ad234c59522b",
+                     *             "entityId": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6ede-709a-b38b-ad234c59522b",
+                     *               "id": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.410Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.270Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -45836,25 +46108,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.410Z"
+                     *             "at": "2026-12-07T14:46:45.270Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6ef4-7785-8c5d-c5ea7f4a3adf",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b12e-71d7-a99d-a498296698ef",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
+                     *             "entityId": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6ef3-73bb-aaaf-a35a57a8612b",
+                     *               "id": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.436Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.286Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -45864,25 +46136,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.436Z"
+                     *             "at": "2026-12-07T14:46:45.286Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f07-7511-9ff9-6e3be995c0a7",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b13e-75ff-a8eb-4955ac7efc28",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
+                     *             "entityId": "01a250f8-b13d-7085-8010-c91153ffb43c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6f06-7379-8d0e-bc51bd679a3b",
+                     *               "id": "01a250f8-b13d-7085-8010-c91153ffb43c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.454Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.302Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -45892,25 +46164,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.454Z"
+                     *             "at": "2026-12-07T14:46:45.302Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f20-7091-bbae-b4b6830ecdc6",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b14e-7447-a646-c7fb8b0737b0",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
+                     *             "entityId": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6f1f-73a8-a030-cd84efbc872f",
+                     *               "id": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.479Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.318Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -45920,25 +46192,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.479Z"
+                     *             "at": "2026-12-07T14:46:45.318Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f38-7382-a368-f2922fcb6018",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b161-763e-bbcc-c7796c62836a",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
+                     *             "entityId": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6f37-7575-9ff1-4e83c5997e3e",
+                     *               "id": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.500Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.337Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -45948,25 +46220,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.500Z"
+                     *             "at": "2026-12-07T14:46:45.337Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f4f-72f8-abcd-7f015e13b9c9",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b176-75ae-a988-810fdbc19a55",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
+                     *             "entityId": "01a250f8-b175-75c5-907c-cdaec1245220",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6f4e-7169-9cee-0d063fae67c7",
+                     *               "id": "01a250f8-b175-75c5-907c-cdaec1245220",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.526Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.358Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -45976,25 +46248,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.526Z"
+                     *             "at": "2026-12-07T14:46:45.358Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f6b-72f8-8e4c-3b3bde35e10b",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b187-7733-ab2e-9590b408af09",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
+                     *             "entityId": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6f69-70bb-b5f8-35a9159a4051",
+                     *               "id": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.549Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.375Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -46004,25 +46276,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.549Z"
+                     *             "at": "2026-12-07T14:46:45.375Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f81-712c-a9d5-20abcb47acdc",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b198-7486-b45b-1d9e5f6ea400",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
+                     *             "entityId": "01a250f8-b196-728b-b271-7715978e96a8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6f7f-75a4-9ae3-493bad40d3ec",
+                     *               "id": "01a250f8-b196-728b-b271-7715978e96a8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.575Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.391Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -46032,25 +46304,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.575Z"
+                     *             "at": "2026-12-07T14:46:45.391Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-6f9e-7477-89b2-0b816413da98",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b1a9-72c4-a71b-3e866ceeb279",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
+                     *             "entityId": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-6f9c-74f3-a967-5ee2bbc9c77d",
+                     *               "id": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:34:27.602Z",
-                     *               "createdBy": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *               "createdAt": "2026-12-07T14:46:45.409Z",
+                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -46060,30 +46332,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:34:27.602Z"
+                     *             "at": "2026-12-07T14:46:45.409Z"
                      *           },
                      *           {
-                     *             "id": "01a250ed-71ba-70b6-ae7c-eb2f4e65547c",
-                     *             "actor": "key:01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "id": "01a250f8-b326-7725-b8d6-42ec8ea44827",
+                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250ed-71b5-7232-95e7-245a1636b391",
+                     *             "entityId": "01a250f8-b323-72d0-b338-d7caccb361a4",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250ed-71b5-7232-95e7-245a1636b391",
+                     *               "id": "01a250f8-b323-72d0-b338-d7caccb361a4",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250ed-697e-756a-824e-1fc6dc61865b",
+                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T14:34:28.141Z"
+                     *             "at": "2026-12-07T14:46:45.790Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T14:34:25.242Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.520Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -46093,8 +46365,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.281Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.554Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -46104,41 +46376,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.303Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.560Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.339Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.592Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.376Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.629Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.410Z",
-                     *             "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
+                     *             "at": "2026-12-07T14:46:43.670Z",
+                     *             "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -46146,11 +46418,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.482Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.723Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -46161,8 +46433,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.534Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.745Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -46170,11 +46442,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.552Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.751Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -46182,11 +46454,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.622Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.804Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -46197,8 +46469,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.657Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.827Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -46206,11 +46478,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.692Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:43.854Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -46218,11 +46490,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a250ed-670e-7005-aa63-924761f441ec"
+                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.740Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:43.918Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -46230,11 +46502,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.945Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:44.053Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -46242,11 +46514,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:25.964Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:44.083Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -46254,11 +46526,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.026Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:44.124Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -46266,11 +46538,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.121Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.224Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -46281,8 +46553,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.130Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.236Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -46290,11 +46562,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.143Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.250Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -46302,11 +46574,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.165Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:44.279Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -46314,11 +46586,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.248Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.337Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -46329,8 +46601,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.369Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.440Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -46341,8 +46613,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.411Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.467Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -46350,11 +46622,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.424Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.480Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -46362,11 +46634,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.482Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.550Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -46377,8 +46649,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.510Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.566Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -46386,11 +46658,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.542Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:44.592Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -46398,11 +46670,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.574Z",
-                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "at": "2026-12-07T14:46:44.612Z",
+                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -46410,11 +46682,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.633Z",
-                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "at": "2026-12-07T14:46:44.652Z",
+                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -46422,11 +46694,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:26.829Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:44.787Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -46437,19 +46709,19 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.032Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:44.954Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getProvider",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getProvider",
-                     *             "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *             "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.053Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:44.988Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getIndividualServiceFundStatement",
                      *             "what": [
@@ -46457,11 +46729,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getIndividualServiceFundStatement",
-                     *             "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6"
+                     *             "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.119Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.046Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -46469,11 +46741,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.145Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.080Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -46481,11 +46753,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.165Z",
-                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "at": "2026-12-07T14:46:45.098Z",
+                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -46493,11 +46765,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.188Z",
-                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "at": "2026-12-07T14:46:45.113Z",
+                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -46505,11 +46777,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.254Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.150Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPlanRevisions",
                      *             "what": [
@@ -46517,11 +46789,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listPlanRevisions",
-                     *             "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83"
+                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.314Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.196Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -46529,11 +46801,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.376Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.229Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46541,11 +46813,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.402Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.264Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46553,11 +46825,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.430Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.280Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46565,11 +46837,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.447Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.296Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46577,11 +46849,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.465Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.312Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46589,11 +46861,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.493Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.331Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46601,11 +46873,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.515Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.348Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46613,11 +46885,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.540Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.369Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46625,11 +46897,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.568Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.385Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46637,11 +46909,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.589Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.402Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46649,11 +46921,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.618Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.420Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46661,11 +46933,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.678Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.461Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -46673,11 +46945,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.689Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.469Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -46685,11 +46957,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.776Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.533Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -46697,11 +46969,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.798Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.546Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -46709,11 +46981,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.814Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.557Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -46721,11 +46993,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc"
+                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:27.918Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.631Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -46736,8 +47008,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.017Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.697Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -46748,8 +47020,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.028Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.702Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -46757,11 +47029,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919"
+                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.062Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.727Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -46769,11 +47041,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250ed-6c45-741d-b163-a14621616919"
+                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.080Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.734Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -46781,11 +47053,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.131Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.780Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -46793,11 +47065,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.163Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.805Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -46805,11 +47077,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.179Z",
-                     *             "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *             "at": "2026-12-07T14:46:45.817Z",
+                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -46817,11 +47089,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934"
+                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.208Z",
-                     *             "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *             "at": "2026-12-07T14:46:45.844Z",
+                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -46832,8 +47104,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.228Z",
-                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "at": "2026-12-07T14:46:45.848Z",
+                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -46841,11 +47113,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0"
+                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.255Z",
-                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "at": "2026-12-07T14:46:45.863Z",
+                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -46856,8 +47128,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.279Z",
-                     *             "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *             "at": "2026-12-07T14:46:45.888Z",
+                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -46865,11 +47137,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0"
+                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.869Z",
-                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "at": "2026-12-07T14:46:46.316Z",
+                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -46877,11 +47149,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:28.895Z",
-                     *             "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *             "at": "2026-12-07T14:46:46.334Z",
+                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -46889,11 +47161,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b"
+                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:34:29.033Z",
-                     *             "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
+                     *             "at": "2026-12-07T14:46:46.445Z",
+                     *             "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
                      *             "actorName": null,
                      *             "operationId": "exportPersonRecord",
                      *             "what": [
@@ -46902,7 +47174,7 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "exportPersonRecord",
-                     *             "entityId": "01a250ed-6637-71fc-b269-f24306bc7882"
+                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
                      *           }
                      *         ]
                      *       }
@@ -47070,11 +47342,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250ed-74a6-7273-a869-9b998f0056d9",
+                     *       "personId": "01a250f8-b546-7318-9d40-2750051c880b",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a250ed-5e27-746e-995c-909053c26aa0",
-                     *         "placedAt": "2026-12-07T14:34:28.921Z"
+                     *         "placedBy": "key:01a250f8-a268-736e-9478-f5a1a619ad6a",
+                     *         "placedAt": "2026-12-07T14:46:46.355Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -47275,7 +47547,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250ed-74a6-7273-a869-9b998f0056d9",
+                     *       "personId": "01a250f8-b546-7318-9d40-2750051c880b",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -47455,8 +47727,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-74a6-7273-a869-9b998f0056d9",
-                     *       "erasedAt": "2026-12-07T14:34:28.972Z",
+                     *       "id": "01a250f8-b546-7318-9d40-2750051c880b",
+                     *       "erasedAt": "2026-12-07T14:46:46.395Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -47858,1034 +48130,1034 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-665a-77e5-9166-6d0794bf2857",
-                     *           "at": "2026-12-07T14:34:25.242Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-aa40-70ce-8eb2-6c76d45682d6",
+                     *           "at": "2026-12-07T14:46:43.520Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "0aa54726-54ae-423e-8157-a532cd58f262"
+                     *           "requestId": "9dd75dd1-4c99-427c-b6e0-ff72585104b0"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6681-7454-9268-30862a83b1aa",
-                     *           "at": "2026-12-07T14:34:25.281Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-aa62-75fc-bb04-059021a0f41d",
+                     *           "at": "2026-12-07T14:46:43.554Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "69fff0d4-9bec-4cfc-8ab4-bf78fb3feba9"
+                     *           "requestId": "feb920de-fe4b-4ffd-98e7-2c4767d52f3b"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6697-7701-abb2-c6252b3366f2",
-                     *           "at": "2026-12-07T14:34:25.303Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-aa68-7108-bd07-0c029e326a59",
+                     *           "at": "2026-12-07T14:46:43.560Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "a2007a80-ade2-4cf3-a609-7bfe974364d5"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "7ee10de8-1653-48ca-87f6-483cf10d7072"
                      *         },
                      *         {
-                     *           "id": "01a250ed-66bb-71f5-9ba5-796b9539226f",
-                     *           "at": "2026-12-07T14:34:25.339Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-aa88-73b2-9fed-5025e83b407f",
+                     *           "at": "2026-12-07T14:46:43.592Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "ee401631-fc95-4858-a713-1b273f660320"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "fb46db06-675d-4310-9fd7-360b2b43ac20"
                      *         },
                      *         {
-                     *           "id": "01a250ed-66e0-7241-a65c-92e39a5e8698",
-                     *           "at": "2026-12-07T14:34:25.376Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-aaad-73ce-be85-095ec92b485f",
+                     *           "at": "2026-12-07T14:46:43.629Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "54ec9fe3-8916-45f8-a52f-5eeacbf15fa5"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "287d2bd7-516f-47e1-b8fc-8a63b6de623e"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6702-754f-8ac8-3b9d583a7d5e",
-                     *           "at": "2026-12-07T14:34:25.410Z",
-                     *           "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
+                     *           "id": "01a250f8-aad6-7226-a8b2-0d34492107f7",
+                     *           "at": "2026-12-07T14:46:43.670Z",
+                     *           "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "f2180ea9-2bee-4dd8-a300-580637a72319"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "2e352f62-0eec-47df-8c15-ff78815536de"
                      *         },
                      *         {
-                     *           "id": "01a250ed-674a-72bf-9a76-dfa1f70cc8f7",
-                     *           "at": "2026-12-07T14:34:25.482Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ab0b-746b-9990-e00edd109165",
+                     *           "at": "2026-12-07T14:46:43.723Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "db2fdbd4-f2d8-4293-9a7e-72bbd3a39b5a"
+                     *           "requestId": "cdd24f09-e723-477d-a788-c5bb57321cc1"
                      *         },
                      *         {
-                     *           "id": "01a250ed-677e-769a-8457-c045f26cca7d",
-                     *           "at": "2026-12-07T14:34:25.534Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ab21-768d-b8d6-852516c98d45",
+                     *           "at": "2026-12-07T14:46:43.745Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "requestId": "bd0d5214-dbc8-4751-a941-45bf7af146df"
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "requestId": "ad4a72aa-1a42-46c8-91d4-950ae777b2b4"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6790-761a-9a07-5f5aae4bdcc1",
-                     *           "at": "2026-12-07T14:34:25.552Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ab27-710e-a670-08be997f37bd",
+                     *           "at": "2026-12-07T14:46:43.751Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "requestId": "1d4d8b85-50bb-4c09-8b6e-a55f7240fc32"
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "requestId": "43c3a4c9-50e5-48d1-aaf8-8c91d4ef84c7"
                      *         },
                      *         {
-                     *           "id": "01a250ed-67d7-75be-a2d9-bb6dc36735f4",
-                     *           "at": "2026-12-07T14:34:25.622Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ab5c-70cc-90fc-d5404af8177d",
+                     *           "at": "2026-12-07T14:46:43.804Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "76c2efa9-f975-423c-b284-80d763b75c47"
+                     *           "requestId": "667f9e4a-6005-4aa2-96ba-6f675c7ff2eb"
                      *         },
                      *         {
-                     *           "id": "01a250ed-67f9-74c4-a075-d1267278d35f",
-                     *           "at": "2026-12-07T14:34:25.657Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ab73-7458-b981-942bf955a66e",
+                     *           "at": "2026-12-07T14:46:43.827Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "requestId": "b3777643-ded1-4ce0-8b9b-9978074c54e4"
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "requestId": "71a685a8-aaeb-4143-b39c-6bba2a9304e4"
                      *         },
                      *         {
-                     *           "id": "01a250ed-681c-748b-bb3a-88c7cf3933db",
-                     *           "at": "2026-12-07T14:34:25.692Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ab8e-72a2-9414-2c9694bc15d3",
+                     *           "at": "2026-12-07T14:46:43.854Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a250ed-670e-7005-aa63-924761f441ec",
-                     *           "requestId": "8b97a187-bc3f-4445-a700-dc9c60262ca2"
+                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "requestId": "b4f14041-df90-4856-9cb3-c356b82db820"
                      *         },
                      *         {
-                     *           "id": "01a250ed-684c-71aa-99d1-bed703f40ca1",
-                     *           "at": "2026-12-07T14:34:25.740Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-abce-718e-af71-5487660aef26",
+                     *           "at": "2026-12-07T14:46:43.918Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "17ff9546-39bd-4b00-a7c4-47fb0d552cb4"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "e3514b4d-d136-4b2d-b833-0cf640e56055"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6919-749a-b3ac-d768cf11f8f3",
-                     *           "at": "2026-12-07T14:34:25.945Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-ac55-7406-ad3b-1881230c9944",
+                     *           "at": "2026-12-07T14:46:44.053Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "884cf3ee-4068-4801-8a77-4abc4952f929"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "07235629-8583-4fc5-bd06-f7516d0cd270"
                      *         },
                      *         {
-                     *           "id": "01a250ed-692c-7185-93ea-3760457a3998",
-                     *           "at": "2026-12-07T14:34:25.964Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-ac73-71dc-8903-819498ffb617",
+                     *           "at": "2026-12-07T14:46:44.083Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "ff652fc0-17dc-4057-a0ab-396b03730a7e"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "c03f726c-76d1-4e30-9958-3fc0a21b01a4"
                      *         },
                      *         {
-                     *           "id": "01a250ed-696a-7222-9a86-6d0c451c6517",
-                     *           "at": "2026-12-07T14:34:26.026Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-ac9c-70ae-9908-cda850de006e",
+                     *           "at": "2026-12-07T14:46:44.124Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "b329ce42-0249-4aff-ab8c-3298f42ac544"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "83e6d412-ebbc-433f-b51c-c8c07c0182ac"
                      *         },
                      *         {
-                     *           "id": "01a250ed-69c9-71b1-a8f9-f4801645105f",
-                     *           "at": "2026-12-07T14:34:26.121Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ad00-75ac-bb68-85f60af35473",
+                     *           "at": "2026-12-07T14:46:44.224Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "462f3f56-b2f5-47b6-9c1d-bf49e0606fc6"
+                     *           "requestId": "e8f82a1e-661e-4e6b-9457-e66048aadf74"
                      *         },
                      *         {
-                     *           "id": "01a250ed-69d2-73ab-b954-8127cf803589",
-                     *           "at": "2026-12-07T14:34:26.130Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ad0c-7587-b40a-502cefd2679c",
+                     *           "at": "2026-12-07T14:46:44.236Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "d2bfe73c-e070-4779-ab22-b25ac14eb724"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "8f744180-6164-4dcb-9038-090fd8ebc3b6"
                      *         },
                      *         {
-                     *           "id": "01a250ed-69df-77dd-9666-1af6e87e945b",
-                     *           "at": "2026-12-07T14:34:26.143Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ad1a-7463-b028-e0ae063bf3a3",
+                     *           "at": "2026-12-07T14:46:44.250Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "a8160623-c768-4f92-a647-b779b99ba199"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "3be5b531-ea3c-44ee-9ea9-304100af460a"
                      *         },
                      *         {
-                     *           "id": "01a250ed-69f5-773b-b159-0d09faa2e9dd",
-                     *           "at": "2026-12-07T14:34:26.165Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-ad37-719a-a5e5-fa12d0bc1934",
+                     *           "at": "2026-12-07T14:46:44.279Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "bf52ba6a-6c62-4cee-8e7c-b886b3a2d11d"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "59047ac3-46ba-49a7-9baf-72d707732765"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6a48-7557-a4b7-32266ecd3424",
-                     *           "at": "2026-12-07T14:34:26.248Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ad71-70a1-9644-7cc40391694a",
+                     *           "at": "2026-12-07T14:46:44.337Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "527ad3ca-3bb2-4bfe-9e99-768e789f5de2"
+                     *           "requestId": "ec716de9-b36e-4e20-aa36-1d48f4029719"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6ac1-754d-800f-8184f23f6235",
-                     *           "at": "2026-12-07T14:34:26.369Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-add8-7059-a199-a94ddd896e4f",
+                     *           "at": "2026-12-07T14:46:44.440Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "a44e9503-7dc4-441e-8ba9-ee48cb8ec4c9"
+                     *           "requestId": "bf295cb5-109d-44da-8c48-f36506c380f2"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6aeb-766b-9029-f6b23c467e1b",
-                     *           "at": "2026-12-07T14:34:26.411Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-adf3-7496-b747-8bfe8a5f409a",
+                     *           "at": "2026-12-07T14:46:44.467Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "3f5245d0-66e4-418e-bf69-8469e649aa46"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "5d02fd53-e466-4a13-958d-c5ea2fec4fab"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6af8-7789-90cc-4c725e75e8ff",
-                     *           "at": "2026-12-07T14:34:26.424Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ae00-7704-b8fd-a6dbf91cceaa",
+                     *           "at": "2026-12-07T14:46:44.480Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "17f8132d-b31e-4aa8-8e3c-3e49b8528834"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "0b88f953-84b6-4df6-b884-646e0e18e11c"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6b32-72d8-9b89-1866d04955b3",
-                     *           "at": "2026-12-07T14:34:26.482Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ae46-73bd-a8d1-c618ed3d7deb",
+                     *           "at": "2026-12-07T14:46:44.550Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "018107f6-6841-4f43-a7fa-ef29d592f906"
+                     *           "requestId": "e5b6b577-62d0-4f22-ae0b-cd0e769c3ed4"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6b4e-716c-abfd-991617f8a123",
-                     *           "at": "2026-12-07T14:34:26.510Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ae56-73d9-8322-b64eada82ab3",
+                     *           "at": "2026-12-07T14:46:44.566Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "d26d7218-27bb-4c0c-a79e-dbb3fab353e0"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "50fc315a-5fe0-4d64-bb92-9f8b32fbb055"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6b6e-72a7-89d5-f3d4f528aa60",
-                     *           "at": "2026-12-07T14:34:26.542Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-ae70-703c-a426-f5e5ef6984c4",
+                     *           "at": "2026-12-07T14:46:44.592Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "818d5fd5-cd70-4506-a48a-9ce64c96e673"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "b24df67d-839b-43fd-956f-e71dee4f0859"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6b8e-7672-bc8f-f5c4eeac95a3",
-                     *           "at": "2026-12-07T14:34:26.574Z",
-                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "id": "01a250f8-ae84-706a-a146-c3d2aa341c6a",
+                     *           "at": "2026-12-07T14:46:44.612Z",
+                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "397d69d0-686b-43cd-ada5-bf0e8e13ac80"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "08bec948-97bd-479c-812a-2ae2c9ba13f9"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6bc9-72ba-b942-eef343505c97",
-                     *           "at": "2026-12-07T14:34:26.633Z",
-                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "id": "01a250f8-aeac-719a-b00d-541b6ba7ac3e",
+                     *           "at": "2026-12-07T14:46:44.652Z",
+                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "732bc1b5-d778-4674-9006-64cce03bb520"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "a90c8fad-acd1-45a0-b524-064090dd9181"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6c8d-71b6-ba56-8a0844a799a0",
-                     *           "at": "2026-12-07T14:34:26.829Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-af33-7543-b5f8-302abfeee5ea",
+                     *           "at": "2026-12-07T14:46:44.787Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "1489a796-eab6-436e-8dcc-964ef154218e"
+                     *           "requestId": "084a4860-267f-4e16-a3b6-a5bf55083c4c"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6d58-77bc-b7b9-2a07006a251d",
-                     *           "at": "2026-12-07T14:34:27.032Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-afda-7339-a1d6-4a924762fbeb",
+                     *           "at": "2026-12-07T14:46:44.954Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "getProvider",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getProvider",
-                     *           "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
-                     *           "requestId": "2c2d7abb-67b5-455f-bc45-37dc838b9cff"
+                     *           "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *           "requestId": "f0b23758-f6bb-459b-84f1-73113a9bfb86"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6d6d-7308-a27a-8f6e7cbce0bf",
-                     *           "at": "2026-12-07T14:34:27.053Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-affc-7113-8d74-e3fe1eac0f01",
+                     *           "at": "2026-12-07T14:46:44.988Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "getIndividualServiceFundStatement",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getIndividualServiceFundStatement",
-                     *           "entityId": "01a250ed-6a5d-734f-ba8f-eadbab2e67c6",
-                     *           "requestId": "86cbcda2-bfaf-49da-ab62-089dcff6d749"
+                     *           "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *           "requestId": "1c488591-14f1-4731-8d2d-8091012cec35"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6daf-7406-aa63-70ccb47d7855",
-                     *           "at": "2026-12-07T14:34:27.119Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b036-700d-9f95-13503fbf8991",
+                     *           "at": "2026-12-07T14:46:45.046Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "8ca149bf-7e66-4086-92c4-56894fe0b355"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "d31c890d-c34b-4e6d-8135-e93583168b6d"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6dc9-76cc-a3bb-8df6eea8ee68",
-                     *           "at": "2026-12-07T14:34:27.145Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b058-7025-9fd6-feb4ab6863ca",
+                     *           "at": "2026-12-07T14:46:45.080Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "133785a3-2ccf-4406-ba54-a3a525bac4d4"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "07adc832-1a5d-4129-8369-4e1cd91bd584"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6ddd-707e-9930-4f93734a7745",
-                     *           "at": "2026-12-07T14:34:27.165Z",
-                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "id": "01a250f8-b06a-71ca-865c-a8da5436beb8",
+                     *           "at": "2026-12-07T14:46:45.098Z",
+                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *           "actorName": "manager-1",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "4cfda69b-62c3-46c5-8d90-574184ee90f3"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "fe47a5a7-db12-4a05-8934-3158b477887e"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6df4-76c8-8759-a072668c4301",
-                     *           "at": "2026-12-07T14:34:27.188Z",
-                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "id": "01a250f8-b079-761e-9a7b-ad6e697b300d",
+                     *           "at": "2026-12-07T14:46:45.113Z",
+                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "17c2d1f0-2eae-445e-a356-14f3ae59f3e7"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "0f00d31b-47a0-4bd8-8a9f-67308a0aa1fe"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6e36-76dc-80f2-5f5dd9052893",
-                     *           "at": "2026-12-07T14:34:27.254Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b09e-74fa-af8f-7bb74ee4f619",
+                     *           "at": "2026-12-07T14:46:45.150Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPlanRevisions",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listPlanRevisions",
-                     *           "entityId": "01a250ed-6a8b-7018-9e0a-90a952b42b83",
-                     *           "requestId": "d48d288a-e61c-4a23-9bd4-e0bd218e72a8"
+                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "requestId": "f2f8a04c-ee60-4fb7-822a-bdb807956bf5"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6e72-756c-90eb-89086db78bde",
-                     *           "at": "2026-12-07T14:34:27.314Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b0cc-74b3-87df-aa19a31245c6",
+                     *           "at": "2026-12-07T14:46:45.196Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "267c7eb3-5da8-49df-8e26-31fbab846c66"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "5a5f61f2-7f22-430a-8c52-2bf39b05d66b"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6eb0-7106-a72b-e491f680662a",
-                     *           "at": "2026-12-07T14:34:27.376Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b0ed-7782-9e45-f8799dec7bf1",
+                     *           "at": "2026-12-07T14:46:45.229Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "8e46fdc1-a311-4669-9992-5573be4fbb0b"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "942dbb9d-91b4-4a41-a860-bc3e38dd4299"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6eca-73bf-b126-4cc5a198ca35",
-                     *           "at": "2026-12-07T14:34:27.402Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b110-7146-804f-4145992a0f71",
+                     *           "at": "2026-12-07T14:46:45.264Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "38404ef6-bbc0-433f-b9a7-d80c8131581b"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "34e7d535-09ae-4b20-8220-94db269278fc"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6ee6-7336-baa6-c74e75faa055",
-                     *           "at": "2026-12-07T14:34:27.430Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b120-7580-99e3-42e45c0611fb",
+                     *           "at": "2026-12-07T14:46:45.280Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "8c06a4ad-2a59-46a1-8a71-9aa4143655a0"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "e6e1b3d4-9e61-479b-8dec-1b431f8d6857"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6ef7-7509-8f86-baabac973e39",
-                     *           "at": "2026-12-07T14:34:27.447Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b130-7760-abe1-e62c464d6ec9",
+                     *           "at": "2026-12-07T14:46:45.296Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "20430373-8a76-4653-b88e-0fa378cf530f"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "040d3a80-2f2a-467d-a011-b49ae6e5efa7"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6f09-76e2-9371-ccd97099a06e",
-                     *           "at": "2026-12-07T14:34:27.465Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b140-7147-9659-f89ad5df51e4",
+                     *           "at": "2026-12-07T14:46:45.312Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "d2135fde-6c5e-41b4-bfe4-81658cf13912"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "eb5bf37d-1688-4973-a07c-9a6deece296d"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6f25-7795-b354-53a3db8a7330",
-                     *           "at": "2026-12-07T14:34:27.493Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b153-766c-9c51-b867eca45907",
+                     *           "at": "2026-12-07T14:46:45.331Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "fa10c344-ac25-4999-966b-07e59c6e0811"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "691d302e-1993-42c9-84a0-1d23b5fd33a6"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6f3b-73c9-9700-ea9f183ac2b6",
-                     *           "at": "2026-12-07T14:34:27.515Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b164-71ee-86ef-5fb4bbe0ac33",
+                     *           "at": "2026-12-07T14:46:45.348Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "e4c75e15-0445-474c-b66b-1bb774428401"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "77fd8575-c6fc-4baa-af2f-5b40514269fd"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6f54-72f9-b836-08a40cffa998",
-                     *           "at": "2026-12-07T14:34:27.540Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b179-73c7-a8ed-abb3679f8fcd",
+                     *           "at": "2026-12-07T14:46:45.369Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "bd50dd0d-992f-48b1-beeb-b4228cecf91a"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "b7c6a9de-0a12-45c0-a7fa-ce64ce1395b1"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6f70-700d-bf86-4765c81e1c50",
-                     *           "at": "2026-12-07T14:34:27.568Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b189-7333-a0f6-48a04e13d6bd",
+                     *           "at": "2026-12-07T14:46:45.385Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "6965560d-c8a1-4b41-adfa-e3e9c19ba9ad"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "32ae7241-44fd-480f-8a07-64b635804390"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6f85-75b3-808f-29413bf71da0",
-                     *           "at": "2026-12-07T14:34:27.589Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b19a-7644-9a97-b0f2ccefd928",
+                     *           "at": "2026-12-07T14:46:45.402Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "70a00ca9-fe73-4a41-8f5c-541bc718e45b"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "5a6704d9-260e-4917-9c1b-2865fa15f242"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6fa2-7766-8a9e-d104afa1c3ad",
-                     *           "at": "2026-12-07T14:34:27.618Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b1ac-7416-8576-492921a3c855",
+                     *           "at": "2026-12-07T14:46:45.420Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "7bfd8534-77c0-42ce-bc73-bddd162ae5a8"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "8cbcd868-6dbb-4ba6-8e1c-8332f9d9c8ed"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6fde-77c6-94e0-43c0ca5eba3f",
-                     *           "at": "2026-12-07T14:34:27.678Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b1d5-74a3-b7f8-8828bdec8693",
+                     *           "at": "2026-12-07T14:46:45.461Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *           "requestId": "c0693dc1-acc4-45da-abe6-0bcfdb4e8eaf"
+                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "requestId": "7e9c29d9-9d3f-4ab9-b72a-3510903035d0"
                      *         },
                      *         {
-                     *           "id": "01a250ed-6fe9-736d-9b96-b7aa289c87f7",
-                     *           "at": "2026-12-07T14:34:27.689Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b1dd-7270-813f-a0a88fe958bb",
+                     *           "at": "2026-12-07T14:46:45.469Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *           "requestId": "7b9cc2d7-19e7-4683-9731-d0be978f10e0"
+                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "requestId": "5596542b-15f3-4a9e-979e-3a502b64a8b4"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7040-7250-b143-c9911a90a0f4",
-                     *           "at": "2026-12-07T14:34:27.776Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b21d-7591-9b6a-925de9dc3913",
+                     *           "at": "2026-12-07T14:46:45.533Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *           "requestId": "5857d336-b467-4cfb-aa91-f2698410ec2d"
+                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "requestId": "6ea9b761-2522-4e49-8640-04cce6cf1008"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7056-745f-a389-f2484eff20c6",
-                     *           "at": "2026-12-07T14:34:27.798Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b22a-70ab-a614-9c1595427da8",
+                     *           "at": "2026-12-07T14:46:45.546Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *           "requestId": "f1d77b16-11e1-45c1-81e5-b095dc6a9129"
+                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "requestId": "acd2c64f-25be-4495-a86b-259843299370"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7066-757f-9790-b2b215aa87f2",
-                     *           "at": "2026-12-07T14:34:27.814Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b235-75e0-80fb-5ba760027bb4",
+                     *           "at": "2026-12-07T14:46:45.557Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250ed-6c6b-76d2-bf44-df222ba5e8fc",
-                     *           "requestId": "8c29ba99-db63-4395-9034-e6c76f18ad26"
+                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "requestId": "1205d663-d5ea-4119-8fc8-37986d3e4963"
                      *         },
                      *         {
-                     *           "id": "01a250ed-70ce-77e2-b8d8-9200b3b730f8",
-                     *           "at": "2026-12-07T14:34:27.918Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b27f-7228-8b35-440a71d92d0b",
+                     *           "at": "2026-12-07T14:46:45.631Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "da5a89b5-e974-4c6d-8687-70484eff13bd"
+                     *           "requestId": "e37db617-d8e6-4fe7-9a05-9f02e161238b"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7131-72ba-a284-d3365f124454",
-                     *           "at": "2026-12-07T14:34:28.017Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b2c1-7138-b2de-0c3f59e2b205",
+                     *           "at": "2026-12-07T14:46:45.697Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "391796de-fc7c-4086-90c5-27075a9590b7"
+                     *           "requestId": "7323fb2f-a7a3-494c-abbb-44c841e69f77"
                      *         },
                      *         {
-                     *           "id": "01a250ed-713c-705f-8418-1cad80b40519",
-                     *           "at": "2026-12-07T14:34:28.028Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b2c6-72b3-bcd3-c8be4abd970f",
+                     *           "at": "2026-12-07T14:46:45.702Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250ed-6c45-741d-b163-a14621616919",
-                     *           "requestId": "49672253-4a83-4a41-9680-9b4a4ad21ef9"
+                     *           "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *           "requestId": "7cabc29d-a311-46c9-94e4-f3a4774f40a1"
                      *         },
                      *         {
-                     *           "id": "01a250ed-715e-76b5-b2e0-672480dec79f",
-                     *           "at": "2026-12-07T14:34:28.062Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b2df-724b-b3a6-0c82aae64859",
+                     *           "at": "2026-12-07T14:46:45.727Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250ed-6c45-741d-b163-a14621616919",
-                     *           "requestId": "7349919d-34a8-4f79-b0e7-bf34197368c4"
+                     *           "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *           "requestId": "cd5482b4-4d8d-4a28-83f7-754836e5f6eb"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7170-72c3-8168-f54318427f25",
-                     *           "at": "2026-12-07T14:34:28.080Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b2e6-71e5-a851-32b38e0d1bf2",
+                     *           "at": "2026-12-07T14:46:45.734Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *           "requestId": "c5027aa3-9f5b-402e-a37f-7edeb51ff1dd"
+                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *           "requestId": "fae529ab-c6fa-4f29-b489-a5b8d3350233"
                      *         },
                      *         {
-                     *           "id": "01a250ed-71a3-77fb-82cf-f3e66ca6fc28",
-                     *           "at": "2026-12-07T14:34:28.131Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b314-7472-805d-c2a407426f29",
+                     *           "at": "2026-12-07T14:46:45.780Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *           "requestId": "5bedd578-798d-425c-a0f8-8f78d5dd09a9"
+                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *           "requestId": "91d3f7b9-1b15-432d-8dfb-9f91af1e00b2"
                      *         },
                      *         {
-                     *           "id": "01a250ed-71c3-7361-a24b-79575c54ea9b",
-                     *           "at": "2026-12-07T14:34:28.163Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b32d-7416-8e6e-71d6d8f836fa",
+                     *           "at": "2026-12-07T14:46:45.805Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *           "requestId": "1e93ad4a-050b-4c84-b561-6cab5ea4b444"
+                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *           "requestId": "c80b55fe-0c22-4b17-9ae4-02253924c0b0"
                      *         },
                      *         {
-                     *           "id": "01a250ed-71d3-7126-b1ba-5fd97a02464b",
-                     *           "at": "2026-12-07T14:34:28.179Z",
-                     *           "keyId": "01a250ed-63c0-717b-a50f-6ed1fc692af1",
+                     *           "id": "01a250f8-b339-765d-9308-c90b1fe6e7ab",
+                     *           "at": "2026-12-07T14:46:45.817Z",
+                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a250ed-6bb9-742c-af9a-ca753dad0934",
-                     *           "requestId": "615a6ba5-3ab5-4a3e-bbc5-51b985ef4965"
+                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *           "requestId": "b0c0289e-cd82-4cb6-a799-3cae08e5c89a"
                      *         },
                      *         {
-                     *           "id": "01a250ed-71f0-7262-afb4-95a018e4ce42",
-                     *           "at": "2026-12-07T14:34:28.208Z",
-                     *           "keyId": "01a250ed-637b-72ad-9ba9-97fc81fd7fb1",
+                     *           "id": "01a250f8-b354-74b1-8793-efcd45f164c1",
+                     *           "at": "2026-12-07T14:46:45.844Z",
+                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "6b5ee35d-1c1b-4c92-b240-d0e1d35c1969"
+                     *           "requestId": "f7cb6c22-814d-461e-9544-12356d102a85"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7204-773f-9d95-b227a72a36c6",
-                     *           "at": "2026-12-07T14:34:28.228Z",
-                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "id": "01a250f8-b358-7209-a222-d0340c8fc043",
+                     *           "at": "2026-12-07T14:46:45.848Z",
+                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
-                     *           "requestId": "6b4e20ae-1621-4e08-bc43-c0ef9e7b0210"
+                     *           "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *           "requestId": "40887c2b-61b2-4806-bb72-e8b1a1613e02"
                      *         },
                      *         {
-                     *           "id": "01a250ed-721f-74f9-8425-6314dd78679b",
-                     *           "at": "2026-12-07T14:34:28.255Z",
-                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "id": "01a250f8-b367-7210-b02c-0a7ddcf3352e",
+                     *           "at": "2026-12-07T14:46:45.863Z",
+                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "cfdcc805-814f-47dc-80a8-41afa318bcd9"
+                     *           "requestId": "691c74de-f1a9-42fd-ac88-2473890475ba"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7237-779f-b85f-b81618b09301",
-                     *           "at": "2026-12-07T14:34:28.279Z",
-                     *           "keyId": "01a250ed-63b4-730c-bca3-f42a2657da04",
+                     *           "id": "01a250f8-b380-70ad-947d-f9a88650d889",
+                     *           "at": "2026-12-07T14:46:45.888Z",
+                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a250ed-71df-75dd-9c7f-886e4b2820f0",
-                     *           "requestId": "b8b74bd2-f435-4d0c-aea9-b11116adfe14"
+                     *           "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *           "requestId": "2b98b29e-af75-4a18-819f-5b1b1cf5065a"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7485-7381-a273-181dafad9bac",
-                     *           "at": "2026-12-07T14:34:28.869Z",
-                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "id": "01a250f8-b52c-7547-9bce-e3c805bf26ac",
+                     *           "at": "2026-12-07T14:46:46.316Z",
+                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "4f539474-94cd-43f4-8525-e3ea239e88e2"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "fae8903f-f778-44d9-aae8-cde9d2dd82bf"
                      *         },
                      *         {
-                     *           "id": "01a250ed-749f-7682-9b1d-de4d21698bbe",
-                     *           "at": "2026-12-07T14:34:28.895Z",
-                     *           "keyId": "01a250ed-63a5-7660-b677-126b9ed56742",
+                     *           "id": "01a250f8-b53e-71dc-803e-fc74d8f052e3",
+                     *           "at": "2026-12-07T14:46:46.334Z",
+                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a250ed-697e-756a-824e-1fc6dc61865b",
-                     *           "requestId": "92c8a810-5589-49bd-8bf7-7071d5472ce6"
+                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "requestId": "0bfe703f-3db4-4ede-9280-ac13dacb30c4"
                      *         },
                      *         {
-                     *           "id": "01a250ed-7529-70bb-b126-aa5110e54ab2",
-                     *           "at": "2026-12-07T14:34:29.033Z",
-                     *           "keyId": "01a250ed-5e27-746e-995c-909053c26aa0",
+                     *           "id": "01a250f8-b5ad-7581-9e00-e82c91991913",
+                     *           "at": "2026-12-07T14:46:46.445Z",
+                     *           "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a250ed-6637-71fc-b269-f24306bc7882",
+                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a250ed-6637-71fc-b269-f24306bc7882",
-                     *           "requestId": "7eb3a1d2-4c42-41e1-9772-4e463ffd0db0"
+                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "requestId": "7e083465-aa9d-432a-a684-bbd057f85eeb"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -50455,8 +50727,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250ed-73f2-7791-8379-7f4713093754",
-                     *           "roundKey": "nw-mxddfwul",
+                     *           "id": "01a250f8-b4aa-75f0-806d-39c9e4be69cc",
+                     *           "roundKey": "nw-mxddvqj9",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -50498,7 +50770,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:34:28.719Z"
+                     *           "createdAt": "2026-12-07T14:46:46.184Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -50615,7 +50887,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxddfwul",
+                 *       "roundKey": "nw-mxddvqj9",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -50637,8 +50909,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-73f2-7791-8379-7f4713093754",
-                     *       "roundKey": "nw-mxddfwul",
+                     *       "id": "01a250f8-b4aa-75f0-806d-39c9e4be69cc",
+                     *       "roundKey": "nw-mxddvqj9",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -50680,7 +50952,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:28.719Z"
+                     *       "createdAt": "2026-12-07T14:46:46.184Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -50863,8 +51135,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250ed-73f2-7791-8379-7f4713093754",
-                     *       "roundKey": "nw-mxddfwul",
+                     *       "id": "01a250f8-b4aa-75f0-806d-39c9e4be69cc",
+                     *       "roundKey": "nw-mxddvqj9",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -50906,7 +51178,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:34:28.719Z"
+                     *       "createdAt": "2026-12-07T14:46:46.184Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -51323,7 +51595,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxddfwul",
+                     *       "roundKey": "nw-mxddvqj9",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -51472,7 +51744,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -51519,7 +51791,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a250ed-5e92-71d4-ae2a-3849322bc7ce",
+                     *             "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -193,6 +193,8 @@ export type {
   PlanOutcome,
   PlanRisk,
   PlanStage,
+  Representation,
+  Supporter,
   SupportPlan,
 } from './support-plan.js';
 export { costSupportPlan, MANAGEMENT_OPTIONS, nextPlanStage, PLAN_STAGE_ROLES, panelApproval, panelChecklist } from './support-plan.js';

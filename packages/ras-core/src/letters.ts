@@ -3,7 +3,18 @@ import { formatPounds, type Pence } from './money.js';
 import { escapeHtml } from './report-html.js';
 
 /** The letters the service writes to a person. */
-export const LETTER_KINDS = ['indicative-budget', 'plan-decision', 'clawback-recommendation', 'uprating', 'plan-revision'] as const;
+export const LETTER_KINDS = [
+  'indicative-budget',
+  'plan-decision',
+  'clawback-recommendation',
+  'uprating',
+  'plan-revision',
+  'eligibility-decision',
+  'moderation-change',
+  'charge',
+  'appeal-decision',
+  'review-outcome',
+] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 
 /** A paragraph, shown always or only when a condition of the letter holds. */
@@ -28,6 +39,13 @@ export const LETTER_CONDITIONS = [
   'went-up',
   'went-down',
   'pending',
+  'eligible',
+  'not-eligible',
+  'upheld',
+  'not-upheld',
+  'has-charge',
+  'no-charge',
+  'has-supporter',
 ] as const;
 export type LetterCondition = (typeof LETTER_CONDITIONS)[number];
 
@@ -82,6 +100,10 @@ export const LETTER_PLACEHOLDERS = [
   'newBudget',
   'protected',
   'effectiveFrom',
+  'points',
+  'changes',
+  'subject',
+  'supporters',
 ] as const;
 export type LetterPlaceholder = (typeof LETTER_PLACEHOLDERS)[number];
 
@@ -137,7 +159,12 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     picture: PICTURE_LABELS,
     explanationHeading: 'How we worked out your budget',
     disagreeHeading: 'If you do not agree',
-    disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker. You can ask us to look at the decision again.', HELP],
+    disagree: [
+      { when: 'has-supporter', text: '{{supporters}} can help you with this.' },
+      'Tell us by {{respondBy}}.',
+      'Call or write to your care worker. You can ask us to look at the decision again.',
+      HELP,
+    ],
     signOff: 'From {{council}}',
   },
   'clawback-recommendation': {
@@ -176,6 +203,99 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker. Say what you think we missed.', HELP],
     signOff: 'From {{council}}',
   },
+  'eligibility-decision': {
+    subject: 'Can we help you with care and support?',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'We looked at what you told us about your needs on {{date}}.',
+      { when: 'eligible', text: 'You can get care and support from us. We will work out your personal budget with you.' },
+      { when: 'not-eligible', text: 'We found that you cannot get care and support from us at the moment.' },
+      { when: 'not-eligible', text: 'We can give you advice and tell you about other help near you.' },
+      'This is why: {{reasons}}',
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: PICTURE_LABELS,
+    explanationHeading: 'What we looked at',
+    disagreeHeading: 'If you do not agree',
+    disagree: [
+      { when: 'has-supporter', text: '{{supporters}} can help you with this.' },
+      'Tell us by {{respondBy}}.',
+      'You can appeal. Call or write to your care worker and say why.',
+      HELP,
+    ],
+    signOff: 'From {{council}}',
+  },
+  'moderation-change': {
+    subject: 'We changed some of your answers',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'Your care worker looked at your answers with you on {{date}}.',
+      'They changed {{changes}} of your answers. Your answers now add up to {{points}} points.',
+      'Below is each change and why it was made.',
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: PICTURE_LABELS,
+    explanationHeading: 'What changed and why',
+    disagreeHeading: 'If you do not agree',
+    disagree: [
+      { when: 'has-supporter', text: '{{supporters}} can help you with this.' },
+      'Tell us by {{respondBy}}.',
+      'You can appeal. Call or write to your care worker and say which answer is wrong.',
+      HELP,
+    ],
+    signOff: 'From {{council}}',
+  },
+  charge: {
+    subject: 'What you pay towards your care',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'We looked at your money on {{date}}.',
+      { when: 'has-charge', text: 'You will pay {{weeklyContribution}} a week towards your care from {{effectiveFrom}}.' },
+      { when: 'no-charge', text: 'You do not need to pay anything towards your care from {{effectiveFrom}}.' },
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: PICTURE_LABELS,
+    explanationHeading: 'How we worked it out',
+    disagreeHeading: 'If you do not agree',
+    disagree: ['Tell us by {{respondBy}}.', 'Call or write to us. Tell us if your money has changed or we got something wrong.', HELP],
+    signOff: 'From {{council}}',
+  },
+  'appeal-decision': {
+    subject: 'The decision on your appeal',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'You asked us to look again at {{subject}}. We made our decision on {{date}}.',
+      { when: 'upheld', text: 'We agree with you. We have changed our decision.' },
+      { when: 'not-upheld', text: 'We looked again, and our decision stays the same.' },
+      'This is why: {{reasons}}',
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: PICTURE_LABELS,
+    explanationHeading: 'What we looked at',
+    disagreeHeading: 'If you still do not agree',
+    disagree: [
+      { when: 'has-supporter', text: '{{supporters}} can help you with this.' },
+      'You can complain to the Local Government and Social Care Ombudsman. It is free.',
+      'Call or write to your care worker if you need help with this.',
+      HELP,
+    ],
+    signOff: 'From {{council}}',
+  },
+  'review-outcome': {
+    subject: 'Your review',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'We met you to talk about your support on {{date}}.',
+      'You told us how you are getting on with what you want to do. We wrote it down below.',
+      'Your budget is {{budget}} a year.',
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: PICTURE_LABELS,
+    explanationHeading: 'What you told us',
+    disagreeHeading: 'If something is wrong',
+    disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker.', HELP],
+    signOff: 'From {{council}}',
+  },
   'plan-revision': {
     subject: 'A change to your support plan',
     greeting: 'Dear {{name}},',
@@ -191,7 +311,12 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     picture: PICTURE_LABELS,
     explanationHeading: 'How we worked out your budget',
     disagreeHeading: 'If you do not agree',
-    disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker. You can ask us to look at the change again.', HELP],
+    disagree: [
+      { when: 'has-supporter', text: '{{supporters}} can help you with this.' },
+      'Tell us by {{respondBy}}.',
+      'Call or write to your care worker. You can ask us to look at the change again.',
+      HELP,
+    ],
     signOff: 'From {{council}}',
   },
 };

@@ -42,6 +42,25 @@ export interface PlanRisk {
   readonly resolved: boolean;
 }
 
+/** Someone who helps the person decide or arrange their support. */
+export interface Supporter {
+  readonly name: string;
+  /** advocate (independent, Care Act 2014 s.67), broker (support planning and brokerage), deputy or attorney (legal authority), or other. */
+  readonly role: 'advocate' | 'broker' | 'deputy' | 'attorney' | 'other';
+  readonly organisation?: string;
+}
+
+/**
+ * Capacity and representation (Mental Capacity Act 2005): the latest capacity assessment for the
+ * decisions in the plan, the best-interests decision when the person lacks capacity, and who
+ * helps them: advocate, broker, deputy or attorney.
+ */
+export interface Representation {
+  readonly capacity?: { readonly assessedOn: string; readonly outcome: 'has-capacity' | 'lacks-capacity'; readonly decision: string };
+  readonly bestInterests?: { readonly decidedOn: string; readonly decidedBy: string; readonly decision: string };
+  readonly supporters?: readonly Supporter[];
+}
+
 /** A support plan, in the shape of the API's `createSupportPlan`. */
 export interface SupportPlan {
   readonly outcomes: readonly PlanOutcome[];
@@ -52,6 +71,8 @@ export interface SupportPlan {
   readonly supportManager: string;
   /** How the plan keeps the person healthy, safe and well (seed 002, slide 11). */
   readonly healthySafeAndWell?: string;
+  /** Capacity, best interests and who helps the person, shown to the panel and in letters. */
+  readonly representation?: Representation;
 }
 
 /** The budget a plan is costed against. */
@@ -189,6 +210,7 @@ export type ChecklistKey =
   | 'contingency-stated'
   | 'risks-mitigated'
   | 'no-unresolved-risks'
+  | 'capacity-and-representation'
   | 'within-budget'
   | 'financial-assessment-done'
   | 'monthly-payment-schedule';
@@ -286,6 +308,7 @@ export function panelChecklist(
           ? 'no unresolved risks'
           : `risks ${list(unresolved)} are unresolved: the Risk Enablement Panel must consider the plan`,
     },
+    capacityItem(plan.representation),
     {
       key: 'within-budget',
       passed: costing.withinBudget,
@@ -306,6 +329,38 @@ export function panelChecklist(
         : 'the council pays four-weekly, not on the monthly schedule the panel expects',
     },
   ];
+}
+
+/**
+ * The panel's check of capacity and representation: where the person lacks capacity for the
+ * decisions in the plan, a best-interests decision must be recorded and someone named to speak
+ * for them (an advocate, deputy or attorney), as the Mental Capacity Act 2005 and the Care Act
+ * 2014 s.67 ask. With capacity, or no concern recorded, it passes and says so.
+ */
+function capacityItem(representation: Representation | undefined): ChecklistItem {
+  const capacity = representation?.capacity;
+  const helpers = (representation?.supporters ?? []).map((supporter) => `${supporter.name} (${supporter.role})`);
+  const named = helpers.length > 0 ? `; ${helpers.join(', ')} helping` : '';
+  if (capacity?.outcome !== 'lacks-capacity')
+    return {
+      key: 'capacity-and-representation',
+      passed: true,
+      detail: capacity
+        ? `has capacity for ${capacity.decision} (assessed ${capacity.assessedOn})${named}`
+        : `no concern about capacity recorded${named}`,
+    };
+  const voice = (representation?.supporters ?? []).some((supporter) => ['advocate', 'deputy', 'attorney'].includes(supporter.role));
+  const gaps = [representation?.bestInterests ? '' : 'no best-interests decision', voice ? '' : 'no advocate, deputy or attorney'].filter(
+    Boolean,
+  );
+  return {
+    key: 'capacity-and-representation',
+    passed: gaps.length === 0,
+    detail:
+      gaps.length === 0
+        ? `lacks capacity for ${capacity.decision} (assessed ${capacity.assessedOn}); best-interests decision of ${representation?.bestInterests?.decidedOn}${named}`
+        : `lacks capacity for ${capacity.decision} (assessed ${capacity.assessedOn}) but the plan records ${gaps.join(' and ')}`,
+  };
 }
 
 /** The stages a submitted plan goes through, in order (seed 002 slides 10–15). */

@@ -56,6 +56,7 @@ describe('panelChecklist', () => {
       'contingency-stated',
       'risks-mitigated',
       'no-unresolved-risks',
+      'capacity-and-representation',
       'within-budget',
       'financial-assessment-done',
       'monthly-payment-schedule',
@@ -72,6 +73,7 @@ describe('panelChecklist', () => {
       risks: [{ description: 'Lives alone', mitigation: '', resolved: false }],
       budgetHolder: '',
       healthySafeAndWell: ' ',
+      representation: { capacity: { assessedOn: '2026-04-01', outcome: 'lacks-capacity', decision: 'where to live' } },
     };
     const checklist = panelChecklist(weak, costSupportPlan(weak, { totalAnnualPence: 100_000 }), {
       financialAssessmentDone: false,
@@ -80,6 +82,28 @@ describe('panelChecklist', () => {
     expect(checklist.filter((item) => item.passed).map((item) => item.key)).toEqual([]);
     expect(checklist.find((item) => item.key === 'no-unresolved-risks')?.detail).toContain('Risk Enablement Panel');
     expect(checklist.find((item) => item.key === 'contingency-stated')?.detail).toBe('the contingency lacks an amount, a plan');
+    expect(checklist.find((item) => item.key === 'capacity-and-representation')?.detail).toBe(
+      'lacks capacity for where to live (assessed 2026-04-01) but the plan records no best-interests decision and no advocate, deputy or attorney',
+    );
+  });
+
+  it('passes capacity once a best-interests decision is recorded and an advocate named, saying who helps', () => {
+    const represented: SupportPlan = {
+      ...PLAN,
+      representation: {
+        capacity: { assessedOn: '2026-04-01', outcome: 'lacks-capacity', decision: 'where to live' },
+        bestInterests: { decidedOn: '2026-04-10', decidedBy: 'Care coordinator with the family', decision: 'Supported living near family' },
+        supporters: [{ name: 'Ann Jones', role: 'advocate', organisation: 'Local advocacy' }],
+      },
+    };
+    const item = panelChecklist(represented, costSupportPlan(represented, { totalAnnualPence: 1_000_000 }), {
+      financialAssessmentDone: true,
+    }).find((entry) => entry.key === 'capacity-and-representation');
+    expect(item).toEqual({
+      key: 'capacity-and-representation',
+      passed: true,
+      detail: 'lacks capacity for where to live (assessed 2026-04-01); best-interests decision of 2026-04-10; Ann Jones (advocate) helping',
+    });
   });
 });
 

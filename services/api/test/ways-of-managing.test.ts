@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/clock.js';
 import {
+  ANSWERS_25,
   agreedPerson,
   directPaymentAgreement,
   requestDirectPaymentAgreement,
@@ -508,5 +509,188 @@ describe('the self-directed support share councils report', () => {
     const csv = (await t.call('GET', '/v1/reports/summary?from=2026-04-01&to=2026-07-15&format=csv', { key: shares.keys.auditor })).body;
     expect(csv).toContain('ASCOF 1C part1b,percent,50\r\n');
     expect(csv).toContain('packages agreed by month,2026-07,3\r\n');
+  });
+});
+
+describe('redress and notice', () => {
+  let notice: SetUpCouncil;
+  beforeAll(async () => {
+    notice = await setUpCouncil(t);
+  });
+  /** A person's assessment, submitted and moderated as given. */
+  async function moderated(moderation: Record<string, unknown>) {
+    const person = (await t.call('POST', '/v1/people', { key: notice.keys.assessor, body: { clientGroup: 'learning-disability' } })).json();
+    const created = await t.call('POST', '/v1/assessments', {
+      key: notice.keys.assessor,
+      body: { personId: person.id, questionnaireId: notice.questionnaireId, completedWith: ['self'], answers: ANSWERS_25 },
+    });
+    const submitted = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, {
+      key: notice.keys.assessor,
+      headers: { 'if-match': created.headers.etag as string },
+    });
+    const done = await t.call('POST', `/v1/assessments/${created.json().id}/moderation`, {
+      key: notice.keys.assessor,
+      headers: { 'if-match': submitted.headers.etag as string },
+      body: moderation,
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    return { personId: person.id as string, assessmentId: created.json().id as string };
+  }
+  const letter = async (kind: string, id: string) => {
+    const response = await t.call('GET', `/v1/letters/${kind}/${id}`, { key: notice.keys.assessor });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.body;
+  };
+  async function decide(appealId: string, outcome: string, reasons: string) {
+    const current = await t.call('GET', `/v1/appeals/${appealId}`, { key: notice.keys.panel });
+    const decided = await t.call('POST', `/v1/appeals/${appealId}/decision`, {
+      key: notice.keys.panel,
+      headers: { 'if-match': current.headers.etag as string },
+      body: { outcome, reasons },
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    return decided.json();
+  }
+
+  it('writes the eligibility decision, takes an appeal against it, and sets a budget once it is upheld', async () => {
+    const { assessmentId } = await moderated({
+      decision: 'agree',
+      eligibility: { eligible: false, basis: 'care-act-2014', notes: 'Your needs are met by the help you have now.' },
+    });
+    const decision = await letter('eligibility-decision', assessmentId);
+    expect(decision).toContain('We found that you cannot get care and support from us at the moment.');
+    expect(decision).toContain('This is why: Your needs are met by the help you have now.');
+    expect(
+      problemOf(await t.call('POST', '/v1/budgets', { key: notice.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })).code,
+    ).toBe('NOT_ELIGIBLE');
+    const wrongId = await t.call('POST', '/v1/appeals', {
+      key: notice.keys.assessor,
+      body: { subject: 'eligibility', budgetId: assessmentId, reason: 'x' },
+    });
+    expect(problemOf(wrongId).errors).toEqual([
+      { pointer: '/assessmentId', detail: 'is required for subject eligibility (and the other ids are not used)' },
+    ]);
+    const appeal = await t.call('POST', '/v1/appeals', {
+      key: notice.keys.assessor,
+      body: { subject: 'eligibility', assessmentId, reason: 'I cannot wash or dress without help', lodgedBy: 'agent' },
+    });
+    expect(appeal.statusCode, appeal.body).toBe(201);
+    expect(appeal.json()).toMatchObject({ subject: 'eligibility', assessmentId, status: 'lodged' });
+    await decide(appeal.json().id, 'upheld', 'The panel found daily help with washing is needed.');
+    const assessment = (await t.call('GET', `/v1/assessments/${assessmentId}`, { key: notice.keys.assessor })).json();
+    expect(assessment.eligibility).toMatchObject({ eligible: true, basis: 'care-act-2014' });
+    const budget = await t.call('POST', '/v1/budgets', { key: notice.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
+    expect(budget.statusCode, budget.body).toBe(201);
+    const outcome = await letter('appeal-decision', appeal.json().id);
+    expect(outcome).toContain('You asked us to look again at whether you can get care and support.');
+    expect(outcome).toContain('We agree with you. We have changed our decision.');
+  });
+
+  it('writes what moderation changed, and an upheld appeal brings the person’s own answers back for moderation again', async () => {
+    const { assessmentId } = await moderated({
+      decision: 'amend',
+      amendments: [{ questionKey: 'washing', answer: 'some', reason: 'Your daughter helps most mornings' }],
+      eligibility: { eligible: true, basis: 'care-act-2014' },
+    });
+    const change = await letter('moderation-change', assessmentId);
+    expect(change).toContain('They changed 1 of your answers.');
+    expect(change).toContain('washing: you said &quot;lots&quot;; it is now &quot;some&quot;. Why: Your daughter helps most mornings');
+    // An agreed assessment without changes has no moderation to appeal.
+    const plain = await moderated({ decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } });
+    expect(
+      problemOf(
+        await t.call('POST', '/v1/appeals', {
+          key: notice.keys.assessor,
+          body: { subject: 'moderation', assessmentId: plain.assessmentId, reason: 'x' },
+        }),
+      ).errors,
+    ).toEqual([{ pointer: '/assessmentId', detail: 'its moderation changed no answer' }]);
+    const budget = (
+      await t.call('POST', '/v1/budgets', { key: notice.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })
+    ).json();
+    const appeal = (
+      await t.call('POST', '/v1/appeals', {
+        key: notice.keys.assessor,
+        body: { subject: 'moderation', assessmentId, reason: 'My daughter works now and cannot help' },
+      })
+    ).json();
+    await decide(appeal.id, 'upheld', 'The help from family has stopped.');
+    // The overturned assessment is kept; a fresh one with the person's own answers waits for moderation.
+    const mine = (await t.call('GET', `/v1/assessments?personId=${appeal.personId}`, { key: notice.keys.assessor })).json().items;
+    expect(mine.map((a: { id: string; status: string }) => [a.id === assessmentId, a.status])).toEqual([
+      [true, 'agreed'],
+      [false, 'submitted'],
+    ]);
+    expect(mine[1]).toMatchObject({ moderation: null, eligibility: null, answers: ANSWERS_25 });
+    expect((await t.call('GET', `/v1/budgets/${budget.id}`, { key: notice.keys.assessor })).json().status).toBe('superseded');
+  });
+
+  it('writes the charge and the review outcome', async () => {
+    const { personId } = await agreedPerson(t, notice);
+    const financial = await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: notice.keys.finance,
+      body: { effectiveFrom: '2026-06-01', weeklyContributionPence: 2_550 },
+    });
+    expect(await letter('charge', financial.json().id)).toContain('You will pay £25.50 a week towards your care from 1 June 2026.');
+    const free = await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: notice.keys.finance,
+      body: { effectiveFrom: '2026-09-01', weeklyContributionPence: 0 },
+    });
+    expect(await letter('charge', free.json().id)).toContain('You do not need to pay anything towards your care from 1 September 2026.');
+    const { budgetId } = await agreedBudget(t, notice);
+    const completed = await completeAnnualReview(t, notice.keys.assessor, budgetId, '2027-05-01');
+    const review = await letter('review-outcome', completed.json().id);
+    expect(review).toContain('Stay living in my own flat: you said this is going well');
+    expect(review).toContain('Keep my job at the café: you said this is partly there');
+    // Another council's reader sees none of them.
+    const other = await setUpCouncil(t);
+    expect((await t.call('GET', `/v1/letters/charge/${financial.json().id}`, { key: other.keys.assessor })).statusCode).toBe(404);
+  });
+});
+
+describe('capacity and representation', () => {
+  it('keeps capacity, best interests and who helps on the person and the plan, checks them at panel, and names the helper in letters', async () => {
+    const c = await setUpCouncil(t);
+    const { personId, assessmentId } = await agreedPerson(t, c);
+    await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: c.keys.finance,
+      body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 0 },
+    });
+    const lacks = {
+      capacity: { assessedOn: '2026-04-01', outcome: 'lacks-capacity', decision: 'how to arrange care' },
+      supporters: [{ name: 'Ann Jones', role: 'advocate', organisation: 'Local advocacy' }],
+    };
+    const current = await t.call('GET', `/v1/people/${personId}`, { key: c.keys.assessor });
+    const updated = await t.call('PATCH', `/v1/people/${personId}`, {
+      key: c.keys.assessor,
+      headers: { 'if-match': current.headers.etag as string },
+      body: { representation: lacks },
+    });
+    expect(updated.statusCode, updated.body).toBe(200);
+    expect(updated.json().representation).toEqual(lacks);
+    const budget = (await t.call('POST', '/v1/budgets', { key: c.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })).json();
+    // The plan carries the person's record; without a best-interests decision the panel item fails.
+    const draft = (await t.call('POST', '/v1/support-plans', { key: c.keys.assessor, body: { budgetId: budget.id, ...PLAN } })).json();
+    expect(draft.representation).toEqual(lacks);
+    expect(draft.checklist.find((item: { key: string }) => item.key === 'capacity-and-representation')).toMatchObject({
+      passed: false,
+      detail: 'lacks capacity for how to arrange care (assessed 2026-04-01) but the plan records no best-interests decision',
+    });
+    const withDecision = {
+      ...PLAN,
+      representation: {
+        ...lacks,
+        bestInterests: { decidedOn: '2026-04-10', decidedBy: 'Care coordinator with Ann Jones and the family', decision: 'Care at home' },
+      },
+    };
+    const planId = await approvedPlan(t, c, budget.id, withDecision, { startDate: '2026-05-01' });
+    const plan = (await t.call('GET', `/v1/support-plans/${planId}`, { key: c.keys.panel })).json();
+    expect(plan.checklist.find((item: { key: string }) => item.key === 'capacity-and-representation')).toMatchObject({
+      passed: true,
+      detail:
+        'lacks capacity for how to arrange care (assessed 2026-04-01); best-interests decision of 2026-04-10; Ann Jones (advocate) helping',
+    });
+    const letter = await t.call('GET', `/v1/letters/plan-decision/${planId}`, { key: c.keys.assessor });
+    expect(letter.body).toContain('Ann Jones, your advocate can help you with this.');
   });
 });

@@ -8,6 +8,7 @@ import type {
   ChargingPolicyRules,
   LedgerKind,
   Referral,
+  Representation,
   ReturnCheck,
   RevisionComparison,
   SupportPlan,
@@ -92,6 +93,8 @@ export interface PersonTable {
   commissioned_support_from: ColumnType<string | null, string | null | undefined, string | null>;
   /** …to (null while it goes on). */
   commissioned_support_to: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Capacity, best interests and who helps the person (ras-core's Representation). */
+  representation: ColumnType<Representation | null, string | null | undefined, string | null>;
   created_by_key_id: string | null;
   /** When the person's personal fields were erased (issue 18); the anonymous figures stay. */
   erased_at: NullableTimestamp;
@@ -502,10 +505,12 @@ export interface AppealTable {
   id: string;
   council_id: string;
   person_id: string;
-  subject: 'budget' | 'plan-decision';
+  subject: 'budget' | 'plan-decision' | 'eligibility' | 'moderation';
   budget_id: string | null;
   plan_id: string | null;
   decision_id: string | null;
+  /** For an eligibility or moderation appeal: the assessment whose decision it disputes. */
+  assessment_id: ColumnType<string | null, string | null | undefined, string | null>;
   lodged_by: 'person' | 'agent' | 'portal';
   reason: string;
   status: 'lodged' | 'upheld' | 'not-upheld';

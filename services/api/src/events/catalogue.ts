@@ -143,6 +143,17 @@ export const EVENT_CATALOGUE = {
   'assessment.answers-saved': { entityType: 'assessment', description: 'Answers were saved', payload: assessment },
   'assessment.submitted': { entityType: 'assessment', description: 'A self-assessment was submitted for moderation', payload: assessment },
   'assessment.agreed': { entityType: 'assessment', description: 'The care coordinator agreed the assessment', payload: assessment },
+  'assessment.eligibility-changed': {
+    entityType: 'assessment',
+    description: 'An upheld appeal found the person eligible',
+    payload: assessment,
+  },
+  'assessment.reopened': {
+    entityType: 'assessment',
+    description:
+      'An upheld appeal overturned the moderation: a fresh assessment with the person’s own answers (replaces names the overturned one) is submitted for moderation again',
+    payload: assessment,
+  },
   'charging-policy.created': {
     entityType: 'charging-policy',
     description: 'A charging policy version was set, in force from its date',
@@ -240,6 +251,11 @@ export const EVENT_CATALOGUE = {
     entityType: 'budget',
     description:
       'A budget ended: replaced by the one an uprating made (from the day before it starts), or ended by the council (endBudget: the person moved away, died or no longer needs support)',
+    payload: budget,
+  },
+  'budget.superseded': {
+    entityType: 'budget',
+    description: 'An indicative budget was superseded: the moderation it came from was overturned on appeal',
     payload: budget,
   },
   'budget.panel-amount-set': { entityType: 'budget', description: 'The panel set an amount outside the RAS', payload: budget },

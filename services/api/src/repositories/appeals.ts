@@ -16,6 +16,7 @@ export interface NewAppeal {
   readonly budgetId: string | null;
   readonly planId: string | null;
   readonly decisionId: string | null;
+  readonly assessmentId?: string | null;
   readonly lodgedBy: Appeal['lodged_by'];
   readonly reason: string;
   readonly createdByKeyId: string | null;
@@ -32,6 +33,7 @@ export function insertAppeal(tx: Transaction<DB>, councilId: string, fields: New
       budget_id: fields.budgetId,
       plan_id: fields.planId,
       decision_id: fields.decisionId,
+      assessment_id: fields.assessmentId ?? null,
       lodged_by: fields.lodgedBy,
       reason: fields.reason,
       status: 'lodged',

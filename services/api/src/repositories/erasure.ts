@@ -292,7 +292,7 @@ export async function erasePersonRows(
 
   for (const [budgetId, band] of ageBands)
     await sql`update budgets set monitoring_age_band = ${band} where council_id = ${c} and id = ${budgetId}`.execute(tx);
-  await sql`update people set display_name = null, date_of_birth = null, agent = null, erased_at = ${erasedAt},
+  await sql`update people set display_name = null, date_of_birth = null, agent = null, representation = null, erased_at = ${erasedAt},
               version = version + 1, updated_at = now() where council_id = ${c} and id = ${p}`.execute(tx);
   // A desktop exercise's case references may be record-system ids: the person's become "erased".
   const { rows: externalIds } = await sql<{ value: string }>`

@@ -84,3 +84,8 @@ export function findFinancialAssessment(db: Db, councilId: string, personId: str
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/** A financial assessment of the council by its id alone (the caller checks it may see the person). */
+export function findFinancialAssessmentById(db: Db, councilId: string, id: string): Promise<FinancialAssessment | undefined> {
+  return db.selectFrom('financial_assessments').selectAll().where('council_id', '=', councilId).where('id', '=', id).executeTakeFirst();
+}

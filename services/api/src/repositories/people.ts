@@ -20,12 +20,19 @@ export interface PersonFields {
   readonly caresForPersonId?: string | null | undefined;
   /** Commissioned support without a personal budget (left as it is when undefined). */
   readonly commissionedSupport?: { readonly from: string; readonly to?: string | null | undefined } | null | undefined;
+  /** Capacity, best interests and who helps (left as it is when undefined). */
+  readonly representation?: unknown;
 }
 
 /** The columns of commissioned support, when the fields say anything about it. */
 function commissionedColumns(fields: PersonFields) {
-  if (fields.commissionedSupport === undefined) return {};
+  const representation =
+    fields.representation === undefined
+      ? {}
+      : { representation: fields.representation === null ? null : JSON.stringify(fields.representation) };
+  if (fields.commissionedSupport === undefined) return representation;
   return {
+    ...representation,
     commissioned_support_from: fields.commissionedSupport?.from ?? null,
     commissioned_support_to: fields.commissionedSupport?.to ?? null,
   };

@@ -166,3 +166,50 @@ export const ActorHeader = {
     }),
   ),
 };
+
+/** Capacity, best interests and who helps the person decide and arrange their support. */
+export const Representation = Type.Object(
+  {
+    capacity: Type.Optional(
+      Type.Object(
+        {
+          assessedOn: CalendarDate,
+          outcome: Type.Enum(['has-capacity', 'lacks-capacity']),
+          decision: Text(300),
+        },
+        {
+          additionalProperties: false,
+          description: 'The latest capacity assessment (Mental Capacity Act 2005) for the decisions about support',
+        },
+      ),
+    ),
+    bestInterests: Type.Optional(
+      Type.Object(
+        { decidedOn: CalendarDate, decidedBy: Text(300), decision: Text(2000) },
+        { additionalProperties: false, description: 'The best-interests decision, when the person lacks capacity' },
+      ),
+    ),
+    supporters: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Text(200),
+            role: Type.Enum(['advocate', 'broker', 'deputy', 'attorney', 'other'], {
+              description:
+                'advocate (independent, Care Act 2014 s.67), broker (support planning and brokerage), deputy or attorney (legal authority)',
+            }),
+            organisation: Type.Optional(Text(200)),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10 },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    title: 'Representation',
+    description:
+      'Capacity and representation: shown to the panel (checklist item capacity-and-representation: someone who lacks capacity needs a best-interests decision and an advocate, deputy or attorney) and named in letters',
+  },
+);

@@ -11,18 +11,39 @@ import {
   letterContent,
   letterDate,
   moneyPictureOf,
+  type Representation,
   replyBy,
 } from 'ras-core';
 import type { Scope } from '../auth/roles.js';
 import type { Budget, DB } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
+import { findAppeal } from '../repositories/appeals.js';
+import { findAssessment } from '../repositories/assessments.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings, findCouncil } from '../repositories/councils.js';
+import { findFinancialAssessmentById } from '../repositories/financial-assessments.js';
 import { findPerson } from '../repositories/people.js';
 import { findRevisionById } from '../repositories/plan-revisions.js';
 import { findReview } from '../repositories/reviews.js';
 import { findPlan, listDecisions } from '../repositories/support-plans.js';
 import { replacedByUprating } from '../repositories/uprating-runs.js';
+
+const ELIGIBILITY_BASIS: Readonly<Record<string, string>> = {
+  'care-act-2014': 'the national rules for care and support (the Care Act 2014)',
+  facs: 'the Fair Access to Care Services bands',
+  local: 'the council’s own rules',
+};
+const APPEAL_SUBJECT: Readonly<Record<string, string>> = {
+  budget: 'your budget',
+  'plan-decision': 'a decision on your support plan',
+  eligibility: 'whether you can get care and support',
+  moderation: 'the changes to your answers',
+};
+const ACHIEVED: Readonly<Record<string, string>> = {
+  yes: 'you said this is going well',
+  partly: 'you said this is partly there',
+  no: 'you said this is not there yet',
+};
 
 /** What a letter is read with: the database and whose data it is. */
 export interface LetterContext {
@@ -77,6 +98,9 @@ function budgetFacts(budget: Budget) {
  * - `clawback-recommendation`: `id` is an annual review with a clawback worked out.
  * - `uprating`: `id` is a budget an applied uprating run made; the letter compares it with the one it replaces.
  * - `plan-revision`: `id` is a revision of a live plan; the letter says whether it was agreed and from when.
+ * - `eligibility-decision`, `moderation-change`: `id` is a moderated assessment.
+ * - `charge`: `id` is a financial assessment: what the person pays a week, from when.
+ * - `appeal-decision`: `id` is a decided appeal. `review-outcome`: `id` is a completed review.
  */
 export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind, id: string, language?: string): Promise<LetterContent> {
   let budget: Budget | undefined;
@@ -88,6 +112,10 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
   let explanation: readonly string[] | undefined;
   // A date the letter names besides its own, written in the letter's language.
   let effectiveOn: string | undefined;
+  // Whose letter it is, when it is not about a budget.
+  let personId: string | undefined;
+  // A plan's own record of who helps the person, when the letter is about a plan.
+  let representation: Representation | undefined;
   if (kind === 'plan-decision') {
     const plan = await findPlan(db, scope, id);
     if (!plan) throw notFound('support plan', id);
@@ -98,6 +126,7 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
     const decision = (await listDecisions(db, scope.councilId, [plan.id])).at(-1);
     if (!decision) throw invalidState('The support plan has no decision yet, so there is no decision letter');
     budget = await findBudget(db, scope, plan.budget_id);
+    representation = plan.plan.representation;
     date = decision.decided_at.toISOString().slice(0, 10);
     values = { reasons: decision.reasons, outcome: decision.outcome };
     conditions.push(OUTCOME[decision.outcome]);
@@ -106,12 +135,74 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
     const plan = revision && (await findPlan(db, scope, revision.plan_id));
     if (!revision || !plan) throw notFound('plan revision', id);
     budget = await findBudget(db, scope, revision.budget_id);
+    representation = revision.plan.representation;
     const last = revision.decisions.at(-1);
     date = revision.created_at.toISOString().slice(0, 10);
     recordedOn = (revision.decided_at ?? revision.created_at).toISOString().slice(0, 10);
     values = { reasons: last?.reasons ?? revision.reason };
     effectiveOn = revision.effective_from;
     conditions.push(revision.status === 'approved' ? 'approved' : revision.status === 'rejected' ? 'rejected' : 'pending');
+  } else if (kind === 'eligibility-decision' || kind === 'moderation-change') {
+    const assessment = await findAssessment(db, scope, id);
+    if (!assessment) throw notFound('assessment', id);
+    if (assessment.status !== 'agreed' || assessment.agreed_at === null)
+      throw invalidState(`The assessment is ${assessment.status}: there is no decision to write about yet`);
+    personId = assessment.person_id;
+    date = assessment.agreed_at.toISOString().slice(0, 10);
+    if (kind === 'eligibility-decision') {
+      const eligibility = assessment.eligibility as { eligible: boolean; basis: string; band?: string; notes?: string } | null;
+      if (!eligibility) throw invalidState('The assessment records no eligibility decision');
+      const criteria = ELIGIBILITY_BASIS[eligibility.basis] ?? eligibility.basis;
+      values = { reasons: eligibility.notes ?? `we used ${criteria}.` };
+      conditions.push(eligibility.eligible ? 'eligible' : 'not-eligible');
+      explanation = [`We used ${criteria}${eligibility.band ? ` (band: ${eligibility.band})` : ''}.`];
+    } else {
+      const moderation = assessment.moderation as {
+        decision: string;
+        amendments: { questionKey: string; from: unknown; to: unknown; reason: string }[];
+      } | null;
+      if (moderation?.decision !== 'amend') throw invalidState('The care coordinator changed none of the person’s answers');
+      values = { changes: String(moderation.amendments.length), points: String(assessment.total_points ?? 0) };
+      const said = (answer: unknown) => (Array.isArray(answer) ? answer.join(', ') : String(answer ?? 'no answer'));
+      explanation = moderation.amendments.map(
+        (amendment) =>
+          `${amendment.questionKey}: you said "${said(amendment.from)}"; it is now "${said(amendment.to)}". Why: ${amendment.reason}`,
+      );
+    }
+  } else if (kind === 'charge') {
+    const financial = await findFinancialAssessmentById(db, scope.councilId, id);
+    // Only someone who may see the person may read their charge.
+    if (!financial || !(await findPerson(db, scope, financial.person_id))) throw notFound('financial assessment', id);
+    personId = financial.person_id;
+    date = financial.created_at.toISOString().slice(0, 10);
+    values = { weeklyContribution: formatPounds(financial.weekly_contribution_pence) };
+    effectiveOn = financial.effective_from;
+    conditions.push(financial.weekly_contribution_pence > 0 ? 'has-charge' : 'no-charge');
+    const calculation = financial.calculation as { explanation?: { text: string }[] } | null;
+    explanation = (calculation?.explanation ?? []).map((step) => step.text);
+  } else if (kind === 'appeal-decision') {
+    const appeal = await findAppeal(db, scope, id);
+    if (!appeal) throw notFound('appeal', id);
+    const decision = appeal.decision as { reasons: string; decidedAt: string } | null;
+    if (appeal.status === 'lodged' || !decision) throw invalidState('The appeal is not decided yet');
+    personId = appeal.person_id;
+    date = decision.decidedAt.slice(0, 10);
+    values = { subject: APPEAL_SUBJECT[appeal.subject] ?? appeal.subject, reasons: decision.reasons };
+    conditions.push(appeal.status === 'upheld' ? 'upheld' : 'not-upheld');
+    explanation = [`You told us: ${appeal.reason}`];
+  } else if (kind === 'review-outcome') {
+    const review = await findReview(db, scope, id);
+    if (!review) throw notFound('review', id);
+    const outcome = review.outcome as {
+      completedOn: string;
+      outcomes: { description: string; achieved: string; note: string | null }[];
+    } | null;
+    if (review.status !== 'completed' || !outcome) throw invalidState('Only a completed review has an outcome to write about');
+    budget = await findBudget(db, scope, review.budget_id);
+    date = outcome.completedOn;
+    explanation = outcome.outcomes.map(
+      (item) => `${item.description}: ${ACHIEVED[item.achieved] ?? item.achieved}${item.note ? ` (${item.note})` : ''}`,
+    );
   } else if (kind === 'clawback-recommendation') {
     const review = await findReview(db, scope, id);
     if (!review) throw notFound('review', id);
@@ -158,18 +249,26 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
         conditions.push(budget.total_annual_pence > replaced.total_annual_pence ? 'went-up' : 'went-down');
     }
   }
-  if (!budget) throw notFound('budget', id);
-  const person = await findPerson(db, scope, budget.person_id);
+  const whose = personId ?? budget?.person_id;
+  if (!whose) throw notFound('budget', id);
+  const person = await findPerson(db, scope, whose);
+  // Who helps the person (their advocate, broker, deputy or attorney) is named in the letter.
+  const supporters = (representation ?? person?.person.representation)?.supporters ?? [];
+  if (supporters.length > 0) {
+    values = { ...values, supporters: supporters.map((supporter) => `${supporter.name}, your ${supporter.role}`).join('; ') };
+    conditions.push('has-supporter');
+  }
   const council = await findCouncil(db, scope.councilId);
   const chosen = await templateFor(db, scope.councilId, kind, language);
-  const facts = budgetFacts(budget);
+  // A letter about a budget shows its figures and picture; one about an assessment, a charge or an appeal has none.
+  const facts = budget ? budgetFacts(budget) : { values: {}, conditions: [], picture: null, explanation: [] };
   return letterContent(chosen.template, {
     kind,
     language: chosen.language,
     values: {
       ...facts.values,
       ...values,
-      startDate: letterDate(budget.start_date, chosen.language),
+      ...(budget ? { startDate: letterDate(budget.start_date, chosen.language) } : {}),
       ...(effectiveOn === undefined ? {} : { effectiveFrom: letterDate(effectiveOn, chosen.language) }),
       name: person?.person.display_name ?? chosen.template.nameUnknown ?? 'Sir or Madam',
       council: council?.name ?? '',

@@ -6,13 +6,15 @@ import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { write } from '../../../http/write.js';
+import { workflowContext, write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findAppeal, insertAppeal, listAppeals, updateAppeal } from '../../../repositories/appeals.js';
+import { findAssessment } from '../../../repositories/assessments.js';
 import { findBudget } from '../../../repositories/budgets.js';
 import { findDecision, findPlan, updatePlan } from '../../../repositories/support-plans.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { upholdAssessmentAppeal } from '../../../workflows/assessment-appeal.js';
 import { setPanelAmount } from '../../../workflows/set-panel-amount.js';
 import { AppealResource, AppealStatus, CreateAppealBody, DecideAppealBody } from './schemas.js';
 
@@ -24,6 +26,7 @@ function toAppeal(row: Appeal) {
     budgetId: row.budget_id,
     planId: row.plan_id,
     decisionId: row.decision_id,
+    assessmentId: row.assessment_id,
     lodgedBy: row.lodged_by,
     reason: row.reason,
     status: row.status,
@@ -58,7 +61,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'createAppeal',
         tags: ['plans'],
-        summary: 'Appeal a budget or a decision on a support plan',
+        summary: 'Appeal a budget, a decision on a support plan, an eligibility decision or a moderation change',
         headers: IdempotencyHeaders,
         body: CreateAppealBody,
         response: { 201: AppealResource, ...problemResponses },
@@ -67,21 +70,40 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const scope = scopeOf(request);
       const body = request.body;
-      if (body.subject === 'budget' && (body.budgetId === undefined || body.decisionId !== undefined)) {
-        throw unprocessable('INVALID_INPUT', 'A budget appeal names the budget', [
-          { pointer: '/budgetId', detail: 'is required for subject budget (and decisionId is not used)' },
+      // Each subject names exactly its own thing.
+      const names = { budget: 'budgetId', 'plan-decision': 'decisionId', eligibility: 'assessmentId', moderation: 'assessmentId' } as const;
+      const named = names[body.subject];
+      const given = (['budgetId', 'decisionId', 'assessmentId'] as const).filter((field) => body[field] !== undefined);
+      if (given.length !== 1 || given[0] !== named)
+        throw unprocessable('INVALID_INPUT', `A ${body.subject} appeal names the ${named.replace('Id', '')} it disputes`, [
+          { pointer: `/${named}`, detail: `is required for subject ${body.subject} (and the other ids are not used)` },
         ]);
-      }
-      if (body.subject === 'plan-decision' && (body.decisionId === undefined || body.budgetId !== undefined)) {
-        throw unprocessable('INVALID_INPUT', 'A plan-decision appeal names the decision', [
-          { pointer: '/decisionId', detail: 'is required for subject plan-decision (and budgetId is not used)' },
-        ]);
-      }
       return createOnce(request, reply, async (tx, changes) => {
         let personId: string;
         let budgetId: string | null = null;
         let planId: string | null = null;
-        if (body.subject === 'budget') {
+        let assessmentId: string | null = null;
+        if (body.subject === 'eligibility' || body.subject === 'moderation') {
+          const assessment = await findAssessment(tx, scope, body.assessmentId as string);
+          if (!assessment)
+            throw unprocessable('INVALID_INPUT', 'The assessment does not exist', [
+              { pointer: '/assessmentId', detail: 'is not an assessment you can see' },
+            ]);
+          if (assessment.status !== 'agreed') throw invalidState('Only a moderated (agreed) assessment has a decision to appeal');
+          const moderation = assessment.moderation as { decision?: string } | null;
+          if (body.subject === 'moderation' && moderation?.decision !== 'amend')
+            throw unprocessable(
+              'INVALID_INPUT',
+              'The coordinator agreed the answers as the person gave them: there is no change to appeal',
+              [{ pointer: '/assessmentId', detail: 'its moderation changed no answer' }],
+            );
+          if (body.subject === 'eligibility' && (assessment.eligibility as { eligible?: boolean } | null)?.eligible !== false)
+            throw unprocessable('INVALID_INPUT', 'The person was found eligible: there is no eligibility decision to appeal', [
+              { pointer: '/assessmentId', detail: 'the person is eligible' },
+            ]);
+          personId = assessment.person_id;
+          assessmentId = assessment.id;
+        } else if (body.subject === 'budget') {
           const budget = await findBudget(tx, scope, body.budgetId as string);
           if (!budget)
             throw unprocessable('INVALID_INPUT', 'The budget does not exist', [
@@ -106,6 +128,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           budgetId,
           planId,
           decisionId: body.decisionId ?? null,
+          assessmentId,
           lodgedBy: scope.portalKeyId !== null ? 'portal' : ((body.lodgedBy as Appeal['lodged_by'] | undefined) ?? 'person'),
           reason: body.reason,
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
@@ -173,7 +196,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['plans'],
         summary: 'The panel decides an appeal',
         description:
-          'An upheld budget appeal may set agreedAnnualPence: the panel’s amount outside the RAS, recorded with the reasons, replacing the RAS amount in the budget (while it is indicative). An upheld appeal against a plan decision puts the plan back before that stage.',
+          'An upheld budget appeal may set agreedAnnualPence: the panel’s amount outside the RAS, recorded with the reasons, replacing the RAS amount in the budget (while it is indicative). An upheld appeal against a plan decision puts the plan back before that stage. An upheld eligibility appeal finds the person eligible (a budget can then be set). An upheld moderation appeal brings back the person’s own answers and submits the assessment for moderation again, superseding an indicative budget set from the changed answers (409 if a budget was agreed from them: appeal the budget). The person’s letter is getLetter appeal-decision.',
         params: IdParams,
         headers: IfMatchHeaders,
         body: DecideAppealBody,
@@ -204,6 +227,8 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { appealId: before.id },
           );
         }
+        if (outcome === 'upheld' && (before.subject === 'eligibility' || before.subject === 'moderation'))
+          await upholdAssessmentAppeal(workflowContext(request, tx, changes), before, reasons);
         if (outcome === 'upheld' && before.subject === 'plan-decision') {
           const decision = await findDecision(tx, scope.councilId, before.decision_id as string);
           const plan = await findPlan(tx, scope, before.plan_id as string, { forUpdate: true });

@@ -3,11 +3,17 @@ import { Id, Nullable, Pence, Text, Timestamp } from '../../../schemas/common.js
 
 export const AppealStatus = Type.Enum(['lodged', 'upheld', 'not-upheld'], { title: 'AppealStatus' });
 
+export const AppealSubject = Type.Enum(['budget', 'plan-decision', 'eligibility', 'moderation'], {
+  description:
+    'budget: the amount (budgetId); plan-decision: a decision on a support plan (decisionId); eligibility: the finding that the person is not eligible (assessmentId); moderation: the coordinator’s changes to the person’s answers (assessmentId)',
+});
+
 export const CreateAppealBody = Type.Object(
   {
-    subject: Type.Enum(['budget', 'plan-decision'], { description: 'budget: the amount; plan-decision: a decision on a support plan' }),
+    subject: AppealSubject,
     budgetId: Type.Optional(Id),
     decisionId: Type.Optional(Id),
+    assessmentId: Type.Optional(Type.String({ format: 'uuid', description: 'For an eligibility or moderation appeal: the assessment' })),
     reason: Text(4000),
     lodgedBy: Type.Optional(Type.Enum(['person', 'agent'], { description: 'Who is appealing (a portal key always lodges as portal)' })),
   },
@@ -27,10 +33,11 @@ export const AppealResource = Type.Object(
   {
     id: Id,
     personId: Id,
-    subject: Type.Enum(['budget', 'plan-decision']),
+    subject: AppealSubject,
     budgetId: Nullable(Id),
     planId: Nullable(Id),
     decisionId: Nullable(Id),
+    assessmentId: Nullable(Id),
     lodgedBy: Type.Enum(['person', 'agent', 'portal']),
     reason: Type.String(),
     status: AppealStatus,

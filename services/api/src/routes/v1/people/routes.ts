@@ -36,6 +36,7 @@ export function toPerson({ person, externalIds }: PersonRecord) {
     caresForPersonId: person.cares_for_person_id,
     commissionedSupport:
       person.commissioned_support_from === null ? null : { from: person.commissioned_support_from, to: person.commissioned_support_to },
+    representation: person.representation as never,
     underLegalHold: person.legal_hold !== null,
     erasedAt: iso(person.erased_at),
     version: person.version,
@@ -126,6 +127,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           agent: body.agent ?? null,
           caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, null),
           commissionedSupport: checkedSupport(body.commissionedSupport),
+          representation: body.representation,
         };
         const record = await insertPerson(
           tx,
@@ -201,6 +203,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           agent: body.agent === undefined ? before.person.agent : body.agent,
           caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, before.person.id),
           commissionedSupport: checkedSupport(body.commissionedSupport),
+          representation: body.representation,
         });
         const after = { person, externalIds };
         changes.record({

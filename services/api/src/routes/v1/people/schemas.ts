@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CalendarDate, Id, Key, Nullable, Text, Timestamp } from '../../../schemas/common.js';
+import { CalendarDate, Id, Key, Nullable, Representation, Text, Timestamp } from '../../../schemas/common.js';
 
 export const ExternalIds = Type.Record(Key, Type.String({ minLength: 1, maxLength: 100 }), {
   maxProperties: 10,
@@ -34,6 +34,7 @@ export const CreatePersonBody = Type.Object(
     agent: Type.Optional(Agent),
     caresForPersonId: Type.Optional(Id),
     commissionedSupport: Type.Optional(CommissionedSupport),
+    representation: Type.Optional(Representation),
   },
   { additionalProperties: false },
 );
@@ -47,6 +48,7 @@ export const UpdatePersonBody = Type.Object(
     agent: Type.Optional(Nullable(Agent)),
     caresForPersonId: Type.Optional(Nullable(Id)),
     commissionedSupport: Type.Optional(Nullable(CommissionedSupport)),
+    representation: Type.Optional(Nullable(Representation)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -61,6 +63,7 @@ export const PersonResource = Type.Object(
     agent: Nullable(Type.Object({ name: Type.String(), relationship: Type.String(), contact: Type.Optional(Type.String()) })),
     caresForPersonId: Nullable(Id),
     commissionedSupport: Nullable(Type.Object({ from: CalendarDate, to: Nullable(CalendarDate) })),
+    representation: Nullable(Representation),
     underLegalHold: Type.Boolean({ description: 'A legal hold stands: nothing erases the person until it is released' }),
     erasedAt: Nullable(Timestamp),
     version: Type.Integer(),

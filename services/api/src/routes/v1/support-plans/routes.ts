@@ -12,6 +12,7 @@ import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
 import { councilSettings } from '../../../repositories/councils.js';
+import { findPerson } from '../../../repositories/people.js';
 import { listRevisions } from '../../../repositories/plan-revisions.js';
 import { findPlan, insertPlan, listPlans, updatePlan } from '../../../repositories/support-plans.js';
 import { assess, contextOf, lockPlan, type PlanContext, planEvent, toPlan } from '../../../representations/support-plans.js';
@@ -62,7 +63,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const scope = scopeOf(request);
-      const { budgetId, ...plan } = request.body;
+      const { budgetId, ...written } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
         const budget = await findBudget(tx, scope, budgetId);
         if (!budget)
@@ -70,7 +71,10 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { pointer: '/budgetId', detail: 'is not a budget you can see' },
           ]);
         if (budget.status !== 'indicative') throw invalidState(`A plan is written for an indicative budget; this one is ${budget.status}`);
-        await assertPlanLines(tx, scope.councilId, plan.lines, budget);
+        await assertPlanLines(tx, scope.councilId, written.lines, budget);
+        // The plan carries the person's capacity and who helps them, unless it says otherwise.
+        const person = written.representation === undefined ? await findPerson(tx, scope, budget.person_id) : undefined;
+        const plan = person?.person.representation ? { ...written, representation: person.person.representation } : written;
         assess(plan as SupportPlan, { budget, financialAssessmentDone: false, paymentFrequency: 'monthly' });
         const row = await insertPlan(tx, scope.councilId, {
           budgetId,

@@ -1,5 +1,16 @@
 import { Type } from 'typebox';
-import { CalendarDate, ExplanationStep, Id, Key, Nullable, Pence, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
+import {
+  CalendarDate,
+  ExplanationStep,
+  Id,
+  Key,
+  Nullable,
+  Pence,
+  Representation,
+  SignedPence,
+  Text,
+  Timestamp,
+} from '../../../schemas/common.js';
 
 export const ManagedBy = Type.Enum(['direct-payment', 'indirect-payment', 'trust', 'individual-service-fund', 'council-arranged'], {
   title: 'ManagedBy',
@@ -51,6 +62,7 @@ export const PlanContent = {
   risks: Type.Array(Risk, { maxItems: 50 }),
   budgetHolder: Text(300, 0),
   supportManager: Text(300, 0),
+  representation: Type.Optional(Representation),
   healthySafeAndWell: Type.Optional(
     Type.String({
       maxLength: 2000,
