@@ -381,6 +381,37 @@ const budgetCheck = ok(await finance.GET('/v1/budgets/{id}/verification', { para
 proven(budgetCheck);
 ok(await assessor.GET('/v1/budgets', { params: { query: { personId: person.id } } }), 'listBudgets');
 
+// A crisis before the plan is agreed: interim support for four weeks from 17 November, £150 a
+// week, paid weekly; reviewed and extended a week; reconciled into the agreed budget below.
+const crisis = ok(
+  await assessor.POST('/v1/interim-budgets', {
+    body: {
+      personId: person.id,
+      weeklyPence: 15_000,
+      startDate: '2026-11-17',
+      endDate: '2026-12-14',
+      reason: 'Their carer is in hospital',
+    },
+  }),
+  'createInterimBudget',
+);
+for (const paidOn of ['2026-11-17', '2026-11-24', '2026-12-01'])
+  ok(
+    await finance.POST('/v1/interim-budgets/{id}/payments', {
+      params: { path: { id: crisis.id } },
+      body: { amountPence: 15_000, paidOn },
+    }),
+    'recordInterimPayment',
+  );
+ok(
+  await assessor.POST('/v1/interim-budgets/{id}/review', {
+    params: { path: { id: crisis.id } },
+    body: { outcome: 'continue', notes: 'Carer home next week', reviewedOn: '2026-12-10', endDate: '2026-12-21' },
+  }),
+  'reviewInterimBudget',
+);
+ok(await assessor.GET('/v1/interim-budgets', { params: { query: { personId: person.id } } }), 'listInterimBudgets');
+
 // The provider register: the day centre holds the person's individual service fund, so the
 // payment run pays that share to it (and the person gets its statement).
 const dayCentre = ok(
@@ -535,6 +566,17 @@ const fundStatement = ok(
 );
 log(`individual service fund at ${fundStatement.provider.name}: ${pounds(fundStatement.paidInPence)} paid in`);
 
+// The plan is agreed from 1 December: the interim payment of that day was for the budget's own
+// period, so it is carried into the account; the two before stay the interim support's.
+const reconciled = ok(
+  await finance.POST('/v1/interim-budgets/{id}/reconciliation', { params: { path: { id: crisis.id } }, body: { budgetId: budget.id } }),
+  'reconcileInterimBudget',
+);
+ok(await finance.GET('/v1/interim-budgets/{id}', { params: { path: { id: crisis.id } } }), 'getInterimBudget');
+log(
+  `interim support reconciled: ${pounds(reconciled.reconciliation?.carriedPence ?? 0)} carried into the budget, ${pounds(reconciled.reconciliation?.keptPence ?? 0)} kept`,
+);
+
 // The plan is live: a small change the coordinator agrees alone, from a date; a bigger one goes to
 // the team manager and the panel. Every version is kept, and the money follows each from its date.
 const [assistant, dayService] = plan.lines;
@@ -594,7 +636,8 @@ for (const instalment of account.schedule) {
       params: { path: { id: budget.id } },
       body: {
         kind: 'council-payment',
-        amountPence: instalment.amountPence,
+        // What it still owes: interim support carried into the budget paid part of one.
+        amountPence: instalment.amountPence - instalment.paidPence,
         instalmentNumber: instalment.number,
         occurredOn: instalment.dueDate,
       },

@@ -1218,6 +1218,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/interim-budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Interim budgets, oldest first; a person’s with personId
+         * @description Roles: admin, assessor, team-manager, panel, finance, portal, integration, auditor.
+         */
+        get: operations["listInterimBudgets"];
+        put?: never;
+        /**
+         * Set interim support in a crisis, before the plan is agreed
+         * @description A weekly amount from startDate to endDate, at most settings.interimMaxWeeks (default 12) weeks (422 naming /endDate beyond it); the total is weekly × days ÷ 7 to the penny. Reviewed on reviewOn (default the end date). One running at a time for a person (409 ALREADY_EXISTS with existingId), and not while an agreed budget runs for them (409: its contingency is for a crisis). Paid with recordInterimPayment, reviewed with reviewInterimBudget, and reconciled into the agreed budget with reconcileInterimBudget.
+         *
+         *     Roles: assessor, admin, team-manager.
+         */
+        post: operations["createInterimBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interim-budgets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An interim budget with its payments, reviews and reconciliation
+         * @description Roles: admin, assessor, team-manager, panel, finance, portal, integration, auditor.
+         */
+        get: operations["getInterimBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interim-budgets/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment of interim support
+         * @description Paid on a day the interim support runs (422 /paidOn otherwise), and never more in all than its total (422 /amountPence naming what is left).
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["recordInterimPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interim-budgets/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review interim support: continue it to a new end date, or end it
+         * @description continue needs endDate, still within settings.interimMaxWeeks of the start; end closes it on endDate (default reviewedOn), never before what was already paid is covered. The total is worked out again for the new dates.
+         *
+         *     Roles: assessor, admin, team-manager.
+         */
+        post: operations["reviewInterimBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interim-budgets/{id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile interim support into the person’s agreed budget
+         * @description Interim money paid on or after the agreed budget’s start was for the budget’s own period: each such payment is recorded in the budget’s account as a council payment (so its instalments owe that much less and the payment run pays nothing twice); money paid before the start stays the interim support’s. The interim support ends the day before the budget starts. The budget must be the person’s and agreed (422 /budgetId, 409).
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["reconcileInterimBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payment-runs": {
         parameters: {
             query?: never;
@@ -2214,6 +2326,8 @@ export interface components {
                     by: string;
                     label?: string;
                 }[];
+                /** @description How long interim support in a crisis may run before the plan is agreed, weeks (default 12); a review may extend it up to this from its start */
+                interimMaxWeeks?: number;
                 /** @description What a care coordinator approves alone when a live plan is revised (reviseSupportPlan): a change inside every limit set here, with no new way of managing, no new funder and no new unresolved risk. Anything else goes back through team manager and panel. Default: 10% of the budget. */
                 planRevision?: {
                     /** @description The money a revision moves, as a share of the budget */
@@ -2389,6 +2503,8 @@ export interface components {
                     by: string;
                     label?: string;
                 }[];
+                /** @description How long interim support in a crisis may run before the plan is agreed, weeks (default 12); a review may extend it up to this from its start */
+                interimMaxWeeks?: number;
                 /** @description What a care coordinator approves alone when a live plan is revised (reviseSupportPlan): a change inside every limit set here, with no new way of managing, no new funder and no new unresolved risk. Anything else goes back through team manager and panel. Default: 10% of the budget. */
                 planRevision?: {
                     /** @description The money a revision moves, as a share of the budget */
@@ -2592,6 +2708,8 @@ export interface components {
                     by: string;
                     label?: string;
                 }[];
+                /** @description How long interim support in a crisis may run before the plan is agreed, weeks (default 12); a review may extend it up to this from its start */
+                interimMaxWeeks?: number;
                 /** @description What a care coordinator approves alone when a live plan is revised (reviseSupportPlan): a change inside every limit set here, with no new way of managing, no new funder and no new unresolved risk. Anything else goes back through team manager and panel. Default: 10% of the budget. */
                 planRevision?: {
                     /** @description The money a revision moves, as a share of the budget */
@@ -5712,6 +5830,159 @@ export interface components {
                 description: string | null;
             }[];
         };
+        /** CreateInterimBudget */
+        CreateInterimBudget: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            /** @description The weekly amount the coordinator sets for the crisis */
+            weeklyPence: number;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /**
+             * Format: date
+             * @description The last day: at most settings.interimMaxWeeks (default 12) weeks from the start
+             */
+            endDate: string;
+            /**
+             * Format: date
+             * @description When it is reviewed (default its end date)
+             */
+            reviewOn?: string;
+            reason: string;
+        };
+        /** InterimBudget */
+        InterimBudget: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            /** @enum {string} */
+            status: "active" | "ended" | "reconciled";
+            reason: string;
+            weeklyPence: number;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** @description weekly × days ÷ 7, to the penny */
+            totalPence: number;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            reviewOn: string;
+            paidPence: number;
+            payments: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                id: string;
+                amountPence: number;
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                paidOn: string;
+                payeeReference: string | null;
+                carriedTransactionId: string | null;
+            }[];
+            reviews: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                reviewedOn: string;
+                /** @enum {string} */
+                outcome: "continue" | "end";
+                notes: string;
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                endDate: string;
+                reviewedBy: string;
+            }[];
+            reconciliation: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                budgetId: string;
+                /** @description Paid for the agreed budget’s own period: counted as the council’s payments into it */
+                carriedPence: number;
+                /** @description Paid before the agreed budget started: the interim support’s own */
+                keptPence: number;
+                payments: string[];
+            } | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+        };
+        /**
+         * InterimBudgetPage
+         * @description A page of InterimBudget items
+         */
+        InterimBudgetPage: {
+            items: components["schemas"]["InterimBudget"][];
+            nextPageToken: string | null;
+        };
+        /** RecordInterimPaymentRequest */
+        RecordInterimPaymentRequest: {
+            /** @description Pence */
+            amountPence: number;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            paidOn: string;
+            payeeReference?: string;
+        };
+        /** ReviewInterimBudgetRequest */
+        ReviewInterimBudgetRequest: {
+            /** @enum {string} */
+            outcome: "continue" | "end";
+            notes: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            reviewedOn: string;
+            /**
+             * Format: date
+             * @description continue: the new last day (required); end: the last day (default reviewedOn)
+             */
+            endDate?: string;
+        };
+        /** ReconcileInterimBudgetRequest */
+        ReconcileInterimBudgetRequest: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            budgetId: string;
+        };
         /**
          * CreatePaymentRun
          * @description runDate: pay every council instalment due on or before this date (at most 35 days ahead).
@@ -7138,7 +7409,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202612071800_redress",
+                     *       "migration": "202612071900_interim_budgets",
                      *       "database": "pglite"
                      *     }
                      */
@@ -7198,7 +7469,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxddvqj9"
+                 *       "name": "Example Council mxde6i7p"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -7219,20 +7490,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a250f8-b7e4-7205-aba0-426eddea6d7b",
-                     *         "name": "Example Council mxddvqj9",
+                     *         "id": "01a25100-67a0-76ef-a029-a2d9c39f9f99",
+                     *         "name": "Example Council mxde6i7p",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T14:46:47.012Z"
+                     *         "createdAt": "2026-12-07T14:55:10.752Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a250f8-b7e5-7431-8e21-965102446f5f",
+                     *         "id": "01a25100-67a2-7707-a540-faedc23ee4c8",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T14:46:47.012Z",
-                     *         "key": "ras_01a250f8b7e574318e21965102446f5f_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T14:55:10.752Z",
+                     *         "key": "ras_01a2510067a27707a540faedc23ee4c8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -7399,7 +7670,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *       "id": "01a25100-4a9f-744c-8b16-307651f5a768",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7417,7 +7688,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:41.480Z"
+                     *       "createdAt": "2026-12-07T14:55:03.320Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7548,7 +7819,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a250f8-a2bd-73d9-91ce-fcc993c50224"
+                 *             "01a25100-4b8e-70bc-945d-38d7d0f758bb"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7578,7 +7849,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *       "id": "01a25100-4a9f-744c-8b16-307651f5a768",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7596,7 +7867,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a250f8-a2bd-73d9-91ce-fcc993c50224"
+                     *             "01a25100-4b8e-70bc-945d-38d7d0f758bb"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7610,7 +7881,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:41.480Z"
+                     *       "createdAt": "2026-12-07T14:55:03.320Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7812,66 +8083,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-a268-736e-9478-f5a1a619ad6a",
+                     *           "id": "01a25100-4add-77f4-a033-e5d13dce96cd",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:41.480Z",
+                     *           "createdAt": "2026-12-07T14:55:03.320Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:42.872Z",
+                     *           "createdAt": "2026-12-07T14:55:05.247Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *           "id": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:42.887Z",
+                     *           "createdAt": "2026-12-07T14:55:05.285Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *           "id": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:42.901Z",
+                     *           "createdAt": "2026-12-07T14:55:05.321Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:42.922Z",
+                     *           "createdAt": "2026-12-07T14:55:05.343Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7fc-719b-8c95-9bbe635f4ac2",
+                     *           "id": "01a25100-528d-7179-8d5a-04eaaa208884",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:42.939Z",
+                     *           "createdAt": "2026-12-07T14:55:05.357Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250f8-a80c-7571-a772-da5c916ab274",
+                     *           "id": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:42.956Z",
+                     *           "createdAt": "2026-12-07T14:55:05.371Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -8012,13 +8283,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *       "id": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:42.872Z",
-                     *       "key": "ras_01a250f8a7b87397a02987098dc12018_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T14:55:05.247Z",
+                     *       "key": "ras_01a25100521f749181a6fbdd873aac8c_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -8353,7 +8624,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *           "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -9601,7 +9872,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:41.480Z"
+                     *           "createdAt": "2026-12-07T14:55:03.320Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9718,7 +9989,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxddvqj9",
+                 *       "key": "carers-mxde6i7p",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9765,8 +10036,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a91e-75b8-814b-a723ce0492a9",
-                     *       "key": "carers-mxddvqj9",
+                     *       "id": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
+                     *       "key": "carers-mxde6i7p",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9794,7 +10065,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:43.228Z"
+                     *       "createdAt": "2026-12-07T14:55:05.680Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9963,7 +10234,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *       "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -11211,7 +11482,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:41.480Z"
+                     *       "createdAt": "2026-12-07T14:55:03.320Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -11373,10 +11644,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *           "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *           "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -11401,7 +11672,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T14:46:41.480Z"
+                     *           "createdAt": "2026-12-07T14:55:03.320Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11518,10 +11789,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxddvqj9",
-                 *       "questionnaireId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
+                 *       "key": "carers-mxde6i7p",
+                 *       "questionnaireId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
                  *       "clientGroups": [
-                 *         "carers-mxddvqj9"
+                 *         "carers-mxde6i7p"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -11552,12 +11823,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a938-72c7-a4d8-02f5bcdf53e6",
-                     *       "key": "carers-mxddvqj9",
+                     *       "id": "01a25100-53f3-754e-95e5-8db3c93fbc67",
+                     *       "key": "carers-mxde6i7p",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
+                     *       "questionnaireId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
                      *       "clientGroups": [
-                     *         "carers-mxddvqj9"
+                     *         "carers-mxde6i7p"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -11577,7 +11848,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:46:43.251Z"
+                     *       "createdAt": "2026-12-07T14:55:05.712Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11761,10 +12032,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *       "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *       "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11789,7 +12060,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:46:41.480Z"
+                     *       "createdAt": "2026-12-07T14:55:03.320Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11944,7 +12215,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -12198,8 +12469,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
-                     *       "createdAt": "2026-12-07T14:46:43.378Z",
+                     *       "id": "01a25100-5479-75aa-a0c6-17b5dc32c565",
+                     *       "createdAt": "2026-12-07T14:55:05.848Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12503,8 +12774,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
-                     *       "createdAt": "2026-12-07T14:46:43.378Z",
+                     *       "id": "01a25100-5479-75aa-a0c6-17b5dc32c565",
+                     *       "createdAt": "2026-12-07T14:55:05.848Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12933,8 +13204,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
-                 *       "successorSchemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                 *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                 *       "successorSchemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12958,10 +13229,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aed3-71b2-af46-2356e5c518da",
-                     *       "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                     *       "id": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *       "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
                      *       "replacesSchemeIds": [
-                     *         "01a250f8-a2bd-73d9-91ce-fcc993c50224"
+                     *         "01a25100-4b8e-70bc-945d-38d7d0f758bb"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12998,8 +13269,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -13012,7 +13283,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:46:44.682Z",
+                     *       "createdAt": "2026-12-07T14:55:07.715Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13189,10 +13460,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aed3-71b2-af46-2356e5c518da",
-                     *       "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                     *       "id": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *       "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
                      *       "replacesSchemeIds": [
-                     *         "01a250f8-a2bd-73d9-91ce-fcc993c50224"
+                     *         "01a25100-4b8e-70bc-945d-38d7d0f758bb"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13229,8 +13500,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -13243,7 +13514,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:46:44.682Z",
+                     *       "createdAt": "2026-12-07T14:55:07.715Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13401,10 +13672,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aed3-71b2-af46-2356e5c518da",
-                     *       "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                     *       "id": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *       "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
                      *       "replacesSchemeIds": [
-                     *         "01a250f8-a2bd-73d9-91ce-fcc993c50224"
+                     *         "01a25100-4b8e-70bc-945d-38d7d0f758bb"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13441,22 +13712,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
-                     *             "reviewId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
+                     *             "newBudgetId": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *             "reviewId": "01a25100-5c1b-765b-9e80-a070ac57788e"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:46:44.682Z",
-                     *       "appliedAt": "2026-12-07T14:46:44.740Z",
+                     *       "createdAt": "2026-12-07T14:55:07.715Z",
+                     *       "appliedAt": "2026-12-07T14:55:07.807Z",
                      *       "version": 2
                      *     }
                      */
@@ -13631,7 +13902,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                 *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -13698,12 +13969,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14469,7 +14740,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a250f8-a2bd-73d9-91ce-fcc993c50224","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a25100-4b8e-70bc-945d-38d7d0f758bb","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -14483,7 +14754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250f8-a2bd-73d9-91ce-fcc993c50224","key":"adults","version":1},"questionnaire":{"id":"01a250f8-a297-70d6-bcc4-f8377cb88974","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a25100-4b8e-70bc-945d-38d7d0f758bb","key":"adults","version":1},"questionnaire":{"id":"01a25100-4b14-7756-a049-31ed2be58bb0","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -15146,9 +15417,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxddvqj9"
+                     *             "carefirst": "JOURNEY-mxde6i7p"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -15160,8 +15431,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:43.449Z",
-                     *           "updatedAt": "2026-12-07T14:46:43.449Z"
+                     *           "createdAt": "2026-12-07T14:55:05.965Z",
+                     *           "updatedAt": "2026-12-07T14:55:05.965Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15280,7 +15551,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxddvqj9"
+                 *         "carefirst": "JOURNEY-mxde6i7p"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -15303,9 +15574,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxddvqj9"
+                     *         "carefirst": "JOURNEY-mxde6i7p"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15317,8 +15588,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:43.449Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.449Z"
+                     *       "createdAt": "2026-12-07T14:55:05.965Z",
+                     *       "updatedAt": "2026-12-07T14:55:05.965Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15502,9 +15773,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxddvqj9"
+                     *         "carefirst": "JOURNEY-mxde6i7p"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15516,8 +15787,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:43.449Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.449Z"
+                     *       "createdAt": "2026-12-07T14:55:05.965Z",
+                     *       "updatedAt": "2026-12-07T14:55:05.965Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15683,9 +15954,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxddvqj9"
+                     *         "carefirst": "JOURNEY-mxde6i7p"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -15697,8 +15968,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:43.449Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.587Z"
+                     *       "createdAt": "2026-12-07T14:55:05.965Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.175Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15942,7 +16213,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15952,7 +16223,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:46:43.602Z"
+                     *       "updatedAt": "2026-12-07T14:55:06.193Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -16121,10 +16392,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:46:43.602Z"
+                     *       "updatedAt": "2026-12-07T14:55:06.193Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -16359,10 +16630,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "questionnaire": {
-                     *             "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *             "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16817,8 +17088,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:46:43.682Z",
-                     *           "updatedAt": "2026-12-07T14:46:43.736Z"
+                     *           "createdAt": "2026-12-07T14:55:06.284Z",
+                     *           "updatedAt": "2026-12-07T14:55:06.430Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16935,8 +17206,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                 *       "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                 *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                 *       "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16961,10 +17232,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17409,8 +17680,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:43.682Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.682Z"
+                     *       "createdAt": "2026-12-07T14:55:06.284Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.284Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17609,10 +17880,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18067,8 +18338,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:43.682Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.736Z"
+                     *       "createdAt": "2026-12-07T14:55:06.284Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.430Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18279,10 +18550,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18737,8 +19008,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:43.682Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.736Z"
+                     *       "createdAt": "2026-12-07T14:55:06.284Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.430Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18985,10 +19256,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19485,11 +19756,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:46:43.814Z",
+                     *       "submittedAt": "2026-12-07T14:55:06.592Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:46:43.682Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.814Z"
+                     *       "createdAt": "2026-12-07T14:55:06.284Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.592Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19719,10 +19990,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19825,8 +20096,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *         "moderatedAt": "2026-12-07T14:46:43.841Z"
+                     *         "moderatedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *         "moderatedAt": "2026-12-07T14:55:06.627Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -20227,11 +20498,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:46:43.814Z",
-                     *       "agreedAt": "2026-12-07T14:46:43.841Z",
+                     *       "submittedAt": "2026-12-07T14:55:06.592Z",
+                     *       "agreedAt": "2026-12-07T14:55:06.628Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:46:43.682Z",
-                     *       "updatedAt": "2026-12-07T14:46:43.841Z"
+                     *       "createdAt": "2026-12-07T14:55:06.284Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.628Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -20483,18 +20754,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *           "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *             "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *             "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -21086,8 +21357,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:44.145Z",
-                     *           "updatedAt": "2026-12-07T14:46:44.145Z"
+                     *           "createdAt": "2026-12-07T14:55:06.976Z",
+                     *           "updatedAt": "2026-12-07T14:55:06.976Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21204,7 +21475,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                 *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -21226,18 +21497,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21829,8 +22100,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.145Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.145Z"
+                     *       "createdAt": "2026-12-07T14:55:06.976Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.976Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22029,18 +22300,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22632,8 +22903,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.145Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.145Z"
+                     *       "createdAt": "2026-12-07T14:55:06.976Z",
+                     *       "updatedAt": "2026-12-07T14:55:06.976Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22801,18 +23072,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *       "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -23401,11 +23672,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T14:46:44.630Z",
+                     *       "agreedAt": "2026-12-07T14:55:07.664Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:46:44.145Z",
-                     *       "updatedAt": "2026-12-07T14:46:46.324Z"
+                     *       "createdAt": "2026-12-07T14:55:06.976Z",
+                     *       "updatedAt": "2026-12-07T14:55:10.024Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -23652,7 +23923,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *           "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -23718,7 +23989,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T14:46:43.930Z"
+                     *           "createdAt": "2026-12-07T14:55:06.722Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23861,7 +24132,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *       "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23927,7 +24198,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:46:43.930Z"
+                     *       "createdAt": "2026-12-07T14:55:06.722Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24110,7 +24381,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *       "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -24176,7 +24447,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:46:43.930Z"
+                     *       "createdAt": "2026-12-07T14:55:06.722Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24336,19 +24607,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:46:43.866Z"
+                     *           "createdAt": "2026-12-07T14:55:06.660Z"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5862-729d-98ab-7a789db9b914",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -24504,12 +24775,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *             "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:46:44.024Z"
+                     *           "createdAt": "2026-12-07T14:55:06.846Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24681,15 +24952,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T14:46:43.866Z"
+                     *       "createdAt": "2026-12-07T14:55:06.660Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24912,9 +25183,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24948,7 +25219,7 @@ export interface operations {
                      *               "managedBy": "individual-service-fund",
                      *               "costType": "annual",
                      *               "amountPence": 1006875,
-                     *               "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *               "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *             }
                      *           ],
                      *           "contingency": {
@@ -25109,8 +25380,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:46:44.386Z",
-                     *           "updatedAt": "2026-12-07T14:46:44.461Z",
+                     *           "createdAt": "2026-12-07T14:55:07.365Z",
+                     *           "updatedAt": "2026-12-07T14:55:07.450Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -25228,7 +25499,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -25257,7 +25528,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                 *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -25298,9 +25569,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25334,7 +25605,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25495,8 +25766,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.386Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.386Z",
+                     *       "createdAt": "2026-12-07T14:55:07.365Z",
+                     *       "updatedAt": "2026-12-07T14:55:07.365Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25696,9 +25967,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25732,7 +26003,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25893,8 +26164,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:44.386Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.461Z",
+                     *       "createdAt": "2026-12-07T14:55:07.365Z",
+                     *       "updatedAt": "2026-12-07T14:55:07.450Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26070,7 +26341,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                 *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -26109,9 +26380,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -26145,7 +26416,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26306,8 +26577,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:44.386Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.461Z",
+                     *       "createdAt": "2026-12-07T14:55:07.365Z",
+                     *       "updatedAt": "2026-12-07T14:55:07.450Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26555,9 +26826,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -26591,7 +26862,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26749,11 +27020,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T14:46:44.558Z",
+                     *       "submittedAt": "2026-12-07T14:55:07.562Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:46:44.386Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.559Z",
+                     *       "createdAt": "2026-12-07T14:55:07.365Z",
+                     *       "updatedAt": "2026-12-07T14:55:07.562Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26969,10 +27240,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-b012-7148-8236-1a47d1180e84",
-                     *           "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
+                     *           "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "number": 1,
                      *           "status": "approved",
                      *           "stage": null,
@@ -27010,7 +27281,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27061,7 +27332,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1006875,
-                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27091,19 +27362,19 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "A little more kept back for the unexpected",
-                     *               "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *               "decidedAt": "2026-12-07T14:46:45.009Z"
+                     *               "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *               "decidedAt": "2026-12-07T14:55:08.153Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *           "createdAt": "2026-12-07T14:46:45.000Z",
-                     *           "decidedAt": "2026-12-07T14:46:45.009Z"
+                     *           "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "createdAt": "2026-12-07T14:55:08.139Z",
+                     *           "decidedAt": "2026-12-07T14:55:08.153Z"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b053-7543-954c-c9f16fba231b",
-                     *           "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
+                     *           "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "number": 2,
                      *           "status": "approved",
                      *           "stage": null,
@@ -27141,7 +27412,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1606011,
-                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27192,7 +27463,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27228,27 +27499,27 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "Two days a week at the day centre",
-                     *               "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *               "decidedAt": "2026-12-07T14:46:45.074Z"
+                     *               "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *               "decidedAt": "2026-12-07T14:55:08.245Z"
                      *             },
                      *             {
                      *               "stage": "team-manager",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at team-manager",
-                     *               "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
-                     *               "decidedAt": "2026-12-07T14:46:45.093Z"
+                     *               "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1",
+                     *               "decidedAt": "2026-12-07T14:55:08.277Z"
                      *             },
                      *             {
                      *               "stage": "panel",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at panel",
-                     *               "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
-                     *               "decidedAt": "2026-12-07T14:46:45.107Z"
+                     *               "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *               "decidedAt": "2026-12-07T14:55:08.294Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *           "createdAt": "2026-12-07T14:46:45.064Z",
-                     *           "decidedAt": "2026-12-07T14:46:45.107Z"
+                     *           "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "createdAt": "2026-12-07T14:55:08.236Z",
+                     *           "decidedAt": "2026-12-07T14:55:08.294Z"
                      *         }
                      *       ]
                      *     }
@@ -27425,7 +27696,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                 *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1001875
@@ -27466,10 +27737,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b012-7148-8236-1a47d1180e84",
-                     *       "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
+                     *       "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "number": 1,
                      *       "status": "approved",
                      *       "stage": null,
@@ -27507,7 +27778,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27558,7 +27829,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1006875,
-                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27588,13 +27859,13 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "A little more kept back for the unexpected",
-                     *           "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *           "decidedAt": "2026-12-07T14:46:45.009Z"
+                     *           "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "decidedAt": "2026-12-07T14:55:08.153Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *       "createdAt": "2026-12-07T14:46:45.000Z",
-                     *       "decidedAt": "2026-12-07T14:46:45.009Z"
+                     *       "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *       "createdAt": "2026-12-07T14:55:08.139Z",
+                     *       "decidedAt": "2026-12-07T14:55:08.153Z"
                      *     }
                      */
                     "application/json": components["schemas"]["PlanRevision"];
@@ -27849,10 +28120,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b053-7543-954c-c9f16fba231b",
-                     *       "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
+                     *       "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "number": 2,
                      *       "status": "pending",
                      *       "stage": "panel",
@@ -27890,7 +28161,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1606011,
-                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27941,7 +28212,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27977,19 +28248,19 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Two days a week at the day centre",
-                     *           "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *           "decidedAt": "2026-12-07T14:46:45.074Z"
+                     *           "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "decidedAt": "2026-12-07T14:55:08.245Z"
                      *         },
                      *         {
                      *           "stage": "team-manager",
                      *           "outcome": "approve",
                      *           "reasons": "Agreed at team-manager",
-                     *           "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
-                     *           "decidedAt": "2026-12-07T14:46:45.093Z"
+                     *           "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1",
+                     *           "decidedAt": "2026-12-07T14:55:08.277Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *       "createdAt": "2026-12-07T14:46:45.064Z",
+                     *       "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *       "createdAt": "2026-12-07T14:55:08.236Z",
                      *       "decidedAt": null
                      *     }
                      */
@@ -28206,9 +28477,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -28242,7 +28513,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -28401,22 +28672,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
+                     *           "id": "01a25100-5b43-7574-a503-66895c1d0d34",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T14:46:44.576Z"
+                     *           "decidedAt": "2026-12-07T14:55:07.581Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T14:46:44.558Z",
+                     *       "submittedAt": "2026-12-07T14:55:07.562Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:46:44.386Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.583Z",
+                     *       "createdAt": "2026-12-07T14:55:07.365Z",
+                     *       "updatedAt": "2026-12-07T14:55:07.589Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -28660,10 +28931,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *         "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -28671,10 +28942,10 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a250f8-ab9d-7660-af41-b89c10daacdc"
+                     *         "financialAssessmentId": "01a25100-57a7-711c-8d44-75299b6378c3"
                      *       },
-                     *       "balancePence": 329125,
-                     *       "councilPaidPence": 329125,
+                     *       "balancePence": 344125,
+                     *       "councilPaidPence": 344125,
                      *       "personPaidPence": 0,
                      *       "fundersPaidPence": 0,
                      *       "spentPence": 0,
@@ -28687,11 +28958,11 @@ export interface operations {
                      *         {
                      *           "funder": "council",
                      *           "name": "The council",
-                     *           "paidInPence": 329125,
+                     *           "paidInPence": 344125,
                      *           "returnedPence": 0,
                      *           "adjustmentsPence": 0,
                      *           "spentPence": 0,
-                     *           "balancePence": 329125,
+                     *           "balancePence": 344125,
                      *           "unallocatedPence": 0
                      *         }
                      *       ],
@@ -28705,24 +28976,29 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *               "transactionId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
                      *               "amountPence": 219415
                      *             },
                      *             {
-                     *               "transactionId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *               "transactionId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
                      *               "amountPence": 109710
                      *             }
                      *           ],
-                     *           "paidBy": "01a250f8-afbe-76a4-ac84-cac445d31fd1"
+                     *           "paidBy": "01a25100-5cf9-7637-9342-b6f60ecf0d1f"
                      *         },
                      *         {
                      *           "funder": "council",
                      *           "number": 2,
                      *           "dueDate": "2027-01-01",
                      *           "amountPence": 329125,
-                     *           "paidPence": 0,
-                     *           "status": "upcoming",
-                     *           "payments": [],
+                     *           "paidPence": 15000,
+                     *           "status": "part-paid",
+                     *           "payments": [
+                     *             {
+                     *               "transactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *               "amountPence": 15000
+                     *             }
+                     *           ],
                      *           "paidBy": null
                      *         },
                      *         {
@@ -28828,8 +29104,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -28842,12 +29118,12 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *           "createdAt": "2026-12-07T14:46:44.914Z"
+                     *           "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "createdAt": "2026-12-07T14:55:08.018Z"
                      *         },
                      *         {
-                     *           "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -28860,8 +29136,26 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *           "createdAt": "2026-12-07T14:46:44.914Z"
+                     *           "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "createdAt": "2026-12-07T14:55:08.018Z"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "kind": "council-payment",
+                     *           "funder": "council",
+                     *           "direction": "in",
+                     *           "amountPence": 15000,
+                     *           "occurredOn": "2026-12-01",
+                     *           "category": null,
+                     *           "planLine": null,
+                     *           "managedBy": null,
+                     *           "instalmentNumber": null,
+                     *           "reversesTransactionId": null,
+                     *           "reversedBy": null,
+                     *           "description": "Interim support paid on 2026-12-01, carried into the budget",
+                     *           "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "createdAt": "2026-12-07T14:55:08.098Z"
                      *         }
                      *       ]
                      *     }
@@ -29013,7 +29307,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "kind": "council-payment",
-                 *       "amountPence": 329125,
+                 *       "amountPence": 314125,
                  *       "instalmentNumber": 2,
                  *       "occurredOn": "2027-01-01"
                  *     }
@@ -29035,12 +29329,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
-                     *       "amountPence": 329125,
+                     *       "amountPence": 314125,
                      *       "occurredOn": "2027-01-01",
                      *       "category": null,
                      *       "planLine": null,
@@ -29049,8 +29343,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *       "createdAt": "2026-12-07T14:46:45.207Z"
+                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *       "createdAt": "2026-12-07T14:55:08.447Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -29254,7 +29548,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -29285,9 +29579,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29306,7 +29600,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.760Z"
+                     *       "createdAt": "2026-12-07T14:55:07.828Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -29490,9 +29784,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29511,8 +29805,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
-                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -29522,12 +29816,12 @@ export interface operations {
                      *             "closingBalancePence": 329125,
                      *             "receipts": []
                      *           },
-                     *           "matches": true,
+                     *           "matches": false,
                      *           "ledger": {
                      *             "openingBalancePence": 0,
-                     *             "moneyInPence": 329125,
+                     *             "moneyInPence": 344125,
                      *             "moneyOutPence": 0,
-                     *             "closingBalancePence": 329125
+                     *             "closingBalancePence": 344125
                      *           },
                      *           "checks": [
                      *             {
@@ -29541,10 +29835,10 @@ export interface operations {
                      *             {
                      *               "key": "money-in",
                      *               "statementPence": 329125,
-                     *               "expectedPence": 329125,
-                     *               "differencePence": 0,
-                     *               "matches": true,
-                     *               "explanation": "Money in: £3,291.25, as the ledger records."
+                     *               "expectedPence": 344125,
+                     *               "differencePence": -15000,
+                     *               "matches": false,
+                     *               "explanation": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return."
                      *             },
                      *             {
                      *               "key": "money-out",
@@ -29557,10 +29851,10 @@ export interface operations {
                      *             {
                      *               "key": "closing-balance",
                      *               "statementPence": 329125,
-                     *               "expectedPence": 329125,
-                     *               "differencePence": 0,
-                     *               "matches": true,
-                     *               "explanation": "Closing balance: £3,291.25, as in the ledger."
+                     *               "expectedPence": 344125,
+                     *               "differencePence": -15000,
+                     *               "matches": false,
+                     *               "explanation": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return."
                      *             },
                      *             {
                      *               "key": "statement-adds-up",
@@ -29588,8 +29882,8 @@ export interface operations {
                      *             },
                      *             {
                      *               "key": "return:money-in",
-                     *               "text": "Money in: £3,291.25, as the ledger records.",
-                     *               "value": 0,
+                     *               "text": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return.",
+                     *               "value": -15000,
                      *               "unit": "pence"
                      *             },
                      *             {
@@ -29600,8 +29894,8 @@ export interface operations {
                      *             },
                      *             {
                      *               "key": "return:closing-balance",
-                     *               "text": "Closing balance: £3,291.25, as in the ledger.",
-                     *               "value": 0,
+                     *               "text": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return.",
+                     *               "value": -15000,
                      *               "unit": "pence"
                      *             },
                      *             {
@@ -29618,16 +29912,16 @@ export interface operations {
                      *             },
                      *             {
                      *               "key": "return",
-                     *               "text": "The return agrees with the account to the penny.",
-                     *               "value": 0,
+                     *               "text": "The return differs from the account in 2 of 6 checks.",
+                     *               "value": 2,
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:45.428Z"
+                     *           "createdAt": "2026-12-07T14:55:08.788Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.760Z"
+                     *       "createdAt": "2026-12-07T14:55:07.828Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -29794,9 +30088,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "managementOption": "direct-payment",
                      *       "status": "suspended",
                      *       "terms": {
@@ -29815,8 +30109,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
-                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -29826,12 +30120,12 @@ export interface operations {
                      *             "closingBalancePence": 329125,
                      *             "receipts": []
                      *           },
-                     *           "matches": true,
+                     *           "matches": false,
                      *           "ledger": {
                      *             "openingBalancePence": 0,
-                     *             "moneyInPence": 329125,
+                     *             "moneyInPence": 344125,
                      *             "moneyOutPence": 0,
-                     *             "closingBalancePence": 329125
+                     *             "closingBalancePence": 344125
                      *           },
                      *           "checks": [
                      *             {
@@ -29845,10 +30139,10 @@ export interface operations {
                      *             {
                      *               "key": "money-in",
                      *               "statementPence": 329125,
-                     *               "expectedPence": 329125,
-                     *               "differencePence": 0,
-                     *               "matches": true,
-                     *               "explanation": "Money in: £3,291.25, as the ledger records."
+                     *               "expectedPence": 344125,
+                     *               "differencePence": -15000,
+                     *               "matches": false,
+                     *               "explanation": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return."
                      *             },
                      *             {
                      *               "key": "money-out",
@@ -29861,10 +30155,10 @@ export interface operations {
                      *             {
                      *               "key": "closing-balance",
                      *               "statementPence": 329125,
-                     *               "expectedPence": 329125,
-                     *               "differencePence": 0,
-                     *               "matches": true,
-                     *               "explanation": "Closing balance: £3,291.25, as in the ledger."
+                     *               "expectedPence": 344125,
+                     *               "differencePence": -15000,
+                     *               "matches": false,
+                     *               "explanation": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return."
                      *             },
                      *             {
                      *               "key": "statement-adds-up",
@@ -29892,8 +30186,8 @@ export interface operations {
                      *             },
                      *             {
                      *               "key": "return:money-in",
-                     *               "text": "Money in: £3,291.25, as the ledger records.",
-                     *               "value": 0,
+                     *               "text": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return.",
+                     *               "value": -15000,
                      *               "unit": "pence"
                      *             },
                      *             {
@@ -29904,8 +30198,8 @@ export interface operations {
                      *             },
                      *             {
                      *               "key": "return:closing-balance",
-                     *               "text": "Closing balance: £3,291.25, as in the ledger.",
-                     *               "value": 0,
+                     *               "text": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return.",
+                     *               "value": -15000,
                      *               "unit": "pence"
                      *             },
                      *             {
@@ -29922,16 +30216,16 @@ export interface operations {
                      *             },
                      *             {
                      *               "key": "return",
-                     *               "text": "The return agrees with the account to the penny.",
-                     *               "value": 0,
+                     *               "text": "The return differs from the account in 2 of 6 checks.",
+                     *               "value": 2,
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:45.428Z"
+                     *           "createdAt": "2026-12-07T14:55:08.788Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:44.760Z"
+                     *       "createdAt": "2026-12-07T14:55:07.828Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -30179,8 +30473,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
-                     *       "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *       "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *       "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -30190,12 +30484,12 @@ export interface operations {
                      *         "closingBalancePence": 329125,
                      *         "receipts": []
                      *       },
-                     *       "matches": true,
+                     *       "matches": false,
                      *       "ledger": {
                      *         "openingBalancePence": 0,
-                     *         "moneyInPence": 329125,
+                     *         "moneyInPence": 344125,
                      *         "moneyOutPence": 0,
-                     *         "closingBalancePence": 329125
+                     *         "closingBalancePence": 344125
                      *       },
                      *       "checks": [
                      *         {
@@ -30209,10 +30503,10 @@ export interface operations {
                      *         {
                      *           "key": "money-in",
                      *           "statementPence": 329125,
-                     *           "expectedPence": 329125,
-                     *           "differencePence": 0,
-                     *           "matches": true,
-                     *           "explanation": "Money in: £3,291.25, as the ledger records."
+                     *           "expectedPence": 344125,
+                     *           "differencePence": -15000,
+                     *           "matches": false,
+                     *           "explanation": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return."
                      *         },
                      *         {
                      *           "key": "money-out",
@@ -30225,10 +30519,10 @@ export interface operations {
                      *         {
                      *           "key": "closing-balance",
                      *           "statementPence": 329125,
-                     *           "expectedPence": 329125,
-                     *           "differencePence": 0,
-                     *           "matches": true,
-                     *           "explanation": "Closing balance: £3,291.25, as in the ledger."
+                     *           "expectedPence": 344125,
+                     *           "differencePence": -15000,
+                     *           "matches": false,
+                     *           "explanation": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return."
                      *         },
                      *         {
                      *           "key": "statement-adds-up",
@@ -30256,8 +30550,8 @@ export interface operations {
                      *         },
                      *         {
                      *           "key": "return:money-in",
-                     *           "text": "Money in: £3,291.25, as the ledger records.",
-                     *           "value": 0,
+                     *           "text": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return.",
+                     *           "value": -15000,
                      *           "unit": "pence"
                      *         },
                      *         {
@@ -30268,8 +30562,8 @@ export interface operations {
                      *         },
                      *         {
                      *           "key": "return:closing-balance",
-                     *           "text": "Closing balance: £3,291.25, as in the ledger.",
-                     *           "value": 0,
+                     *           "text": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return.",
+                     *           "value": -15000,
                      *           "unit": "pence"
                      *         },
                      *         {
@@ -30286,12 +30580,12 @@ export interface operations {
                      *         },
                      *         {
                      *           "key": "return",
-                     *           "text": "The return agrees with the account to the penny.",
-                     *           "value": 0,
+                     *           "text": "The return differs from the account in 2 of 6 checks.",
+                     *           "value": 2,
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:45.428Z"
+                     *       "createdAt": "2026-12-07T14:55:08.788Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -30518,7 +30812,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
+                     *       "id": "01a25100-603a-7766-ab5d-fd71b0a0e962",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30528,7 +30822,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30568,7 +30862,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:45.479Z"
+                     *       "createdAt": "2026-12-07T14:55:08.850Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -30736,7 +31030,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
+                     *       "id": "01a25100-603a-7766-ab5d-fd71b0a0e962",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30746,7 +31040,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30786,7 +31080,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:45.479Z"
+                     *       "createdAt": "2026-12-07T14:55:08.850Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -30930,7 +31224,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                 *       "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -30950,7 +31244,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
+                     *       "id": "01a25100-603a-7766-ab5d-fd71b0a0e962",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30960,7 +31254,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30971,7 +31265,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T14:46:45.523Z"
+                     *           "decidedAt": "2026-12-07T14:55:08.911Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -31000,7 +31294,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:45.479Z"
+                     *       "createdAt": "2026-12-07T14:55:08.850Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31217,7 +31511,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *           "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *           "name": "Brookside Day Centre",
                      *           "account": {
                      *             "type": "bank",
@@ -31225,7 +31519,7 @@ export interface operations {
                      *           },
                      *           "contact": "accounts@brookside.example",
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:44.344Z"
+                     *           "createdAt": "2026-12-07T14:55:07.328Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31368,7 +31662,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *       "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31376,7 +31670,7 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.344Z"
+                     *       "createdAt": "2026-12-07T14:55:07.328Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Provider"];
@@ -31560,7 +31854,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *       "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31568,12 +31862,12 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.344Z",
+                     *       "createdAt": "2026-12-07T14:55:07.328Z",
                      *       "individualServiceFunds": [
                      *         {
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *           "budgetStatus": "agreed",
                      *           "lines": [
                      *             1
@@ -31740,11 +32034,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "provider": {
-                     *         "id": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *         "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *         "name": "Brookside Day Centre"
                      *       },
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "period": {
                      *         "from": null,
                      *         "to": null
@@ -31762,7 +32056,7 @@ export interface operations {
                      *       "closingBalancePence": 109710,
                      *       "entries": [
                      *         {
-                     *           "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *           "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
                      *           "kind": "council-payment",
                      *           "occurredOn": "2026-12-01",
                      *           "amountPence": 109710,
@@ -31914,6 +32208,1390 @@ export interface operations {
             };
         };
     };
+    listInterimBudgets: {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+                /** @description Identifier (UUID) */
+                personId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of interim budgets, with the token for the next. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "status": "active",
+                     *           "reason": "Their carer is in hospital",
+                     *           "weeklyPence": 15000,
+                     *           "startDate": "2026-11-17",
+                     *           "endDate": "2026-12-21",
+                     *           "totalPence": 75000,
+                     *           "reviewOn": "2026-12-21",
+                     *           "paidPence": 45000,
+                     *           "payments": [
+                     *             {
+                     *               "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *               "amountPence": 15000,
+                     *               "paidOn": "2026-11-17",
+                     *               "payeeReference": null,
+                     *               "carriedTransactionId": null
+                     *             },
+                     *             {
+                     *               "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *               "amountPence": 15000,
+                     *               "paidOn": "2026-11-24",
+                     *               "payeeReference": null,
+                     *               "carriedTransactionId": null
+                     *             },
+                     *             {
+                     *               "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *               "amountPence": 15000,
+                     *               "paidOn": "2026-12-01",
+                     *               "payeeReference": null,
+                     *               "carriedTransactionId": null
+                     *             }
+                     *           ],
+                     *           "reviews": [
+                     *             {
+                     *               "reviewedOn": "2026-12-10",
+                     *               "outcome": "continue",
+                     *               "notes": "Carer home next week",
+                     *               "endDate": "2026-12-21",
+                     *               "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *             }
+                     *           ],
+                     *           "reconciliation": null,
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T14:55:07.196Z"
+                     *         }
+                     *       ],
+                     *       "nextPageToken": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InterimBudgetPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    createInterimBudget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                 *       "weeklyPence": 15000,
+                 *       "startDate": "2026-11-17",
+                 *       "endDate": "2026-12-14",
+                 *       "reason": "Their carer is in hospital"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateInterimBudget"];
+            };
+        };
+        responses: {
+            /** @description Created: the new interim budget, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "status": "active",
+                     *       "reason": "Their carer is in hospital",
+                     *       "weeklyPence": 15000,
+                     *       "startDate": "2026-11-17",
+                     *       "endDate": "2026-12-14",
+                     *       "totalPence": 60000,
+                     *       "reviewOn": "2026-12-14",
+                     *       "paidPence": 0,
+                     *       "payments": [],
+                     *       "reviews": [],
+                     *       "reconciliation": null,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InterimBudget"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. ALREADY_EXISTS: Already exists. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE" | "ALREADY_EXISTS" | "PERSON_ERASED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getInterimBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The interim budget. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "status": "reconciled",
+                     *       "reason": "Their carer is in hospital",
+                     *       "weeklyPence": 15000,
+                     *       "startDate": "2026-11-17",
+                     *       "endDate": "2026-11-30",
+                     *       "totalPence": 75000,
+                     *       "reviewOn": "2026-12-21",
+                     *       "paidPence": 45000,
+                     *       "payments": [
+                     *         {
+                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-11-17",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         },
+                     *         {
+                     *           "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-11-24",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-12-01",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a"
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "reviewedOn": "2026-12-10",
+                     *           "outcome": "continue",
+                     *           "notes": "Carer home next week",
+                     *           "endDate": "2026-12-21",
+                     *           "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *         }
+                     *       ],
+                     *       "reconciliation": {
+                     *         "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *         "carriedPence": 15000,
+                     *         "keptPence": 30000,
+                     *         "payments": [
+                     *           "01a25100-5a03-73f2-9346-39c6a8021fbb"
+                     *         ]
+                     *       },
+                     *       "version": 3,
+                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InterimBudget"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    recordInterimPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amountPence": 15000,
+                 *       "paidOn": "2026-11-17"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordInterimPaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description The interim budget: record a payment of interim support. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "status": "active",
+                     *       "reason": "Their carer is in hospital",
+                     *       "weeklyPence": 15000,
+                     *       "startDate": "2026-11-17",
+                     *       "endDate": "2026-12-14",
+                     *       "totalPence": 60000,
+                     *       "reviewOn": "2026-12-14",
+                     *       "paidPence": 15000,
+                     *       "payments": [
+                     *         {
+                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-11-17",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         }
+                     *       ],
+                     *       "reviews": [],
+                     *       "reconciliation": null,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InterimBudget"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    reviewInterimBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "continue",
+                 *       "notes": "Carer home next week",
+                 *       "reviewedOn": "2026-12-10",
+                 *       "endDate": "2026-12-21"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReviewInterimBudgetRequest"];
+            };
+        };
+        responses: {
+            /** @description The interim budget: review interim support: continue it to a new end date, or end it. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "status": "active",
+                     *       "reason": "Their carer is in hospital",
+                     *       "weeklyPence": 15000,
+                     *       "startDate": "2026-11-17",
+                     *       "endDate": "2026-12-21",
+                     *       "totalPence": 75000,
+                     *       "reviewOn": "2026-12-21",
+                     *       "paidPence": 45000,
+                     *       "payments": [
+                     *         {
+                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-11-17",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         },
+                     *         {
+                     *           "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-11-24",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-12-01",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "reviewedOn": "2026-12-10",
+                     *           "outcome": "continue",
+                     *           "notes": "Carer home next week",
+                     *           "endDate": "2026-12-21",
+                     *           "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *         }
+                     *       ],
+                     *       "reconciliation": null,
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InterimBudget"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    reconcileInterimBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReconcileInterimBudgetRequest"];
+            };
+        };
+        responses: {
+            /** @description The interim budget: reconcile interim support into the person’s agreed budget. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "status": "reconciled",
+                     *       "reason": "Their carer is in hospital",
+                     *       "weeklyPence": 15000,
+                     *       "startDate": "2026-11-17",
+                     *       "endDate": "2026-11-30",
+                     *       "totalPence": 75000,
+                     *       "reviewOn": "2026-12-21",
+                     *       "paidPence": 45000,
+                     *       "payments": [
+                     *         {
+                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-11-17",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         },
+                     *         {
+                     *           "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-11-24",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": null
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *           "amountPence": 15000,
+                     *           "paidOn": "2026-12-01",
+                     *           "payeeReference": null,
+                     *           "carriedTransactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a"
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "reviewedOn": "2026-12-10",
+                     *           "outcome": "continue",
+                     *           "notes": "Carer home next week",
+                     *           "endDate": "2026-12-21",
+                     *           "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *         }
+                     *       ],
+                     *       "reconciliation": {
+                     *         "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *         "carriedPence": 15000,
+                     *         "keptPence": 30000,
+                     *         "payments": [
+                     *           "01a25100-5a03-73f2-9346-39c6a8021fbb"
+                     *         ]
+                     *       },
+                     *       "version": 3,
+                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InterimBudget"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     createPaymentRun: {
         parameters: {
             query?: never;
@@ -31963,7 +33641,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af51-76e8-a18c-93aad77fd665",
+                     *       "id": "01a25100-5c71-741a-b4a5-8adefc1cd95d",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -32013,11 +33691,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *       "createdAt": "2026-12-07T14:46:44.802Z",
+                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *       "createdAt": "2026-12-07T14:55:07.875Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -32205,7 +33883,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *       "id": "01a25100-5ccc-7146-96b1-f21377a686d7",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 2,
@@ -32255,11 +33933,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *       "createdAt": "2026-12-07T14:46:44.860Z",
+                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *       "createdAt": "2026-12-07T14:55:07.961Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -32418,11 +34096,11 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250f8-acb7-7260-94c3-617e68d3e2a2,01a250f8-aa03-7003-adad-9dfad590382b,1,2026-12-01,1,219415
-                     *     payee-total,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
-                     *     payment,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a250f8-acb7-7260-94c3-617e68d3e2a2,01a250f8-aa03-7003-adad-9dfad590382b,1,2026-12-01,1,109710
-                     *     payee-total,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
-                     *     control,01a250f8-af91-731a-8b88-bc9ed61c1bd5,2026-12-01,,,,,,,,2,329125
+                     *     payment,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a25100-58e7-766e-b14e-4c8c723aeeb3,01a25100-54fd-7624-b942-c221858d7954,1,2026-12-01,1,219415
+                     *     payee-total,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
+                     *     payment,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a25100-58e7-766e-b14e-4c8c723aeeb3,01a25100-54fd-7624-b942-c221858d7954,1,2026-12-01,1,109710
+                     *     payee-total,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
+                     *     control,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,,,,,,,,2,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -32606,7 +34284,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *       "id": "01a25100-5ccc-7146-96b1-f21377a686d7",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 2,
@@ -32656,13 +34334,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250f8-af91-731a-8b88-bc9ed61c1bd5/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *       "createdAt": "2026-12-07T14:46:44.860Z",
-                     *       "confirmedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *       "confirmedAt": "2026-12-07T14:46:44.935Z",
+                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *       "createdAt": "2026-12-07T14:55:07.961Z",
+                     *       "confirmedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *       "confirmedAt": "2026-12-07T14:55:08.037Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -32833,7 +34511,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af51-76e8-a18c-93aad77fd665",
+                     *       "id": "01a25100-5c71-741a-b4a5-8adefc1cd95d",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -32883,14 +34561,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250f8-af51-76e8-a18c-93aad77fd665/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *       "createdAt": "2026-12-07T14:46:44.802Z",
+                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *       "createdAt": "2026-12-07T14:55:07.875Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T14:46:44.847Z",
+                     *       "cancelledAt": "2026-12-07T14:55:07.946Z",
                      *       "version": 2
                      *     }
                      */
@@ -33066,10 +34744,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "subject": "budget",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "assessmentId": null,
@@ -33078,8 +34756,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:45.826Z",
-                     *           "updatedAt": "2026-12-07T14:46:45.826Z"
+                     *           "createdAt": "2026-12-07T14:55:09.324Z",
+                     *           "updatedAt": "2026-12-07T14:55:09.324Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -33197,7 +34875,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -33219,10 +34897,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -33231,8 +34909,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:45.826Z",
-                     *       "updatedAt": "2026-12-07T14:46:45.826Z"
+                     *       "createdAt": "2026-12-07T14:55:09.324Z",
+                     *       "updatedAt": "2026-12-07T14:55:09.324Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -33431,10 +35109,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -33443,8 +35121,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:45.826Z",
-                     *       "updatedAt": "2026-12-07T14:46:45.826Z"
+                     *       "createdAt": "2026-12-07T14:55:09.324Z",
+                     *       "updatedAt": "2026-12-07T14:55:09.324Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -33611,10 +35289,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -33625,12 +35303,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
-                     *         "decidedAt": "2026-12-07T14:46:45.881Z"
+                     *         "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *         "decidedAt": "2026-12-07T14:55:09.385Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:45.826Z",
-                     *       "updatedAt": "2026-12-07T14:46:45.881Z"
+                     *       "createdAt": "2026-12-07T14:55:09.324Z",
+                     *       "updatedAt": "2026-12-07T14:55:09.386Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -33886,9 +35564,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -33898,13 +35576,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:44.619Z",
-                     *           "updatedAt": "2026-12-07T14:46:44.619Z"
+                     *           "createdAt": "2026-12-07T14:55:07.649Z",
+                     *           "updatedAt": "2026-12-07T14:55:07.649Z"
                      *         },
                      *         {
-                     *           "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -33914,13 +35592,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:44.619Z",
-                     *           "updatedAt": "2026-12-07T14:46:44.619Z"
+                     *           "createdAt": "2026-12-07T14:55:07.649Z",
+                     *           "updatedAt": "2026-12-07T14:55:07.649Z"
                      *         },
                      *         {
-                     *           "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
-                     *           "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -33930,8 +35608,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:44.726Z",
-                     *           "updatedAt": "2026-12-07T14:46:44.726Z"
+                     *           "createdAt": "2026-12-07T14:55:07.789Z",
+                     *           "updatedAt": "2026-12-07T14:55:07.789Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -34049,7 +35727,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -34072,9 +35750,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-6116-703e-a2c4-03431942dbd1",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -34084,8 +35762,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:45.639Z",
-                     *       "updatedAt": "2026-12-07T14:46:45.639Z"
+                     *       "createdAt": "2026-12-07T14:55:09.076Z",
+                     *       "updatedAt": "2026-12-07T14:55:09.076Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -34269,9 +35947,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -34281,8 +35959,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:44.726Z",
-                     *       "updatedAt": "2026-12-07T14:46:44.726Z"
+                     *       "createdAt": "2026-12-07T14:55:07.789Z",
+                     *       "updatedAt": "2026-12-07T14:55:07.789Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -34460,9 +36138,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -34494,10 +36172,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T14:46:45.714Z",
+                     *       "completedAt": "2026-12-07T14:55:09.186Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:44.726Z",
-                     *       "updatedAt": "2026-12-07T14:46:45.715Z"
+                     *       "createdAt": "2026-12-07T14:55:07.789Z",
+                     *       "updatedAt": "2026-12-07T14:55:09.186Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -34756,9 +36434,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *       "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -34900,10 +36578,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *           "decidedAt": "2026-12-07T14:46:45.796Z",
+                     *           "decidedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "decidedAt": "2026-12-07T14:55:09.285Z",
                      *           "transactionIds": [
-                     *             "01a250f8-b323-72d0-b338-d7caccb361a4"
+                     *             "01a25100-61e4-769e-9ebc-7946d9424446"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -34911,10 +36589,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T14:46:45.747Z",
+                     *       "completedAt": "2026-12-07T14:55:09.222Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:46:44.619Z",
-                     *       "updatedAt": "2026-12-07T14:46:45.796Z"
+                     *       "createdAt": "2026-12-07T14:55:07.649Z",
+                     *       "updatedAt": "2026-12-07T14:55:09.285Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -35158,26 +36836,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *         "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224"
+                     *         "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
-                     *           "recomputed": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *           "stored": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *           "recomputed": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a250f8-a297-70d6-bcc4-f8377cb88974",
-                     *           "recomputed": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *           "stored": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *           "recomputed": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *           "matches": true
                      *         },
                      *         {
@@ -35436,11 +37114,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
+                     *       "id": "01a25100-5862-729d-98ab-7a789db9b914",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *         "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -35627,7 +37305,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *       "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -37790,6 +39468,211 @@ export interface operations {
                      *           }
                      *         },
                      *         {
+                     *           "type": "interim-budget.created",
+                     *           "entityType": "interim-budget",
+                     *           "description": "Interim support in a crisis was set: a weekly amount for a time-limited period before the plan is agreed",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "status",
+                     *               "startDate",
+                     *               "endDate",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "startDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "endDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "Interim support: its dates, status and total"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "interim-budget.paid",
+                     *           "entityType": "interim-budget",
+                     *           "description": "A payment of interim support was recorded",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "status",
+                     *               "startDate",
+                     *               "endDate",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "startDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "endDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "Interim support: its dates, status and total"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "interim-budget.extended",
+                     *           "entityType": "interim-budget",
+                     *           "description": "A review extended interim support",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "status",
+                     *               "startDate",
+                     *               "endDate",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "startDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "endDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "Interim support: its dates, status and total"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "interim-budget.ended",
+                     *           "entityType": "interim-budget",
+                     *           "description": "A review ended interim support",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "status",
+                     *               "startDate",
+                     *               "endDate",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "startDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "endDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "Interim support: its dates, status and total"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "interim-budget.reconciled",
+                     *           "entityType": "interim-budget",
+                     *           "description": "Interim support was reconciled into the agreed budget: what was paid for its period counts as the council’s payments into it",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "status",
+                     *               "startDate",
+                     *               "endDate",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "startDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "endDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "Interim support: its dates, status and total"
+                     *           }
+                     *         },
+                     *         {
                      *           "type": "plan-revision.created",
                      *           "entityType": "plan-revision",
                      *           "description": "A live plan’s revision was made: approved by the coordinator alone, or waiting for team manager and panel",
@@ -38524,52 +40407,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-a2cd-7219-b487-7cfebb3a84db",
+                     *           "id": "01a25100-4bc2-7469-842c-f0c8548c9050",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *           "occurredAt": "2026-12-07T14:46:41.480Z",
+                     *           "entityId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *           "occurredAt": "2026-12-07T14:55:03.320Z",
                      *           "data": {
-                     *             "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "id": "01a25100-4a9f-744c-8b16-307651f5a768",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a2cd-721a-8bfd-77efc0b0d2b9",
+                     *           "id": "01a25100-4bc2-746a-919e-34405e779620",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
-                     *           "occurredAt": "2026-12-07T14:46:41.480Z",
+                     *           "entityId": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *           "occurredAt": "2026-12-07T14:55:03.320Z",
                      *           "data": {
-                     *             "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *             "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a2cd-721b-91d5-42219541a982",
+                     *           "id": "01a25100-4bc2-746b-81ef-9f87c50e4d69",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
-                     *           "occurredAt": "2026-12-07T14:46:41.480Z",
+                     *           "entityId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *           "occurredAt": "2026-12-07T14:55:03.320Z",
                      *           "data": {
-                     *             "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *             "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7a6-728e-bbd3-d6835ed21d93",
+                     *           "id": "01a25100-51e3-7658-96b1-f6a71ac6baeb",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *           "occurredAt": "2026-12-07T14:46:42.848Z",
+                     *           "entityId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *           "occurredAt": "2026-12-07T14:55:05.175Z",
                      *           "data": {
-                     *             "id": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *             "id": "01a25100-4a9f-744c-8b16-307651f5a768",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -38588,7 +40471,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a250f8-a2bd-73d9-91ce-fcc993c50224"
+                     *                   "01a25100-4b8e-70bc-945d-38d7d0f758bb"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -38601,152 +40484,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T14:46:41.480Z"
+                     *             "createdAt": "2026-12-07T14:55:03.320Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7bd-74bf-82e2-2ef42d06dfd1",
+                     *           "id": "01a25100-5228-72d0-806f-1bbe62546b21",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250f8-a7b8-7397-a029-87098dc12018",
-                     *           "occurredAt": "2026-12-07T14:46:42.872Z",
+                     *           "entityId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "occurredAt": "2026-12-07T14:55:05.247Z",
                      *           "data": {
-                     *             "id": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:46:42.872Z",
+                     *             "createdAt": "2026-12-07T14:55:05.247Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7ce-74c8-9e88-7947e0d4c1a5",
+                     *           "id": "01a25100-5258-7679-99e8-8e799f5b17f2",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
-                     *           "occurredAt": "2026-12-07T14:46:42.887Z",
+                     *           "entityId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *           "occurredAt": "2026-12-07T14:55:05.285Z",
                      *           "data": {
-                     *             "id": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "id": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:46:42.887Z",
+                     *             "createdAt": "2026-12-07T14:55:05.285Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7dc-74aa-bbe6-51ef0bc35663",
+                     *           "id": "01a25100-5272-7115-ad0e-cb54fefd84e2",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
-                     *           "occurredAt": "2026-12-07T14:46:42.901Z",
+                     *           "entityId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *           "occurredAt": "2026-12-07T14:55:05.321Z",
                      *           "data": {
-                     *             "id": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:46:42.901Z",
+                     *             "createdAt": "2026-12-07T14:55:05.321Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a7ef-7473-add3-8c0a9e46cbc6",
+                     *           "id": "01a25100-5283-7550-b913-1684e150a131",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *           "occurredAt": "2026-12-07T14:46:42.922Z",
+                     *           "entityId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "occurredAt": "2026-12-07T14:55:05.343Z",
                      *           "data": {
-                     *             "id": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:46:42.922Z",
+                     *             "createdAt": "2026-12-07T14:55:05.343Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a803-7298-bbaa-28f3df6787f0",
+                     *           "id": "01a25100-5291-76f8-b82f-05c66100bf2e",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250f8-a7fc-719b-8c95-9bbe635f4ac2",
-                     *           "occurredAt": "2026-12-07T14:46:42.939Z",
+                     *           "entityId": "01a25100-528d-7179-8d5a-04eaaa208884",
+                     *           "occurredAt": "2026-12-07T14:55:05.357Z",
                      *           "data": {
-                     *             "id": "01a250f8-a7fc-719b-8c95-9bbe635f4ac2",
+                     *             "id": "01a25100-528d-7179-8d5a-04eaaa208884",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:46:42.939Z",
+                     *             "createdAt": "2026-12-07T14:55:05.357Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a810-777e-a451-489430acb4eb",
+                     *           "id": "01a25100-52a3-74e7-b20b-d57c65ec90d4",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250f8-a80c-7571-a772-da5c916ab274",
-                     *           "occurredAt": "2026-12-07T14:46:42.956Z",
+                     *           "entityId": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
+                     *           "occurredAt": "2026-12-07T14:55:05.371Z",
                      *           "data": {
-                     *             "id": "01a250f8-a80c-7571-a772-da5c916ab274",
+                     *             "id": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:46:42.956Z",
+                     *             "createdAt": "2026-12-07T14:55:05.371Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a83f-73c7-acf1-4ee85044bee0",
+                     *           "id": "01a25100-52cb-7642-ac8b-0f0bcb244ffc",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250f8-a80c-7571-a772-da5c916ab274",
-                     *           "occurredAt": "2026-12-07T14:46:42.995Z",
+                     *           "entityId": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
+                     *           "occurredAt": "2026-12-07T14:55:05.408Z",
                      *           "data": {
-                     *             "id": "01a250f8-a80c-7571-a772-da5c916ab274",
+                     *             "id": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:46:42.956Z",
-                     *             "revokedAt": "2026-12-07T14:46:43.000Z"
+                     *             "createdAt": "2026-12-07T14:55:05.371Z",
+                     *             "revokedAt": "2026-12-07T14:55:05.414Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a922-7564-a5a4-f123a1582f62",
+                     *           "id": "01a25100-53db-71e2-987c-43988def6cf4",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
-                     *           "occurredAt": "2026-12-07T14:46:43.228Z",
+                     *           "entityId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
+                     *           "occurredAt": "2026-12-07T14:55:05.680Z",
                      *           "data": {
-                     *             "id": "01a250f8-a91e-75b8-814b-a723ce0492a9",
-                     *             "key": "carers-mxddvqj9",
+                     *             "id": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
+                     *             "key": "carers-mxde6i7p",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a940-7429-95ef-5e5bbae65e39",
+                     *           "id": "01a25100-5400-76a2-81bf-2fda1ff52ce2",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250f8-a938-72c7-a4d8-02f5bcdf53e6",
-                     *           "occurredAt": "2026-12-07T14:46:43.251Z",
+                     *           "entityId": "01a25100-53f3-754e-95e5-8db3c93fbc67",
+                     *           "occurredAt": "2026-12-07T14:55:05.712Z",
                      *           "data": {
-                     *             "id": "01a250f8-a938-72c7-a4d8-02f5bcdf53e6",
-                     *             "key": "carers-mxddvqj9",
+                     *             "id": "01a25100-53f3-754e-95e5-8db3c93fbc67",
+                     *             "key": "carers-mxde6i7p",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -38757,7 +40640,7 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T14:46:43.251Z",
+                     *             "createdAt": "2026-12-07T14:55:05.712Z",
                      *             "belowFloor": {
                      *               "action": "refer"
                      *             },
@@ -38765,23 +40648,23 @@ export interface operations {
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxddvqj9"
+                     *               "carers-mxde6i7p"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a250f8-a91e-75b8-814b-a723ce0492a9",
+                     *             "questionnaireId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-a9b9-76bc-bf1a-e5e37f48e7cf",
+                     *           "id": "01a25100-5485-7585-8a4e-8c062a5527b0",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
-                     *           "occurredAt": "2026-12-07T14:46:43.378Z",
+                     *           "entityId": "01a25100-5479-75aa-a0c6-17b5dc32c565",
+                     *           "occurredAt": "2026-12-07T14:55:05.848Z",
                      *           "data": {
-                     *             "id": "01a250f8-a9b2-72c4-8cb4-c87c375ddd8e",
+                     *             "id": "01a25100-5479-75aa-a0c6-17b5dc32c565",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -38795,104 +40678,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-aa0d-703d-851d-c5890937ff21",
+                     *           "id": "01a25100-550f-7133-a7ef-39817f0bcc09",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "occurredAt": "2026-12-07T14:46:43.449Z",
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "occurredAt": "2026-12-07T14:55:05.965Z",
                      *           "data": {
-                     *             "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxddvqj9"
+                     *               "carefirst": "JOURNEY-mxde6i7p"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-aa86-7652-98de-8f53e4b302e2",
+                     *           "id": "01a25100-55c4-74f7-bc29-3bfe21c0a19c",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "occurredAt": "2026-12-07T14:46:43.581Z",
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "occurredAt": "2026-12-07T14:55:06.172Z",
                      *           "data": {
-                     *             "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxddvqj9"
+                     *               "carefirst": "JOURNEY-mxde6i7p"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-aae7-75e9-9662-19d4be1e29cc",
+                     *           "id": "01a25100-5635-7113-8e16-a4d19875a05f",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "occurredAt": "2026-12-07T14:46:43.682Z",
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "occurredAt": "2026-12-07T14:55:06.284Z",
                      *           "data": {
-                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab1b-7056-88b5-74d86d1accd3",
+                     *           "id": "01a25100-56da-7494-b94b-1f8246b0a01f",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "occurredAt": "2026-12-07T14:46:43.734Z",
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "occurredAt": "2026-12-07T14:55:06.418Z",
                      *           "data": {
-                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab6a-75ad-9e4a-9012abce59de",
+                     *           "id": "01a25100-5764-75c2-a274-c2b60abe0826",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "occurredAt": "2026-12-07T14:46:43.812Z",
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "occurredAt": "2026-12-07T14:55:06.590Z",
                      *           "data": {
-                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab85-70b7-8a0e-695fa5c21330",
+                     *           "id": "01a25100-5788-73ff-8287-c1f47b82c90b",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "occurredAt": "2026-12-07T14:46:43.839Z",
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "occurredAt": "2026-12-07T14:55:06.625Z",
                      *           "data": {
-                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *           }
                      *         }
                      *       ],
@@ -39024,8 +40907,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
-                     *           "url": "http://127.0.0.1:34209/ras",
+                     *           "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
+                     *           "url": "http://127.0.0.1:44865/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -39033,9 +40916,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 76,
+                     *           "cursor": 83,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:46:45.928Z"
+                     *           "createdAt": "2026-12-07T14:55:09.481Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -39152,7 +41035,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:34209/ras",
+                 *       "url": "http://127.0.0.1:44865/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -39178,8 +41061,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
-                     *       "url": "http://127.0.0.1:34209/ras",
+                     *       "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
+                     *       "url": "http://127.0.0.1:44865/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -39187,9 +41070,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 76,
+                     *       "cursor": 83,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:45.928Z",
+                     *       "createdAt": "2026-12-07T14:55:09.481Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -39359,8 +41242,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
-                     *       "url": "http://127.0.0.1:34209/ras",
+                     *       "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
+                     *       "url": "http://127.0.0.1:44865/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -39368,9 +41251,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 76,
+                     *       "cursor": 83,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:46:45.928Z"
+                     *       "createdAt": "2026-12-07T14:55:09.481Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -39682,8 +41565,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b3a9-755b-89e5-6037ed3dad3f",
-                     *       "url": "http://127.0.0.1:34209/ras",
+                     *       "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
+                     *       "url": "http://127.0.0.1:44865/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -39691,9 +41574,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 76,
+                     *       "cursor": 83,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:46:45.928Z"
+                     *       "createdAt": "2026-12-07T14:55:09.481Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -40546,7 +42429,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250f8-acb7-7260-94c3-617e68d3e2a2</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a25100-58e7-766e-b14e-4c8c723aeeb3</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -40741,8 +42624,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a250f8-acb7-7260-94c3-617e68d3e2a2,01a250f8-aa03-7003-adad-9dfad590382b,"{""carefirst"":""JOURNEY-mxddvqj9""}",01a250f8-aae3-712a-8b51-3e72e89aab37,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:46:44.630Z
-                     *     01a250f8-aefd-71b2-a1e0-4d90d5b88fe5,01a250f8-aa03-7003-adad-9dfad590382b,"{""carefirst"":""JOURNEY-mxddvqj9""}",01a250f8-aae3-712a-8b51-3e72e89aab37,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a25100-58e7-766e-b14e-4c8c723aeeb3,01a25100-54fd-7624-b942-c221858d7954,"{""carefirst"":""JOURNEY-mxde6i7p""}",01a25100-5630-7447-8591-876f964c5f02,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:55:07.664Z
+                     *     01a25100-5c17-7762-bf72-c6c3ff938480,01a25100-54fd-7624-b942-c221858d7954,"{""carefirst"":""JOURNEY-mxde6i7p""}",01a25100-5630-7447-8591-876f964c5f02,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -40900,12 +42783,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxddvqj9,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxde6i7p,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxddvqj9,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxde6i7p,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -41099,9 +42982,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T14:46:46.445Z",
+                     *       "generatedAt": "2026-12-07T14:55:10.168Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
@@ -41118,16 +43001,16 @@ export interface operations {
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *           "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:46:43.449Z",
-                     *           "updatedAt": "2026-12-07T14:46:43.606Z",
+                     *           "createdAt": "2026-12-07T14:55:05.965Z",
+                     *           "updatedAt": "2026-12-07T14:55:06.198Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
@@ -41135,28 +43018,28 @@ export interface operations {
                      *           "commissionedSupportTo": null,
                      *           "representation": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxddvqj9"
+                     *             "carefirst": "JOURNEY-mxde6i7p"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *           "updatedAt": "2026-12-07T14:46:43.602Z"
+                     *           "updatedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "updatedAt": "2026-12-07T14:55:06.193Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *             "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -41256,8 +43139,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T14:46:43.841Z",
-                     *               "moderatedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018"
+                     *               "moderatedAt": "2026-12-07T14:55:06.627Z",
+                     *               "moderatedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -41301,21 +43184,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
-                     *             "submittedAt": "2026-12-07T14:46:43.814Z",
-                     *             "agreedAt": "2026-12-07T14:46:43.841Z",
+                     *             "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "submittedAt": "2026-12-07T14:55:06.592Z",
+                     *             "agreedAt": "2026-12-07T14:55:06.628Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T14:46:43.682Z",
-                     *             "updatedAt": "2026-12-07T14:46:43.841Z"
+                     *             "createdAt": "2026-12-07T14:55:06.284Z",
+                     *             "updatedAt": "2026-12-07T14:55:06.628Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *             "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *             "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *             "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -41328,7 +43211,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *                 "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -41907,7 +43790,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *                 "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -41921,12 +43804,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:46:44.145Z",
-                     *             "updatedAt": "2026-12-07T14:46:46.324Z",
+                     *             "createdAt": "2026-12-07T14:55:06.976Z",
+                     *             "updatedAt": "2026-12-07T14:55:10.024Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T14:46:44.630Z",
+                     *             "agreedAt": "2026-12-07T14:55:07.664Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -41934,11 +43817,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *             "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *             "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                     *             "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -41951,7 +43834,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                     *                 "id": "01a25100-5bb2-73f9-b812-61d59f698fca",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -42530,7 +44413,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a250f8-a297-70d6-bcc4-f8377cb88974",
+                     *                 "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -42544,8 +44427,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:46:44.726Z",
-                     *             "updatedAt": "2026-12-07T14:46:44.726Z",
+                     *             "createdAt": "2026-12-07T14:55:07.789Z",
+                     *             "updatedAt": "2026-12-07T14:55:07.789Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -42559,10 +44442,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -42582,7 +44465,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42617,62 +44500,62 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
-                     *             "submittedAt": "2026-12-07T14:46:44.558Z",
-                     *             "decidedAt": "2026-12-07T14:46:44.626Z",
+                     *             "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "submittedAt": "2026-12-07T14:55:07.562Z",
+                     *             "decidedAt": "2026-12-07T14:55:07.659Z",
                      *             "version": 8,
-                     *             "createdAt": "2026-12-07T14:46:44.386Z",
-                     *             "updatedAt": "2026-12-07T14:46:45.109Z"
+                     *             "createdAt": "2026-12-07T14:55:07.365Z",
+                     *             "updatedAt": "2026-12-07T14:55:08.296Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "id": "01a25100-5b43-7574-a503-66895c1d0d34",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *             "decidedAt": "2026-12-07T14:46:44.576Z",
+                     *             "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "decidedAt": "2026-12-07T14:55:07.581Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250f8-ae7c-7258-bc8f-ca41122579bf",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "id": "01a25100-5b64-7149-b87a-15b89bc27d8e",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
-                     *             "decidedAt": "2026-12-07T14:46:44.600Z",
+                     *             "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "decidedAt": "2026-12-07T14:55:07.612Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250f8-ae91-76f7-87de-22f40ba542b6",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "id": "01a25100-5b8a-7721-8184-76de82e9dbf8",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
-                     *             "decidedAt": "2026-12-07T14:46:44.619Z",
+                     *             "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "decidedAt": "2026-12-07T14:55:07.649Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "planRevisions": [
                      *           {
-                     *             "id": "01a250f8-b012-7148-8236-1a47d1180e84",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "number": 1,
                      *             "status": "approved",
                      *             "stage": null,
@@ -42695,7 +44578,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42746,7 +44629,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *                   "amountPence": 1006875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42791,20 +44674,20 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "A little more kept back for the unexpected",
-                     *                 "decidedAt": "2026-12-07T14:46:45.009Z",
-                     *                 "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018"
+                     *                 "decidedAt": "2026-12-07T14:55:08.153Z",
+                     *                 "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *             "createdAt": "2026-12-07T14:46:45.000Z",
-                     *             "decidedAt": "2026-12-07T14:46:45.009Z"
+                     *             "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "createdAt": "2026-12-07T14:55:08.139Z",
+                     *             "decidedAt": "2026-12-07T14:55:08.153Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b053-7543-954c-c9f16fba231b",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "number": 2,
                      *             "status": "approved",
                      *             "stage": null,
@@ -42827,7 +44710,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42878,7 +44761,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -42929,48 +44812,119 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "Two days a week at the day centre",
-                     *                 "decidedAt": "2026-12-07T14:46:45.074Z",
-                     *                 "decidedBy": "key:01a250f8-a7b8-7397-a029-87098dc12018"
+                     *                 "decidedAt": "2026-12-07T14:55:08.245Z",
+                     *                 "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
                      *               },
                      *               {
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at team-manager",
-                     *                 "decidedAt": "2026-12-07T14:46:45.093Z",
-                     *                 "decidedBy": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91"
+                     *                 "decidedAt": "2026-12-07T14:55:08.277Z",
+                     *                 "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1"
                      *               },
                      *               {
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at panel",
-                     *                 "decidedAt": "2026-12-07T14:46:45.107Z",
-                     *                 "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf"
+                     *                 "decidedAt": "2026-12-07T14:55:08.294Z",
+                     *                 "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a250f8-a7b8-7397-a029-87098dc12018",
-                     *             "createdAt": "2026-12-07T14:46:45.064Z",
-                     *             "decidedAt": "2026-12-07T14:46:45.107Z"
+                     *             "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "createdAt": "2026-12-07T14:55:08.236Z",
+                     *             "decidedAt": "2026-12-07T14:55:08.294Z"
+                     *           }
+                     *         ],
+                     *         "interimBudgets": [
+                     *           {
+                     *             "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "reason": "Their carer is in hospital",
+                     *             "weeklyPence": 15000,
+                     *             "startDate": "2026-11-17",
+                     *             "endDate": "2026-11-30",
+                     *             "totalPence": 75000,
+                     *             "reviewOn": "2026-12-21",
+                     *             "status": "reconciled",
+                     *             "reviews": [
+                     *               {
+                     *                 "notes": "Carer home next week",
+                     *                 "endDate": "2026-12-21",
+                     *                 "outcome": "continue",
+                     *                 "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *                 "reviewedOn": "2026-12-10"
+                     *               }
+                     *             ],
+                     *             "reconciledInto": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "reconciliation": {
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "payments": [
+                     *                 "01a25100-5a03-73f2-9346-39c6a8021fbb"
+                     *               ],
+                     *               "keptPence": 30000,
+                     *               "carriedPence": 15000
+                     *             },
+                     *             "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "createdAt": "2026-12-07T14:55:07.196Z",
+                     *             "updatedAt": "2026-12-07T14:55:08.107Z",
+                     *             "version": 3
+                     *           }
+                     *         ],
+                     *         "interimPayments": [
+                     *           {
+                     *             "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "interimId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *             "amountPence": 15000,
+                     *             "paidOn": "2026-11-17",
+                     *             "payeeReference": null,
+                     *             "carriedTransactionId": null,
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:07.235Z"
+                     *           },
+                     *           {
+                     *             "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "interimId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *             "amountPence": 15000,
+                     *             "paidOn": "2026-11-24",
+                     *             "payeeReference": null,
+                     *             "carriedTransactionId": null,
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:07.253Z"
+                     *           },
+                     *           {
+                     *             "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "interimId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *             "amountPence": 15000,
+                     *             "paidOn": "2026-12-01",
+                     *             "payeeReference": null,
+                     *             "carriedTransactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:07.265Z"
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:43.866Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:06.660Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5862-729d-98ab-7a789db9b914",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -43127,121 +45081,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:44.024Z",
-                     *             "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:06.846Z",
+                     *             "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *             "financialAssessmentId": "01a25100-57a7-711c-8d44-75299b6378c3",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T14:46:44.619Z"
+                     *             "createdAt": "2026-12-07T14:55:07.649Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -43250,10 +45204,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -43263,18 +45217,18 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:44.760Z",
-                     *             "updatedAt": "2026-12-07T14:46:45.553Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:07.828Z",
+                     *             "updatedAt": "2026-12-07T14:55:08.955Z",
                      *             "version": 3,
                      *             "managementOption": "direct-payment"
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -43296,11 +45250,11 @@ export interface operations {
                      *                 },
                      *                 {
                      *                   "key": "money-in",
-                     *                   "matches": true,
-                     *                   "explanation": "Money in: £3,291.25, as the ledger records.",
-                     *                   "expectedPence": 329125,
+                     *                   "matches": false,
+                     *                   "explanation": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return.",
+                     *                   "expectedPence": 344125,
                      *                   "statementPence": 329125,
-                     *                   "differencePence": 0
+                     *                   "differencePence": -15000
                      *                 },
                      *                 {
                      *                   "key": "money-out",
@@ -43312,11 +45266,11 @@ export interface operations {
                      *                 },
                      *                 {
                      *                   "key": "closing-balance",
-                     *                   "matches": true,
-                     *                   "explanation": "Closing balance: £3,291.25, as in the ledger.",
-                     *                   "expectedPence": 329125,
+                     *                   "matches": false,
+                     *                   "explanation": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return.",
+                     *                   "expectedPence": 344125,
                      *                   "statementPence": 329125,
-                     *                   "differencePence": 0
+                     *                   "differencePence": -15000
                      *                 },
                      *                 {
                      *                   "key": "statement-adds-up",
@@ -43336,12 +45290,12 @@ export interface operations {
                      *                 }
                      *               ],
                      *               "ledger": {
-                     *                 "moneyInPence": 329125,
+                     *                 "moneyInPence": 344125,
                      *                 "moneyOutPence": 0,
-                     *                 "closingBalancePence": 329125,
+                     *                 "closingBalancePence": 344125,
                      *                 "openingBalancePence": 0
                      *               },
-                     *               "matches": true,
+                     *               "matches": false,
                      *               "explanation": [
                      *                 {
                      *                   "key": "return:opening-balance",
@@ -43351,9 +45305,9 @@ export interface operations {
                      *                 },
                      *                 {
                      *                   "key": "return:money-in",
-                     *                   "text": "Money in: £3,291.25, as the ledger records.",
+                     *                   "text": "Money in: £3,291.25 on the return, £3,441.25 the ledger records: £150.00 less on the return.",
                      *                   "unit": "pence",
-                     *                   "value": 0
+                     *                   "value": -15000
                      *                 },
                      *                 {
                      *                   "key": "return:money-out",
@@ -43363,9 +45317,9 @@ export interface operations {
                      *                 },
                      *                 {
                      *                   "key": "return:closing-balance",
-                     *                   "text": "Closing balance: £3,291.25, as in the ledger.",
+                     *                   "text": "Closing balance: £3,291.25 on the return, £3,441.25 in the ledger: £150.00 less on the return.",
                      *                   "unit": "pence",
-                     *                   "value": 0
+                     *                   "value": -15000
                      *                 },
                      *                 {
                      *                   "key": "return:statement-adds-up",
@@ -43381,23 +45335,23 @@ export interface operations {
                      *                 },
                      *                 {
                      *                   "key": "return",
-                     *                   "text": "The return agrees with the account to the penny.",
+                     *                   "text": "The return differs from the account in 2 of 6 checks.",
                      *                   "unit": "count",
-                     *                   "value": 0
+                     *                   "value": 2
                      *                 }
                      *               ]
                      *             },
-                     *             "matches": true,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.428Z"
+                     *             "matches": false,
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.788Z"
                      *           }
                      *         ],
                      *         "directPaymentAudits": [
                      *           {
-                     *             "sampleId": "01a250f8-b1ef-77ed-ae71-d4cac299ffa2",
+                     *             "sampleId": "01a25100-603a-7766-ab5d-fd71b0a0e962",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2027-02-28",
-                     *             "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "reasons": [
                      *               "random",
                      *               "high-balance"
@@ -43408,26 +45362,26 @@ export interface operations {
                      *             "notes": "Statement and card records agree",
                      *             "recoveryPence": null,
                      *             "recoveryTransactionId": null,
-                     *             "decidedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "decidedAt": "2026-12-07T14:46:45.523Z"
+                     *             "decidedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "decidedAt": "2026-12-07T14:55:08.911Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "runId": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 219415,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "directPaymentAgreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *             "transactionId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
                      *             "share": 0,
                      *             "managementOption": "direct-payment",
                      *             "providerId": null,
@@ -43439,10 +45393,10 @@ export interface operations {
                      *             ]
                      *           },
                      *           {
-                     *             "runId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "runId": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 109710,
@@ -43452,10 +45406,10 @@ export interface operations {
                      *             "directPaymentAgreementId": null,
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *             "transactionId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
                      *             "share": 1,
                      *             "managementOption": "individual-service-fund",
-                     *             "providerId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
+                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
                      *             "planLines": [
                      *               {
                      *                 "index": 1,
@@ -43466,27 +45420,27 @@ export interface operations {
                      *         ],
                      *         "upratings": [
                      *           {
-                     *             "runId": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *             "runId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
                      *             "runStatus": "applied",
                      *             "effectiveFrom": "2027-04-01",
-                     *             "runCreatedAt": "2026-12-07T14:46:44.682Z",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "runCreatedAt": "2026-12-07T14:55:07.715Z",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
-                     *             "reviewId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
+                     *             "newBudgetId": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *             "reviewId": "01a25100-5c1b-765b-9e80-a070ac57788e"
                      *           }
                      *         ],
                      *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -43494,16 +45448,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:46:44.619Z",
-                     *             "updatedAt": "2026-12-07T14:46:44.619Z",
+                     *             "createdAt": "2026-12-07T14:55:07.649Z",
+                     *             "updatedAt": "2026-12-07T14:55:07.649Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -43563,11 +45517,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T14:46:45.796Z",
-                     *                 "decidedBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *                 "decidedAt": "2026-12-07T14:55:09.285Z",
+                     *                 "decidedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a250f8-b323-72d0-b338-d7caccb361a4"
+                     *                   "01a25100-61e4-769e-9ebc-7946d9424446"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -43676,18 +45630,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T14:46:45.747Z",
+                     *             "completedAt": "2026-12-07T14:55:09.222Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:46:44.619Z",
-                     *             "updatedAt": "2026-12-07T14:46:45.796Z",
+                     *             "createdAt": "2026-12-07T14:55:07.649Z",
+                     *             "updatedAt": "2026-12-07T14:55:09.285Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -43717,18 +45671,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T14:46:45.714Z",
+                     *             "completedAt": "2026-12-07T14:55:09.186Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:46:44.726Z",
-                     *             "updatedAt": "2026-12-07T14:46:45.715Z",
+                     *             "createdAt": "2026-12-07T14:55:07.789Z",
+                     *             "updatedAt": "2026-12-07T14:55:09.186Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-6116-703e-a2c4-03431942dbd1",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -43736,19 +45690,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:46:45.639Z",
-                     *             "updatedAt": "2026-12-07T14:46:45.639Z",
+                     *             "createdAt": "2026-12-07T14:55:09.076Z",
+                     *             "updatedAt": "2026-12-07T14:55:09.076Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "subject": "budget",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -43757,44 +45711,44 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T14:46:45.881Z",
-                     *               "decidedBy": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *               "decidedAt": "2026-12-07T14:55:09.385Z",
+                     *               "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:46:45.826Z",
-                     *             "updatedAt": "2026-12-07T14:46:45.881Z",
+                     *             "createdAt": "2026-12-07T14:55:09.324Z",
+                     *             "updatedAt": "2026-12-07T14:55:09.386Z",
                      *             "assessmentId": null
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *             "href": "/v1/letters/indicative-budget/01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "href": "/v1/letters/indicative-budget/01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
-                     *             "href": "/v1/letters/indicative-budget/01a250f8-aefd-71b2-a1e0-4d90d5b88fe5"
+                     *             "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *             "href": "/v1/letters/indicative-budget/01a25100-5c17-7762-bf72-c6c3ff938480"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *             "href": "/v1/letters/plan-decision/01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "href": "/v1/letters/plan-decision/01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *             "href": "/v1/letters/clawback-recommendation/01a250f8-aea2-76f0-bf7d-f7571ef08e35"
+                     *             "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "href": "/v1/letters/clawback-recommendation/01a25100-5b9e-76f8-98fd-7319dac00846"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 219415,
@@ -43805,14 +45759,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:44.914Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.018Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 109710,
@@ -43823,14 +45777,32 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:44.914Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.018Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b323-72d0-b338-d7caccb361a4",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 15000,
+                     *             "occurredOn": "2026-12-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": null,
+                     *             "description": "Interim support paid on 2026-12-01, carried into the budget",
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.098Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a25100-61e4-769e-9ebc-7946d9424446",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -43839,19 +45811,19 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a250f8-aea2-76f0-bf7d-f7571ef08e35: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a25100-5b9e-76f8-98fd-7319dac00846: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.790Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:09.278Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
-                     *             "amountPence": 329125,
+                     *             "amountPence": 314125,
                      *             "occurredOn": "2027-01-01",
                      *             "category": null,
                      *             "planLine": null,
@@ -43859,14 +45831,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.207Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.447Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5ed4-73ff-a55a-6400a830be2a",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43877,14 +45849,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.253Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.488Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43895,14 +45867,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.270Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.522Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43913,14 +45885,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.286Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.548Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b13d-7085-8010-c91153ffb43c",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5f41-7349-b538-9836c3a407b3",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43931,14 +45903,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.302Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.596Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5f5a-76ca-91b7-50da303145d6",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43949,14 +45921,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.318Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.622Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43967,14 +45939,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.337Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.650Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b175-75c5-907c-cdaec1245220",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -43985,14 +45957,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.358Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.674Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5fad-7240-be48-5d13cb1de49d",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -44003,14 +45975,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.375Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.707Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b196-728b-b271-7715978e96a8",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5fcb-70f4-91ea-76cb230cde96",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -44021,14 +45993,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.391Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.733Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
-                     *             "councilId": "01a250f8-a24a-7053-8070-4ebe5ba68a6a",
-                     *             "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "id": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
+                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -44039,322 +46011,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
-                     *             "createdAt": "2026-12-07T14:46:45.409Z",
+                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "createdAt": "2026-12-07T14:55:08.761Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a250f8-aa0d-703d-851d-c5890937ff21",
+                     *             "id": "01a25100-550f-7133-a7ef-39817f0bcc09",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "payload": {
-                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddvqj9"
+                     *                 "carefirst": "JOURNEY-mxde6i7p"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:43.449Z"
+                     *             "occurredAt": "2026-12-07T14:55:05.965Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a250f8-aa86-7652-98de-8f53e4b302e2",
+                     *             "id": "01a25100-55c4-74f7-bc29-3bfe21c0a19c",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "payload": {
-                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddvqj9"
+                     *                 "carefirst": "JOURNEY-mxde6i7p"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:43.581Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.172Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a250f8-aae7-75e9-9662-19d4be1e29cc",
+                     *             "id": "01a25100-5635-7113-8e16-a4d19875a05f",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "payload": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:43.682Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.284Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a250f8-ab1b-7056-88b5-74d86d1accd3",
+                     *             "id": "01a25100-56da-7494-b94b-1f8246b0a01f",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "payload": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:43.734Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.418Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a250f8-ab6a-75ad-9e4a-9012abce59de",
+                     *             "id": "01a25100-5764-75c2-a274-c2b60abe0826",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "payload": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:43.812Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.590Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a250f8-ab85-70b7-8a0e-695fa5c21330",
+                     *             "id": "01a25100-5788-73ff-8287-c1f47b82c90b",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "payload": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:43.839Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.625Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a250f8-aba9-72eb-9aa8-1d34609c5d74",
+                     *             "id": "01a25100-57b1-76d8-afe5-9569a351d9bd",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *             "entityId": "01a25100-57a7-711c-8d44-75299b6378c3",
                      *             "payload": {
-                     *               "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *               "id": "01a25100-57a7-711c-8d44-75299b6378c3",
                      *               "method": "entered",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:43.866Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.660Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a250f8-ac49-7490-bc27-b3e64778cc53",
+                     *             "id": "01a25100-5866-7572-b448-446cff8a403c",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
+                     *             "entityId": "01a25100-5862-729d-98ab-7a789db9b914",
                      *             "payload": {
-                     *               "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
+                     *               "id": "01a25100-5862-729d-98ab-7a789db9b914",
                      *               "method": "calculated",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *               "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.024Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.846Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a250f8-acbe-72b6-8ef7-8e390ae68d76",
+                     *             "id": "01a25100-58f1-7054-8b4e-42ac48319490",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "payload": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.145Z"
+                     *             "occurredAt": "2026-12-07T14:55:06.976Z"
                      *           },
                      *           {
-                     *             "seq": 26,
-                     *             "id": "01a250f8-adaf-76cf-999c-c7e2e1882cdd",
+                     *             "seq": 31,
+                     *             "id": "01a25100-5a73-77af-afed-56d2666a9246",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.386Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.365Z"
                      *           },
                      *           {
-                     *             "seq": 27,
-                     *             "id": "01a250f8-adf2-75f4-a300-da1ecdd31381",
+                     *             "seq": 32,
+                     *             "id": "01a25100-5ac2-7107-b9d0-a43e818d6e0e",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.458Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.446Z"
                      *           },
                      *           {
-                     *             "seq": 28,
-                     *             "id": "01a250f8-ae54-77fc-bb30-f4babf5653f8",
+                     *             "seq": 33,
+                     *             "id": "01a25100-5b32-70c3-98b0-786649364abc",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.557Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.560Z"
                      *           },
                      *           {
-                     *             "seq": 29,
-                     *             "id": "01a250f8-ae6c-7429-b4ae-eb29a6cc4864",
+                     *             "seq": 34,
+                     *             "id": "01a25100-5b4c-733d-bf5c-da120105d5b3",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": {
-                     *                 "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
+                     *                 "id": "01a25100-5b43-7574-a503-66895c1d0d34",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.576Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.581Z"
                      *           },
                      *           {
-                     *             "seq": 30,
-                     *             "id": "01a250f8-ae83-749b-b5d0-6496204695b2",
+                     *             "seq": 35,
+                     *             "id": "01a25100-5b6d-704a-83f7-5d57f80ab7ae",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": {
-                     *                 "id": "01a250f8-ae7c-7258-bc8f-ca41122579bf",
+                     *                 "id": "01a25100-5b64-7149-b87a-15b89bc27d8e",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.600Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.612Z"
                      *           },
                      *           {
-                     *             "seq": 31,
-                     *             "id": "01a250f8-aeaa-709c-8f15-420741092863",
+                     *             "seq": 36,
+                     *             "id": "01a25100-5ba8-7727-a57b-e6428f536f6c",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": {
-                     *                 "id": "01a250f8-ae91-76f7-87de-22f40ba542b6",
+                     *                 "id": "01a25100-5b8a-7721-8184-76de82e9dbf8",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "seq": 32,
-                     *             "id": "01a250f8-aeaa-709d-ad3c-64208f59b7ab",
+                     *             "seq": 37,
+                     *             "id": "01a25100-5ba8-7728-9805-d25e4baea82a",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "payload": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "seq": 33,
-                     *             "id": "01a250f8-aeaa-709e-86e5-f29e842200d4",
+                     *             "seq": 38,
+                     *             "id": "01a25100-5ba8-7729-a59a-c620af15ef85",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "entityId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "payload": {
-                     *               "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *               "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -44363,434 +46335,460 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "seq": 34,
-                     *             "id": "01a250f8-aeaa-709f-bd09-4bad94b550c9",
+                     *             "seq": 39,
+                     *             "id": "01a25100-5ba8-772a-9de0-f81b9ca31f34",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76ef-a316-1eb765af70f6",
+                     *             "entityId": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
                      *             "payload": {
-                     *               "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
+                     *               "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "seq": 35,
-                     *             "id": "01a250f8-aeaa-70a0-9dd9-7b7ef4ce9e7b",
+                     *             "seq": 40,
+                     *             "id": "01a25100-5ba8-772b-86b8-a224de8b15c2",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *             "payload": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.619Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "seq": 38,
-                     *             "id": "01a250f8-af07-73ef-9ab8-0e12a1ce4c7b",
+                     *             "seq": 43,
+                     *             "id": "01a25100-5c22-72bc-bff7-8f1282da39e2",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *             "entityId": "01a25100-5c17-7762-bf72-c6c3ff938480",
                      *             "payload": {
-                     *               "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *               "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                     *               "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "replacesBudgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.726Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.789Z"
                      *           },
                      *           {
-                     *             "seq": 39,
-                     *             "id": "01a250f8-af07-73f0-a142-cb7305bc2d1e",
+                     *             "seq": 44,
+                     *             "id": "01a25100-5c22-72bd-a3bf-88819f769247",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *             "payload": {
-                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.726Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.789Z"
                      *           },
                      *           {
-                     *             "seq": 41,
-                     *             "id": "01a250f8-af23-724a-8b34-eddedeea84df",
+                     *             "seq": 46,
+                     *             "id": "01a25100-5c3f-7009-88eb-07ddf6b01c63",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "payload": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.760Z"
+                     *             "occurredAt": "2026-12-07T14:55:07.828Z"
                      *           },
                      *           {
-                     *             "seq": 49,
-                     *             "id": "01a250f8-b018-7326-9375-0c0964c93382",
+                     *             "seq": 56,
+                     *             "id": "01a25100-5d82-7640-bf49-812c034f28b5",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "revision": {
-                     *                 "id": "01a250f8-b012-7148-8236-1a47d1180e84",
+                     *                 "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
                      *                 "number": 1,
-                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.000Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.139Z"
                      *           },
                      *           {
-                     *             "seq": 53,
-                     *             "id": "01a250f8-b078-76b6-8473-7d3da492b575",
+                     *             "seq": 60,
+                     *             "id": "01a25100-5e0d-72c6-9764-3f3da551127f",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "payload": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "revision": {
-                     *                 "id": "01a250f8-b053-7543-954c-c9f16fba231b",
+                     *                 "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
                      *                 "number": 2,
-                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.105Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.292Z"
                      *           },
                      *           {
-                     *             "seq": 65,
-                     *             "id": "01a250f8-b1bd-760b-81f3-7710c9b9d8f1",
+                     *             "seq": 72,
+                     *             "id": "01a25100-6003-7387-b20b-1f85520e0137",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250f8-b1b9-7584-97a3-122e239350f9",
+                     *             "entityId": "01a25100-5ffd-7622-875c-3a9f0792df51",
                      *             "payload": {
-                     *               "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
-                     *               "matches": true,
+                     *               "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *               "matches": false,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6"
+                     *               "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.428Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.788Z"
                      *           },
                      *           {
-                     *             "seq": 68,
-                     *             "id": "01a250f8-b228-72b6-a548-563d94429e6a",
+                     *             "seq": 75,
+                     *             "id": "01a25100-6090-76f7-ba5c-80c9f358c9cf",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "payload": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.540Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.938Z"
                      *           },
                      *           {
-                     *             "seq": 69,
-                     *             "id": "01a250f8-b234-71ea-8b42-1a161bbc0112",
+                     *             "seq": 76,
+                     *             "id": "01a25100-609e-7368-a232-a807b893fb54",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "payload": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.552Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.954Z"
                      *           },
                      *           {
-                     *             "seq": 70,
-                     *             "id": "01a250f8-b28b-766f-962a-3c0ff1154add",
+                     *             "seq": 77,
+                     *             "id": "01a25100-611d-73b1-ad13-5a255868b038",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
+                     *             "entityId": "01a25100-6116-703e-a2c4-03431942dbd1",
                      *             "payload": {
-                     *               "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
+                     *               "id": "01a25100-6116-703e-a2c4-03431942dbd1",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.639Z"
+                     *             "occurredAt": "2026-12-07T14:55:09.076Z"
                      *           },
                      *           {
-                     *             "seq": 71,
-                     *             "id": "01a250f8-b2d6-70c1-9a53-6fec26110a00",
+                     *             "seq": 78,
+                     *             "id": "01a25100-6185-70c6-9e0e-03d3cd66f7ee",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *             "payload": {
-                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.709Z"
+                     *             "occurredAt": "2026-12-07T14:55:09.181Z"
                      *           },
                      *           {
-                     *             "seq": 72,
-                     *             "id": "01a250f8-b2f6-764e-a948-fd13d8230f87",
+                     *             "seq": 79,
+                     *             "id": "01a25100-61aa-7116-9884-0c3c74223f90",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *             "payload": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.740Z"
+                     *             "occurredAt": "2026-12-07T14:55:09.214Z"
                      *           },
                      *           {
-                     *             "seq": 74,
-                     *             "id": "01a250f8-b328-765b-ad2e-704b11772f91",
+                     *             "seq": 81,
+                     *             "id": "01a25100-61ea-772d-a9c9-ee08cd1dd17a",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *             "payload": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": "reduce",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.790Z"
+                     *             "occurredAt": "2026-12-07T14:55:09.278Z"
                      *           },
                      *           {
-                     *             "seq": 75,
-                     *             "id": "01a250f8-b348-726b-aa50-d30635423db8",
+                     *             "seq": 82,
+                     *             "id": "01a25100-6212-73f4-a54b-5ea7d9756695",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *             "payload": {
-                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.826Z"
+                     *             "occurredAt": "2026-12-07T14:55:09.324Z"
                      *           },
                      *           {
-                     *             "seq": 76,
-                     *             "id": "01a250f8-b37c-72c0-a70a-a08ff0cf99c2",
+                     *             "seq": 83,
+                     *             "id": "01a25100-624d-76cd-b0c1-23ae4204c353",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *             "payload": {
-                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.880Z"
+                     *             "occurredAt": "2026-12-07T14:55:09.384Z"
                      *           },
                      *           {
-                     *             "seq": 82,
-                     *             "id": "01a250f8-b53a-753c-aeed-30dcce00ce2a",
+                     *             "seq": 89,
+                     *             "id": "01a25100-64ce-76f8-999b-6243b406f233",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "payload": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:46.322Z"
+                     *             "occurredAt": "2026-12-07T14:55:10.021Z"
                      *           },
                      *           {
-                     *             "seq": 45,
-                     *             "id": "01a250f8-afc3-74e9-a05d-8f1c16cddfb2",
+                     *             "seq": 50,
+                     *             "id": "01a25100-5d00-735c-9932-c539362ebeb8",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *             "entityId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
                      *             "payload": {
-                     *               "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *               "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 219415,
-                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.914Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.018Z"
                      *           },
                      *           {
-                     *             "seq": 46,
-                     *             "id": "01a250f8-afc3-74ea-a5d1-1e8a9fc48e93",
+                     *             "seq": 51,
+                     *             "id": "01a25100-5d00-735d-b0ed-84db7c688e70",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *             "entityId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
                      *             "payload": {
-                     *               "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *               "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 109710,
-                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:44.914Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.018Z"
                      *           },
                      *           {
-                     *             "seq": 54,
-                     *             "id": "01a250f8-b0e3-76a7-9cf0-86f48e500cd2",
+                     *             "seq": 53,
+                     *             "id": "01a25100-5d50-727d-933e-ab718c0fcce9",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
+                     *             "entityId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
                      *             "payload": {
-                     *               "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
+                     *               "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.207Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.098Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2026-12-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 15000,
+                     *               "description": "Interim support paid on 2026-12-01, carried into the budget",
+                     *               "instalmentNumber": null,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-12-07T14:55:08.098Z"
+                     *           },
+                     *           {
+                     *             "seq": 61,
+                     *             "id": "01a25100-5eae-7126-b360-59582cda75d3",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *             "payload": {
+                     *               "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-12-07T14:55:08.447Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
                      *               "reversedBy": null,
-                     *               "amountPence": 329125,
+                     *               "amountPence": 314125,
                      *               "description": null,
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.207Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.447Z"
                      *           },
                      *           {
-                     *             "seq": 55,
-                     *             "id": "01a250f8-b10f-712e-b397-e89278ab994d",
+                     *             "seq": 62,
+                     *             "id": "01a25100-5ed7-75e3-b248-997309c53bea",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
+                     *             "entityId": "01a25100-5ed4-73ff-a55a-6400a830be2a",
                      *             "payload": {
-                     *               "id": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
+                     *               "id": "01a25100-5ed4-73ff-a55a-6400a830be2a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.253Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.488Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -44800,23 +46798,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.253Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.488Z"
                      *           },
                      *           {
-                     *             "seq": 56,
-                     *             "id": "01a250f8-b11f-7614-aa2d-6511bde67564",
+                     *             "seq": 63,
+                     *             "id": "01a25100-5efa-72d7-8530-69961621be71",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
+                     *             "entityId": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
                      *             "payload": {
-                     *               "id": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
+                     *               "id": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.270Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.522Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -44826,23 +46824,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.270Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.522Z"
                      *           },
                      *           {
-                     *             "seq": 57,
-                     *             "id": "01a250f8-b12f-7715-bbcb-9bb9c4335702",
+                     *             "seq": 64,
+                     *             "id": "01a25100-5f11-761d-b18e-22b46e791f31",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
+                     *             "entityId": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
                      *             "payload": {
-                     *               "id": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
+                     *               "id": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.286Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.548Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -44852,23 +46850,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.286Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.548Z"
                      *           },
                      *           {
-                     *             "seq": 58,
-                     *             "id": "01a250f8-b13f-771b-a648-22e6dba78054",
+                     *             "seq": 65,
+                     *             "id": "01a25100-5f45-75ac-b8ba-e552f62ba8b1",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b13d-7085-8010-c91153ffb43c",
+                     *             "entityId": "01a25100-5f41-7349-b538-9836c3a407b3",
                      *             "payload": {
-                     *               "id": "01a250f8-b13d-7085-8010-c91153ffb43c",
+                     *               "id": "01a25100-5f41-7349-b538-9836c3a407b3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.302Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.596Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -44878,23 +46876,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.302Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.596Z"
                      *           },
                      *           {
-                     *             "seq": 59,
-                     *             "id": "01a250f8-b151-74d6-a089-d06171f774c7",
+                     *             "seq": 66,
+                     *             "id": "01a25100-5f5e-7636-931c-703a005e6e80",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
+                     *             "entityId": "01a25100-5f5a-76ca-91b7-50da303145d6",
                      *             "payload": {
-                     *               "id": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
+                     *               "id": "01a25100-5f5a-76ca-91b7-50da303145d6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.318Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.622Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -44904,23 +46902,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.318Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.622Z"
                      *           },
                      *           {
-                     *             "seq": 60,
-                     *             "id": "01a250f8-b162-7345-b704-48c2135920dc",
+                     *             "seq": 67,
+                     *             "id": "01a25100-5f7a-7777-b9bd-27ff7cdc3138",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
+                     *             "entityId": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
                      *             "payload": {
-                     *               "id": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
+                     *               "id": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.337Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.650Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -44930,23 +46928,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.337Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.650Z"
                      *           },
                      *           {
-                     *             "seq": 61,
-                     *             "id": "01a250f8-b178-75f7-a62e-7da334d3b597",
+                     *             "seq": 68,
+                     *             "id": "01a25100-5f94-7478-b8e4-1af6bc3cf5d0",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b175-75c5-907c-cdaec1245220",
+                     *             "entityId": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
                      *             "payload": {
-                     *               "id": "01a250f8-b175-75c5-907c-cdaec1245220",
+                     *               "id": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.358Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.674Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -44956,23 +46954,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.358Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.674Z"
                      *           },
                      *           {
-                     *             "seq": 62,
-                     *             "id": "01a250f8-b188-766d-b14f-daef1241a4ab",
+                     *             "seq": 69,
+                     *             "id": "01a25100-5fb0-72c8-8659-12c793df8f3c",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
+                     *             "entityId": "01a25100-5fad-7240-be48-5d13cb1de49d",
                      *             "payload": {
-                     *               "id": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
+                     *               "id": "01a25100-5fad-7240-be48-5d13cb1de49d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.375Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.707Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -44982,23 +46980,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.375Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.707Z"
                      *           },
                      *           {
-                     *             "seq": 63,
-                     *             "id": "01a250f8-b199-7482-b85d-447cb6361698",
+                     *             "seq": 70,
+                     *             "id": "01a25100-5fcd-70bb-84de-934f03ebd0eb",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b196-728b-b271-7715978e96a8",
+                     *             "entityId": "01a25100-5fcb-70f4-91ea-76cb230cde96",
                      *             "payload": {
-                     *               "id": "01a250f8-b196-728b-b271-7715978e96a8",
+                     *               "id": "01a25100-5fcb-70f4-91ea-76cb230cde96",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.391Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.733Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -45008,23 +47006,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.391Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.733Z"
                      *           },
                      *           {
-                     *             "seq": 64,
-                     *             "id": "01a250f8-b1ab-72ec-8ee6-721964b5fdc2",
+                     *             "seq": 71,
+                     *             "id": "01a25100-5fe6-733e-b35f-db50d9b047a5",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
+                     *             "entityId": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
                      *             "payload": {
-                     *               "id": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
+                     *               "id": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.409Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.761Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -45034,78 +47032,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.409Z"
+                     *             "occurredAt": "2026-12-07T14:55:08.761Z"
                      *           },
                      *           {
-                     *             "seq": 73,
-                     *             "id": "01a250f8-b328-765a-9c5d-1cd01b98f730",
+                     *             "seq": 80,
+                     *             "id": "01a25100-61ea-772c-a5ea-0c5336fd3789",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b323-72d0-b338-d7caccb361a4",
+                     *             "entityId": "01a25100-61e4-769e-9ebc-7946d9424446",
                      *             "payload": {
-                     *               "id": "01a250f8-b323-72d0-b338-d7caccb361a4",
+                     *               "id": "01a25100-61e4-769e-9ebc-7946d9424446",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T14:46:45.790Z"
+                     *             "occurredAt": "2026-12-07T14:55:09.278Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a250f8-aa0b-748b-bb70-e6682e854424",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5509-7456-b3e2-c0c5e9c83772",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddvqj9"
+                     *                 "carefirst": "JOURNEY-mxde6i7p"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:43.449Z"
+                     *             "at": "2026-12-07T14:55:05.965Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aa85-729a-b9b5-0078b28a6c43",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-55c2-76b8-b3d1-810445ef3d4c",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "before": {
-                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddvqj9"
+                     *                 "carefirst": "JOURNEY-mxde6i7p"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxddvqj9"
+                     *                 "carefirst": "JOURNEY-mxde6i7p"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:43.581Z"
+                     *             "at": "2026-12-07T14:55:06.172Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aa98-7295-bd0f-0ba9b0859595",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-55d9-71dc-afcb-44c10b6aedb0",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -45115,363 +47113,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "at": "2026-12-07T14:46:43.602Z"
+                     *             "at": "2026-12-07T14:55:06.193Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aac6-7650-a856-0d141c9c95f9",
-                     *             "actor": "key:01a250f8-a268-736e-9478-f5a1a619ad6a",
+                     *             "id": "01a25100-55fd-76a8-b0ff-7fd2a6fff52a",
+                     *             "actor": "key:01a25100-4add-77f4-a033-e5d13dce96cd",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T14:46:43.650Z"
+                     *             "at": "2026-12-07T14:55:06.230Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aae6-77f3-a151-65c4f2645546",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5633-75c1-ac3d-0fd90918b5c9",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "at": "2026-12-07T14:46:43.682Z"
+                     *             "at": "2026-12-07T14:55:06.284Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-ab19-72d3-b738-802ece318275",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-56c9-746a-87d4-d19d63b0a658",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "before": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "at": "2026-12-07T14:46:43.734Z"
+                     *             "at": "2026-12-07T14:55:06.418Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-ab68-7383-9d1c-4cb8e0f984f4",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5762-75e6-8d60-8db308243af6",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "before": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "at": "2026-12-07T14:46:43.812Z"
+                     *             "at": "2026-12-07T14:55:06.590Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-ab83-75f6-bf60-76d08c86dd88",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5786-7111-8534-48ac59d48d84",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
                      *             "before": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250f8-a297-70d6-bcc4-f8377cb88974"
+                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
                      *             },
-                     *             "at": "2026-12-07T14:46:43.839Z"
+                     *             "at": "2026-12-07T14:55:06.625Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aba0-748a-b8d5-09d7b281308f",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-57af-75a1-a00d-32e9a5ed0bb7",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *             "entityId": "01a25100-57a7-711c-8d44-75299b6378c3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-ab9d-7660-af41-b89c10daacdc",
+                     *               "id": "01a25100-57a7-711c-8d44-75299b6378c3",
                      *               "method": "entered",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T14:46:43.866Z"
+                     *             "at": "2026-12-07T14:55:06.660Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-ac47-76cd-9f6a-72ece33e2797",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5864-715f-828d-9a15cd5ec424",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
+                     *             "entityId": "01a25100-5862-729d-98ab-7a789db9b914",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-ac45-72f1-9bb5-e3cfcf535483",
+                     *               "id": "01a25100-5862-729d-98ab-7a789db9b914",
                      *               "method": "calculated",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250f8-abe1-731b-b8fc-59be2995531e",
+                     *               "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T14:46:44.024Z"
+                     *             "at": "2026-12-07T14:55:06.846Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-acbc-7586-a260-c773c3069fa8",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-58ee-70de-8bc8-fe4f08d5e81c",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:46:44.145Z"
+                     *             "at": "2026-12-07T14:55:06.976Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-adad-7769-b7b0-db8a84f266bd",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5a71-70bc-9b54-5e8271d9adce",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "at": "2026-12-07T14:46:44.386Z"
+                     *             "at": "2026-12-07T14:55:07.365Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-adf0-70f7-af85-bdf6f1f5e77f",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5ac0-74fb-ba64-992bdbddae1b",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "at": "2026-12-07T14:46:44.458Z"
+                     *             "at": "2026-12-07T14:55:07.446Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-ae53-7003-be5b-a2855dc9fb9c",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5b2f-771e-b05e-115c2f078d8d",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "at": "2026-12-07T14:46:44.557Z"
+                     *             "at": "2026-12-07T14:55:07.560Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-ae6a-71ec-a0b3-bf3cb675d118",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5b4a-7378-9894-29b1dce8b63d",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": {
-                     *                 "id": "01a250f8-ae65-71a8-ad3a-e2ff83e2d347",
+                     *                 "id": "01a25100-5b43-7574-a503-66895c1d0d34",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:46:44.576Z"
+                     *             "at": "2026-12-07T14:55:07.581Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-ae81-7743-8e84-9d9a5bf2cbc3",
-                     *             "actor": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "id": "01a25100-5b6c-742e-af77-e2f289d87da7",
+                     *             "actor": "key:01a25100-5246-72a8-888d-2ba4137627a1",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": {
-                     *                 "id": "01a250f8-ae7c-7258-bc8f-ca41122579bf",
+                     *                 "id": "01a25100-5b64-7149-b87a-15b89bc27d8e",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:46:44.600Z"
+                     *             "at": "2026-12-07T14:55:07.612Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aea8-778d-8ad3-7d38a13944f2",
-                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-5ba6-7045-9284-0e27570ef76c",
+                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": {
-                     *                 "id": "01a250f8-ae91-76f7-87de-22f40ba542b6",
+                     *                 "id": "01a25100-5b8a-7721-8184-76de82e9dbf8",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:46:44.619Z"
+                     *             "at": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aea8-778e-856a-4a4099e8a535",
-                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-5ba6-7046-a261-fad26b68201f",
+                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "before": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -45479,37 +47477,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:46:44.619Z"
+                     *             "at": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aea8-778f-af0b-77123b223b9a",
-                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-5ba6-7047-a6e2-31146b6ca7e5",
+                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *             "entityId": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-ae9b-7047-a318-8b53d864bfbb",
+                     *               "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -45518,446 +47516,446 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:46:44.619Z"
+                     *             "at": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aea8-7790-95dd-1125a90973ca",
-                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-5ba6-7048-8648-84a984978c24",
+                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76ef-a316-1eb765af70f6",
+                     *             "entityId": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-aea2-76ef-a316-1eb765af70f6",
+                     *               "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:46:44.619Z"
+                     *             "at": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-aea8-7791-9774-056033415511",
-                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-5ba6-7049-a7e9-1eeb9e4c7bdb",
+                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:46:44.619Z"
+                     *             "at": "2026-12-07T14:55:07.649Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-af05-7355-8535-50547cc94943",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5c21-766b-9811-2b6cf66d8e63",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *             "entityId": "01a25100-5c17-7762-bf72-c6c3ff938480",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-aefd-71b2-a1e0-4d90d5b88fe5",
+                     *               "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-aeb7-771e-96fd-fad20e9e59c9",
+                     *               "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "replacesBudgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T14:46:44.726Z"
+                     *             "at": "2026-12-07T14:55:07.789Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-af06-735d-8a54-0da6027c529c",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5c21-766c-a6ef-8bc86e391bce",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *               "upratingRunId": "01a250f8-aed3-71b2-af46-2356e5c518da",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:46:44.726Z"
+                     *             "at": "2026-12-07T14:55:07.789Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-af21-7601-8de7-7ae6c02ea6f3",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5c3d-70b5-a02a-4087be4c575e",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:46:44.760Z"
+                     *             "at": "2026-12-07T14:55:07.828Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b017-7613-ba56-356eb85a2077",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-5d80-70d8-95f5-9babb811c019",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "revision": {
-                     *                 "id": "01a250f8-b012-7148-8236-1a47d1180e84",
+                     *                 "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
                      *                 "number": 1,
-                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T14:46:45.000Z"
+                     *             "at": "2026-12-07T14:55:08.139Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b076-7574-8e94-52af0cdd46bb",
-                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-5e0b-737f-bbf0-7f54ebd9bfeb",
+                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *             "before": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "revision": {
-                     *                 "id": "01a250f8-b053-7543-954c-c9f16fba231b",
+                     *                 "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
                      *                 "number": 2,
-                     *                 "planId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
+                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *                 "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T14:46:45.105Z"
+                     *             "at": "2026-12-07T14:55:08.292Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b1bb-7199-81e6-0da8eebbe192",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-6001-70d8-95c6-f744724396a5",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250f8-b1b9-7584-97a3-122e239350f9",
+                     *             "entityId": "01a25100-5ffd-7622-875c-3a9f0792df51",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b1b9-7584-97a3-122e239350f9",
-                     *               "matches": true,
+                     *               "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *               "matches": false,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250f8-af1d-7585-b839-c87a20421fb6"
+                     *               "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095"
                      *             },
-                     *             "at": "2026-12-07T14:46:45.428Z"
+                     *             "at": "2026-12-07T14:55:08.788Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b227-73dc-83e6-5614dcd0a574",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-608e-73a2-b0a3-240b206fa033",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "before": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:46:45.540Z"
+                     *             "at": "2026-12-07T14:55:08.938Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b233-7237-834a-f4cfb4be7024",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-609d-760f-b240-2806602ebb6b",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *             "before": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-af1d-7585-b839-c87a20421fb6",
+                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:46:45.552Z"
+                     *             "at": "2026-12-07T14:55:08.954Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b28a-74e3-a05c-6d6a2fe40279",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-611b-7445-9ff4-2f001d31b4ba",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
+                     *             "entityId": "01a25100-6116-703e-a2c4-03431942dbd1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b288-7618-a9f9-8cbde3b6924b",
+                     *               "id": "01a25100-6116-703e-a2c4-03431942dbd1",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.639Z"
+                     *             "at": "2026-12-07T14:55:09.076Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b2d4-7136-90bb-29eb5abc6f4b",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-6183-711b-8fc7-56c952ad123d",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *             "before": {
-                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-af00-75ec-b840-25ccdfb596c6",
+                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.709Z"
+                     *             "at": "2026-12-07T14:55:09.181Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b2f5-76dc-8191-7f232deb68f1",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-61a8-75a5-ad95-4cf0d303772f",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *             "before": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T14:46:45.740Z"
+                     *             "at": "2026-12-07T14:55:09.214Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b326-7726-b445-27c9114102ad",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-61e8-776f-a1d2-58de70850aea",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *             "before": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
+                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "decision": "reduce",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.790Z"
+                     *             "at": "2026-12-07T14:55:09.278Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b346-7393-b0b3-e8e632488899",
-                     *             "actor": "key:01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "id": "01a25100-6210-72f9-9109-ca0a69b7d074",
+                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "at": "2026-12-07T14:46:45.826Z"
+                     *             "at": "2026-12-07T14:55:09.324Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b37a-7766-a7e1-a4b18d6cbf36",
-                     *             "actor": "key:01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "id": "01a25100-624b-7568-8261-8fd486e65292",
+                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *             "before": {
-                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
+                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
                      *             },
-                     *             "at": "2026-12-07T14:46:45.880Z"
+                     *             "at": "2026-12-07T14:55:09.384Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b538-7564-ae3e-6bd758fe31a6",
-                     *             "actor": "key:01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "id": "01a25100-64cb-717f-8588-a53bd117c938",
+                     *             "actor": "key:01a25100-5246-72a8-888d-2ba4137627a1",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *             "before": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -45965,112 +47963,140 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *               "referral": null,
-                     *               "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
+                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:46:46.322Z"
+                     *             "at": "2026-12-07T14:55:10.021Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-afc2-73f2-9348-7f62357b5362",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5cfe-7447-a4bb-e671d4a1b5c0",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *             "entityId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-afbe-76a3-82d3-76b0b216be41",
+                     *               "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 219415,
-                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:46:44.914Z"
+                     *             "at": "2026-12-07T14:55:08.018Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-afc2-73f3-bb8e-05d7cd3fb376",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5cfe-7448-baa0-89d45dc89042",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *             "entityId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-afbe-76a4-ac84-cac445d31fd1",
+                     *               "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 109710,
-                     *               "paymentRunId": "01a250f8-af91-731a-8b88-bc9ed61c1bd5",
+                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:46:44.914Z"
+                     *             "at": "2026-12-07T14:55:08.018Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b0e2-77a9-ae88-99afeefb7ebf",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5d4d-7742-bfa2-8b3303854497",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
+                     *             "entityId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b0e1-71b9-9ba2-4c5099d745d0",
+                     *               "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.207Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.098Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2026-12-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 15000,
+                     *               "description": "Interim support paid on 2026-12-01, carried into the budget",
+                     *               "instalmentNumber": null,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-12-07T14:55:08.098Z"
+                     *           },
+                     *           {
+                     *             "id": "01a25100-5eac-733d-bbdb-efea48b757ef",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-12-07T14:55:08.447Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
                      *               "reversedBy": null,
-                     *               "amountPence": 329125,
+                     *               "amountPence": 314125,
                      *               "description": null,
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.207Z"
+                     *             "at": "2026-12-07T14:55:08.447Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b10d-703a-8364-a1a661823363",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5ed5-75cb-830b-c2892908cc22",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
+                     *             "entityId": "01a25100-5ed4-73ff-a55a-6400a830be2a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b10c-713c-9f2d-2b4cf76169b0",
+                     *               "id": "01a25100-5ed4-73ff-a55a-6400a830be2a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.253Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.488Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -46080,25 +48106,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.253Z"
+                     *             "at": "2026-12-07T14:55:08.488Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b11e-7714-8e85-9db0216be15b",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5ef7-722f-98b9-e2b12ce61c2a",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
+                     *             "entityId": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b11d-715e-a2b9-0b2e0b0ce23f",
+                     *               "id": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.270Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.522Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -46108,25 +48134,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.270Z"
+                     *             "at": "2026-12-07T14:55:08.522Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b12e-71d7-a99d-a498296698ef",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5f0f-7503-84fa-57847e09d2ba",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
+                     *             "entityId": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b12d-7269-8bb2-4ba750ecc849",
+                     *               "id": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.286Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.548Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -46136,25 +48162,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.286Z"
+                     *             "at": "2026-12-07T14:55:08.548Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b13e-75ff-a8eb-4955ac7efc28",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5f43-72e6-9071-f348ab447bb1",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b13d-7085-8010-c91153ffb43c",
+                     *             "entityId": "01a25100-5f41-7349-b538-9836c3a407b3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b13d-7085-8010-c91153ffb43c",
+                     *               "id": "01a25100-5f41-7349-b538-9836c3a407b3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.302Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.596Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -46164,25 +48190,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.302Z"
+                     *             "at": "2026-12-07T14:55:08.596Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b14e-7447-a646-c7fb8b0737b0",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5f5c-7101-a167-eb345e9259f0",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
+                     *             "entityId": "01a25100-5f5a-76ca-91b7-50da303145d6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b14d-721f-badb-9dbe7c3953a8",
+                     *               "id": "01a25100-5f5a-76ca-91b7-50da303145d6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.318Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.622Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -46192,25 +48218,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.318Z"
+                     *             "at": "2026-12-07T14:55:08.622Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b161-763e-bbcc-c7796c62836a",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5f78-70b4-a3e0-5d991fe0c937",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
+                     *             "entityId": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b160-74e4-94a0-e735c48b8e4e",
+                     *               "id": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.337Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.650Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -46220,25 +48246,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.337Z"
+                     *             "at": "2026-12-07T14:55:08.650Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b176-75ae-a988-810fdbc19a55",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5f8e-771a-9439-ba9fe83605b7",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b175-75c5-907c-cdaec1245220",
+                     *             "entityId": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b175-75c5-907c-cdaec1245220",
+                     *               "id": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.358Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.674Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -46248,25 +48274,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.358Z"
+                     *             "at": "2026-12-07T14:55:08.674Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b187-7733-ab2e-9590b408af09",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5fae-7756-a776-2e944dba8617",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
+                     *             "entityId": "01a25100-5fad-7240-be48-5d13cb1de49d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b186-7762-bf1a-3759fd2f53ec",
+                     *               "id": "01a25100-5fad-7240-be48-5d13cb1de49d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.375Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.707Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -46276,25 +48302,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.375Z"
+                     *             "at": "2026-12-07T14:55:08.707Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b198-7486-b45b-1d9e5f6ea400",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5fcc-754f-8a9a-7b8f88a648e4",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b196-728b-b271-7715978e96a8",
+                     *             "entityId": "01a25100-5fcb-70f4-91ea-76cb230cde96",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b196-728b-b271-7715978e96a8",
+                     *               "id": "01a25100-5fcb-70f4-91ea-76cb230cde96",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.391Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.733Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -46304,25 +48330,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.391Z"
+                     *             "at": "2026-12-07T14:55:08.733Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b1a9-72c4-a71b-3e866ceeb279",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-5fe5-765a-b79f-265d10eab307",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
+                     *             "entityId": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b1a8-774c-925a-0c9367fc83ab",
+                     *               "id": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:46:45.409Z",
-                     *               "createdBy": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *               "createdAt": "2026-12-07T14:55:08.761Z",
+                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -46332,30 +48358,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:46:45.409Z"
+                     *             "at": "2026-12-07T14:55:08.761Z"
                      *           },
                      *           {
-                     *             "id": "01a250f8-b326-7725-b8d6-42ec8ea44827",
-                     *             "actor": "key:01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "id": "01a25100-61e8-776e-8f61-2f46ab5263e1",
+                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250f8-b323-72d0-b338-d7caccb361a4",
+                     *             "entityId": "01a25100-61e4-769e-9ebc-7946d9424446",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250f8-b323-72d0-b338-d7caccb361a4",
+                     *               "id": "01a25100-61e4-769e-9ebc-7946d9424446",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
+                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T14:46:45.790Z"
+                     *             "at": "2026-12-07T14:55:09.278Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T14:46:43.520Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.052Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -46365,8 +48391,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.554Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.123Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -46376,41 +48402,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.560Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.153Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.592Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.182Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.629Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.225Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.670Z",
-                     *             "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
+                     *             "at": "2026-12-07T14:55:06.266Z",
+                     *             "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -46418,11 +48444,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.723Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.379Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -46433,8 +48459,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.745Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.471Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -46442,11 +48468,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.751Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.485Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -46454,11 +48480,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.804Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.579Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -46469,8 +48495,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.827Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.602Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -46478,11 +48504,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.854Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:06.644Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -46490,11 +48516,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37"
+                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:43.918Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:06.700Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -46502,11 +48528,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.053Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:06.882Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -46514,11 +48540,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.083Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:06.909Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -46526,11 +48552,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.124Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:06.966Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -46538,11 +48564,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.224Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.054Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -46553,8 +48579,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.236Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.069Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -46562,11 +48588,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.250Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.083Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -46574,11 +48600,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.279Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:07.111Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -46586,11 +48612,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.337Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.181Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -46601,8 +48627,80 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.440Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.223Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "createInterimBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:07.246Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordInterimPayment",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordInterimPayment",
+                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:07.261Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordInterimPayment",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordInterimPayment",
+                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:07.273Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordInterimPayment",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordInterimPayment",
+                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:07.287Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "reviewInterimBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "reviewInterimBudget",
+                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:07.318Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listInterimBudgets",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:07.431Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -46613,8 +48711,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.467Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.459Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -46622,11 +48720,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.480Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.468Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -46634,11 +48732,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.550Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.553Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -46649,8 +48747,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.566Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.571Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -46658,11 +48756,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.592Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:07.600Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -46670,11 +48768,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.612Z",
-                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "at": "2026-12-07T14:55:07.631Z",
+                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -46682,11 +48780,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.652Z",
-                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "at": "2026-12-07T14:55:07.690Z",
+                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -46694,11 +48792,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.787Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:07.864Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -46709,19 +48807,19 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.954Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.059Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getProvider",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getProvider",
-                     *             "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *             "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:44.988Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.085Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getIndividualServiceFundStatement",
                      *             "what": [
@@ -46729,11 +48827,35 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getIndividualServiceFundStatement",
-                     *             "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb"
+                     *             "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.046Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:08.115Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "reconcileInterimBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "reconcileInterimBudget",
+                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:08.125Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getInterimBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getInterimBudget",
+                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T14:55:08.221Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -46741,11 +48863,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.080Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:08.253Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -46753,11 +48875,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.098Z",
-                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "at": "2026-12-07T14:55:08.285Z",
+                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -46765,11 +48887,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.113Z",
-                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "at": "2026-12-07T14:55:08.303Z",
+                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -46777,11 +48899,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.150Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:08.371Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPlanRevisions",
                      *             "what": [
@@ -46789,11 +48911,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listPlanRevisions",
-                     *             "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b"
+                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.196Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.436Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -46801,11 +48923,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.229Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.476Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46813,11 +48935,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.264Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.507Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46825,11 +48947,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.280Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.539Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46837,11 +48959,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.296Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.567Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46849,11 +48971,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.312Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.614Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46861,11 +48983,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.331Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.640Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46873,11 +48995,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.348Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.667Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46885,11 +49007,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.369Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.694Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46897,11 +49019,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.385Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.721Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46909,11 +49031,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.402Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.751Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46921,11 +49043,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.420Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.776Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -46933,11 +49055,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.461Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.823Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -46945,11 +49067,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.469Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.844Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -46957,11 +49079,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.533Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.930Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -46969,11 +49091,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.546Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.946Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -46981,11 +49103,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.557Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:08.960Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -46993,11 +49115,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6"
+                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.631Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:09.053Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -47008,8 +49130,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.697Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:09.166Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -47020,8 +49142,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.702Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:09.172Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -47029,11 +49151,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
+                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.727Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:09.202Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -47041,11 +49163,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6"
+                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.734Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:09.207Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -47053,11 +49175,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.780Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:09.270Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -47065,11 +49187,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.805Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:09.296Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -47077,11 +49199,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.817Z",
-                     *             "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *             "at": "2026-12-07T14:55:09.315Z",
+                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -47089,11 +49211,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35"
+                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.844Z",
-                     *             "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *             "at": "2026-12-07T14:55:09.345Z",
+                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -47104,8 +49226,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.848Z",
-                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "at": "2026-12-07T14:55:09.351Z",
+                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -47113,11 +49235,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5"
+                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.863Z",
-                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "at": "2026-12-07T14:55:09.372Z",
+                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -47128,8 +49250,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:45.888Z",
-                     *             "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *             "at": "2026-12-07T14:55:09.394Z",
+                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -47137,11 +49259,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5"
+                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:46.316Z",
-                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "at": "2026-12-07T14:55:10.008Z",
+                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -47149,11 +49271,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:46.334Z",
-                     *             "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *             "at": "2026-12-07T14:55:10.033Z",
+                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -47161,11 +49283,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2"
+                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:46:46.445Z",
-                     *             "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
+                     *             "at": "2026-12-07T14:55:10.169Z",
+                     *             "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
                      *             "actorName": null,
                      *             "operationId": "exportPersonRecord",
                      *             "what": [
@@ -47174,7 +49296,7 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "exportPersonRecord",
-                     *             "entityId": "01a250f8-aa03-7003-adad-9dfad590382b"
+                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
                      *           }
                      *         ]
                      *       }
@@ -47342,11 +49464,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250f8-b546-7318-9d40-2750051c880b",
+                     *       "personId": "01a25100-64d8-710d-adff-e2c6c3891add",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a250f8-a268-736e-9478-f5a1a619ad6a",
-                     *         "placedAt": "2026-12-07T14:46:46.355Z"
+                     *         "placedBy": "key:01a25100-4add-77f4-a033-e5d13dce96cd",
+                     *         "placedAt": "2026-12-07T14:55:10.054Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -47547,7 +49669,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250f8-b546-7318-9d40-2750051c880b",
+                     *       "personId": "01a25100-64d8-710d-adff-e2c6c3891add",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -47727,8 +49849,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b546-7318-9d40-2750051c880b",
-                     *       "erasedAt": "2026-12-07T14:46:46.395Z",
+                     *       "id": "01a25100-64d8-710d-adff-e2c6c3891add",
+                     *       "erasedAt": "2026-12-07T14:55:10.104Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -48130,1034 +50252,1154 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-aa40-70ce-8eb2-6c76d45682d6",
-                     *           "at": "2026-12-07T14:46:43.520Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5544-76ea-8d79-ab6878437bc4",
+                     *           "at": "2026-12-07T14:55:06.052Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "9dd75dd1-4c99-427c-b6e0-ff72585104b0"
+                     *           "requestId": "27668e25-ea3f-46c0-bbbd-a09349350c84"
                      *         },
                      *         {
-                     *           "id": "01a250f8-aa62-75fc-bb04-059021a0f41d",
-                     *           "at": "2026-12-07T14:46:43.554Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-558b-74ed-a312-9844042a8583",
+                     *           "at": "2026-12-07T14:55:06.123Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "feb920de-fe4b-4ffd-98e7-2c4767d52f3b"
+                     *           "requestId": "1b6199b5-a981-4185-bda9-67e603f66d5e"
                      *         },
                      *         {
-                     *           "id": "01a250f8-aa68-7108-bd07-0c029e326a59",
-                     *           "at": "2026-12-07T14:46:43.560Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-55a9-75b4-b4ae-5d060d251080",
+                     *           "at": "2026-12-07T14:55:06.153Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "7ee10de8-1653-48ca-87f6-483cf10d7072"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "23a80b1f-0832-426e-a3c5-aad07eac061e"
                      *         },
                      *         {
-                     *           "id": "01a250f8-aa88-73b2-9fed-5025e83b407f",
-                     *           "at": "2026-12-07T14:46:43.592Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-55c6-777f-bcc5-59d70ddfcdb2",
+                     *           "at": "2026-12-07T14:55:06.182Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "fb46db06-675d-4310-9fd7-360b2b43ac20"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "ad808eb7-bb47-4134-81d7-8379229bf4f9"
                      *         },
                      *         {
-                     *           "id": "01a250f8-aaad-73ce-be85-095ec92b485f",
-                     *           "at": "2026-12-07T14:46:43.629Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-55f1-7185-a7dc-93288ba69ac4",
+                     *           "at": "2026-12-07T14:55:06.225Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "287d2bd7-516f-47e1-b8fc-8a63b6de623e"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "3086bb50-d015-40ec-9140-4d10d529393e"
                      *         },
                      *         {
-                     *           "id": "01a250f8-aad6-7226-a8b2-0d34492107f7",
-                     *           "at": "2026-12-07T14:46:43.670Z",
-                     *           "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
+                     *           "id": "01a25100-561a-7771-8e24-7b21296b2db0",
+                     *           "at": "2026-12-07T14:55:06.266Z",
+                     *           "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "2e352f62-0eec-47df-8c15-ff78815536de"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "dbe91ef9-d930-43f3-bf39-92cd0a1b6595"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab0b-746b-9990-e00edd109165",
-                     *           "at": "2026-12-07T14:46:43.723Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-568b-7779-adbc-5dc61600e86e",
+                     *           "at": "2026-12-07T14:55:06.379Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "cdd24f09-e723-477d-a788-c5bb57321cc1"
+                     *           "requestId": "5b8e41ee-90a0-4562-a54f-805ad4d4ec11"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab21-768d-b8d6-852516c98d45",
-                     *           "at": "2026-12-07T14:46:43.745Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-56e7-71a0-8ad2-8f706658d733",
+                     *           "at": "2026-12-07T14:55:06.471Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "requestId": "ad4a72aa-1a42-46c8-91d4-950ae777b2b4"
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "requestId": "41c30fa1-0d25-4f96-8df7-d9bb201e9904"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab27-710e-a670-08be997f37bd",
-                     *           "at": "2026-12-07T14:46:43.751Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-56f5-76da-994f-647794f73150",
+                     *           "at": "2026-12-07T14:55:06.485Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "requestId": "43c3a4c9-50e5-48d1-aaf8-8c91d4ef84c7"
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "requestId": "4325819d-7fcd-4bb2-a7ee-752fee14240c"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab5c-70cc-90fc-d5404af8177d",
-                     *           "at": "2026-12-07T14:46:43.804Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5753-7344-b7d0-0f0e6dbee4fa",
+                     *           "at": "2026-12-07T14:55:06.579Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "667f9e4a-6005-4aa2-96ba-6f675c7ff2eb"
+                     *           "requestId": "e34a36de-6204-4c27-8f6d-2f8d36627ed2"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab73-7458-b981-942bf955a66e",
-                     *           "at": "2026-12-07T14:46:43.827Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-576a-705a-86ef-283a40ba0b87",
+                     *           "at": "2026-12-07T14:55:06.602Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "requestId": "71a685a8-aaeb-4143-b39c-6bba2a9304e4"
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "requestId": "82c425b5-e113-49fc-bb79-02c8407826e5"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ab8e-72a2-9414-2c9694bc15d3",
-                     *           "at": "2026-12-07T14:46:43.854Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5794-72eb-a2ea-a345c58b5720",
+                     *           "at": "2026-12-07T14:55:06.644Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a250f8-aae3-712a-8b51-3e72e89aab37",
-                     *           "requestId": "b4f14041-df90-4856-9cb3-c356b82db820"
+                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "requestId": "b4e52046-1f6d-463a-9a35-5b9f15d1d124"
                      *         },
                      *         {
-                     *           "id": "01a250f8-abce-718e-af71-5487660aef26",
-                     *           "at": "2026-12-07T14:46:43.918Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-57cc-776e-99d4-c04f1dce9e8f",
+                     *           "at": "2026-12-07T14:55:06.700Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "e3514b4d-d136-4b2d-b833-0cf640e56055"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "9dd7d782-abf0-410a-a9bc-cd8d78422c2a"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ac55-7406-ad3b-1881230c9944",
-                     *           "at": "2026-12-07T14:46:44.053Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5882-710b-920d-6bf251da711b",
+                     *           "at": "2026-12-07T14:55:06.882Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "07235629-8583-4fc5-bd06-f7516d0cd270"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "085c83cd-5142-4555-aea1-2ef0ddf6a7da"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ac73-71dc-8903-819498ffb617",
-                     *           "at": "2026-12-07T14:46:44.083Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-589d-77e1-ba3d-ddd175a877b1",
+                     *           "at": "2026-12-07T14:55:06.909Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "c03f726c-76d1-4e30-9958-3fc0a21b01a4"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "33dc4cb4-2c57-4661-b9e7-56d386035d1f"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ac9c-70ae-9908-cda850de006e",
-                     *           "at": "2026-12-07T14:46:44.124Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-58d6-7328-81d8-cbd93ccadcf9",
+                     *           "at": "2026-12-07T14:55:06.966Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "83e6d412-ebbc-433f-b51c-c8c07c0182ac"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "1eb7bc6f-726a-4400-839e-82aceda7cfc0"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ad00-75ac-bb68-85f60af35473",
-                     *           "at": "2026-12-07T14:46:44.224Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-592e-74e8-b473-4485dfd008de",
+                     *           "at": "2026-12-07T14:55:07.054Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e8f82a1e-661e-4e6b-9457-e66048aadf74"
+                     *           "requestId": "2ee38cd4-52bd-4c8d-9ce9-ec904c142bfe"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ad0c-7587-b40a-502cefd2679c",
-                     *           "at": "2026-12-07T14:46:44.236Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-593d-749b-b2cb-78e4707e2a69",
+                     *           "at": "2026-12-07T14:55:07.069Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "8f744180-6164-4dcb-9038-090fd8ebc3b6"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "ec3b0517-8872-4436-a3ea-6a5056c1c382"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ad1a-7463-b028-e0ae063bf3a3",
-                     *           "at": "2026-12-07T14:46:44.250Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-594b-7187-8cbd-b32c5dba86b5",
+                     *           "at": "2026-12-07T14:55:07.083Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "3be5b531-ea3c-44ee-9ea9-304100af460a"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "000d7fb4-1852-41b2-ab01-9f6f73ba7d98"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ad37-719a-a5e5-fa12d0bc1934",
-                     *           "at": "2026-12-07T14:46:44.279Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5967-7699-90fc-e2815eb07bfc",
+                     *           "at": "2026-12-07T14:55:07.111Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "59047ac3-46ba-49a7-9baf-72d707732765"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "c6dd5640-3d19-4d7f-9bbe-20044df81395"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ad71-70a1-9644-7cc40391694a",
-                     *           "at": "2026-12-07T14:46:44.337Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-59ad-7797-b463-b699e3523903",
+                     *           "at": "2026-12-07T14:55:07.181Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "ec716de9-b36e-4e20-aa36-1d48f4029719"
+                     *           "requestId": "656596d1-e32d-4b6f-8e91-29e2284d67d3"
                      *         },
                      *         {
-                     *           "id": "01a250f8-add8-7059-a199-a94ddd896e4f",
-                     *           "at": "2026-12-07T14:46:44.440Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-59d7-74b1-888f-d14ae01dfad0",
+                     *           "at": "2026-12-07T14:55:07.223Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "createInterimBudget",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "f6c43bd4-9846-465c-adee-4a0c390ce6b2"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-59ee-7187-a1b6-6a57162a3fb7",
+                     *           "at": "2026-12-07T14:55:07.246Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordInterimPayment",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordInterimPayment",
+                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *           "requestId": "ddaa2161-a3b5-4906-93fa-a7ddc4d45a97"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-59fd-7530-bd12-7a740d1d36e3",
+                     *           "at": "2026-12-07T14:55:07.261Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordInterimPayment",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordInterimPayment",
+                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *           "requestId": "2e2036e0-7024-4449-b598-72bea5974eff"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5a09-70d2-9c20-e736caa7921a",
+                     *           "at": "2026-12-07T14:55:07.273Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordInterimPayment",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordInterimPayment",
+                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *           "requestId": "67869aa9-b30d-4d6f-b090-1d52ec1801f6"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5a17-73f3-aafa-086d72665781",
+                     *           "at": "2026-12-07T14:55:07.287Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "reviewInterimBudget",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "reviewInterimBudget",
+                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *           "requestId": "880fb0e6-fda5-4433-be5f-dc9577a01359"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5a36-76e1-acbc-7db43be4c694",
+                     *           "at": "2026-12-07T14:55:07.318Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listInterimBudgets",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "28574aa3-5668-4b0f-8a6b-dbe1258108fd"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5aa7-748b-96d1-6919fc5c0fe3",
+                     *           "at": "2026-12-07T14:55:07.431Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "bf295cb5-109d-44da-8c48-f36506c380f2"
+                     *           "requestId": "b8790f0d-6d74-4dad-8eb0-cfd24e59e883"
                      *         },
                      *         {
-                     *           "id": "01a250f8-adf3-7496-b747-8bfe8a5f409a",
-                     *           "at": "2026-12-07T14:46:44.467Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5ac3-7750-92b3-1165deb83555",
+                     *           "at": "2026-12-07T14:55:07.459Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "5d02fd53-e466-4a13-958d-c5ea2fec4fab"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "6a6366ed-9d30-4358-b321-5a318b3eb527"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ae00-7704-b8fd-a6dbf91cceaa",
-                     *           "at": "2026-12-07T14:46:44.480Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5acc-7278-add7-d6643833c46b",
+                     *           "at": "2026-12-07T14:55:07.468Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "0b88f953-84b6-4df6-b884-646e0e18e11c"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "ba2d6bb1-830a-44b5-8a17-5867b9afa92a"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ae46-73bd-a8d1-c618ed3d7deb",
-                     *           "at": "2026-12-07T14:46:44.550Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5b21-70ac-bcd1-1eca59c031f2",
+                     *           "at": "2026-12-07T14:55:07.553Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e5b6b577-62d0-4f22-ae0b-cd0e769c3ed4"
+                     *           "requestId": "1572ed25-1f6f-46e7-b947-fa7843d09784"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ae56-73d9-8322-b64eada82ab3",
-                     *           "at": "2026-12-07T14:46:44.566Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5b33-7756-913e-56660831fb05",
+                     *           "at": "2026-12-07T14:55:07.571Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "50fc315a-5fe0-4d64-bb92-9f8b32fbb055"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "d8f4f68c-661b-4eee-ab48-accc2b075129"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ae70-703c-a426-f5e5ef6984c4",
-                     *           "at": "2026-12-07T14:46:44.592Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5b50-72f3-9317-bf67ce62e765",
+                     *           "at": "2026-12-07T14:55:07.600Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "b24df67d-839b-43fd-956f-e71dee4f0859"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "3da508d4-f609-4a6e-8989-8aec7c234f98"
                      *         },
                      *         {
-                     *           "id": "01a250f8-ae84-706a-a146-c3d2aa341c6a",
-                     *           "at": "2026-12-07T14:46:44.612Z",
-                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *           "id": "01a25100-5b6f-738a-b891-8792889dcdef",
+                     *           "at": "2026-12-07T14:55:07.631Z",
+                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "08bec948-97bd-479c-812a-2ae2c9ba13f9"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "bc29ae79-4519-4afb-b039-6c981155c12e"
                      *         },
                      *         {
-                     *           "id": "01a250f8-aeac-719a-b00d-541b6ba7ac3e",
-                     *           "at": "2026-12-07T14:46:44.652Z",
-                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *           "id": "01a25100-5baa-71f5-a573-68eecebd07bb",
+                     *           "at": "2026-12-07T14:55:07.690Z",
+                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "a90c8fad-acd1-45a0-b524-064090dd9181"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "82e98c6b-8ca4-42b4-b0c3-4360baf0d733"
                      *         },
                      *         {
-                     *           "id": "01a250f8-af33-7543-b5f8-302abfeee5ea",
-                     *           "at": "2026-12-07T14:46:44.787Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5c58-70e3-9cf1-a8b405500aed",
+                     *           "at": "2026-12-07T14:55:07.864Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "084a4860-267f-4e16-a3b6-a5bf55083c4c"
+                     *           "requestId": "8d53a2c2-17ef-46e8-90e3-2bbc9ea58a0e"
                      *         },
                      *         {
-                     *           "id": "01a250f8-afda-7339-a1d6-4a924762fbeb",
-                     *           "at": "2026-12-07T14:46:44.954Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5d1b-7303-a913-91fcb6f388d9",
+                     *           "at": "2026-12-07T14:55:08.059Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "getProvider",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getProvider",
-                     *           "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
-                     *           "requestId": "f0b23758-f6bb-459b-84f1-73113a9bfb86"
+                     *           "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *           "requestId": "ce178f60-8397-499f-8d7e-18f3f5bed1ac"
                      *         },
                      *         {
-                     *           "id": "01a250f8-affc-7113-8d74-e3fe1eac0f01",
-                     *           "at": "2026-12-07T14:46:44.988Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5d35-779a-8c04-0924fb765b02",
+                     *           "at": "2026-12-07T14:55:08.085Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "getIndividualServiceFundStatement",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getIndividualServiceFundStatement",
-                     *           "entityId": "01a250f8-ad7b-7763-9642-3421e26ab5eb",
-                     *           "requestId": "1c488591-14f1-4731-8d2d-8091012cec35"
+                     *           "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *           "requestId": "71e769bd-758b-4699-942d-65943594d8af"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b036-700d-9f95-13503fbf8991",
-                     *           "at": "2026-12-07T14:46:45.046Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5d53-74a9-80ae-49382cb690fb",
+                     *           "at": "2026-12-07T14:55:08.115Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "reconcileInterimBudget",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "reconcileInterimBudget",
+                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *           "requestId": "ae6f3634-3fc0-4b59-ba1c-aa9e798461e8"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5d5d-74aa-9ae9-f33e06410333",
+                     *           "at": "2026-12-07T14:55:08.125Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "getInterimBudget",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getInterimBudget",
+                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *           "requestId": "3760a5d3-eddb-4f93-93b7-0184b8b9b013"
+                     *         },
+                     *         {
+                     *           "id": "01a25100-5dbd-76bc-9b33-48ccbd772143",
+                     *           "at": "2026-12-07T14:55:08.221Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "d31c890d-c34b-4e6d-8135-e93583168b6d"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "8e7101d1-bf47-456c-a5db-92e2c935f571"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b058-7025-9fd6-feb4ab6863ca",
-                     *           "at": "2026-12-07T14:46:45.080Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5ddd-726a-8720-9190e76a8254",
+                     *           "at": "2026-12-07T14:55:08.253Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "07adc832-1a5d-4129-8369-4e1cd91bd584"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "221b892c-6473-44af-85a5-cdc056801686"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b06a-71ca-865c-a8da5436beb8",
-                     *           "at": "2026-12-07T14:46:45.098Z",
-                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *           "id": "01a25100-5dfd-7503-9379-b9983b5d9f5d",
+                     *           "at": "2026-12-07T14:55:08.285Z",
+                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *           "actorName": "manager-1",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "fe47a5a7-db12-4a05-8934-3158b477887e"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "1e7e74e7-e1e9-4aee-8644-1cce23501501"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b079-761e-9a7b-ad6e697b300d",
-                     *           "at": "2026-12-07T14:46:45.113Z",
-                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *           "id": "01a25100-5e0f-7452-ab7c-e640f86d5a6c",
+                     *           "at": "2026-12-07T14:55:08.303Z",
+                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "0f00d31b-47a0-4bd8-8a9f-67308a0aa1fe"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "18ed3b5e-6fdc-48d9-b4ac-1ed679ea09f3"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b09e-74fa-af8f-7bb74ee4f619",
-                     *           "at": "2026-12-07T14:46:45.150Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-5e53-77e6-9618-d1a863ad68bd",
+                     *           "at": "2026-12-07T14:55:08.371Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPlanRevisions",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listPlanRevisions",
-                     *           "entityId": "01a250f8-ada7-7392-bfa0-ce18ae90ce5b",
-                     *           "requestId": "f2f8a04c-ee60-4fb7-822a-bdb807956bf5"
+                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "requestId": "95a13e5e-e394-4640-938f-39f9e14dafed"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b0cc-74b3-87df-aa19a31245c6",
-                     *           "at": "2026-12-07T14:46:45.196Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5e94-727b-be0f-14d9d3f74c5f",
+                     *           "at": "2026-12-07T14:55:08.436Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "5a5f61f2-7f22-430a-8c52-2bf39b05d66b"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "d1a480c4-dffd-45e6-9f40-2298fedaca88"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b0ed-7782-9e45-f8799dec7bf1",
-                     *           "at": "2026-12-07T14:46:45.229Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5ebc-7334-ad34-9078f8940bf2",
+                     *           "at": "2026-12-07T14:55:08.476Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "942dbb9d-91b4-4a41-a860-bc3e38dd4299"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "654022ce-8614-4d15-988d-a53a8aaf4dd6"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b110-7146-804f-4145992a0f71",
-                     *           "at": "2026-12-07T14:46:45.264Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5edb-77be-8a27-870b064829d7",
+                     *           "at": "2026-12-07T14:55:08.507Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "34e7d535-09ae-4b20-8220-94db269278fc"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "d97e7941-59fc-49c2-85bf-8142c6a3fac4"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b120-7580-99e3-42e45c0611fb",
-                     *           "at": "2026-12-07T14:46:45.280Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5efb-7225-af89-5dda9034cdce",
+                     *           "at": "2026-12-07T14:55:08.539Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "e6e1b3d4-9e61-479b-8dec-1b431f8d6857"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "1a95c764-7702-4cad-88fc-0d65dbd1d3de"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b130-7760-abe1-e62c464d6ec9",
-                     *           "at": "2026-12-07T14:46:45.296Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5f17-71a8-9c95-fbfbfa622149",
+                     *           "at": "2026-12-07T14:55:08.567Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "040d3a80-2f2a-467d-a011-b49ae6e5efa7"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "ee32fd6b-b4df-4008-9842-ca3d58c56c16"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b140-7147-9659-f89ad5df51e4",
-                     *           "at": "2026-12-07T14:46:45.312Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5f46-77ec-8f5d-4df16a5e8944",
+                     *           "at": "2026-12-07T14:55:08.614Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "eb5bf37d-1688-4973-a07c-9a6deece296d"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "664e25bb-c26b-453d-a478-d33dccf83bdf"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b153-766c-9c51-b867eca45907",
-                     *           "at": "2026-12-07T14:46:45.331Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5f60-753e-b10e-ba43a2e67af2",
+                     *           "at": "2026-12-07T14:55:08.640Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "691d302e-1993-42c9-84a0-1d23b5fd33a6"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "40436175-052e-4c30-a158-8e4f7f5c3282"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b164-71ee-86ef-5fb4bbe0ac33",
-                     *           "at": "2026-12-07T14:46:45.348Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5f7b-725e-b396-35ff0053f901",
+                     *           "at": "2026-12-07T14:55:08.667Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "77fd8575-c6fc-4baa-af2f-5b40514269fd"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "bb8aaeb8-509e-4fca-bd1e-efa3534fbfbf"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b179-73c7-a8ed-abb3679f8fcd",
-                     *           "at": "2026-12-07T14:46:45.369Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5f96-702b-b1e6-282d65c3a5ad",
+                     *           "at": "2026-12-07T14:55:08.694Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "b7c6a9de-0a12-45c0-a7fa-ce64ce1395b1"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "502887e1-3927-463c-8e31-afc5a7900fdc"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b189-7333-a0f6-48a04e13d6bd",
-                     *           "at": "2026-12-07T14:46:45.385Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5fb1-7212-b4d2-0e5bef6e98c9",
+                     *           "at": "2026-12-07T14:55:08.721Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "32ae7241-44fd-480f-8a07-64b635804390"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "7984723a-6d94-4d82-b94c-1458b8408362"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b19a-7644-9a97-b0f2ccefd928",
-                     *           "at": "2026-12-07T14:46:45.402Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5fcf-717c-bf95-45dadacf8254",
+                     *           "at": "2026-12-07T14:55:08.751Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "5a6704d9-260e-4917-9c1b-2865fa15f242"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "fcdc6535-db1b-48f9-be05-d042950270b8"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b1ac-7416-8576-492921a3c855",
-                     *           "at": "2026-12-07T14:46:45.420Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-5fe8-77d1-999e-e043e045e191",
+                     *           "at": "2026-12-07T14:55:08.776Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "8cbcd868-6dbb-4ba6-8e1c-8332f9d9c8ed"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "069b34d3-2ef1-4e3f-9949-4a640a97b86c"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b1d5-74a3-b7f8-8828bdec8693",
-                     *           "at": "2026-12-07T14:46:45.461Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-6017-755a-abb1-cf938153809a",
+                     *           "at": "2026-12-07T14:55:08.823Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *           "requestId": "7e9c29d9-9d3f-4ab9-b72a-3510903035d0"
+                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "requestId": "b77ed196-f3b8-47ce-8dec-1546f8cf134b"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b1dd-7270-813f-a0a88fe958bb",
-                     *           "at": "2026-12-07T14:46:45.469Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-602c-7500-9267-5ec8be7c4017",
+                     *           "at": "2026-12-07T14:55:08.844Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *           "requestId": "5596542b-15f3-4a9e-979e-3a502b64a8b4"
+                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "requestId": "2c198709-2e08-4e70-90e3-9ef1ef403169"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b21d-7591-9b6a-925de9dc3913",
-                     *           "at": "2026-12-07T14:46:45.533Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-6082-7481-99d2-7cae554c97e8",
+                     *           "at": "2026-12-07T14:55:08.930Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *           "requestId": "6ea9b761-2522-4e49-8640-04cce6cf1008"
+                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "requestId": "8d04e4c6-5812-447a-a9eb-1fa887ed0f50"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b22a-70ab-a614-9c1595427da8",
-                     *           "at": "2026-12-07T14:46:45.546Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-6092-77b9-ae1d-54dd47db9940",
+                     *           "at": "2026-12-07T14:55:08.946Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *           "requestId": "acd2c64f-25be-4495-a86b-259843299370"
+                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "requestId": "ca7c906c-85f7-4aec-a15c-dbc28db06fce"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b235-75e0-80fb-5ba760027bb4",
-                     *           "at": "2026-12-07T14:46:45.557Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-60a0-760b-90ff-7f58da1f8d98",
+                     *           "at": "2026-12-07T14:55:08.960Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250f8-af1d-7585-b839-c87a20421fb6",
-                     *           "requestId": "1205d663-d5ea-4119-8fc8-37986d3e4963"
+                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "requestId": "0fc61a2d-fccd-4909-b5f5-d727113d5f9f"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b27f-7228-8b35-440a71d92d0b",
-                     *           "at": "2026-12-07T14:46:45.631Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-60fd-72f0-be21-59d72e358d16",
+                     *           "at": "2026-12-07T14:55:09.053Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e37db617-d8e6-4fe7-9a05-9f02e161238b"
+                     *           "requestId": "9805ceb7-1a95-42fb-8a9d-aa4ee3d2cc7d"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b2c1-7138-b2de-0c3f59e2b205",
-                     *           "at": "2026-12-07T14:46:45.697Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-616e-75b5-907d-87221efa4430",
+                     *           "at": "2026-12-07T14:55:09.166Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7323fb2f-a7a3-494c-abbb-44c841e69f77"
+                     *           "requestId": "a974044b-2eaa-4ac0-b124-f78c0dcc74a0"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b2c6-72b3-bcd3-c8be4abd970f",
-                     *           "at": "2026-12-07T14:46:45.702Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-6174-7261-ab98-dd449550a919",
+                     *           "at": "2026-12-07T14:55:09.172Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
-                     *           "requestId": "7cabc29d-a311-46c9-94e4-f3a4774f40a1"
+                     *           "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *           "requestId": "16b1e8d5-31f0-4da9-8753-e725866756fd"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b2df-724b-b3a6-0c82aae64859",
-                     *           "at": "2026-12-07T14:46:45.727Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-6192-76f9-a5cf-956b766e4d4d",
+                     *           "at": "2026-12-07T14:55:09.202Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250f8-af00-75ec-b840-25ccdfb596c6",
-                     *           "requestId": "cd5482b4-4d8d-4a28-83f7-754836e5f6eb"
+                     *           "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *           "requestId": "ca031dbb-6329-4274-bc2f-2b186c26cf7f"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b2e6-71e5-a851-32b38e0d1bf2",
-                     *           "at": "2026-12-07T14:46:45.734Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-6197-7366-ab1d-ba9f2cd8ca01",
+                     *           "at": "2026-12-07T14:55:09.207Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *           "requestId": "fae529ab-c6fa-4f29-b489-a5b8d3350233"
+                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *           "requestId": "cf97242b-65f3-4ebf-85a9-d8c303455ca2"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b314-7472-805d-c2a407426f29",
-                     *           "at": "2026-12-07T14:46:45.780Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-61d6-71cb-afea-10fa6961924a",
+                     *           "at": "2026-12-07T14:55:09.270Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *           "requestId": "91d3f7b9-1b15-432d-8dfb-9f91af1e00b2"
+                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *           "requestId": "c7a96352-34c2-4fb6-917b-2ba5e9aedddd"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b32d-7416-8e6e-71d6d8f836fa",
-                     *           "at": "2026-12-07T14:46:45.805Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-61f0-7226-8a78-fbb8a9f01204",
+                     *           "at": "2026-12-07T14:55:09.296Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *           "requestId": "c80b55fe-0c22-4b17-9ae4-02253924c0b0"
+                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *           "requestId": "b6a0a76d-bd35-4593-8112-0db33d123af7"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b339-765d-9308-c90b1fe6e7ab",
-                     *           "at": "2026-12-07T14:46:45.817Z",
-                     *           "keyId": "01a250f8-a7ea-72e2-a84a-66d14f7609d0",
+                     *           "id": "01a25100-6203-7182-9f8b-1624ce2de357",
+                     *           "at": "2026-12-07T14:55:09.315Z",
+                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a250f8-aea2-76f0-bf7d-f7571ef08e35",
-                     *           "requestId": "b0c0289e-cd82-4cb6-a799-3cae08e5c89a"
+                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *           "requestId": "a1cc73ef-5e94-4081-891c-a9d0578fba14"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b354-74b1-8793-efcd45f164c1",
-                     *           "at": "2026-12-07T14:46:45.844Z",
-                     *           "keyId": "01a250f8-a7b8-7397-a029-87098dc12018",
+                     *           "id": "01a25100-6221-747f-aca7-4bfebb76e404",
+                     *           "at": "2026-12-07T14:55:09.345Z",
+                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "f7cb6c22-814d-461e-9544-12356d102a85"
+                     *           "requestId": "0a5f9975-0f03-44d4-a984-5b36c07937ef"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b358-7209-a222-d0340c8fc043",
-                     *           "at": "2026-12-07T14:46:45.848Z",
-                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *           "id": "01a25100-6227-7116-898c-0f9b8358e63e",
+                     *           "at": "2026-12-07T14:55:09.351Z",
+                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
-                     *           "requestId": "40887c2b-61b2-4806-bb72-e8b1a1613e02"
+                     *           "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *           "requestId": "ca82e6f3-70b4-4fed-9139-7d793b658792"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b367-7210-b02c-0a7ddcf3352e",
-                     *           "at": "2026-12-07T14:46:45.863Z",
-                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *           "id": "01a25100-623c-72a6-b928-71a51d75e69f",
+                     *           "at": "2026-12-07T14:55:09.372Z",
+                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "691c74de-f1a9-42fd-ac88-2473890475ba"
+                     *           "requestId": "65f3fead-3e9e-4d0f-863b-ccbdc0c49456"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b380-70ad-947d-f9a88650d889",
-                     *           "at": "2026-12-07T14:46:45.888Z",
-                     *           "keyId": "01a250f8-a7d6-7348-a221-e640f76c21cf",
+                     *           "id": "01a25100-6252-7334-b4a6-9d9b0df7c543",
+                     *           "at": "2026-12-07T14:55:09.394Z",
+                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a250f8-b344-777e-9a0d-bdff1e9813b5",
-                     *           "requestId": "2b98b29e-af75-4a18-819f-5b1b1cf5065a"
+                     *           "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *           "requestId": "b1d4e542-6a19-4ef4-adc7-81beb8056bb6"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b52c-7547-9bce-e3c805bf26ac",
-                     *           "at": "2026-12-07T14:46:46.316Z",
-                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *           "id": "01a25100-64b8-70f3-8702-558350249a93",
+                     *           "at": "2026-12-07T14:55:10.008Z",
+                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "fae8903f-f778-44d9-aae8-cde9d2dd82bf"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "c670cf7b-5176-4b33-bfef-e82517e73855"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b53e-71dc-803e-fc74d8f052e3",
-                     *           "at": "2026-12-07T14:46:46.334Z",
-                     *           "keyId": "01a250f8-a7c8-7363-b751-c597c9b3aa91",
+                     *           "id": "01a25100-64d1-71f0-bf23-06cfd46b7ecd",
+                     *           "at": "2026-12-07T14:55:10.033Z",
+                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a250f8-acb7-7260-94c3-617e68d3e2a2",
-                     *           "requestId": "0bfe703f-3db4-4ede-9280-ac13dacb30c4"
+                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "requestId": "54246ab8-63c1-4bde-aa28-4b83aa1e76e3"
                      *         },
                      *         {
-                     *           "id": "01a250f8-b5ad-7581-9e00-e82c91991913",
-                     *           "at": "2026-12-07T14:46:46.445Z",
-                     *           "keyId": "01a250f8-a268-736e-9478-f5a1a619ad6a",
+                     *           "id": "01a25100-6559-72bc-a3e7-547eb03c8373",
+                     *           "at": "2026-12-07T14:55:10.169Z",
+                     *           "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a250f8-aa03-7003-adad-9dfad590382b",
+                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a250f8-aa03-7003-adad-9dfad590382b",
-                     *           "requestId": "7e083465-aa9d-432a-a684-bbd057f85eeb"
+                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "requestId": "03c8e0d4-2dcc-48a5-b283-c00ca6251590"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -50727,8 +52969,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250f8-b4aa-75f0-806d-39c9e4be69cc",
-                     *           "roundKey": "nw-mxddvqj9",
+                     *           "id": "01a25100-6401-7231-b6b6-19a649531547",
+                     *           "roundKey": "nw-mxde6i7p",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -50770,7 +53012,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:46:46.184Z"
+                     *           "createdAt": "2026-12-07T14:55:09.822Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -50887,7 +53129,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxddvqj9",
+                 *       "roundKey": "nw-mxde6i7p",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -50909,8 +53151,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b4aa-75f0-806d-39c9e4be69cc",
-                     *       "roundKey": "nw-mxddvqj9",
+                     *       "id": "01a25100-6401-7231-b6b6-19a649531547",
+                     *       "roundKey": "nw-mxde6i7p",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -50952,7 +53194,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:46.184Z"
+                     *       "createdAt": "2026-12-07T14:55:09.822Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -51135,8 +53377,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250f8-b4aa-75f0-806d-39c9e4be69cc",
-                     *       "roundKey": "nw-mxddvqj9",
+                     *       "id": "01a25100-6401-7231-b6b6-19a649531547",
+                     *       "roundKey": "nw-mxde6i7p",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -51178,7 +53420,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:46:46.184Z"
+                     *       "createdAt": "2026-12-07T14:55:09.822Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -51595,7 +53837,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxddvqj9",
+                     *       "roundKey": "nw-mxde6i7p",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -51744,7 +53986,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -51791,7 +54033,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a250f8-a2bd-73d9-91ce-fcc993c50224",
+                     *             "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -124,6 +124,8 @@ export type {
 export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, fairnessPeriod, publishedCount, SUBSET_FIGURES } from './fairness.js';
 export type { FairnessReportOptions } from './fairness-report.js';
 export { DIMENSION_TITLES, disclosureParagraph, renderFairnessReport } from './fairness-report.js';
+export type { InterimAmount, InterimPayment } from './interim.js';
+export { DEFAULT_INTERIM_MAX_WEEKS, interimAmount, reconcileInterim } from './interim.js';
 export type {
   LetterCondition,
   LetterContent,

@@ -694,3 +694,66 @@ describe('capacity and representation', () => {
     expect(letter.body).toContain('Ann Jones, your advocate can help you with this.');
   });
 });
+
+describe('interim support in a crisis', () => {
+  it('sets a time-limited interim budget, pays and reviews it, and reconciles it into the agreed budget so nothing is paid twice', async () => {
+    const c = await setUpCouncil(t);
+    const { personId, assessmentId } = await agreedPerson(t, c);
+    const create = (body: Record<string, unknown>) =>
+      t.call('POST', '/v1/interim-budgets', {
+        key: c.keys.assessor,
+        body: { personId, weeklyPence: 35_000, startDate: '2026-04-01', reason: 'Their carer is in hospital', ...body },
+      });
+    // 13 weeks is past the 12-week limit.
+    expect(problemOf(await create({ endDate: '2026-07-01' })).errors).toEqual([
+      { pointer: '/endDate', detail: 'is more than 12 weeks after startDate: interim support is time-limited' },
+    ]);
+    // £350 a week for 30 days: 35,000 × 30 ÷ 7 = 150,000.
+    const created = await create({ endDate: '2026-04-30' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    expect(created.json()).toMatchObject({ status: 'active', totalPence: 150_000, reviewOn: '2026-04-30', paidPence: 0 });
+    expect(problemOf(await create({ endDate: '2026-04-20' }))).toMatchObject({ status: 409, code: 'ALREADY_EXISTS', existingId: id });
+    const pay = (amountPence: number, paidOn: string) =>
+      t.call('POST', `/v1/interim-budgets/${id}/payments`, { key: c.keys.finance, body: { amountPence, paidOn } });
+    for (const paidOn of ['2026-04-01', '2026-04-08', '2026-04-15', '2026-04-22']) expect((await pay(35_000, paidOn)).statusCode).toBe(200);
+    expect(problemOf(await pay(35_000, '2026-04-29')).errors).toEqual([{ pointer: '/amountPence', detail: 'must be at most 10000' }]);
+    expect((await pay(10_000, '2026-04-29')).json().paidPence).toBe(150_000);
+    // Reviewed: it goes on two more weeks while the plan is agreed. 44 days: 35,000 × 44 ÷ 7 = 220,000.
+    const reviewed = await t.call('POST', `/v1/interim-budgets/${id}/review`, {
+      key: c.keys.assessor,
+      body: { outcome: 'continue', notes: 'Plan at panel next week', reviewedOn: '2026-04-28', endDate: '2026-05-14' },
+    });
+    expect(reviewed.json()).toMatchObject({ totalPence: 220_000, endDate: '2026-05-14', reviews: [{ outcome: 'continue' }] });
+    expect((await pay(35_000, '2026-05-06')).statusCode).toBe(200);
+
+    // The budget agreed from 1 May: the payment of 6 May was for its period.
+    await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: c.keys.finance,
+      body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 0 },
+    });
+    const budget = (await t.call('POST', '/v1/budgets', { key: c.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })).json();
+    expect(
+      problemOf(await t.call('POST', `/v1/interim-budgets/${id}/reconciliation`, { key: c.keys.finance, body: { budgetId: budget.id } }))
+        .status,
+    ).toBe(409);
+    await approvedPlan(t, c, budget.id, planOf([line('Home care', 'council-arranged', 600_000)]), { startDate: '2026-05-01' });
+    const reconciled = await t.call('POST', `/v1/interim-budgets/${id}/reconciliation`, {
+      key: c.keys.finance,
+      body: { budgetId: budget.id },
+    });
+    expect(reconciled.statusCode, reconciled.body).toBe(200);
+    expect(reconciled.json()).toMatchObject({
+      status: 'reconciled',
+      endDate: '2026-04-30',
+      reconciliation: { budgetId: budget.id, carriedPence: 35_000, keptPence: 150_000 },
+    });
+    const account = (await t.call('GET', `/v1/budgets/${budget.id}/account`, { key: c.keys.finance })).json();
+    expect(account.councilPaidPence).toBe(35_000);
+    expect(account.schedule[0]).toMatchObject({ number: 1, amountPence: 52_084, paidPence: 35_000, status: 'part-paid' });
+    // The run for 31 July owes instalment 1's other 17,084 and instalments 2 and 3 in full.
+    const run = await t.call('POST', '/v1/payment-runs', { key: c.keys.finance, body: { runDate: '2026-07-31' } });
+    expect(run.json().totalPence).toBe(17_084 + 2 * 52_084);
+    await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: c.keys.finance });
+  });
+});

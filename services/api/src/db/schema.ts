@@ -387,6 +387,41 @@ export interface SupportPlanTable {
   updated_at: Timestamp;
 }
 
+/** Interim support in a crisis: a time-limited budget before the plan is agreed. */
+export interface InterimBudgetTable {
+  id: string;
+  council_id: string;
+  person_id: string;
+  reason: string;
+  weekly_pence: number;
+  start_date: string;
+  end_date: string;
+  total_pence: number;
+  review_on: string;
+  status: 'active' | 'ended' | 'reconciled';
+  reviews: Json<{ reviewedOn: string; outcome: 'continue' | 'end'; notes: string; endDate: string; reviewedBy: string }[]>;
+  reconciled_into: string | null;
+  reconciliation: NullableJson<{ budgetId: string; carriedPence: number; keptPence: number; payments: string[] }>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** One payment of an interim budget. */
+export interface InterimPaymentTable {
+  id: string;
+  council_id: string;
+  interim_id: string;
+  amount_pence: number;
+  paid_on: string;
+  payee_reference: string | null;
+  /** When reconciled into an agreed budget: the ledger entry that carried it. */
+  carried_transaction_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
 /** A change to an approved plan, kept with the plan it replaced. */
 export interface PlanRevisionTable {
   id: string;
@@ -691,6 +726,8 @@ export interface DB {
   direct_payment_agreements: DirectPaymentAgreementTable;
   providers: ProviderTable;
   plan_revisions: PlanRevisionTable;
+  interim_budgets: InterimBudgetTable;
+  interim_payments: InterimPaymentTable;
   account_returns: AccountReturnTable;
   audit_samples: AuditSampleTable;
   audit_sample_items: AuditSampleItemTable;
@@ -735,6 +772,8 @@ export type PaymentRunItem = Selectable<PaymentRunItemTable>;
 export type DirectPaymentAgreement = Selectable<DirectPaymentAgreementTable>;
 export type Provider = Selectable<ProviderTable>;
 export type PlanRevision = Selectable<PlanRevisionTable>;
+export type InterimBudget = Selectable<InterimBudgetTable>;
+export type InterimPayment = Selectable<InterimPaymentTable>;
 export type AccountReturn = Selectable<AccountReturnTable>;
 export type AuditSample = Selectable<AuditSampleTable>;
 export type AuditSampleItem = Selectable<AuditSampleItemTable>;

@@ -40,6 +40,10 @@ const budget = open(
   },
   'A budget’s figures, in pence',
 );
+const interimBudget = open(
+  { id: Id, personId: Id, status: Type.String(), startDate: Type.String(), endDate: Type.String(), totalPence: Pence },
+  'Interim support: its dates, status and total',
+);
 const planRevision = open(
   {
     id: Id,
@@ -271,6 +275,20 @@ export const EVENT_CATALOGUE = {
     entityType: 'support-plan',
     description: 'An approved plan was revised: the revision is in force from its date (the payment run and the account follow it)',
     payload: plan,
+  },
+  'interim-budget.created': {
+    entityType: 'interim-budget',
+    description: 'Interim support in a crisis was set: a weekly amount for a time-limited period before the plan is agreed',
+    payload: interimBudget,
+  },
+  'interim-budget.paid': { entityType: 'interim-budget', description: 'A payment of interim support was recorded', payload: interimBudget },
+  'interim-budget.extended': { entityType: 'interim-budget', description: 'A review extended interim support', payload: interimBudget },
+  'interim-budget.ended': { entityType: 'interim-budget', description: 'A review ended interim support', payload: interimBudget },
+  'interim-budget.reconciled': {
+    entityType: 'interim-budget',
+    description:
+      'Interim support was reconciled into the agreed budget: what was paid for its period counts as the council’s payments into it',
+    payload: interimBudget,
   },
   'plan-revision.created': {
     entityType: 'plan-revision',

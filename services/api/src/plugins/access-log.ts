@@ -79,6 +79,12 @@ export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
   changeDirectPaymentAgreementStatus: RECORD_MONEY,
   recordAccountReturn: RECORD_MONEY,
   getIndividualServiceFundStatement: RECORD_MONEY,
+  createInterimBudget: RECORD_MONEY,
+  listInterimBudgets: RECORD_MONEY,
+  getInterimBudget: RECORD_MONEY,
+  recordInterimPayment: RECORD_MONEY,
+  reviewInterimBudget: RECORD_MONEY,
+  reconcileInterimBudget: RECORD_MONEY,
   // The register names the people a provider holds funds for.
   getProvider: { ...RECORD, peopleAt: 'individualServiceFunds' },
   // Appeals and reviews

@@ -102,6 +102,7 @@ export type CouncilSettings = Required<
     | 'paymentFile'
     | 'dataProtection'
     | 'planRevision'
+    | 'interimMaxWeeks'
   >;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {

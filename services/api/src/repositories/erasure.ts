@@ -316,6 +316,11 @@ export async function erasePersonRows(
   await anonymiseJson(tx, anonymise, 'support_plans', ['plan', 'exception'], sql`council_id = ${c} and person_id = ${p}`);
   await anonymiseJson(tx, anonymise, 'plan_revisions', ['plan', 'previous', 'decisions'], sql`council_id = ${c} and person_id = ${p}`);
   await sql`update plan_revisions set reason = '' where council_id = ${c} and person_id = ${p}`.execute(tx);
+  await sql`update interim_budgets set reason = '' where council_id = ${c} and person_id = ${p}`.execute(tx);
+  await sql`update interim_payments set payee_reference = null
+             where council_id = ${c} and interim_id in (select id from interim_budgets where council_id = ${c} and person_id = ${p})`.execute(
+    tx,
+  );
   await sql`update plan_decisions set reasons = '', checklist_reasons = null where council_id = ${c} and plan_id in ${inList(planIds)}`.execute(
     tx,
   );

@@ -13,6 +13,8 @@ export type RecordTable =
   | 'support_plans'
   | 'plan_decisions'
   | 'plan_revisions'
+  | 'interim_budgets'
+  | 'interim_payments'
   | 'financial_assessments'
   | 'payment_agreements'
   | 'payment_instalments'

@@ -18,6 +18,7 @@ import eventRoutes from './v1/events/routes.js';
 import exportRoutes from './v1/exports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
 import importRoutes from './v1/imports/routes.js';
+import interimBudgetRoutes from './v1/interim-budgets/routes.js';
 import letterRoutes from './v1/letters/routes.js';
 import paymentRunRoutes from './v1/payment-runs/routes.js';
 import peopleRoutes from './v1/people/routes.js';
@@ -56,6 +57,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         budgetAccountRoutes,
         directPaymentRoutes,
         providerRoutes,
+        interimBudgetRoutes,
         paymentRunRoutes,
         appealRoutes,
         reviewRoutes,

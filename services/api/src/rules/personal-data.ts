@@ -190,6 +190,8 @@ export const SUBJECT_ACCESS_TABLES: Readonly<Record<string, TableCoverage>> = {
   support_plans: { section: 'supportPlans' },
   plan_decisions: { section: 'planDecisions' },
   plan_revisions: { section: 'planRevisions' },
+  interim_budgets: { section: 'interimBudgets' },
+  interim_payments: { section: 'interimPayments' },
   financial_assessments: { section: 'financialAssessments' },
   payment_agreements: { section: 'paymentAgreements' },
   payment_instalments: { section: 'paymentInstalments' },

@@ -111,6 +111,14 @@ export const CouncilSettings = Type.Object(
         { maxItems: 20, description: 'Targets the council sets itself, e.g. 36.2% receiving self-directed support by 2011-12-31' },
       ),
     ),
+    interimMaxWeeks: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 52,
+        description:
+          'How long interim support in a crisis may run before the plan is agreed, weeks (default 12); a review may extend it up to this from its start',
+      }),
+    ),
     planRevision: Type.Optional(
       Type.Object(
         {

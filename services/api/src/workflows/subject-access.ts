@@ -115,6 +115,18 @@ export async function* personRecordSections(
     'Each change to a plan after it was agreed: what changed, from when, and who agreed it.',
     await rows('plan_revisions', 'person_id', [personId]),
   );
+  const interims = await rows('interim_budgets', 'person_id', [personId]);
+  yield section('interimBudgets', 'Interim support', 'Support set in a crisis before your plan was agreed.', interims);
+  yield section(
+    'interimPayments',
+    'Interim support payments',
+    'Each payment of interim support.',
+    await rows(
+      'interim_payments',
+      'interim_id',
+      interims.map((interim) => interim.id as string),
+    ),
+  );
   yield section(
     'financialAssessments',
     'Financial assessments',

@@ -233,6 +233,30 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
     { ...(await sameContent(planId)), effectiveFrom: '2026-06-01', reason: 'Same support, new days' },
     { 'if-match': await etagOf(`/v1/support-plans/${planId}`) },
   );
+  // Interim support for the planted person in a crisis before their plan: paid once.
+  const interimId = (
+    await as('assessor', 'POST', '/v1/interim-budgets', {
+      personId,
+      weeklyPence: 35_000,
+      startDate: '2026-03-01',
+      endDate: '2026-04-30',
+      reason: 'Carer in hospital',
+    })
+  ).json().id as string;
+  await as('finance', 'POST', `/v1/interim-budgets/${interimId}/payments`, { amountPence: 35_000, paidOn: '2026-03-02' });
+  /** A fresh person with interim support running. */
+  const freshInterim = async () => {
+    const { personId: id } = await freshAgreedAssessment('assessor');
+    return (
+      await as('assessor', 'POST', '/v1/interim-budgets', {
+        personId: id,
+        weeklyPence: 20_000,
+        startDate: '2026-04-01',
+        endDate: '2026-04-28',
+        reason: 'A crisis',
+      })
+    ).json().id as string;
+  };
   /** A fresh plan with a revision waiting for the team manager (£1,000 more a year, 16% of the budget, needs the chain). */
   const freshPendingRevision = async () => {
     const { budgetId: id } = await freshAgreedBudget({ directPaymentLine: false });
@@ -651,6 +675,39 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
       body: { name: `Provider ${next()}`, account: { type: 'bank', reference: `20-00-00 ${String(10_000_000 + next())}` } },
     }),
     listProviders: get('/v1/providers'),
+    createInterimBudget: async () => {
+      const { personId: id } = await freshAgreedAssessment('assessor');
+      return {
+        method: 'POST',
+        url: '/v1/interim-budgets',
+        body: { personId: id, weeklyPence: 21_000, startDate: '2026-04-01', endDate: '2026-04-14', reason: 'A crisis' },
+      };
+    },
+    listInterimBudgets: get(`/v1/interim-budgets?personId=${personId}`),
+    getInterimBudget: get(`/v1/interim-budgets/${interimId}`),
+    recordInterimPayment: async () => ({
+      method: 'POST',
+      url: `/v1/interim-budgets/${await freshInterim()}/payments`,
+      body: { amountPence: 10_000, paidOn: '2026-04-02' },
+    }),
+    reviewInterimBudget: async () => ({
+      method: 'POST',
+      url: `/v1/interim-budgets/${await freshInterim()}/review`,
+      body: { outcome: 'continue', notes: 'Still needed', reviewedOn: '2026-04-20', endDate: '2026-05-12' },
+    }),
+    reconcileInterimBudget: async () => {
+      const { personId: id, budgetId: agreed } = await freshAgreedBudget({ directPaymentLine: false });
+      const interim = (
+        await as('assessor', 'POST', '/v1/interim-budgets', {
+          personId: id,
+          weeklyPence: 20_000,
+          startDate: '2026-04-01',
+          endDate: '2026-04-28',
+          reason: 'A crisis',
+        })
+      ).json().id as string;
+      return { method: 'POST', url: `/v1/interim-budgets/${interim}/reconciliation`, body: { budgetId: agreed } };
+    },
     getProvider: get(`/v1/providers/${providerId}`),
     getIndividualServiceFundStatement: get(`/v1/providers/${providerId}/individual-service-funds/${budgetId}/statement`),
     changeDirectPaymentAgreementStatus: async () => {

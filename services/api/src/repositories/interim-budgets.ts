@@ -1,0 +1,123 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Scope } from '../auth/roles.js';
+import type { DB, InterimBudget, InterimPayment } from '../db/schema.js';
+import { newId } from '../ids.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The interim budgets a scope may see: the council's, and for a portal key only its own people's. */
+function visible(db: Db, scope: Scope) {
+  let query = db.selectFrom('interim_budgets as i').selectAll('i').where('i.council_id', '=', scope.councilId);
+  if (scope.portalKeyId !== null)
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('people as p')
+          .select('p.id')
+          .whereRef('p.id', '=', 'i.person_id')
+          .where('p.created_by_key_id', '=', scope.portalKeyId as string),
+      ),
+    );
+  return query;
+}
+
+export function findInterimBudget(
+  db: Db,
+  scope: Scope,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<InterimBudget | undefined> {
+  let query = visible(db, scope).where('i.id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export function listInterimBudgets(db: Db, scope: Scope, personId: string | undefined, after: string | null, limit: number) {
+  let query = visible(db, scope);
+  if (personId !== undefined) query = query.where('i.person_id', '=', personId);
+  if (after !== null) query = query.where('i.id', '>', after);
+  return query.orderBy('i.id').limit(limit).execute();
+}
+
+export function activeInterimFor(db: Db, councilId: string, personId: string) {
+  return db
+    .selectFrom('interim_budgets')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('person_id', '=', personId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}
+
+export function insertInterimBudget(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: Pick<
+    InterimBudget,
+    'person_id' | 'reason' | 'weekly_pence' | 'start_date' | 'end_date' | 'total_pence' | 'review_on' | 'created_by'
+  >,
+): Promise<InterimBudget> {
+  return tx
+    .insertInto('interim_budgets')
+    .values({ id: newId(), council_id: councilId, status: 'active', reviews: '[]', ...fields })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function updateInterimBudget(
+  tx: Transaction<DB>,
+  councilId: string,
+  id: string,
+  change: Partial<Pick<InterimBudget, 'status' | 'end_date' | 'total_pence' | 'review_on' | 'reconciled_into'>> & {
+    reviews?: InterimBudget['reviews'];
+    reconciliation?: { budgetId: string; carriedPence: number; keptPence: number; payments: string[] };
+  },
+): Promise<InterimBudget> {
+  const { reviews, reconciliation, ...rest } = change;
+  return tx
+    .updateTable('interim_budgets')
+    .set((eb) => ({
+      ...rest,
+      ...(reviews === undefined ? {} : { reviews: JSON.stringify(reviews) }),
+      ...(reconciliation === undefined ? {} : { reconciliation: JSON.stringify(reconciliation) }),
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function interimPayments(db: Db, councilId: string, interimId: string): Promise<InterimPayment[]> {
+  return db
+    .selectFrom('interim_payments')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('interim_id', '=', interimId)
+    .orderBy('paid_on')
+    .orderBy('id')
+    .execute();
+}
+
+export function insertInterimPayment(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: Pick<InterimPayment, 'interim_id' | 'amount_pence' | 'paid_on' | 'payee_reference' | 'created_by'>,
+): Promise<InterimPayment> {
+  return tx
+    .insertInto('interim_payments')
+    .values({ id: newId(), council_id: councilId, ...fields })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function markCarried(tx: Transaction<DB>, councilId: string, carried: readonly { id: string; transactionId: string }[]) {
+  for (const payment of carried)
+    await tx
+      .updateTable('interim_payments')
+      .set({ carried_transaction_id: payment.transactionId })
+      .where('council_id', '=', councilId)
+      .where('id', '=', payment.id)
+      .execute();
+}

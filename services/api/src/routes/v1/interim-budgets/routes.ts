@@ -1,0 +1,186 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kysely, Transaction } from 'kysely';
+import { Type } from 'typebox';
+import { READERS, rolesAccess } from '../../../auth/roles.js';
+import type { DB, InterimBudget } from '../../../db/schema.js';
+import { notFound } from '../../../errors.js';
+import { etag } from '../../../http/etag.js';
+import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { scopeOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { findInterimBudget, interimPayments, listInterimBudgets } from '../../../repositories/interim-budgets.js';
+import { Id, IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import {
+  createInterimBudget,
+  reconcileInterimBudget,
+  recordInterimPayment,
+  reviewInterimBudget,
+} from '../../../workflows/interim-budgets.js';
+import {
+  CreateInterimBudgetBody,
+  InterimBudgetResource,
+  InterimPaymentBody,
+  InterimReconciliationBody,
+  InterimReviewBody,
+} from './schemas.js';
+
+async function toInterim(db: Kysely<DB> | Transaction<DB>, row: InterimBudget) {
+  const payments = await interimPayments(db, row.council_id, row.id);
+  return {
+    id: row.id,
+    personId: row.person_id,
+    status: row.status,
+    reason: row.reason,
+    weeklyPence: row.weekly_pence,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    totalPence: row.total_pence,
+    reviewOn: row.review_on,
+    paidPence: payments.reduce((sum, payment) => sum + payment.amount_pence, 0),
+    payments: payments.map((payment) => ({
+      id: payment.id,
+      amountPence: payment.amount_pence,
+      paidOn: payment.paid_on,
+      payeeReference: payment.payee_reference,
+      carriedTransactionId: payment.carried_transaction_id,
+    })),
+    reviews: row.reviews,
+    reconciliation: row.reconciliation,
+    version: row.version,
+    createdAt: iso(row.created_at),
+  };
+}
+
+const COORDINATORS = rolesAccess('assessor', 'admin', 'team-manager');
+const FINANCE = rolesAccess('finance', 'admin');
+
+/** Interim support in a crisis: a time-limited budget before the plan is agreed, paid, reviewed, reconciled. */
+const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/interim-budgets',
+    {
+      config: { problems: ['INVALID_INPUT', 'INVALID_STATE', 'ALREADY_EXISTS'], access: COORDINATORS },
+      schema: {
+        operationId: 'createInterimBudget',
+        tags: ['money'],
+        summary: 'Set interim support in a crisis, before the plan is agreed',
+        description:
+          'A weekly amount from startDate to endDate, at most settings.interimMaxWeeks (default 12) weeks (422 naming /endDate beyond it); the total is weekly × days ÷ 7 to the penny. Reviewed on reviewOn (default the end date). One running at a time for a person (409 ALREADY_EXISTS with existingId), and not while an agreed budget runs for them (409: its contingency is for a crisis). Paid with recordInterimPayment, reviewed with reviewInterimBudget, and reconciled into the agreed budget with reconcileInterimBudget.',
+        headers: IdempotencyHeaders,
+        body: CreateInterimBudgetBody,
+        response: { 201: InterimBudgetResource, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      createOnce(request, reply, async (tx, changes) => {
+        const row = await createInterimBudget(workflowContext(request, tx, changes), request.body);
+        return {
+          body: await toInterim(tx, row),
+          headers: { location: `/v1/interim-budgets/${row.id}`, etag: etag(row.version) },
+        };
+      }),
+  );
+
+  app.get(
+    '/interim-budgets',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'listInterimBudgets',
+        tags: ['money'],
+        summary: 'Interim budgets, oldest first; a person’s with personId',
+        querystring: Type.Object({ ...PageQuery, personId: Type.Optional(Id) }, { additionalProperties: false }),
+        response: { 200: Page(InterimBudgetResource), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      const page = pageRequest(request.query);
+      const rows = await listInterimBudgets(app.db, scope, request.query.personId, page.after, page.size + 1);
+      const { nextPageToken } = toPage(rows, page, (row) => row.id);
+      return { items: await Promise.all(rows.slice(0, page.size).map((row) => toInterim(app.db, row))), nextPageToken };
+    },
+  );
+
+  app.get(
+    '/interim-budgets/:id',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'getInterimBudget',
+        tags: ['money'],
+        summary: 'An interim budget with its payments, reviews and reconciliation',
+        params: IdParams,
+        response: { 200: InterimBudgetResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const row = await findInterimBudget(app.db, scopeOf(request), request.params.id);
+      if (!row) throw notFound('interim budget', request.params.id);
+      reply.header('etag', etag(row.version));
+      return toInterim(app.db, row);
+    },
+  );
+
+  const action = <B>(
+    url: string,
+    operationId: string,
+    summary: string,
+    description: string,
+    access: ReturnType<typeof rolesAccess>,
+    body: B,
+    work: (context: Parameters<typeof createInterimBudget>[0], id: string, body: never) => Promise<InterimBudget>,
+  ) =>
+    app.post(
+      url,
+      {
+        config: { problems: ['INVALID_INPUT', 'INVALID_STATE'], access },
+        schema: {
+          operationId,
+          tags: ['money'],
+          summary,
+          description,
+          params: IdParams,
+          body: body as never,
+          response: { 200: InterimBudgetResource, ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const row = await runWorkflow(request, (context) => work(context, (request.params as { id: string }).id, request.body as never));
+        reply.header('etag', etag(row.version));
+        return toInterim(app.db, row);
+      },
+    );
+
+  action(
+    '/interim-budgets/:id/payments',
+    'recordInterimPayment',
+    'Record a payment of interim support',
+    'Paid on a day the interim support runs (422 /paidOn otherwise), and never more in all than its total (422 /amountPence naming what is left).',
+    FINANCE,
+    InterimPaymentBody,
+    recordInterimPayment,
+  );
+  action(
+    '/interim-budgets/:id/review',
+    'reviewInterimBudget',
+    'Review interim support: continue it to a new end date, or end it',
+    'continue needs endDate, still within settings.interimMaxWeeks of the start; end closes it on endDate (default reviewedOn), never before what was already paid is covered. The total is worked out again for the new dates.',
+    COORDINATORS,
+    InterimReviewBody,
+    reviewInterimBudget,
+  );
+  action(
+    '/interim-budgets/:id/reconciliation',
+    'reconcileInterimBudget',
+    'Reconcile interim support into the person’s agreed budget',
+    'Interim money paid on or after the agreed budget’s start was for the budget’s own period: each such payment is recorded in the budget’s account as a council payment (so its instalments owe that much less and the payment run pays nothing twice); money paid before the start stays the interim support’s. The interim support ends the day before the budget starts. The budget must be the person’s and agreed (422 /budgetId, 409).',
+    FINANCE,
+    InterimReconciliationBody,
+    (context, id, body: { budgetId: string }) => reconcileInterimBudget(context, id, body.budgetId),
+  );
+};
+
+export default interimBudgetRoutes;
