@@ -1341,7 +1341,7 @@ export interface paths {
         put?: never;
         /**
          * Prepare the payment run for a date: every council instalment due and not yet paid, by payee
-         * @description Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, each split by the approved plan’s council-funded lines in proportion to what each line costs (to the penny; the contingency goes with the money in the same proportions) and grouped by payee: the direct-payment share to the holder’s account, the indirect-payment share to the nominated person’s, the trust’s share to the trust, an individual service fund’s share to its provider (from the register), and the council-arranged share recorded as the council’s commissioned spend against its provider, never paid to the person. Lines a funding stream pays for are the stream’s (its money is ring-fenced). A plan with no council-funded line costing anything goes to the council’s own account. Suspended direct payments, held budgets and the budgets of people whose personal data was erased are left out and counted (`held`). Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a line paid to a holder without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED, and an individual service fund line without a registered provider 422 PROVIDER_REQUIRED, each naming the budget and line (hold it, or record the agreement or provider).
+         * @description Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, each split by the council-funded lines of the plan in force on its date in proportion to what each line costs (to the penny; the contingency and headroom to the direct payment holder, or else the council’s own account) and grouped by payee: the direct-payment share to the holder’s account, the indirect-payment share to the nominated person’s, the trust’s share to the trust, an individual service fund’s share to its provider (from the register), and the council-arranged share recorded as the council’s commissioned spend against its provider, never paid to the person. Lines a funding stream pays for are the stream’s (its money is ring-fenced). A plan with no council-funded line costing anything goes to the council’s own account. Suspended direct payments, held budgets and the budgets of people whose personal data was erased are left out and counted (`held`). Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a line paid to a holder without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED, and an individual service fund line without a registered provider 422 PROVIDER_REQUIRED, each naming the budget and line (hold it, or record the agreement or provider).
          *
          *     Roles: finance, admin.
          */
@@ -7469,7 +7469,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxde6i7p"
+                 *       "name": "Example Council mxderfi5"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -7490,20 +7490,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a25100-67a0-76ef-a029-a2d9c39f9f99",
-                     *         "name": "Example Council mxde6i7p",
+                     *         "id": "01a2510f-490d-7302-8333-cd192dea40b8",
+                     *         "name": "Example Council mxderfi5",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T14:55:10.752Z"
+                     *         "createdAt": "2026-12-07T15:11:25.964Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a25100-67a2-7707-a540-faedc23ee4c8",
+                     *         "id": "01a2510f-490d-7303-85c2-1f2280b16d28",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T14:55:10.752Z",
-                     *         "key": "ras_01a2510067a27707a540faedc23ee4c8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T15:11:25.964Z",
+                     *         "key": "ras_01a2510f490d730385c21f2280b16d28_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -7670,7 +7670,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *       "id": "01a2510f-30d2-72de-8888-a97513358533",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7688,7 +7688,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:03.320Z"
+                     *       "createdAt": "2026-12-07T15:11:19.760Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7819,7 +7819,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a25100-4b8e-70bc-945d-38d7d0f758bb"
+                 *             "01a2510f-3157-7431-8173-2345ddc6dac2"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7849,7 +7849,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *       "id": "01a2510f-30d2-72de-8888-a97513358533",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7867,7 +7867,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a25100-4b8e-70bc-945d-38d7d0f758bb"
+                     *             "01a2510f-3157-7431-8173-2345ddc6dac2"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7881,7 +7881,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:03.320Z"
+                     *       "createdAt": "2026-12-07T15:11:19.760Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -8083,66 +8083,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-4add-77f4-a033-e5d13dce96cd",
+                     *           "id": "01a2510f-3108-732a-9edc-950683a7e979",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:03.320Z",
+                     *           "createdAt": "2026-12-07T15:11:19.760Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:05.247Z",
+                     *           "createdAt": "2026-12-07T15:11:21.334Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *           "id": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:05.285Z",
+                     *           "createdAt": "2026-12-07T15:11:21.412Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *           "id": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:05.321Z",
+                     *           "createdAt": "2026-12-07T15:11:21.502Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:05.343Z",
+                     *           "createdAt": "2026-12-07T15:11:21.560Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25100-528d-7179-8d5a-04eaaa208884",
+                     *           "id": "01a2510f-380f-74f2-9d98-e1fe59fcd013",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:05.357Z",
+                     *           "createdAt": "2026-12-07T15:11:21.615Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
+                     *           "id": "01a2510f-3823-71d3-bd29-5973fa28835a",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:05.371Z",
+                     *           "createdAt": "2026-12-07T15:11:21.634Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -8283,13 +8283,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *       "id": "01a2510f-3703-7774-924d-9e198920c47b",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:05.247Z",
-                     *       "key": "ras_01a25100521f749181a6fbdd873aac8c_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T15:11:21.334Z",
+                     *       "key": "ras_01a2510f37037774924d9e198920c47b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -8624,7 +8624,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *           "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -9872,7 +9872,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:03.320Z"
+                     *           "createdAt": "2026-12-07T15:11:19.760Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9989,7 +9989,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxde6i7p",
+                 *       "key": "carers-mxderfi5",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -10036,8 +10036,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
-                     *       "key": "carers-mxde6i7p",
+                     *       "id": "01a2510f-394b-70f6-b330-0988354dd634",
+                     *       "key": "carers-mxderfi5",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -10065,7 +10065,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:05.680Z"
+                     *       "createdAt": "2026-12-07T15:11:21.929Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10234,7 +10234,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *       "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -11482,7 +11482,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:03.320Z"
+                     *       "createdAt": "2026-12-07T15:11:19.760Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -11644,10 +11644,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *           "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *           "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -11672,7 +11672,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T14:55:03.320Z"
+                     *           "createdAt": "2026-12-07T15:11:19.760Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11789,10 +11789,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxde6i7p",
-                 *       "questionnaireId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
+                 *       "key": "carers-mxderfi5",
+                 *       "questionnaireId": "01a2510f-394b-70f6-b330-0988354dd634",
                  *       "clientGroups": [
-                 *         "carers-mxde6i7p"
+                 *         "carers-mxderfi5"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -11823,12 +11823,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-53f3-754e-95e5-8db3c93fbc67",
-                     *       "key": "carers-mxde6i7p",
+                     *       "id": "01a2510f-3966-747a-80c2-605554416b15",
+                     *       "key": "carers-mxderfi5",
                      *       "version": 1,
-                     *       "questionnaireId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
+                     *       "questionnaireId": "01a2510f-394b-70f6-b330-0988354dd634",
                      *       "clientGroups": [
-                     *         "carers-mxde6i7p"
+                     *         "carers-mxderfi5"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -11848,7 +11848,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:55:05.712Z"
+                     *       "createdAt": "2026-12-07T15:11:21.956Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -12032,10 +12032,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *       "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *       "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -12060,7 +12060,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T14:55:03.320Z"
+                     *       "createdAt": "2026-12-07T15:11:19.760Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -12215,7 +12215,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -12469,8 +12469,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5479-75aa-a0c6-17b5dc32c565",
-                     *       "createdAt": "2026-12-07T14:55:05.848Z",
+                     *       "id": "01a2510f-39c6-7255-b818-10f3c77f56f5",
+                     *       "createdAt": "2026-12-07T15:11:22.054Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12774,8 +12774,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5479-75aa-a0c6-17b5dc32c565",
-                     *       "createdAt": "2026-12-07T14:55:05.848Z",
+                     *       "id": "01a2510f-39c6-7255-b818-10f3c77f56f5",
+                     *       "createdAt": "2026-12-07T15:11:22.054Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -13204,8 +13204,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
-                 *       "successorSchemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                 *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                 *       "successorSchemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -13229,10 +13229,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5bce-73e3-b21b-0d3a4581633c",
-                     *       "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                     *       "id": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *       "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                      *       "replacesSchemeIds": [
-                     *         "01a25100-4b8e-70bc-945d-38d7d0f758bb"
+                     *         "01a2510f-3157-7431-8173-2345ddc6dac2"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13269,8 +13269,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -13283,7 +13283,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:55:07.715Z",
+                     *       "createdAt": "2026-12-07T15:11:23.655Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13460,10 +13460,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5bce-73e3-b21b-0d3a4581633c",
-                     *       "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                     *       "id": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *       "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                      *       "replacesSchemeIds": [
-                     *         "01a25100-4b8e-70bc-945d-38d7d0f758bb"
+                     *         "01a2510f-3157-7431-8173-2345ddc6dac2"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13500,8 +13500,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -13514,7 +13514,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:55:07.715Z",
+                     *       "createdAt": "2026-12-07T15:11:23.655Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13672,10 +13672,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5bce-73e3-b21b-0d3a4581633c",
-                     *       "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                     *       "id": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *       "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                      *       "replacesSchemeIds": [
-                     *         "01a25100-4b8e-70bc-945d-38d7d0f758bb"
+                     *         "01a2510f-3157-7431-8173-2345ddc6dac2"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13712,22 +13712,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a25100-5c17-7762-bf72-c6c3ff938480",
-                     *             "reviewId": "01a25100-5c1b-765b-9e80-a070ac57788e"
+                     *             "newBudgetId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *             "reviewId": "01a2510f-404a-70a1-957f-30911916f662"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T14:55:07.715Z",
-                     *       "appliedAt": "2026-12-07T14:55:07.807Z",
+                     *       "createdAt": "2026-12-07T15:11:23.655Z",
+                     *       "appliedAt": "2026-12-07T15:11:23.725Z",
                      *       "version": 2
                      *     }
                      */
@@ -13902,7 +13902,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                 *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -13969,12 +13969,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14740,7 +14740,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a25100-4b8e-70bc-945d-38d7d0f758bb","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a2510f-3157-7431-8173-2345ddc6dac2","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -14754,7 +14754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a25100-4b8e-70bc-945d-38d7d0f758bb","key":"adults","version":1},"questionnaire":{"id":"01a25100-4b14-7756-a049-31ed2be58bb0","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2510f-3157-7431-8173-2345ddc6dac2","key":"adults","version":1},"questionnaire":{"id":"01a2510f-313b-726a-afe0-2b94a206ae7b","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -15417,9 +15417,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxde6i7p"
+                     *             "carefirst": "JOURNEY-mxderfi5"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -15431,8 +15431,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:05.965Z",
-                     *           "updatedAt": "2026-12-07T14:55:05.965Z"
+                     *           "createdAt": "2026-12-07T15:11:22.135Z",
+                     *           "updatedAt": "2026-12-07T15:11:22.135Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15551,7 +15551,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxde6i7p"
+                 *         "carefirst": "JOURNEY-mxderfi5"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -15574,9 +15574,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxde6i7p"
+                     *         "carefirst": "JOURNEY-mxderfi5"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15588,8 +15588,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:05.965Z",
-                     *       "updatedAt": "2026-12-07T14:55:05.965Z"
+                     *       "createdAt": "2026-12-07T15:11:22.135Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.135Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15773,9 +15773,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxde6i7p"
+                     *         "carefirst": "JOURNEY-mxderfi5"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15787,8 +15787,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:05.965Z",
-                     *       "updatedAt": "2026-12-07T14:55:05.965Z"
+                     *       "createdAt": "2026-12-07T15:11:22.135Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.135Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15954,9 +15954,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxde6i7p"
+                     *         "carefirst": "JOURNEY-mxderfi5"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -15968,8 +15968,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:05.965Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.175Z"
+                     *       "createdAt": "2026-12-07T15:11:22.135Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.356Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -16213,7 +16213,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -16223,7 +16223,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:55:06.193Z"
+                     *       "updatedAt": "2026-12-07T15:11:22.372Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -16392,10 +16392,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T14:55:06.193Z"
+                     *       "updatedAt": "2026-12-07T15:11:22.372Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -16630,10 +16630,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "questionnaire": {
-                     *             "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *             "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -17088,8 +17088,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:55:06.284Z",
-                     *           "updatedAt": "2026-12-07T14:55:06.430Z"
+                     *           "createdAt": "2026-12-07T15:11:22.427Z",
+                     *           "updatedAt": "2026-12-07T15:11:22.503Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -17206,8 +17206,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                 *       "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                 *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                 *       "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -17232,10 +17232,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17680,8 +17680,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:06.284Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.284Z"
+                     *       "createdAt": "2026-12-07T15:11:22.427Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.427Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17880,10 +17880,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18338,8 +18338,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:06.284Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.430Z"
+                     *       "createdAt": "2026-12-07T15:11:22.427Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.503Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18550,10 +18550,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19008,8 +19008,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:06.284Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.430Z"
+                     *       "createdAt": "2026-12-07T15:11:22.427Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.503Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19256,10 +19256,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19756,11 +19756,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:55:06.592Z",
+                     *       "submittedAt": "2026-12-07T15:11:22.610Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:55:06.284Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.592Z"
+                     *       "createdAt": "2026-12-07T15:11:22.427Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.610Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19990,10 +19990,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5630-7447-8591-876f964c5f02",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -20096,8 +20096,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *         "moderatedAt": "2026-12-07T14:55:06.627Z"
+                     *         "moderatedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *         "moderatedAt": "2026-12-07T15:11:22.634Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -20498,11 +20498,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T14:55:06.592Z",
-                     *       "agreedAt": "2026-12-07T14:55:06.628Z",
+                     *       "submittedAt": "2026-12-07T15:11:22.610Z",
+                     *       "agreedAt": "2026-12-07T15:11:22.634Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:55:06.284Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.628Z"
+                     *       "createdAt": "2026-12-07T15:11:22.427Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.634Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -20754,18 +20754,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *           "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *             "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *             "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -21357,8 +21357,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:06.976Z",
-                     *           "updatedAt": "2026-12-07T14:55:06.976Z"
+                     *           "createdAt": "2026-12-07T15:11:22.920Z",
+                     *           "updatedAt": "2026-12-07T15:11:22.920Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21475,7 +21475,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                 *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -21497,18 +21497,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22100,8 +22100,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:06.976Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.976Z"
+                     *       "createdAt": "2026-12-07T15:11:22.920Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.920Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22300,18 +22300,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22903,8 +22903,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:06.976Z",
-                     *       "updatedAt": "2026-12-07T14:55:06.976Z"
+                     *       "createdAt": "2026-12-07T15:11:22.920Z",
+                     *       "updatedAt": "2026-12-07T15:11:22.920Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -23072,18 +23072,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *       "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -23672,11 +23672,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T14:55:07.664Z",
+                     *       "agreedAt": "2026-12-07T15:11:23.606Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:55:06.976Z",
-                     *       "updatedAt": "2026-12-07T14:55:10.024Z"
+                     *       "createdAt": "2026-12-07T15:11:22.920Z",
+                     *       "updatedAt": "2026-12-07T15:11:25.275Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -23923,7 +23923,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *           "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -23989,7 +23989,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T14:55:06.722Z"
+                     *           "createdAt": "2026-12-07T15:11:22.718Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24132,7 +24132,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *       "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -24198,7 +24198,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:55:06.722Z"
+                     *       "createdAt": "2026-12-07T15:11:22.718Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24381,7 +24381,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *       "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -24447,7 +24447,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T14:55:06.722Z"
+                     *       "createdAt": "2026-12-07T15:11:22.718Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24607,19 +24607,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-57a7-711c-8d44-75299b6378c3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:55:06.660Z"
+                     *           "createdAt": "2026-12-07T15:11:22.664Z"
                      *         },
                      *         {
-                     *           "id": "01a25100-5862-729d-98ab-7a789db9b914",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -24775,12 +24775,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *             "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T14:55:06.846Z"
+                     *           "createdAt": "2026-12-07T15:11:22.819Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24952,15 +24952,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-57a7-711c-8d44-75299b6378c3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T14:55:06.660Z"
+                     *       "createdAt": "2026-12-07T15:11:22.664Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -25183,9 +25183,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -25219,7 +25219,7 @@ export interface operations {
                      *               "managedBy": "individual-service-fund",
                      *               "costType": "annual",
                      *               "amountPence": 1006875,
-                     *               "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *               "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *             }
                      *           ],
                      *           "contingency": {
@@ -25380,8 +25380,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:55:07.365Z",
-                     *           "updatedAt": "2026-12-07T14:55:07.450Z",
+                     *           "createdAt": "2026-12-07T15:11:23.326Z",
+                     *           "updatedAt": "2026-12-07T15:11:23.410Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -25499,7 +25499,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -25528,7 +25528,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                 *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -25569,9 +25569,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25605,7 +25605,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25766,8 +25766,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.365Z",
-                     *       "updatedAt": "2026-12-07T14:55:07.365Z",
+                     *       "createdAt": "2026-12-07T15:11:23.326Z",
+                     *       "updatedAt": "2026-12-07T15:11:23.326Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25967,9 +25967,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -26003,7 +26003,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26164,8 +26164,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:07.365Z",
-                     *       "updatedAt": "2026-12-07T14:55:07.450Z",
+                     *       "createdAt": "2026-12-07T15:11:23.326Z",
+                     *       "updatedAt": "2026-12-07T15:11:23.410Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26341,7 +26341,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                 *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -26380,9 +26380,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -26416,7 +26416,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26577,8 +26577,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:07.365Z",
-                     *       "updatedAt": "2026-12-07T14:55:07.450Z",
+                     *       "createdAt": "2026-12-07T15:11:23.326Z",
+                     *       "updatedAt": "2026-12-07T15:11:23.410Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26826,9 +26826,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -26862,7 +26862,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -27020,11 +27020,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T14:55:07.562Z",
+                     *       "submittedAt": "2026-12-07T15:11:23.507Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:55:07.365Z",
-                     *       "updatedAt": "2026-12-07T14:55:07.562Z",
+                     *       "createdAt": "2026-12-07T15:11:23.326Z",
+                     *       "updatedAt": "2026-12-07T15:11:23.507Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -27240,10 +27240,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
-                     *           "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-4172-7078-94e0-fa82808c0362",
+                     *           "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "number": 1,
                      *           "status": "approved",
                      *           "stage": null,
@@ -27281,7 +27281,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27332,7 +27332,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1006875,
-                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27362,19 +27362,19 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "A little more kept back for the unexpected",
-                     *               "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *               "decidedAt": "2026-12-07T14:55:08.153Z"
+                     *               "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *               "decidedAt": "2026-12-07T15:11:24.017Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *           "createdAt": "2026-12-07T14:55:08.139Z",
-                     *           "decidedAt": "2026-12-07T14:55:08.153Z"
+                     *           "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "createdAt": "2026-12-07T15:11:24.009Z",
+                     *           "decidedAt": "2026-12-07T15:11:24.017Z"
                      *         },
                      *         {
-                     *           "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
-                     *           "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
+                     *           "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "number": 2,
                      *           "status": "approved",
                      *           "stage": null,
@@ -27412,7 +27412,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1606011,
-                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27463,7 +27463,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27499,27 +27499,27 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "Two days a week at the day centre",
-                     *               "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *               "decidedAt": "2026-12-07T14:55:08.245Z"
+                     *               "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *               "decidedAt": "2026-12-07T15:11:24.075Z"
                      *             },
                      *             {
                      *               "stage": "team-manager",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at team-manager",
-                     *               "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1",
-                     *               "decidedAt": "2026-12-07T14:55:08.277Z"
+                     *               "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *               "decidedAt": "2026-12-07T15:11:24.094Z"
                      *             },
                      *             {
                      *               "stage": "panel",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at panel",
-                     *               "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
-                     *               "decidedAt": "2026-12-07T14:55:08.294Z"
+                     *               "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *               "decidedAt": "2026-12-07T15:11:24.105Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *           "createdAt": "2026-12-07T14:55:08.236Z",
-                     *           "decidedAt": "2026-12-07T14:55:08.294Z"
+                     *           "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "createdAt": "2026-12-07T15:11:24.069Z",
+                     *           "decidedAt": "2026-12-07T15:11:24.105Z"
                      *         }
                      *       ]
                      *     }
@@ -27696,7 +27696,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                 *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1001875
@@ -27737,10 +27737,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
-                     *       "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-4172-7078-94e0-fa82808c0362",
+                     *       "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "number": 1,
                      *       "status": "approved",
                      *       "stage": null,
@@ -27778,7 +27778,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27829,7 +27829,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1006875,
-                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27859,13 +27859,13 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "A little more kept back for the unexpected",
-                     *           "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *           "decidedAt": "2026-12-07T14:55:08.153Z"
+                     *           "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "decidedAt": "2026-12-07T15:11:24.017Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *       "createdAt": "2026-12-07T14:55:08.139Z",
-                     *       "decidedAt": "2026-12-07T14:55:08.153Z"
+                     *       "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *       "createdAt": "2026-12-07T15:11:24.009Z",
+                     *       "decidedAt": "2026-12-07T15:11:24.017Z"
                      *     }
                      */
                     "application/json": components["schemas"]["PlanRevision"];
@@ -28120,10 +28120,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
-                     *       "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
+                     *       "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "number": 2,
                      *       "status": "pending",
                      *       "stage": "panel",
@@ -28161,7 +28161,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1606011,
-                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -28212,7 +28212,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -28248,19 +28248,19 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Two days a week at the day centre",
-                     *           "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *           "decidedAt": "2026-12-07T14:55:08.245Z"
+                     *           "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "decidedAt": "2026-12-07T15:11:24.075Z"
                      *         },
                      *         {
                      *           "stage": "team-manager",
                      *           "outcome": "approve",
                      *           "reasons": "Agreed at team-manager",
-                     *           "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1",
-                     *           "decidedAt": "2026-12-07T14:55:08.277Z"
+                     *           "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *           "decidedAt": "2026-12-07T15:11:24.094Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *       "createdAt": "2026-12-07T14:55:08.236Z",
+                     *       "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *       "createdAt": "2026-12-07T15:11:24.069Z",
                      *       "decidedAt": null
                      *     }
                      */
@@ -28477,9 +28477,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -28513,7 +28513,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -28672,22 +28672,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a25100-5b43-7574-a503-66895c1d0d34",
+                     *           "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T14:55:07.581Z"
+                     *           "decidedAt": "2026-12-07T15:11:23.535Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T14:55:07.562Z",
+                     *       "submittedAt": "2026-12-07T15:11:23.507Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T14:55:07.365Z",
-                     *       "updatedAt": "2026-12-07T14:55:07.589Z",
+                     *       "createdAt": "2026-12-07T15:11:23.326Z",
+                     *       "updatedAt": "2026-12-07T15:11:23.545Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -28931,10 +28931,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *         "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -28942,7 +28942,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a25100-57a7-711c-8d44-75299b6378c3"
+                     *         "financialAssessmentId": "01a2510f-3c2a-75bf-aecd-7c80d55effba"
                      *       },
                      *       "balancePence": 344125,
                      *       "councilPaidPence": 344125,
@@ -28976,15 +28976,15 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
-                     *               "amountPence": 219415
+                     *               "transactionId": "01a2510f-4105-7145-9d12-38c70f9d832e",
+                     *               "amountPence": 246844
                      *             },
                      *             {
-                     *               "transactionId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
-                     *               "amountPence": 109710
+                     *               "transactionId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *               "amountPence": 82281
                      *             }
                      *           ],
-                     *           "paidBy": "01a25100-5cf9-7637-9342-b6f60ecf0d1f"
+                     *           "paidBy": "01a2510f-4105-7146-aa82-1f2cb69eee57"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -28995,7 +28995,7 @@ export interface operations {
                      *           "status": "part-paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *               "transactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
                      *               "amountPence": 15000
                      *             }
                      *           ],
@@ -29104,12 +29104,12 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
-                     *           "amountPence": 219415,
+                     *           "amountPence": 246844,
                      *           "occurredOn": "2026-12-01",
                      *           "category": null,
                      *           "planLine": null,
@@ -29118,16 +29118,16 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *           "createdAt": "2026-12-07T14:55:08.018Z"
+                     *           "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "createdAt": "2026-12-07T15:11:23.902Z"
                      *         },
                      *         {
-                     *           "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
-                     *           "amountPence": 109710,
+                     *           "amountPence": 82281,
                      *           "occurredOn": "2026-12-01",
                      *           "category": null,
                      *           "planLine": null,
@@ -29136,12 +29136,12 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *           "createdAt": "2026-12-07T14:55:08.018Z"
+                     *           "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "createdAt": "2026-12-07T15:11:23.902Z"
                      *         },
                      *         {
-                     *           "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -29154,8 +29154,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Interim support paid on 2026-12-01, carried into the budget",
-                     *           "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *           "createdAt": "2026-12-07T14:55:08.098Z"
+                     *           "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "createdAt": "2026-12-07T15:11:23.974Z"
                      *         }
                      *       ]
                      *     }
@@ -29329,8 +29329,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -29343,8 +29343,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *       "createdAt": "2026-12-07T14:55:08.447Z"
+                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *       "createdAt": "2026-12-07T15:11:24.198Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -29548,7 +29548,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -29579,9 +29579,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29600,7 +29600,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.828Z"
+                     *       "createdAt": "2026-12-07T15:11:23.743Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -29784,9 +29784,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29805,8 +29805,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
-                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
+                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -29917,11 +29917,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:08.788Z"
+                     *           "createdAt": "2026-12-07T15:11:24.451Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.828Z"
+                     *       "createdAt": "2026-12-07T15:11:23.743Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -30088,9 +30088,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "managementOption": "direct-payment",
                      *       "status": "suspended",
                      *       "terms": {
@@ -30109,8 +30109,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
-                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
+                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -30221,11 +30221,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:08.788Z"
+                     *           "createdAt": "2026-12-07T15:11:24.451Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:07.828Z"
+                     *       "createdAt": "2026-12-07T15:11:23.743Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -30473,8 +30473,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
-                     *       "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *       "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
+                     *       "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -30585,7 +30585,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:08.788Z"
+                     *       "createdAt": "2026-12-07T15:11:24.451Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -30812,7 +30812,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-603a-7766-ab5d-fd71b0a0e962",
+                     *       "id": "01a2510f-434a-741e-9293-616109e1e939",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30822,7 +30822,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30862,7 +30862,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:08.850Z"
+                     *       "createdAt": "2026-12-07T15:11:24.484Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31030,7 +31030,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-603a-7766-ab5d-fd71b0a0e962",
+                     *       "id": "01a2510f-434a-741e-9293-616109e1e939",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -31040,7 +31040,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -31080,7 +31080,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:08.850Z"
+                     *       "createdAt": "2026-12-07T15:11:24.484Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31224,7 +31224,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                 *       "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -31244,7 +31244,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-603a-7766-ab5d-fd71b0a0e962",
+                     *       "id": "01a2510f-434a-741e-9293-616109e1e939",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -31254,7 +31254,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -31265,7 +31265,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T14:55:08.911Z"
+                     *           "decidedAt": "2026-12-07T15:11:24.536Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -31294,7 +31294,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:08.850Z"
+                     *       "createdAt": "2026-12-07T15:11:24.484Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31511,7 +31511,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *           "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *           "name": "Brookside Day Centre",
                      *           "account": {
                      *             "type": "bank",
@@ -31519,7 +31519,7 @@ export interface operations {
                      *           },
                      *           "contact": "accounts@brookside.example",
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:07.328Z"
+                     *           "createdAt": "2026-12-07T15:11:23.285Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31662,7 +31662,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *       "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31670,7 +31670,7 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.328Z"
+                     *       "createdAt": "2026-12-07T15:11:23.285Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Provider"];
@@ -31854,7 +31854,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *       "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31862,12 +31862,12 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.328Z",
+                     *       "createdAt": "2026-12-07T15:11:23.285Z",
                      *       "individualServiceFunds": [
                      *         {
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *           "budgetStatus": "agreed",
                      *           "lines": [
                      *             1
@@ -32034,11 +32034,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "provider": {
-                     *         "id": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *         "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *         "name": "Brookside Day Centre"
                      *       },
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "period": {
                      *         "from": null,
                      *         "to": null
@@ -32051,15 +32051,15 @@ export interface operations {
                      *         }
                      *       ],
                      *       "openingBalancePence": 0,
-                     *       "paidInPence": 109710,
+                     *       "paidInPence": 82281,
                      *       "spentPence": 0,
-                     *       "closingBalancePence": 109710,
+                     *       "closingBalancePence": 82281,
                      *       "entries": [
                      *         {
-                     *           "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *           "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
                      *           "kind": "council-payment",
                      *           "occurredOn": "2026-12-01",
-                     *           "amountPence": 109710,
+                     *           "amountPence": 82281,
                      *           "planLine": null,
                      *           "description": "Payment run 2026-12-01"
                      *         }
@@ -32237,8 +32237,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "status": "active",
                      *           "reason": "Their carer is in hospital",
                      *           "weeklyPence": 15000,
@@ -32249,21 +32249,21 @@ export interface operations {
                      *           "paidPence": 45000,
                      *           "payments": [
                      *             {
-                     *               "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *               "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
                      *               "amountPence": 15000,
                      *               "paidOn": "2026-11-17",
                      *               "payeeReference": null,
                      *               "carriedTransactionId": null
                      *             },
                      *             {
-                     *               "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *               "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
                      *               "amountPence": 15000,
                      *               "paidOn": "2026-11-24",
                      *               "payeeReference": null,
                      *               "carriedTransactionId": null
                      *             },
                      *             {
-                     *               "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *               "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
                      *               "amountPence": 15000,
                      *               "paidOn": "2026-12-01",
                      *               "payeeReference": null,
@@ -32276,12 +32276,12 @@ export interface operations {
                      *               "outcome": "continue",
                      *               "notes": "Carer home next week",
                      *               "endDate": "2026-12-21",
-                     *               "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *               "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
                      *             }
                      *           ],
                      *           "reconciliation": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:55:07.196Z"
+                     *           "createdAt": "2026-12-07T15:11:23.132Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32398,7 +32398,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                 *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                  *       "weeklyPence": 15000,
                  *       "startDate": "2026-11-17",
                  *       "endDate": "2026-12-14",
@@ -32423,8 +32423,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "active",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -32437,7 +32437,7 @@ export interface operations {
                      *       "reviews": [],
                      *       "reconciliation": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *       "createdAt": "2026-12-07T15:11:23.132Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -32621,8 +32621,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "reconciled",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -32633,25 +32633,25 @@ export interface operations {
                      *       "paidPence": 45000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *           "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-24",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *           "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-12-01",
                      *           "payeeReference": null,
-                     *           "carriedTransactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a"
+                     *           "carriedTransactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39"
                      *         }
                      *       ],
                      *       "reviews": [
@@ -32660,19 +32660,19 @@ export interface operations {
                      *           "outcome": "continue",
                      *           "notes": "Carer home next week",
                      *           "endDate": "2026-12-21",
-                     *           "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *           "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
                      *         }
                      *       ],
                      *       "reconciliation": {
-                     *         "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *         "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *         "carriedPence": 15000,
                      *         "keptPence": 30000,
                      *         "payments": [
-                     *           "01a25100-5a03-73f2-9346-39c6a8021fbb"
+                     *           "01a2510f-3e56-7539-be12-0e34b2a79214"
                      *         ]
                      *       },
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *       "createdAt": "2026-12-07T15:11:23.132Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -32836,8 +32836,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "active",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -32848,7 +32848,7 @@ export interface operations {
                      *       "paidPence": 15000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
@@ -32858,7 +32858,7 @@ export interface operations {
                      *       "reviews": [],
                      *       "reconciliation": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *       "createdAt": "2026-12-07T15:11:23.132Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -33084,8 +33084,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "active",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -33096,21 +33096,21 @@ export interface operations {
                      *       "paidPence": 45000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *           "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-24",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *           "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-12-01",
                      *           "payeeReference": null,
@@ -33123,12 +33123,12 @@ export interface operations {
                      *           "outcome": "continue",
                      *           "notes": "Carer home next week",
                      *           "endDate": "2026-12-21",
-                     *           "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *           "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
                      *         }
                      *       ],
                      *       "reconciliation": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *       "createdAt": "2026-12-07T15:11:23.132Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -33332,7 +33332,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                  *     }
                  */
                 "application/json": components["schemas"]["ReconcileInterimBudgetRequest"];
@@ -33351,8 +33351,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "status": "reconciled",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -33363,25 +33363,25 @@ export interface operations {
                      *       "paidPence": 45000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
+                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
+                     *           "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-24",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
+                     *           "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-12-01",
                      *           "payeeReference": null,
-                     *           "carriedTransactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a"
+                     *           "carriedTransactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39"
                      *         }
                      *       ],
                      *       "reviews": [
@@ -33390,19 +33390,19 @@ export interface operations {
                      *           "outcome": "continue",
                      *           "notes": "Carer home next week",
                      *           "endDate": "2026-12-21",
-                     *           "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *           "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
                      *         }
                      *       ],
                      *       "reconciliation": {
-                     *         "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *         "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *         "carriedPence": 15000,
                      *         "keptPence": 30000,
                      *         "payments": [
-                     *           "01a25100-5a03-73f2-9346-39c6a8021fbb"
+                     *           "01a2510f-3e56-7539-be12-0e34b2a79214"
                      *         ]
                      *       },
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:55:07.196Z"
+                     *       "createdAt": "2026-12-07T15:11:23.132Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -33641,7 +33641,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5c71-741a-b4a5-8adefc1cd95d",
+                     *       "id": "01a2510f-409a-76d9-be86-370c204349b7",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -33691,11 +33691,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *       "createdAt": "2026-12-07T14:55:07.875Z",
+                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *       "createdAt": "2026-12-07T15:11:23.785Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -33883,7 +33883,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *       "id": "01a2510f-40dc-7026-9cab-2c3678b84da6",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 2,
@@ -33892,7 +33892,7 @@ export interface operations {
                      *       "byPayeeKind": {
                      *         "directPayment": {
                      *           "payments": 1,
-                     *           "amountPence": 219415
+                     *           "amountPence": 246844
                      *         },
                      *         "indirectPayment": {
                      *           "payments": 0,
@@ -33904,7 +33904,7 @@ export interface operations {
                      *         },
                      *         "individualServiceFund": {
                      *           "payments": 1,
-                     *           "amountPence": 109710
+                     *           "amountPence": 82281
                      *         },
                      *         "commissioned": {
                      *           "payments": 0,
@@ -33933,11 +33933,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *       "createdAt": "2026-12-07T14:55:07.961Z",
+                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *       "createdAt": "2026-12-07T15:11:23.853Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -34096,11 +34096,11 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a25100-58e7-766e-b14e-4c8c723aeeb3,01a25100-54fd-7624-b942-c221858d7954,1,2026-12-01,1,219415
-                     *     payee-total,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,219415
-                     *     payment,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a25100-58e7-766e-b14e-4c8c723aeeb3,01a25100-54fd-7624-b942-c221858d7954,1,2026-12-01,1,109710
-                     *     payee-total,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,109710
-                     *     control,01a25100-5ccc-7146-96b1-f21377a686d7,2026-12-01,,,,,,,,2,329125
+                     *     payment,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2510f-3d2f-7460-bbe8-9f738136fd8e,01a2510f-3a21-7693-a1a2-f56efb46edf7,1,2026-12-01,1,246844
+                     *     payee-total,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,246844
+                     *     payment,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a2510f-3d2f-7460-bbe8-9f738136fd8e,01a2510f-3a21-7693-a1a2-f56efb46edf7,1,2026-12-01,1,82281
+                     *     payee-total,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,82281
+                     *     control,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,,,,,,,,2,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -34284,7 +34284,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *       "id": "01a2510f-40dc-7026-9cab-2c3678b84da6",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 2,
@@ -34293,7 +34293,7 @@ export interface operations {
                      *       "byPayeeKind": {
                      *         "directPayment": {
                      *           "payments": 1,
-                     *           "amountPence": 219415
+                     *           "amountPence": 246844
                      *         },
                      *         "indirectPayment": {
                      *           "payments": 0,
@@ -34305,7 +34305,7 @@ export interface operations {
                      *         },
                      *         "individualServiceFund": {
                      *           "payments": 1,
-                     *           "amountPence": 109710
+                     *           "amountPence": 82281
                      *         },
                      *         "commissioned": {
                      *           "payments": 0,
@@ -34334,13 +34334,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25100-5ccc-7146-96b1-f21377a686d7/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *       "createdAt": "2026-12-07T14:55:07.961Z",
-                     *       "confirmedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *       "confirmedAt": "2026-12-07T14:55:08.037Z",
+                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *       "createdAt": "2026-12-07T15:11:23.853Z",
+                     *       "confirmedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *       "confirmedAt": "2026-12-07T15:11:23.920Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -34511,7 +34511,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5c71-741a-b4a5-8adefc1cd95d",
+                     *       "id": "01a2510f-409a-76d9-be86-370c204349b7",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -34561,14 +34561,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25100-5c71-741a-b4a5-8adefc1cd95d/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *       "createdAt": "2026-12-07T14:55:07.875Z",
+                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *       "createdAt": "2026-12-07T15:11:23.785Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T14:55:07.946Z",
+                     *       "cancelledAt": "2026-12-07T15:11:23.840Z",
                      *       "version": 2
                      *     }
                      */
@@ -34744,10 +34744,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-620e-72eb-883c-3f5d1086a408",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "subject": "budget",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "assessmentId": null,
@@ -34756,8 +34756,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:09.324Z",
-                     *           "updatedAt": "2026-12-07T14:55:09.324Z"
+                     *           "createdAt": "2026-12-07T15:11:24.799Z",
+                     *           "updatedAt": "2026-12-07T15:11:24.799Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -34875,7 +34875,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -34897,10 +34897,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-620e-72eb-883c-3f5d1086a408",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "subject": "budget",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -34909,8 +34909,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:09.324Z",
-                     *       "updatedAt": "2026-12-07T14:55:09.324Z"
+                     *       "createdAt": "2026-12-07T15:11:24.799Z",
+                     *       "updatedAt": "2026-12-07T15:11:24.799Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -35109,10 +35109,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-620e-72eb-883c-3f5d1086a408",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "subject": "budget",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -35121,8 +35121,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:09.324Z",
-                     *       "updatedAt": "2026-12-07T14:55:09.324Z"
+                     *       "createdAt": "2026-12-07T15:11:24.799Z",
+                     *       "updatedAt": "2026-12-07T15:11:24.799Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -35289,10 +35289,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-620e-72eb-883c-3f5d1086a408",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "subject": "budget",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -35303,12 +35303,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
-                     *         "decidedAt": "2026-12-07T14:55:09.385Z"
+                     *         "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *         "decidedAt": "2026-12-07T15:11:24.849Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:09.324Z",
-                     *       "updatedAt": "2026-12-07T14:55:09.386Z"
+                     *       "createdAt": "2026-12-07T15:11:24.799Z",
+                     *       "updatedAt": "2026-12-07T15:11:24.849Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -35564,9 +35564,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -35576,13 +35576,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:07.649Z",
-                     *           "updatedAt": "2026-12-07T14:55:07.649Z"
+                     *           "createdAt": "2026-12-07T15:11:23.592Z",
+                     *           "updatedAt": "2026-12-07T15:11:23.592Z"
                      *         },
                      *         {
-                     *           "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -35592,13 +35592,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:07.649Z",
-                     *           "updatedAt": "2026-12-07T14:55:07.649Z"
+                     *           "createdAt": "2026-12-07T15:11:23.592Z",
+                     *           "updatedAt": "2026-12-07T15:11:23.592Z"
                      *         },
                      *         {
-                     *           "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
-                     *           "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -35608,8 +35608,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:07.789Z",
-                     *           "updatedAt": "2026-12-07T14:55:07.789Z"
+                     *           "createdAt": "2026-12-07T15:11:23.712Z",
+                     *           "updatedAt": "2026-12-07T15:11:23.712Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35727,7 +35727,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -35750,9 +35750,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-6116-703e-a2c4-03431942dbd1",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-43df-711e-8eff-0977e461d76d",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -35762,8 +35762,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:09.076Z",
-                     *       "updatedAt": "2026-12-07T14:55:09.076Z"
+                     *       "createdAt": "2026-12-07T15:11:24.637Z",
+                     *       "updatedAt": "2026-12-07T15:11:24.637Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -35947,9 +35947,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -35959,8 +35959,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:07.789Z",
-                     *       "updatedAt": "2026-12-07T14:55:07.789Z"
+                     *       "createdAt": "2026-12-07T15:11:23.712Z",
+                     *       "updatedAt": "2026-12-07T15:11:23.712Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -36138,9 +36138,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -36172,10 +36172,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T14:55:09.186Z",
+                     *       "completedAt": "2026-12-07T15:11:24.703Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:07.789Z",
-                     *       "updatedAt": "2026-12-07T14:55:09.186Z"
+                     *       "createdAt": "2026-12-07T15:11:23.712Z",
+                     *       "updatedAt": "2026-12-07T15:11:24.703Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -36434,9 +36434,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *       "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -36578,10 +36578,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *           "decidedAt": "2026-12-07T14:55:09.285Z",
+                     *           "decidedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "decidedAt": "2026-12-07T15:11:24.770Z",
                      *           "transactionIds": [
-                     *             "01a25100-61e4-769e-9ebc-7946d9424446"
+                     *             "01a2510f-4461-73f7-b43f-b05db144739c"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -36589,10 +36589,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T14:55:09.222Z",
+                     *       "completedAt": "2026-12-07T15:11:24.732Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T14:55:07.649Z",
-                     *       "updatedAt": "2026-12-07T14:55:09.285Z"
+                     *       "createdAt": "2026-12-07T15:11:23.592Z",
+                     *       "updatedAt": "2026-12-07T15:11:24.770Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -36836,26 +36836,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *         "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb"
+                     *         "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
-                     *           "recomputed": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *           "stored": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *           "recomputed": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a25100-4b14-7756-a049-31ed2be58bb0",
-                     *           "recomputed": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *           "stored": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *           "recomputed": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *           "matches": true
                      *         },
                      *         {
@@ -37114,11 +37114,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a25100-5862-729d-98ab-7a789db9b914",
+                     *       "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *         "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -37305,7 +37305,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *       "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -40407,52 +40407,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-4bc2-7469-842c-f0c8548c9050",
+                     *           "id": "01a2510f-3194-7127-b0ee-c9d9d7f3e6fd",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *           "occurredAt": "2026-12-07T14:55:03.320Z",
+                     *           "entityId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *           "occurredAt": "2026-12-07T15:11:19.760Z",
                      *           "data": {
-                     *             "id": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "id": "01a2510f-30d2-72de-8888-a97513358533",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-4bc2-746a-919e-34405e779620",
+                     *           "id": "01a2510f-3194-7128-9eb6-25f64eab692b",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a25100-4b14-7756-a049-31ed2be58bb0",
-                     *           "occurredAt": "2026-12-07T14:55:03.320Z",
+                     *           "entityId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *           "occurredAt": "2026-12-07T15:11:19.760Z",
                      *           "data": {
-                     *             "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *             "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-4bc2-746b-81ef-9f87c50e4d69",
+                     *           "id": "01a2510f-3194-7129-8c7b-6e440c6aba15",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
-                     *           "occurredAt": "2026-12-07T14:55:03.320Z",
+                     *           "entityId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *           "occurredAt": "2026-12-07T15:11:19.760Z",
                      *           "data": {
-                     *             "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *             "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-51e3-7658-96b1-f6a71ac6baeb",
+                     *           "id": "01a2510f-36cd-75ee-9958-d33047ca8ef1",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *           "occurredAt": "2026-12-07T14:55:05.175Z",
+                     *           "entityId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *           "occurredAt": "2026-12-07T15:11:21.277Z",
                      *           "data": {
-                     *             "id": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *             "id": "01a2510f-30d2-72de-8888-a97513358533",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -40471,7 +40471,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a25100-4b8e-70bc-945d-38d7d0f758bb"
+                     *                   "01a2510f-3157-7431-8173-2345ddc6dac2"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -40484,152 +40484,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T14:55:03.320Z"
+                     *             "createdAt": "2026-12-07T15:11:19.760Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5228-72d0-806f-1bbe62546b21",
+                     *           "id": "01a2510f-3712-7765-aa1d-82fc50277b07",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *           "occurredAt": "2026-12-07T14:55:05.247Z",
+                     *           "entityId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "occurredAt": "2026-12-07T15:11:21.334Z",
                      *           "data": {
-                     *             "id": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:55:05.247Z",
+                     *             "createdAt": "2026-12-07T15:11:21.334Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5258-7679-99e8-8e799f5b17f2",
+                     *           "id": "01a2510f-374d-75e5-bc32-4dc8848fa962",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25100-5246-72a8-888d-2ba4137627a1",
-                     *           "occurredAt": "2026-12-07T14:55:05.285Z",
+                     *           "entityId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *           "occurredAt": "2026-12-07T15:11:21.412Z",
                      *           "data": {
-                     *             "id": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "id": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:55:05.285Z",
+                     *             "createdAt": "2026-12-07T15:11:21.412Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5272-7115-ad0e-cb54fefd84e2",
+                     *           "id": "01a2510f-37a6-7473-90a3-721483e5aec1",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25100-5269-7065-b8d2-4baca0a7a543",
-                     *           "occurredAt": "2026-12-07T14:55:05.321Z",
+                     *           "entityId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *           "occurredAt": "2026-12-07T15:11:21.502Z",
                      *           "data": {
-                     *             "id": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:55:05.321Z",
+                     *             "createdAt": "2026-12-07T15:11:21.502Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5283-7550-b913-1684e150a131",
+                     *           "id": "01a2510f-37fa-722f-b92a-dd32bdd1a4e2",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *           "occurredAt": "2026-12-07T14:55:05.343Z",
+                     *           "entityId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "occurredAt": "2026-12-07T15:11:21.560Z",
                      *           "data": {
-                     *             "id": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:55:05.343Z",
+                     *             "createdAt": "2026-12-07T15:11:21.560Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5291-76f8-b82f-05c66100bf2e",
+                     *           "id": "01a2510f-3814-700e-ab1a-11ede2bd85d5",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25100-528d-7179-8d5a-04eaaa208884",
-                     *           "occurredAt": "2026-12-07T14:55:05.357Z",
+                     *           "entityId": "01a2510f-380f-74f2-9d98-e1fe59fcd013",
+                     *           "occurredAt": "2026-12-07T15:11:21.615Z",
                      *           "data": {
-                     *             "id": "01a25100-528d-7179-8d5a-04eaaa208884",
+                     *             "id": "01a2510f-380f-74f2-9d98-e1fe59fcd013",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:55:05.357Z",
+                     *             "createdAt": "2026-12-07T15:11:21.615Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-52a3-74e7-b20b-d57c65ec90d4",
+                     *           "id": "01a2510f-382b-76dc-802e-0646e24bf159",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
-                     *           "occurredAt": "2026-12-07T14:55:05.371Z",
+                     *           "entityId": "01a2510f-3823-71d3-bd29-5973fa28835a",
+                     *           "occurredAt": "2026-12-07T15:11:21.634Z",
                      *           "data": {
-                     *             "id": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
+                     *             "id": "01a2510f-3823-71d3-bd29-5973fa28835a",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:55:05.371Z",
+                     *             "createdAt": "2026-12-07T15:11:21.634Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-52cb-7642-ac8b-0f0bcb244ffc",
+                     *           "id": "01a2510f-385e-7189-b178-d9f25686ba7f",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
-                     *           "occurredAt": "2026-12-07T14:55:05.408Z",
+                     *           "entityId": "01a2510f-3823-71d3-bd29-5973fa28835a",
+                     *           "occurredAt": "2026-12-07T15:11:21.676Z",
                      *           "data": {
-                     *             "id": "01a25100-529b-7221-8cd3-d34fb2d3aeec",
+                     *             "id": "01a2510f-3823-71d3-bd29-5973fa28835a",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T14:55:05.371Z",
-                     *             "revokedAt": "2026-12-07T14:55:05.414Z"
+                     *             "createdAt": "2026-12-07T15:11:21.634Z",
+                     *             "revokedAt": "2026-12-07T15:11:21.683Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-53db-71e2-987c-43988def6cf4",
+                     *           "id": "01a2510f-394e-7070-b1fd-692dd9688b87",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
-                     *           "occurredAt": "2026-12-07T14:55:05.680Z",
+                     *           "entityId": "01a2510f-394b-70f6-b330-0988354dd634",
+                     *           "occurredAt": "2026-12-07T15:11:21.929Z",
                      *           "data": {
-                     *             "id": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
-                     *             "key": "carers-mxde6i7p",
+                     *             "id": "01a2510f-394b-70f6-b330-0988354dd634",
+                     *             "key": "carers-mxderfi5",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5400-76a2-81bf-2fda1ff52ce2",
+                     *           "id": "01a2510f-3972-737b-9be6-6d2d3b5c9f98",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a25100-53f3-754e-95e5-8db3c93fbc67",
-                     *           "occurredAt": "2026-12-07T14:55:05.712Z",
+                     *           "entityId": "01a2510f-3966-747a-80c2-605554416b15",
+                     *           "occurredAt": "2026-12-07T15:11:21.956Z",
                      *           "data": {
-                     *             "id": "01a25100-53f3-754e-95e5-8db3c93fbc67",
-                     *             "key": "carers-mxde6i7p",
+                     *             "id": "01a2510f-3966-747a-80c2-605554416b15",
+                     *             "key": "carers-mxderfi5",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -40640,7 +40640,7 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T14:55:05.712Z",
+                     *             "createdAt": "2026-12-07T15:11:21.956Z",
                      *             "belowFloor": {
                      *               "action": "refer"
                      *             },
@@ -40648,23 +40648,23 @@ export interface operations {
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxde6i7p"
+                     *               "carers-mxderfi5"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a25100-53d2-73e2-a2fb-b61fbf3d1e1b",
+                     *             "questionnaireId": "01a2510f-394b-70f6-b330-0988354dd634",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5485-7585-8a4e-8c062a5527b0",
+                     *           "id": "01a2510f-39cd-734c-af68-589b9212655e",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a25100-5479-75aa-a0c6-17b5dc32c565",
-                     *           "occurredAt": "2026-12-07T14:55:05.848Z",
+                     *           "entityId": "01a2510f-39c6-7255-b818-10f3c77f56f5",
+                     *           "occurredAt": "2026-12-07T15:11:22.054Z",
                      *           "data": {
-                     *             "id": "01a25100-5479-75aa-a0c6-17b5dc32c565",
+                     *             "id": "01a2510f-39c6-7255-b818-10f3c77f56f5",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -40678,104 +40678,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-550f-7133-a7ef-39817f0bcc09",
+                     *           "id": "01a2510f-3a30-7317-af88-2fb3d86b653f",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "occurredAt": "2026-12-07T14:55:05.965Z",
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "occurredAt": "2026-12-07T15:11:22.135Z",
                      *           "data": {
-                     *             "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxde6i7p"
+                     *               "carefirst": "JOURNEY-mxderfi5"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-55c4-74f7-bc29-3bfe21c0a19c",
+                     *           "id": "01a2510f-3af9-724c-9ca4-91b476aa0805",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "occurredAt": "2026-12-07T14:55:06.172Z",
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "occurredAt": "2026-12-07T15:11:22.349Z",
                      *           "data": {
-                     *             "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxde6i7p"
+                     *               "carefirst": "JOURNEY-mxderfi5"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5635-7113-8e16-a4d19875a05f",
+                     *           "id": "01a2510f-3b42-7683-8b61-ec0afc72cfcb",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "occurredAt": "2026-12-07T14:55:06.284Z",
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "occurredAt": "2026-12-07T15:11:22.427Z",
                      *           "data": {
-                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-56da-7494-b94b-1f8246b0a01f",
+                     *           "id": "01a2510f-3b8a-7369-9dbe-94bc8058f9de",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "occurredAt": "2026-12-07T14:55:06.418Z",
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "occurredAt": "2026-12-07T15:11:22.500Z",
                      *           "data": {
-                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5764-75c2-a274-c2b60abe0826",
+                     *           "id": "01a2510f-3bf6-71bd-926c-bacd342adcac",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "occurredAt": "2026-12-07T14:55:06.590Z",
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "occurredAt": "2026-12-07T15:11:22.609Z",
                      *           "data": {
-                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25100-5788-73ff-8287-c1f47b82c90b",
+                     *           "id": "01a2510f-3c10-7144-9764-69d3dcb829ba",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "occurredAt": "2026-12-07T14:55:06.625Z",
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "occurredAt": "2026-12-07T15:11:22.632Z",
                      *           "data": {
-                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *           }
                      *         }
                      *       ],
@@ -40907,8 +40907,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
-                     *           "url": "http://127.0.0.1:44865/ras",
+                     *           "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
+                     *           "url": "http://127.0.0.1:35563/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -40918,7 +40918,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 83,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T14:55:09.481Z"
+                     *           "createdAt": "2026-12-07T15:11:24.919Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -41035,7 +41035,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:44865/ras",
+                 *       "url": "http://127.0.0.1:35563/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -41061,8 +41061,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
-                     *       "url": "http://127.0.0.1:44865/ras",
+                     *       "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
+                     *       "url": "http://127.0.0.1:35563/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -41072,7 +41072,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 83,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:09.481Z",
+                     *       "createdAt": "2026-12-07T15:11:24.919Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -41242,8 +41242,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
-                     *       "url": "http://127.0.0.1:44865/ras",
+                     *       "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
+                     *       "url": "http://127.0.0.1:35563/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -41253,7 +41253,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 83,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T14:55:09.481Z"
+                     *       "createdAt": "2026-12-07T15:11:24.919Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -41565,8 +41565,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-62ab-77ee-bcd0-5c97c43ca90d",
-                     *       "url": "http://127.0.0.1:44865/ras",
+                     *       "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
+                     *       "url": "http://127.0.0.1:35563/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -41576,7 +41576,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 83,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T14:55:09.481Z"
+                     *       "createdAt": "2026-12-07T15:11:24.919Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -42429,7 +42429,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a25100-58e7-766e-b14e-4c8c723aeeb3</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a2510f-3d2f-7460-bbe8-9f738136fd8e</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -42624,8 +42624,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a25100-58e7-766e-b14e-4c8c723aeeb3,01a25100-54fd-7624-b942-c221858d7954,"{""carefirst"":""JOURNEY-mxde6i7p""}",01a25100-5630-7447-8591-876f964c5f02,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T14:55:07.664Z
-                     *     01a25100-5c17-7762-bf72-c6c3ff938480,01a25100-54fd-7624-b942-c221858d7954,"{""carefirst"":""JOURNEY-mxde6i7p""}",01a25100-5630-7447-8591-876f964c5f02,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a2510f-3d2f-7460-bbe8-9f738136fd8e,01a2510f-3a21-7693-a1a2-f56efb46edf7,"{""carefirst"":""JOURNEY-mxderfi5""}",01a2510f-3b3c-776d-adb9-5d6f16830537,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T15:11:23.606Z
+                     *     01a2510f-4047-713a-9b72-14d937b7e6f1,01a2510f-3a21-7693-a1a2-f56efb46edf7,"{""carefirst"":""JOURNEY-mxderfi5""}",01a2510f-3b3c-776d-adb9-5d6f16830537,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -42783,12 +42783,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxde6i7p,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxderfi5,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxde6i7p,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxderfi5,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -42982,9 +42982,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T14:55:10.168Z",
+                     *       "generatedAt": "2026-12-07T15:11:25.403Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
@@ -43001,16 +43001,16 @@ export interface operations {
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *           "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "councilId": "01a2510f-30d2-72de-8888-a97513358533",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T14:55:05.965Z",
-                     *           "updatedAt": "2026-12-07T14:55:06.198Z",
+                     *           "createdAt": "2026-12-07T15:11:22.135Z",
+                     *           "updatedAt": "2026-12-07T15:11:22.375Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
@@ -43018,28 +43018,28 @@ export interface operations {
                      *           "commissionedSupportTo": null,
                      *           "representation": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxde6i7p"
+                     *             "carefirst": "JOURNEY-mxderfi5"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "councilId": "01a2510f-30d2-72de-8888-a97513358533",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *           "updatedAt": "2026-12-07T14:55:06.193Z"
+                     *           "updatedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "updatedAt": "2026-12-07T15:11:22.372Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a25100-5630-7447-8591-876f964c5f02",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *             "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -43139,8 +43139,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T14:55:06.627Z",
-                     *               "moderatedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *               "moderatedAt": "2026-12-07T15:11:22.634Z",
+                     *               "moderatedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -43184,21 +43184,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *             "submittedAt": "2026-12-07T14:55:06.592Z",
-                     *             "agreedAt": "2026-12-07T14:55:06.628Z",
+                     *             "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "submittedAt": "2026-12-07T15:11:22.610Z",
+                     *             "agreedAt": "2026-12-07T15:11:22.634Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T14:55:06.284Z",
-                     *             "updatedAt": "2026-12-07T14:55:06.628Z"
+                     *             "createdAt": "2026-12-07T15:11:22.427Z",
+                     *             "updatedAt": "2026-12-07T15:11:22.634Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *             "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *             "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *             "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -43211,7 +43211,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *                 "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -43790,7 +43790,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *                 "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -43804,12 +43804,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:55:06.976Z",
-                     *             "updatedAt": "2026-12-07T14:55:10.024Z",
+                     *             "createdAt": "2026-12-07T15:11:22.920Z",
+                     *             "updatedAt": "2026-12-07T15:11:25.275Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T14:55:07.664Z",
+                     *             "agreedAt": "2026-12-07T15:11:23.606Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -43817,11 +43817,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *             "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *             "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                     *             "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -43834,7 +43834,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                     *                 "id": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -44413,7 +44413,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a25100-4b14-7756-a049-31ed2be58bb0",
+                     *                 "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -44427,8 +44427,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:55:07.789Z",
-                     *             "updatedAt": "2026-12-07T14:55:07.789Z",
+                     *             "createdAt": "2026-12-07T15:11:23.712Z",
+                     *             "updatedAt": "2026-12-07T15:11:23.712Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -44442,10 +44442,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -44465,7 +44465,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44500,62 +44500,62 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *             "submittedAt": "2026-12-07T14:55:07.562Z",
-                     *             "decidedAt": "2026-12-07T14:55:07.659Z",
+                     *             "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "submittedAt": "2026-12-07T15:11:23.507Z",
+                     *             "decidedAt": "2026-12-07T15:11:23.600Z",
                      *             "version": 8,
-                     *             "createdAt": "2026-12-07T14:55:07.365Z",
-                     *             "updatedAt": "2026-12-07T14:55:08.296Z"
+                     *             "createdAt": "2026-12-07T15:11:23.326Z",
+                     *             "updatedAt": "2026-12-07T15:11:24.107Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a25100-5b43-7574-a503-66895c1d0d34",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *             "decidedAt": "2026-12-07T14:55:07.581Z",
+                     *             "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "decidedAt": "2026-12-07T15:11:23.535Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a25100-5b64-7149-b87a-15b89bc27d8e",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "id": "01a2510f-3fb5-7766-997d-62cdee6ae752",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1",
-                     *             "decidedAt": "2026-12-07T14:55:07.612Z",
+                     *             "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "decidedAt": "2026-12-07T15:11:23.566Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a25100-5b8a-7721-8184-76de82e9dbf8",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "id": "01a2510f-3fcf-75ed-8e4b-e399f26c540f",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
-                     *             "decidedAt": "2026-12-07T14:55:07.649Z",
+                     *             "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "decidedAt": "2026-12-07T15:11:23.592Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "planRevisions": [
                      *           {
-                     *             "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-4172-7078-94e0-fa82808c0362",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "number": 1,
                      *             "status": "approved",
                      *             "stage": null,
@@ -44578,7 +44578,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44629,7 +44629,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *                   "amountPence": 1006875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44674,20 +44674,20 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "A little more kept back for the unexpected",
-                     *                 "decidedAt": "2026-12-07T14:55:08.153Z",
-                     *                 "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *                 "decidedAt": "2026-12-07T15:11:24.017Z",
+                     *                 "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *             "createdAt": "2026-12-07T14:55:08.139Z",
-                     *             "decidedAt": "2026-12-07T14:55:08.153Z"
+                     *             "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "createdAt": "2026-12-07T15:11:24.009Z",
+                     *             "decidedAt": "2026-12-07T15:11:24.017Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "number": 2,
                      *             "status": "approved",
                      *             "stage": null,
@@ -44710,7 +44710,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44761,7 +44761,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44812,34 +44812,34 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "Two days a week at the day centre",
-                     *                 "decidedAt": "2026-12-07T14:55:08.245Z",
-                     *                 "decidedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c"
+                     *                 "decidedAt": "2026-12-07T15:11:24.075Z",
+                     *                 "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
                      *               },
                      *               {
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at team-manager",
-                     *                 "decidedAt": "2026-12-07T14:55:08.277Z",
-                     *                 "decidedBy": "key:01a25100-5246-72a8-888d-2ba4137627a1"
+                     *                 "decidedAt": "2026-12-07T15:11:24.094Z",
+                     *                 "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e"
                      *               },
                      *               {
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at panel",
-                     *                 "decidedAt": "2026-12-07T14:55:08.294Z",
-                     *                 "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543"
+                     *                 "decidedAt": "2026-12-07T15:11:24.105Z",
+                     *                 "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *             "createdAt": "2026-12-07T14:55:08.236Z",
-                     *             "decidedAt": "2026-12-07T14:55:08.294Z"
+                     *             "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "createdAt": "2026-12-07T15:11:24.069Z",
+                     *             "decidedAt": "2026-12-07T15:11:24.105Z"
                      *           }
                      *         ],
                      *         "interimBudgets": [
                      *           {
-                     *             "id": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "reason": "Their carer is in hospital",
                      *             "weeklyPence": 15000,
                      *             "startDate": "2026-11-17",
@@ -44852,79 +44852,79 @@ export interface operations {
                      *                 "notes": "Carer home next week",
                      *                 "endDate": "2026-12-21",
                      *                 "outcome": "continue",
-                     *                 "reviewedBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *                 "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *                 "reviewedOn": "2026-12-10"
                      *               }
                      *             ],
-                     *             "reconciledInto": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "reconciledInto": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "reconciliation": {
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "payments": [
-                     *                 "01a25100-5a03-73f2-9346-39c6a8021fbb"
+                     *                 "01a2510f-3e56-7539-be12-0e34b2a79214"
                      *               ],
                      *               "keptPence": 30000,
                      *               "carriedPence": 15000
                      *             },
-                     *             "createdBy": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
-                     *             "createdAt": "2026-12-07T14:55:07.196Z",
-                     *             "updatedAt": "2026-12-07T14:55:08.107Z",
+                     *             "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "createdAt": "2026-12-07T15:11:23.132Z",
+                     *             "updatedAt": "2026-12-07T15:11:23.979Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "interimPayments": [
                      *           {
-                     *             "id": "01a25100-59e6-72f7-afd6-a945b71eabdc",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "interimId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *             "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "interimId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
                      *             "amountPence": 15000,
                      *             "paidOn": "2026-11-17",
                      *             "payeeReference": null,
                      *             "carriedTransactionId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:07.235Z"
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:23.185Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-59f7-75fe-a488-65b4b4ed530d",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "interimId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *             "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "interimId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
                      *             "amountPence": 15000,
                      *             "paidOn": "2026-11-24",
                      *             "payeeReference": null,
                      *             "carriedTransactionId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:07.253Z"
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:23.205Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5a03-73f2-9346-39c6a8021fbb",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "interimId": "01a25100-59c2-7216-92e6-6d59ddb35943",
+                     *             "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "interimId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
                      *             "amountPence": 15000,
                      *             "paidOn": "2026-12-01",
                      *             "payeeReference": null,
-                     *             "carriedTransactionId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:07.265Z"
+                     *             "carriedTransactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:23.218Z"
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a25100-57a7-711c-8d44-75299b6378c3",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:06.660Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:22.664Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a25100-5862-729d-98ab-7a789db9b914",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -45081,121 +45081,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:06.846Z",
-                     *             "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:22.819Z",
+                     *             "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *             "financialAssessmentId": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T14:55:07.649Z"
+                     *             "createdAt": "2026-12-07T15:11:23.592Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -45204,10 +45204,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -45217,18 +45217,18 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:07.828Z",
-                     *             "updatedAt": "2026-12-07T14:55:08.955Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:23.743Z",
+                     *             "updatedAt": "2026-12-07T15:11:24.570Z",
                      *             "version": 3,
                      *             "managementOption": "direct-payment"
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -45342,16 +45342,16 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": false,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.788Z"
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.451Z"
                      *           }
                      *         ],
                      *         "directPaymentAudits": [
                      *           {
-                     *             "sampleId": "01a25100-603a-7766-ab5d-fd71b0a0e962",
+                     *             "sampleId": "01a2510f-434a-741e-9293-616109e1e939",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2027-02-28",
-                     *             "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "reasons": [
                      *               "random",
                      *               "high-balance"
@@ -45362,85 +45362,85 @@ export interface operations {
                      *             "notes": "Statement and card records agree",
                      *             "recoveryPence": null,
                      *             "recoveryTransactionId": null,
-                     *             "decidedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "decidedAt": "2026-12-07T14:55:08.911Z"
+                     *             "decidedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "decidedAt": "2026-12-07T15:11:24.536Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a25100-5ccc-7146-96b1-f21377a686d7",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "runId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
-                     *             "amountPence": 219415,
+                     *             "amountPence": 246844,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "directPaymentAgreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
+                     *             "transactionId": "01a2510f-4105-7145-9d12-38c70f9d832e",
                      *             "share": 0,
                      *             "managementOption": "direct-payment",
                      *             "providerId": null,
                      *             "planLines": [
                      *               {
                      *                 "index": 0,
-                     *                 "amountPence": 219415
+                     *                 "amountPence": 164559
                      *               }
                      *             ]
                      *           },
                      *           {
-                     *             "runId": "01a25100-5ccc-7146-96b1-f21377a686d7",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "runId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
-                     *             "amountPence": 109710,
+                     *             "amountPence": 82281,
                      *             "payeeKind": "individual-service-fund",
                      *             "payeeReference": "20-00-00 55555555",
                      *             "payeeName": "Brookside Day Centre",
                      *             "directPaymentAgreementId": null,
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *             "transactionId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
                      *             "share": 1,
                      *             "managementOption": "individual-service-fund",
-                     *             "providerId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
+                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
                      *             "planLines": [
                      *               {
                      *                 "index": 1,
-                     *                 "amountPence": 109710
+                     *                 "amountPence": 82281
                      *               }
                      *             ]
                      *           }
                      *         ],
                      *         "upratings": [
                      *           {
-                     *             "runId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *             "runId": "01a2510f-4011-72fa-8917-8fab0a5af031",
                      *             "runStatus": "applied",
                      *             "effectiveFrom": "2027-04-01",
-                     *             "runCreatedAt": "2026-12-07T14:55:07.715Z",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "runCreatedAt": "2026-12-07T15:11:23.655Z",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a25100-5c17-7762-bf72-c6c3ff938480",
-                     *             "reviewId": "01a25100-5c1b-765b-9e80-a070ac57788e"
+                     *             "newBudgetId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *             "reviewId": "01a2510f-404a-70a1-957f-30911916f662"
                      *           }
                      *         ],
                      *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -45448,16 +45448,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:55:07.649Z",
-                     *             "updatedAt": "2026-12-07T14:55:07.649Z",
+                     *             "createdAt": "2026-12-07T15:11:23.592Z",
+                     *             "updatedAt": "2026-12-07T15:11:23.592Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -45517,11 +45517,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T14:55:09.285Z",
-                     *                 "decidedBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *                 "decidedAt": "2026-12-07T15:11:24.770Z",
+                     *                 "decidedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a25100-61e4-769e-9ebc-7946d9424446"
+                     *                   "01a2510f-4461-73f7-b43f-b05db144739c"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -45630,18 +45630,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T14:55:09.222Z",
+                     *             "completedAt": "2026-12-07T15:11:24.732Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T14:55:07.649Z",
-                     *             "updatedAt": "2026-12-07T14:55:09.285Z",
+                     *             "createdAt": "2026-12-07T15:11:23.592Z",
+                     *             "updatedAt": "2026-12-07T15:11:24.770Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -45671,18 +45671,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T14:55:09.186Z",
+                     *             "completedAt": "2026-12-07T15:11:24.703Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:55:07.789Z",
-                     *             "updatedAt": "2026-12-07T14:55:09.186Z",
+                     *             "createdAt": "2026-12-07T15:11:23.712Z",
+                     *             "updatedAt": "2026-12-07T15:11:24.703Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a25100-6116-703e-a2c4-03431942dbd1",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-43df-711e-8eff-0977e461d76d",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -45690,19 +45690,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T14:55:09.076Z",
-                     *             "updatedAt": "2026-12-07T14:55:09.076Z",
+                     *             "createdAt": "2026-12-07T15:11:24.637Z",
+                     *             "updatedAt": "2026-12-07T15:11:24.637Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a25100-620e-72eb-883c-3f5d1086a408",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "subject": "budget",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -45711,47 +45711,47 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T14:55:09.385Z",
-                     *               "decidedBy": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *               "decidedAt": "2026-12-07T15:11:24.849Z",
+                     *               "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T14:55:09.324Z",
-                     *             "updatedAt": "2026-12-07T14:55:09.386Z",
+                     *             "createdAt": "2026-12-07T15:11:24.799Z",
+                     *             "updatedAt": "2026-12-07T15:11:24.849Z",
                      *             "assessmentId": null
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *             "href": "/v1/letters/indicative-budget/01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "href": "/v1/letters/indicative-budget/01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
-                     *             "href": "/v1/letters/indicative-budget/01a25100-5c17-7762-bf72-c6c3ff938480"
+                     *             "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *             "href": "/v1/letters/indicative-budget/01a2510f-4047-713a-9b72-14d937b7e6f1"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *             "href": "/v1/letters/plan-decision/01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "href": "/v1/letters/plan-decision/01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *             "href": "/v1/letters/clawback-recommendation/01a25100-5b9e-76f8-98fd-7319dac00846"
+                     *             "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "href": "/v1/letters/clawback-recommendation/01a2510f-3fe4-7209-b481-9e04de9315b9"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
-                     *             "amountPence": 219415,
+                     *             "amountPence": 246844,
                      *             "occurredOn": "2026-12-01",
                      *             "category": null,
                      *             "planLine": null,
@@ -45759,17 +45759,17 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.018Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:23.902Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
-                     *             "amountPence": 109710,
+                     *             "amountPence": 82281,
                      *             "occurredOn": "2026-12-01",
                      *             "category": null,
                      *             "planLine": null,
@@ -45777,14 +45777,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.018Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:23.902Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 15000,
@@ -45795,14 +45795,14 @@ export interface operations {
                      *             "instalmentNumber": null,
                      *             "description": "Interim support paid on 2026-12-01, carried into the budget",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.098Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:23.974Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-61e4-769e-9ebc-7946d9424446",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4461-73f7-b43f-b05db144739c",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -45811,16 +45811,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a25100-5b9e-76f8-98fd-7319dac00846: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a2510f-3fe4-7209-b481-9e04de9315b9: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:09.278Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.764Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 314125,
@@ -45831,14 +45831,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.447Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.198Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ed4-73ff-a55a-6400a830be2a",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4249-75f0-95fb-60a302881e8f",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45849,14 +45849,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.488Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.225Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45867,14 +45867,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.522Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.244Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4271-706e-b239-8c8517a6bc86",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45885,14 +45885,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.548Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.261Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f41-7349-b538-9836c3a407b3",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45903,14 +45903,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.596Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.292Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f5a-76ca-91b7-50da303145d6",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-42aa-77b0-b947-7c3a8366932f",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45921,14 +45921,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.622Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.315Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45939,14 +45939,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.650Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.342Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-42dc-70fa-b871-eddd78b4f146",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45957,14 +45957,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.674Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.372Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5fad-7240-be48-5d13cb1de49d",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-42ee-7753-85bd-c2d02f126c02",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45975,14 +45975,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.707Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.390Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5fcb-70f4-91ea-76cb230cde96",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4307-74e7-834f-ba0550e39a08",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45993,14 +45993,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.733Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.415Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
-                     *             "councilId": "01a25100-4a9f-744c-8b16-307651f5a768",
-                     *             "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "id": "01a2510f-4319-75e9-8424-871bb5e6bb73",
+                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -46011,322 +46011,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
-                     *             "createdAt": "2026-12-07T14:55:08.761Z",
+                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "createdAt": "2026-12-07T15:11:24.431Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a25100-550f-7133-a7ef-39817f0bcc09",
+                     *             "id": "01a2510f-3a30-7317-af88-2fb3d86b653f",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "payload": {
-                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxde6i7p"
+                     *                 "carefirst": "JOURNEY-mxderfi5"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:05.965Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.135Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a25100-55c4-74f7-bc29-3bfe21c0a19c",
+                     *             "id": "01a2510f-3af9-724c-9ca4-91b476aa0805",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "payload": {
-                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxde6i7p"
+                     *                 "carefirst": "JOURNEY-mxderfi5"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.172Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.349Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a25100-5635-7113-8e16-a4d19875a05f",
+                     *             "id": "01a2510f-3b42-7683-8b61-ec0afc72cfcb",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "payload": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.284Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.427Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a25100-56da-7494-b94b-1f8246b0a01f",
+                     *             "id": "01a2510f-3b8a-7369-9dbe-94bc8058f9de",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "payload": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.418Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.500Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a25100-5764-75c2-a274-c2b60abe0826",
+                     *             "id": "01a2510f-3bf6-71bd-926c-bacd342adcac",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "payload": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.590Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.609Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a25100-5788-73ff-8287-c1f47b82c90b",
+                     *             "id": "01a2510f-3c10-7144-9764-69d3dcb829ba",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "payload": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.625Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.632Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a25100-57b1-76d8-afe5-9569a351d9bd",
+                     *             "id": "01a2510f-3c35-705f-af58-d03d2fd09311",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *             "entityId": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
                      *             "payload": {
-                     *               "id": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *               "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
                      *               "method": "entered",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.660Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.664Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a25100-5866-7572-b448-446cff8a403c",
+                     *             "id": "01a2510f-3cca-72d6-8083-26a0a2049ada",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25100-5862-729d-98ab-7a789db9b914",
+                     *             "entityId": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
                      *             "payload": {
-                     *               "id": "01a25100-5862-729d-98ab-7a789db9b914",
+                     *               "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
                      *               "method": "calculated",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *               "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.846Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.819Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a25100-58f1-7054-8b4e-42ac48319490",
+                     *             "id": "01a2510f-3d37-75fb-9ee8-e6e699073678",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "payload": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:06.976Z"
+                     *             "occurredAt": "2026-12-07T15:11:22.920Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a25100-5a73-77af-afed-56d2666a9246",
+                     *             "id": "01a2510f-3ece-7157-ae42-85afa8a8d7a9",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.365Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.326Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a25100-5ac2-7107-b9d0-a43e818d6e0e",
+                     *             "id": "01a2510f-3f1a-76a1-a010-e8bae20b9c2c",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.446Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.406Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a25100-5b32-70c3-98b0-786649364abc",
+                     *             "id": "01a2510f-3f7d-76f7-bc54-51b78304a132",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.560Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.505Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a25100-5b4c-733d-bf5c-da120105d5b3",
+                     *             "id": "01a2510f-3fa0-7087-afc1-52a106f39fcf",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": {
-                     *                 "id": "01a25100-5b43-7574-a503-66895c1d0d34",
+                     *                 "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.581Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.535Z"
                      *           },
                      *           {
                      *             "seq": 35,
-                     *             "id": "01a25100-5b6d-704a-83f7-5d57f80ab7ae",
+                     *             "id": "01a2510f-3fbe-715b-ac73-f401745afd04",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": {
-                     *                 "id": "01a25100-5b64-7149-b87a-15b89bc27d8e",
+                     *                 "id": "01a2510f-3fb5-7766-997d-62cdee6ae752",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.612Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.566Z"
                      *           },
                      *           {
                      *             "seq": 36,
-                     *             "id": "01a25100-5ba8-7727-a57b-e6428f536f6c",
+                     *             "id": "01a2510f-3fee-7664-84d9-9e189e55b084",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": {
-                     *                 "id": "01a25100-5b8a-7721-8184-76de82e9dbf8",
+                     *                 "id": "01a2510f-3fcf-75ed-8e4b-e399f26c540f",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a25100-5ba8-7728-9805-d25e4baea82a",
+                     *             "id": "01a2510f-3fee-7665-a0d0-8d4de4bf9265",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "payload": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a25100-5ba8-7729-a59a-c620af15ef85",
+                     *             "id": "01a2510f-3fee-7666-8da0-57f15ef414e9",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "entityId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "payload": {
-                     *               "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *               "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -46335,408 +46335,408 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
                      *             "seq": 39,
-                     *             "id": "01a25100-5ba8-772a-9de0-f81b9ca31f34",
+                     *             "id": "01a2510f-3fee-7667-bd6f-19c9443722e0",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
+                     *             "entityId": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
                      *             "payload": {
-                     *               "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
+                     *               "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a25100-5ba8-772b-86b8-a224de8b15c2",
+                     *             "id": "01a2510f-3fee-7668-b5d0-3ba3c2a78747",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *             "payload": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.649Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
                      *             "seq": 43,
-                     *             "id": "01a25100-5c22-72bc-bff7-8f1282da39e2",
+                     *             "id": "01a2510f-4050-77af-a6a8-f78920f38573",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *             "entityId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
                      *             "payload": {
-                     *               "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *               "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                     *               "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "replacesBudgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.789Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.712Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a25100-5c22-72bd-a3bf-88819f769247",
+                     *             "id": "01a2510f-4050-77b0-aa39-265c460c86f8",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
                      *             "payload": {
-                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.789Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.712Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a25100-5c3f-7009-88eb-07ddf6b01c63",
+                     *             "id": "01a2510f-4069-73d9-8c62-0af1711b7b28",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "payload": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:07.828Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.743Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a25100-5d82-7640-bf49-812c034f28b5",
+                     *             "id": "01a2510f-4177-7405-a680-e7283ddeb72a",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "revision": {
-                     *                 "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
+                     *                 "id": "01a2510f-4172-7078-94e0-fa82808c0362",
                      *                 "number": 1,
-                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.139Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.009Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a25100-5e0d-72c6-9764-3f3da551127f",
+                     *             "id": "01a2510f-41ce-71df-a629-6eda652f1a3f",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "payload": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "revision": {
-                     *                 "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
+                     *                 "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
                      *                 "number": 2,
-                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.292Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.104Z"
                      *           },
                      *           {
                      *             "seq": 72,
-                     *             "id": "01a25100-6003-7387-b20b-1f85520e0137",
+                     *             "id": "01a2510f-432b-7421-a781-09203d95b887",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *             "entityId": "01a2510f-4328-747c-ba3e-1d72689aac63",
                      *             "payload": {
-                     *               "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *               "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
                      *               "matches": false,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095"
+                     *               "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.788Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.451Z"
                      *           },
                      *           {
                      *             "seq": 75,
-                     *             "id": "01a25100-6090-76f7-ba5c-80c9f358c9cf",
+                     *             "id": "01a2510f-4392-71cd-84db-a03c4a16372c",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "payload": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.938Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.557Z"
                      *           },
                      *           {
                      *             "seq": 76,
-                     *             "id": "01a25100-609e-7368-a232-a807b893fb54",
+                     *             "id": "01a2510f-439d-727c-bdfb-2f313332bf25",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "payload": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.954Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.568Z"
                      *           },
                      *           {
                      *             "seq": 77,
-                     *             "id": "01a25100-611d-73b1-ad13-5a255868b038",
+                     *             "id": "01a2510f-43e1-74e5-9750-2b032df7427e",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-6116-703e-a2c4-03431942dbd1",
+                     *             "entityId": "01a2510f-43df-711e-8eff-0977e461d76d",
                      *             "payload": {
-                     *               "id": "01a25100-6116-703e-a2c4-03431942dbd1",
+                     *               "id": "01a2510f-43df-711e-8eff-0977e461d76d",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:09.076Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.637Z"
                      *           },
                      *           {
                      *             "seq": 78,
-                     *             "id": "01a25100-6185-70c6-9e0e-03d3cd66f7ee",
+                     *             "id": "01a2510f-4422-7185-adf5-288f9ef96aef",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
                      *             "payload": {
-                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:09.181Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.700Z"
                      *           },
                      *           {
                      *             "seq": 79,
-                     *             "id": "01a25100-61aa-7116-9884-0c3c74223f90",
+                     *             "id": "01a2510f-443f-7007-84d7-4191178e9bb9",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *             "payload": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:09.214Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.725Z"
                      *           },
                      *           {
                      *             "seq": 81,
-                     *             "id": "01a25100-61ea-772d-a9c9-ee08cd1dd17a",
+                     *             "id": "01a2510f-4466-7437-9597-c731e7eb0800",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *             "payload": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": "reduce",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:09.278Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.764Z"
                      *           },
                      *           {
                      *             "seq": 82,
-                     *             "id": "01a25100-6212-73f4-a54b-5ea7d9756695",
+                     *             "id": "01a2510f-4484-746d-9988-4de382bd20ab",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *             "payload": {
-                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:09.324Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.799Z"
                      *           },
                      *           {
                      *             "seq": 83,
-                     *             "id": "01a25100-624d-76cd-b0c1-23ae4204c353",
+                     *             "id": "01a2510f-44b3-73ab-a280-9968612364fd",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *             "payload": {
-                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:09.384Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.848Z"
                      *           },
                      *           {
                      *             "seq": 89,
-                     *             "id": "01a25100-64ce-76f8-999b-6243b406f233",
+                     *             "id": "01a2510f-465f-74bc-bb75-a1cf2ec6db69",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "payload": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:10.021Z"
+                     *             "occurredAt": "2026-12-07T15:11:25.274Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a25100-5d00-735c-9932-c539362ebeb8",
+                     *             "id": "01a2510f-410b-73a1-b20c-4b3e2d38dff1",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
+                     *             "entityId": "01a2510f-4105-7145-9d12-38c70f9d832e",
                      *             "payload": {
-                     *               "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
+                     *               "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 219415,
-                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *               "amountPence": 246844,
+                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.018Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.902Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a25100-5d00-735d-b0ed-84db7c688e70",
+                     *             "id": "01a2510f-410b-73a2-910d-ac25b175c697",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *             "entityId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
                      *             "payload": {
-                     *               "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *               "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 109710,
-                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *               "amountPence": 82281,
+                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.018Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.902Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a25100-5d50-727d-933e-ab718c0fcce9",
+                     *             "id": "01a2510f-414f-7427-8eae-1b6efffa790d",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *             "entityId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
                      *             "payload": {
-                     *               "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *               "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.098Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:23.974Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2026-12-01",
@@ -46746,23 +46746,23 @@ export interface operations {
                      *               "instalmentNumber": null,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.098Z"
+                     *             "occurredAt": "2026-12-07T15:11:23.974Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a25100-5eae-7126-b360-59582cda75d3",
+                     *             "id": "01a2510f-4231-76e4-91ce-e91020ffccdd",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *             "entityId": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
                      *             "payload": {
-                     *               "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *               "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.447Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.198Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -46772,23 +46772,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.447Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.198Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a25100-5ed7-75e3-b248-997309c53bea",
+                     *             "id": "01a2510f-424c-75c7-9376-11287ad273dc",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5ed4-73ff-a55a-6400a830be2a",
+                     *             "entityId": "01a2510f-4249-75f0-95fb-60a302881e8f",
                      *             "payload": {
-                     *               "id": "01a25100-5ed4-73ff-a55a-6400a830be2a",
+                     *               "id": "01a2510f-4249-75f0-95fb-60a302881e8f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.488Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.225Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -46798,23 +46798,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.488Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.225Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a25100-5efa-72d7-8530-69961621be71",
+                     *             "id": "01a2510f-425f-713a-9d37-99403b65fb5a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
+                     *             "entityId": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
                      *             "payload": {
-                     *               "id": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
+                     *               "id": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.522Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.244Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -46824,23 +46824,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.522Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.244Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a25100-5f11-761d-b18e-22b46e791f31",
+                     *             "id": "01a2510f-4279-7332-aff0-9397bf0479dd",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
+                     *             "entityId": "01a2510f-4271-706e-b239-8c8517a6bc86",
                      *             "payload": {
-                     *               "id": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
+                     *               "id": "01a2510f-4271-706e-b239-8c8517a6bc86",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.548Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.261Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -46850,23 +46850,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.548Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.261Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a25100-5f45-75ac-b8ba-e552f62ba8b1",
+                     *             "id": "01a2510f-4293-7247-9a51-e27190ade79c",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f41-7349-b538-9836c3a407b3",
+                     *             "entityId": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
                      *             "payload": {
-                     *               "id": "01a25100-5f41-7349-b538-9836c3a407b3",
+                     *               "id": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.596Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.292Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -46876,23 +46876,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.596Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.292Z"
                      *           },
                      *           {
                      *             "seq": 66,
-                     *             "id": "01a25100-5f5e-7636-931c-703a005e6e80",
+                     *             "id": "01a2510f-42ae-7386-97bc-32e2b8e73262",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f5a-76ca-91b7-50da303145d6",
+                     *             "entityId": "01a2510f-42aa-77b0-b947-7c3a8366932f",
                      *             "payload": {
-                     *               "id": "01a25100-5f5a-76ca-91b7-50da303145d6",
+                     *               "id": "01a2510f-42aa-77b0-b947-7c3a8366932f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.622Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.315Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -46902,23 +46902,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.622Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.315Z"
                      *           },
                      *           {
                      *             "seq": 67,
-                     *             "id": "01a25100-5f7a-7777-b9bd-27ff7cdc3138",
+                     *             "id": "01a2510f-42c6-76e7-b3ad-1965b6e993f2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
+                     *             "entityId": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
                      *             "payload": {
-                     *               "id": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
+                     *               "id": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.650Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.342Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -46928,23 +46928,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.650Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.342Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a25100-5f94-7478-b8e4-1af6bc3cf5d0",
+                     *             "id": "01a2510f-42de-759e-a92f-49d903f93bfc",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
+                     *             "entityId": "01a2510f-42dc-70fa-b871-eddd78b4f146",
                      *             "payload": {
-                     *               "id": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
+                     *               "id": "01a2510f-42dc-70fa-b871-eddd78b4f146",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.674Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.372Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -46954,23 +46954,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.674Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.372Z"
                      *           },
                      *           {
                      *             "seq": 69,
-                     *             "id": "01a25100-5fb0-72c8-8659-12c793df8f3c",
+                     *             "id": "01a2510f-42f2-73d5-bfd2-c655f64dc314",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5fad-7240-be48-5d13cb1de49d",
+                     *             "entityId": "01a2510f-42ee-7753-85bd-c2d02f126c02",
                      *             "payload": {
-                     *               "id": "01a25100-5fad-7240-be48-5d13cb1de49d",
+                     *               "id": "01a2510f-42ee-7753-85bd-c2d02f126c02",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.707Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.390Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -46980,23 +46980,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.707Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.390Z"
                      *           },
                      *           {
                      *             "seq": 70,
-                     *             "id": "01a25100-5fcd-70bb-84de-934f03ebd0eb",
+                     *             "id": "01a2510f-4309-774b-8f9e-daba34941905",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5fcb-70f4-91ea-76cb230cde96",
+                     *             "entityId": "01a2510f-4307-74e7-834f-ba0550e39a08",
                      *             "payload": {
-                     *               "id": "01a25100-5fcb-70f4-91ea-76cb230cde96",
+                     *               "id": "01a2510f-4307-74e7-834f-ba0550e39a08",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.733Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.415Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -47006,23 +47006,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.733Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.415Z"
                      *           },
                      *           {
                      *             "seq": 71,
-                     *             "id": "01a25100-5fe6-733e-b35f-db50d9b047a5",
+                     *             "id": "01a2510f-431b-7082-9eb3-ae1142b30ea9",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
+                     *             "entityId": "01a2510f-4319-75e9-8424-871bb5e6bb73",
                      *             "payload": {
-                     *               "id": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
+                     *               "id": "01a2510f-4319-75e9-8424-871bb5e6bb73",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.761Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.431Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -47032,78 +47032,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:08.761Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.431Z"
                      *           },
                      *           {
                      *             "seq": 80,
-                     *             "id": "01a25100-61ea-772c-a5ea-0c5336fd3789",
+                     *             "id": "01a2510f-4466-7436-987c-1fcd0917b26b",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-61e4-769e-9ebc-7946d9424446",
+                     *             "entityId": "01a2510f-4461-73f7-b43f-b05db144739c",
                      *             "payload": {
-                     *               "id": "01a25100-61e4-769e-9ebc-7946d9424446",
+                     *               "id": "01a2510f-4461-73f7-b43f-b05db144739c",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T14:55:09.278Z"
+                     *             "occurredAt": "2026-12-07T15:11:24.764Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a25100-5509-7456-b3e2-c0c5e9c83772",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3a2c-77c6-ace0-9739bef5fbfa",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxde6i7p"
+                     *                 "carefirst": "JOURNEY-mxderfi5"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:05.965Z"
+                     *             "at": "2026-12-07T15:11:22.135Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-55c2-76b8-b3d1-810445ef3d4c",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3af7-71c5-a4c1-e60c32b1ec13",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "before": {
-                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxde6i7p"
+                     *                 "carefirst": "JOURNEY-mxderfi5"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxde6i7p"
+                     *                 "carefirst": "JOURNEY-mxderfi5"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:06.172Z"
+                     *             "at": "2026-12-07T15:11:22.349Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-55d9-71dc-afcb-44c10b6aedb0",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3b0b-7398-95b5-ab638e5d801f",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -47113,363 +47113,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "at": "2026-12-07T14:55:06.193Z"
+                     *             "at": "2026-12-07T15:11:22.372Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-55fd-76a8-b0ff-7fd2a6fff52a",
-                     *             "actor": "key:01a25100-4add-77f4-a033-e5d13dce96cd",
+                     *             "id": "01a2510f-3b21-7275-9a6a-c2a3972c3965",
+                     *             "actor": "key:01a2510f-3108-732a-9edc-950683a7e979",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T14:55:06.230Z"
+                     *             "at": "2026-12-07T15:11:22.397Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5633-75c1-ac3d-0fd90918b5c9",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3b40-7788-ab51-997f32c66e91",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "at": "2026-12-07T14:55:06.284Z"
+                     *             "at": "2026-12-07T15:11:22.427Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-56c9-746a-87d4-d19d63b0a658",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3b88-7569-81d4-5602b8bb57e0",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "before": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "at": "2026-12-07T14:55:06.418Z"
+                     *             "at": "2026-12-07T15:11:22.500Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5762-75e6-8d60-8db308243af6",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3bf4-706f-a49f-6952e0a91eb8",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "before": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "at": "2026-12-07T14:55:06.590Z"
+                     *             "at": "2026-12-07T15:11:22.609Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5786-7111-8534-48ac59d48d84",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3c0c-7609-9fad-842f304c9661",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *             "before": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25100-4b14-7756-a049-31ed2be58bb0"
+                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
                      *             },
-                     *             "at": "2026-12-07T14:55:06.625Z"
+                     *             "at": "2026-12-07T15:11:22.632Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-57af-75a1-a00d-32e9a5ed0bb7",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-3c33-705a-8104-e1a5ca34c052",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *             "entityId": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-57a7-711c-8d44-75299b6378c3",
+                     *               "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
                      *               "method": "entered",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T14:55:06.660Z"
+                     *             "at": "2026-12-07T15:11:22.664Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5864-715f-828d-9a15cd5ec424",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-3cc8-7328-ae7c-e78d78cfeb22",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25100-5862-729d-98ab-7a789db9b914",
+                     *             "entityId": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5862-729d-98ab-7a789db9b914",
+                     *               "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
                      *               "method": "calculated",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a25100-57e9-7092-a91a-a7eab8d68b1a",
+                     *               "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T14:55:06.846Z"
+                     *             "at": "2026-12-07T15:11:22.819Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-58ee-70de-8bc8-fe4f08d5e81c",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3d35-74ed-bfb7-c1a7dcfa14d9",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:55:06.976Z"
+                     *             "at": "2026-12-07T15:11:22.920Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5a71-70bc-9b54-5e8271d9adce",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3ecc-736e-bfea-4b2059e7db40",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "at": "2026-12-07T14:55:07.365Z"
+                     *             "at": "2026-12-07T15:11:23.326Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ac0-74fb-ba64-992bdbddae1b",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3f18-7559-af44-5419da3989c9",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "at": "2026-12-07T14:55:07.446Z"
+                     *             "at": "2026-12-07T15:11:23.406Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5b2f-771e-b05e-115c2f078d8d",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3f7b-7753-875c-cedd4d13e527",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "at": "2026-12-07T14:55:07.560Z"
+                     *             "at": "2026-12-07T15:11:23.505Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5b4a-7378-9894-29b1dce8b63d",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-3f9e-760b-ba0e-83651f26a403",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": {
-                     *                 "id": "01a25100-5b43-7574-a503-66895c1d0d34",
+                     *                 "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:55:07.581Z"
+                     *             "at": "2026-12-07T15:11:23.535Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5b6c-742e-af77-e2f289d87da7",
-                     *             "actor": "key:01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "id": "01a2510f-3fbc-7718-97a4-fc23eaeb34f2",
+                     *             "actor": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": {
-                     *                 "id": "01a25100-5b64-7149-b87a-15b89bc27d8e",
+                     *                 "id": "01a2510f-3fb5-7766-997d-62cdee6ae752",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:55:07.612Z"
+                     *             "at": "2026-12-07T15:11:23.566Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ba6-7045-9284-0e27570ef76c",
-                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-3feb-70a5-8496-65bb6938a076",
+                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": {
-                     *                 "id": "01a25100-5b8a-7721-8184-76de82e9dbf8",
+                     *                 "id": "01a2510f-3fcf-75ed-8e4b-e399f26c540f",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T14:55:07.649Z"
+                     *             "at": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ba6-7046-a261-fad26b68201f",
-                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-3feb-70a6-a988-c17cd21546b3",
+                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "before": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -47477,37 +47477,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:55:07.649Z"
+                     *             "at": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ba6-7047-a6e2-31146b6ca7e5",
-                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-3feb-70a7-99e7-2890d0b56925",
+                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *             "entityId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5b96-717b-b7b3-35715f16acfe",
+                     *               "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -47516,446 +47516,446 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:55:07.649Z"
+                     *             "at": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ba6-7048-8648-84a984978c24",
-                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-3feb-70a8-bf9b-463a31fcb000",
+                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
+                     *             "entityId": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5b9e-76f7-9067-c4b0f0a4bc6c",
+                     *               "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:55:07.649Z"
+                     *             "at": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ba6-7049-a7e9-1eeb9e4c7bdb",
-                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-3feb-70a9-8be3-4c408cfd2acf",
+                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:55:07.649Z"
+                     *             "at": "2026-12-07T15:11:23.592Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5c21-766b-9811-2b6cf66d8e63",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-404f-7521-9cff-9b29c93e7376",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *             "entityId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5c17-7762-bf72-c6c3ff938480",
+                     *               "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-5bb2-73f9-b812-61d59f698fca",
+                     *               "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "replacesBudgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T14:55:07.789Z"
+                     *             "at": "2026-12-07T15:11:23.712Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5c21-766c-a6ef-8bc86e391bce",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-404f-7522-97af-15b2ad5db8ba",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *               "upratingRunId": "01a25100-5bce-73e3-b21b-0d3a4581633c",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:55:07.789Z"
+                     *             "at": "2026-12-07T15:11:23.712Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5c3d-70b5-a02a-4087be4c575e",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4067-76d3-be9b-d9255e41e62d",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:55:07.828Z"
+                     *             "at": "2026-12-07T15:11:23.743Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5d80-70d8-95f5-9babb811c019",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-4176-7199-bfd3-c85e4a0b11ad",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "revision": {
-                     *                 "id": "01a25100-5d7a-7127-a56f-9ad0f034e608",
+                     *                 "id": "01a2510f-4172-7078-94e0-fa82808c0362",
                      *                 "number": 1,
-                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T14:55:08.139Z"
+                     *             "at": "2026-12-07T15:11:24.009Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5e0b-737f-bbf0-7f54ebd9bfeb",
-                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-41cc-718e-9fd6-a9dc43d90a57",
+                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *             "before": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "revision": {
-                     *                 "id": "01a25100-5dd6-7053-adcb-d3cc0182eb7c",
+                     *                 "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
                      *                 "number": 2,
-                     *                 "planId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
+                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *                 "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T14:55:08.292Z"
+                     *             "at": "2026-12-07T15:11:24.104Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-6001-70d8-95c6-f744724396a5",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-432a-7455-9dc4-45ae07ed6880",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *             "entityId": "01a2510f-4328-747c-ba3e-1d72689aac63",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5ffd-7622-875c-3a9f0792df51",
+                     *               "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
                      *               "matches": false,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a25100-5c39-715e-a11b-f9654fd76095"
+                     *               "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
                      *             },
-                     *             "at": "2026-12-07T14:55:08.788Z"
+                     *             "at": "2026-12-07T15:11:24.451Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-608e-73a2-b0a3-240b206fa033",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4390-7708-9c93-0118ab78e1e1",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "before": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:55:08.938Z"
+                     *             "at": "2026-12-07T15:11:24.557Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-609d-760f-b240-2806602ebb6b",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-439b-741c-a98a-d52ef7cdccfe",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *             "before": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5c39-715e-a11b-f9654fd76095",
+                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T14:55:08.954Z"
+                     *             "at": "2026-12-07T15:11:24.568Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-611b-7445-9ff4-2f001d31b4ba",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-43e0-7683-bd01-8285e6379184",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-6116-703e-a2c4-03431942dbd1",
+                     *             "entityId": "01a2510f-43df-711e-8eff-0977e461d76d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-6116-703e-a2c4-03431942dbd1",
+                     *               "id": "01a2510f-43df-711e-8eff-0977e461d76d",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:55:09.076Z"
+                     *             "at": "2026-12-07T15:11:24.637Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-6183-711b-8fc7-56c952ad123d",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-4420-76bf-b8b8-a1e76a51776b",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
                      *             "before": {
-                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5c1b-765b-9e80-a070ac57788e",
+                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T14:55:09.181Z"
+                     *             "at": "2026-12-07T15:11:24.700Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-61a8-75a5-ad95-4cf0d303772f",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-443e-71d6-bb7a-85cf344921e6",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *             "before": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T14:55:09.214Z"
+                     *             "at": "2026-12-07T15:11:24.725Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-61e8-776f-a1d2-58de70850aea",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4464-73f3-ae9f-85cde388ef47",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *             "before": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-5b9e-76f8-98fd-7319dac00846",
+                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "decision": "reduce",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T14:55:09.278Z"
+                     *             "at": "2026-12-07T15:11:24.764Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-6210-72f9-9109-ca0a69b7d074",
-                     *             "actor": "key:01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "id": "01a2510f-4483-7278-a693-f05550a99ffd",
+                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "at": "2026-12-07T14:55:09.324Z"
+                     *             "at": "2026-12-07T15:11:24.799Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-624b-7568-8261-8fd486e65292",
-                     *             "actor": "key:01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "id": "01a2510f-44b2-70f9-9db3-19b00c7b9e1d",
+                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *             "before": {
-                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-620e-72eb-883c-3f5d1086a408",
+                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *             },
-                     *             "at": "2026-12-07T14:55:09.384Z"
+                     *             "at": "2026-12-07T15:11:24.848Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-64cb-717f-8588-a53bd117c938",
-                     *             "actor": "key:01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "id": "01a2510f-465d-70f2-95ef-74e5b5a0afac",
+                     *             "actor": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *             "before": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -47963,84 +47963,84 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *               "referral": null,
-                     *               "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25100-5630-7447-8591-876f964c5f02",
+                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T14:55:10.021Z"
+                     *             "at": "2026-12-07T15:11:25.274Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5cfe-7447-a4bb-e671d4a1b5c0",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-410a-7529-9ee0-965ac71a8b05",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
+                     *             "entityId": "01a2510f-4105-7145-9d12-38c70f9d832e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5cf9-7636-ba1e-f66ca225f9ea",
+                     *               "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 219415,
-                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *               "amountPence": 246844,
+                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:55:08.018Z"
+                     *             "at": "2026-12-07T15:11:23.902Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5cfe-7448-baa0-89d45dc89042",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-410a-752a-9bf1-10e1183cfd21",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *             "entityId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5cf9-7637-9342-b6f60ecf0d1f",
+                     *               "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 109710,
-                     *               "paymentRunId": "01a25100-5ccc-7146-96b1-f21377a686d7",
+                     *               "amountPence": 82281,
+                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T14:55:08.018Z"
+                     *             "at": "2026-12-07T15:11:23.902Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5d4d-7742-bfa2-8b3303854497",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-414c-7246-91d6-2b94ce3acaae",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *             "entityId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5d47-74d5-b4e9-a0fd20928c9a",
+                     *               "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.098Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:23.974Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2026-12-01",
@@ -48050,25 +48050,25 @@ export interface operations {
                      *               "instalmentNumber": null,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.098Z"
+                     *             "at": "2026-12-07T15:11:23.974Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5eac-733d-bbdb-efea48b757ef",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4230-709e-86ab-59e25972577f",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *             "entityId": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5eab-706a-9feb-529b834c6fb8",
+                     *               "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.447Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.198Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -48078,25 +48078,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.447Z"
+                     *             "at": "2026-12-07T15:11:24.198Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ed5-75cb-830b-c2892908cc22",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-424a-7444-bb4d-5c54107641a6",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5ed4-73ff-a55a-6400a830be2a",
+                     *             "entityId": "01a2510f-4249-75f0-95fb-60a302881e8f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5ed4-73ff-a55a-6400a830be2a",
+                     *               "id": "01a2510f-4249-75f0-95fb-60a302881e8f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.488Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.225Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -48106,25 +48106,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.488Z"
+                     *             "at": "2026-12-07T15:11:24.225Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5ef7-722f-98b9-e2b12ce61c2a",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-425d-7240-98c1-83fab235bf2d",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
+                     *             "entityId": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5ef5-725c-9ee9-ed6b37bd377c",
+                     *               "id": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.522Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.244Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -48134,25 +48134,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.522Z"
+                     *             "at": "2026-12-07T15:11:24.244Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f0f-7503-84fa-57847e09d2ba",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4277-703d-92a4-6a7d427901f9",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
+                     *             "entityId": "01a2510f-4271-706e-b239-8c8517a6bc86",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5f0e-71d4-8d97-10ca9cf68230",
+                     *               "id": "01a2510f-4271-706e-b239-8c8517a6bc86",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.548Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.261Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -48162,25 +48162,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.548Z"
+                     *             "at": "2026-12-07T15:11:24.261Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f43-72e6-9071-f348ab447bb1",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4291-749f-aa66-caa7978361c4",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f41-7349-b538-9836c3a407b3",
+                     *             "entityId": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5f41-7349-b538-9836c3a407b3",
+                     *               "id": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.596Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.292Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -48190,25 +48190,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.596Z"
+                     *             "at": "2026-12-07T15:11:24.292Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f5c-7101-a167-eb345e9259f0",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-42ab-7627-b10a-014cf83f9870",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f5a-76ca-91b7-50da303145d6",
+                     *             "entityId": "01a2510f-42aa-77b0-b947-7c3a8366932f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5f5a-76ca-91b7-50da303145d6",
+                     *               "id": "01a2510f-42aa-77b0-b947-7c3a8366932f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.622Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.315Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -48218,25 +48218,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.622Z"
+                     *             "at": "2026-12-07T15:11:24.315Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f78-70b4-a3e0-5d991fe0c937",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-42c4-7629-9316-15fa46258e6b",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
+                     *             "entityId": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5f76-73fc-a64f-a3d91bb46c5e",
+                     *               "id": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.650Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.342Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -48246,25 +48246,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.650Z"
+                     *             "at": "2026-12-07T15:11:24.342Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5f8e-771a-9439-ba9fe83605b7",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-42dd-7665-9c64-263922befa20",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
+                     *             "entityId": "01a2510f-42dc-70fa-b871-eddd78b4f146",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5f8d-771e-a9eb-06f9bb264d8e",
+                     *               "id": "01a2510f-42dc-70fa-b871-eddd78b4f146",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.674Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.372Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -48274,25 +48274,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.674Z"
+                     *             "at": "2026-12-07T15:11:24.372Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5fae-7756-a776-2e944dba8617",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-42f0-700b-9e14-c309dba7faf2",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5fad-7240-be48-5d13cb1de49d",
+                     *             "entityId": "01a2510f-42ee-7753-85bd-c2d02f126c02",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5fad-7240-be48-5d13cb1de49d",
+                     *               "id": "01a2510f-42ee-7753-85bd-c2d02f126c02",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.707Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.390Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -48302,25 +48302,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.707Z"
+                     *             "at": "2026-12-07T15:11:24.390Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5fcc-754f-8a9a-7b8f88a648e4",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4308-7174-b398-e0fa9dc7f842",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5fcb-70f4-91ea-76cb230cde96",
+                     *             "entityId": "01a2510f-4307-74e7-834f-ba0550e39a08",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5fcb-70f4-91ea-76cb230cde96",
+                     *               "id": "01a2510f-4307-74e7-834f-ba0550e39a08",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.733Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.415Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -48330,25 +48330,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.733Z"
+                     *             "at": "2026-12-07T15:11:24.415Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-5fe5-765a-b79f-265d10eab307",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-431a-7184-bff7-78d03a81612d",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
+                     *             "entityId": "01a2510f-4319-75e9-8424-871bb5e6bb73",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-5fe3-7393-a5e9-5d357e48fb5d",
+                     *               "id": "01a2510f-4319-75e9-8424-871bb5e6bb73",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T14:55:08.761Z",
-                     *               "createdBy": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *               "createdAt": "2026-12-07T15:11:24.431Z",
+                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -48358,30 +48358,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T14:55:08.761Z"
+                     *             "at": "2026-12-07T15:11:24.431Z"
                      *           },
                      *           {
-                     *             "id": "01a25100-61e8-776e-8f61-2f46ab5263e1",
-                     *             "actor": "key:01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "id": "01a2510f-4464-73f2-b781-71cbdac671a3",
+                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25100-61e4-769e-9ebc-7946d9424446",
+                     *             "entityId": "01a2510f-4461-73f7-b43f-b05db144739c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25100-61e4-769e-9ebc-7946d9424446",
+                     *               "id": "01a2510f-4461-73f7-b43f-b05db144739c",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
+                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T14:55:09.278Z"
+                     *             "at": "2026-12-07T15:11:24.764Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T14:55:06.052Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.194Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -48391,8 +48391,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.123Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.277Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -48402,41 +48402,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.153Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.302Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.182Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.363Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.225Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.394Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.266Z",
-                     *             "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
+                     *             "at": "2026-12-07T15:11:22.414Z",
+                     *             "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -48444,11 +48444,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.379Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.488Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -48459,8 +48459,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.471Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.514Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -48468,11 +48468,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.485Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.524Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -48480,11 +48480,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.579Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.594Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -48495,8 +48495,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.602Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.620Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -48504,11 +48504,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.644Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:22.653Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -48516,11 +48516,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a25100-5630-7447-8591-876f964c5f02"
+                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.700Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:22.708Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -48528,11 +48528,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.882Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:22.837Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -48540,11 +48540,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.909Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:22.861Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -48552,11 +48552,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:06.966Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:22.910Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -48564,11 +48564,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.054Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.001Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -48579,8 +48579,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.069Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.010Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -48588,11 +48588,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.083Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.022Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -48600,11 +48600,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.111Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.038Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -48612,11 +48612,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.181Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.109Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -48627,8 +48627,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.223Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.170Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createInterimBudget",
                      *             "what": [
@@ -48639,8 +48639,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.246Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.199Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordInterimPayment",
                      *             "what": [
@@ -48648,11 +48648,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordInterimPayment",
-                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.261Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.214Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordInterimPayment",
                      *             "what": [
@@ -48660,11 +48660,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordInterimPayment",
-                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.273Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.228Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordInterimPayment",
                      *             "what": [
@@ -48672,11 +48672,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordInterimPayment",
-                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.287Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.244Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviewInterimBudget",
                      *             "what": [
@@ -48684,11 +48684,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviewInterimBudget",
-                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.318Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.277Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listInterimBudgets",
                      *             "what": [
@@ -48699,8 +48699,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.431Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.393Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -48711,8 +48711,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.459Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.420Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -48720,11 +48720,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.468Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.431Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -48732,11 +48732,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.553Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.497Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -48747,8 +48747,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.571Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.519Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -48756,11 +48756,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.600Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:23.557Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -48768,11 +48768,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.631Z",
-                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "at": "2026-12-07T15:11:23.584Z",
+                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -48780,11 +48780,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.690Z",
-                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "at": "2026-12-07T15:11:23.632Z",
+                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -48792,11 +48792,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:07.864Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.772Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -48807,19 +48807,19 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.059Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.943Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getProvider",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getProvider",
-                     *             "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *             "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.085Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.963Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getIndividualServiceFundStatement",
                      *             "what": [
@@ -48827,11 +48827,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getIndividualServiceFundStatement",
-                     *             "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b"
+                     *             "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.115Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.985Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reconcileInterimBudget",
                      *             "what": [
@@ -48839,11 +48839,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reconcileInterimBudget",
-                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.125Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:23.992Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getInterimBudget",
                      *             "what": [
@@ -48851,11 +48851,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getInterimBudget",
-                     *             "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943"
+                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.221Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.061Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -48863,11 +48863,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.253Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.081Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -48875,11 +48875,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.285Z",
-                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "at": "2026-12-07T15:11:24.098Z",
+                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -48887,11 +48887,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.303Z",
-                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "at": "2026-12-07T15:11:24.111Z",
+                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -48899,11 +48899,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.371Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.153Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPlanRevisions",
                      *             "what": [
@@ -48911,11 +48911,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listPlanRevisions",
-                     *             "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a"
+                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.436Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.191Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -48923,11 +48923,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.476Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.219Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48935,11 +48935,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.507Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.237Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48947,11 +48947,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.539Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.256Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48959,11 +48959,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.567Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.282Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48971,11 +48971,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.614Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.308Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48983,11 +48983,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.640Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.336Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48995,11 +48995,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.667Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.359Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49007,11 +49007,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.694Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.384Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49019,11 +49019,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.721Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.403Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49031,11 +49031,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.751Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.426Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49043,11 +49043,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.776Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.444Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49055,11 +49055,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.823Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.473Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -49067,11 +49067,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.844Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.480Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -49079,11 +49079,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.930Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.550Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -49091,11 +49091,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.946Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.563Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -49103,11 +49103,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:08.960Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.574Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -49115,11 +49115,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a25100-5c39-715e-a11b-f9654fd76095"
+                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.053Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.629Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -49130,8 +49130,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.166Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.688Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -49142,8 +49142,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.172Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.693Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -49151,11 +49151,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e"
+                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.202Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.715Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -49163,11 +49163,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e"
+                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.207Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.720Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -49175,11 +49175,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.270Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.757Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -49187,11 +49187,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.296Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.778Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -49199,11 +49199,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.315Z",
-                     *             "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *             "at": "2026-12-07T15:11:24.792Z",
+                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -49211,11 +49211,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846"
+                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.345Z",
-                     *             "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *             "at": "2026-12-07T15:11:24.815Z",
+                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -49226,8 +49226,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.351Z",
-                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "at": "2026-12-07T15:11:24.819Z",
+                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -49235,11 +49235,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408"
+                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.372Z",
-                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "at": "2026-12-07T15:11:24.835Z",
+                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -49250,8 +49250,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:09.394Z",
-                     *             "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *             "at": "2026-12-07T15:11:24.855Z",
+                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -49259,11 +49259,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a25100-620e-72eb-883c-3f5d1086a408"
+                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:10.008Z",
-                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "at": "2026-12-07T15:11:25.267Z",
+                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -49271,11 +49271,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:10.033Z",
-                     *             "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *             "at": "2026-12-07T15:11:25.281Z",
+                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -49283,11 +49283,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3"
+                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T14:55:10.169Z",
-                     *             "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
+                     *             "at": "2026-12-07T15:11:25.403Z",
+                     *             "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
                      *             "actorName": null,
                      *             "operationId": "exportPersonRecord",
                      *             "what": [
@@ -49296,7 +49296,7 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "exportPersonRecord",
-                     *             "entityId": "01a25100-54fd-7624-b942-c221858d7954"
+                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
                      *           }
                      *         ]
                      *       }
@@ -49464,11 +49464,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25100-64d8-710d-adff-e2c6c3891add",
+                     *       "personId": "01a2510f-4667-7023-befa-5778dd5298e7",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a25100-4add-77f4-a033-e5d13dce96cd",
-                     *         "placedAt": "2026-12-07T14:55:10.054Z"
+                     *         "placedBy": "key:01a2510f-3108-732a-9edc-950683a7e979",
+                     *         "placedAt": "2026-12-07T15:11:25.306Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -49669,7 +49669,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25100-64d8-710d-adff-e2c6c3891add",
+                     *       "personId": "01a2510f-4667-7023-befa-5778dd5298e7",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -49849,8 +49849,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-64d8-710d-adff-e2c6c3891add",
-                     *       "erasedAt": "2026-12-07T14:55:10.104Z",
+                     *       "id": "01a2510f-4667-7023-befa-5778dd5298e7",
+                     *       "erasedAt": "2026-12-07T15:11:25.345Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -50252,1154 +50252,1154 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-5544-76ea-8d79-ab6878437bc4",
-                     *           "at": "2026-12-07T14:55:06.052Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3a52-77e7-a009-7b0741a94a2f",
+                     *           "at": "2026-12-07T15:11:22.194Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "27668e25-ea3f-46c0-bbbd-a09349350c84"
+                     *           "requestId": "2dae0426-f73f-436e-9fbb-4cbe25fc49b3"
                      *         },
                      *         {
-                     *           "id": "01a25100-558b-74ed-a312-9844042a8583",
-                     *           "at": "2026-12-07T14:55:06.123Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3aa5-7270-857f-999d263a260c",
+                     *           "at": "2026-12-07T15:11:22.277Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "1b6199b5-a981-4185-bda9-67e603f66d5e"
+                     *           "requestId": "300aa3a9-0bff-4154-850b-a60d59064b4c"
                      *         },
                      *         {
-                     *           "id": "01a25100-55a9-75b4-b4ae-5d060d251080",
-                     *           "at": "2026-12-07T14:55:06.153Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3abe-75da-b5f0-82e9b29317dc",
+                     *           "at": "2026-12-07T15:11:22.302Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "23a80b1f-0832-426e-a3c5-aad07eac061e"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "ef962ae4-566f-463a-9b92-6a0339707b66"
                      *         },
                      *         {
-                     *           "id": "01a25100-55c6-777f-bcc5-59d70ddfcdb2",
-                     *           "at": "2026-12-07T14:55:06.182Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3afb-7397-b8be-4a7d1dfbd1d0",
+                     *           "at": "2026-12-07T15:11:22.363Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "ad808eb7-bb47-4134-81d7-8379229bf4f9"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "06ace93b-26a9-49eb-a8d5-c7298c19d1bf"
                      *         },
                      *         {
-                     *           "id": "01a25100-55f1-7185-a7dc-93288ba69ac4",
-                     *           "at": "2026-12-07T14:55:06.225Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3b1a-7230-aaf2-59b99c0158cc",
+                     *           "at": "2026-12-07T15:11:22.394Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "3086bb50-d015-40ec-9140-4d10d529393e"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "c3603f19-ef73-49bb-8f68-bfe4a1e482d8"
                      *         },
                      *         {
-                     *           "id": "01a25100-561a-7771-8e24-7b21296b2db0",
-                     *           "at": "2026-12-07T14:55:06.266Z",
-                     *           "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
+                     *           "id": "01a2510f-3b2e-72cb-89c7-72bb54c54f02",
+                     *           "at": "2026-12-07T15:11:22.414Z",
+                     *           "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "dbe91ef9-d930-43f3-bf39-92cd0a1b6595"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "0bd0f5aa-4283-4dd6-b08c-6c5657d28704"
                      *         },
                      *         {
-                     *           "id": "01a25100-568b-7779-adbc-5dc61600e86e",
-                     *           "at": "2026-12-07T14:55:06.379Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3b78-75d4-954a-023d52036e5d",
+                     *           "at": "2026-12-07T15:11:22.488Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "5b8e41ee-90a0-4562-a54f-805ad4d4ec11"
+                     *           "requestId": "9f947961-2ab3-452d-88c8-0190f17c25ee"
                      *         },
                      *         {
-                     *           "id": "01a25100-56e7-71a0-8ad2-8f706658d733",
-                     *           "at": "2026-12-07T14:55:06.471Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3b92-714c-9477-f28da0ae16a1",
+                     *           "at": "2026-12-07T15:11:22.514Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "requestId": "41c30fa1-0d25-4f96-8df7-d9bb201e9904"
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "requestId": "03f50eee-3cce-40bc-9bf3-de52241d69f3"
                      *         },
                      *         {
-                     *           "id": "01a25100-56f5-76da-994f-647794f73150",
-                     *           "at": "2026-12-07T14:55:06.485Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3b9c-760b-bc08-34b75ee61e4a",
+                     *           "at": "2026-12-07T15:11:22.524Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "requestId": "4325819d-7fcd-4bb2-a7ee-752fee14240c"
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "requestId": "0c956c5c-bbf0-4511-909d-dfcc3950d3b2"
                      *         },
                      *         {
-                     *           "id": "01a25100-5753-7344-b7d0-0f0e6dbee4fa",
-                     *           "at": "2026-12-07T14:55:06.579Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3be2-7770-80d7-84d782b3a626",
+                     *           "at": "2026-12-07T15:11:22.594Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e34a36de-6204-4c27-8f6d-2f8d36627ed2"
+                     *           "requestId": "411b9158-6d6e-4528-95f3-25dc1acbebc4"
                      *         },
                      *         {
-                     *           "id": "01a25100-576a-705a-86ef-283a40ba0b87",
-                     *           "at": "2026-12-07T14:55:06.602Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3bfc-7250-af76-585addd5cfe9",
+                     *           "at": "2026-12-07T15:11:22.620Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "requestId": "82c425b5-e113-49fc-bb79-02c8407826e5"
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "requestId": "125075ac-3e2f-48b5-94e8-6d27175be27b"
                      *         },
                      *         {
-                     *           "id": "01a25100-5794-72eb-a2ea-a345c58b5720",
-                     *           "at": "2026-12-07T14:55:06.644Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3c1d-7412-820b-371f3699da1f",
+                     *           "at": "2026-12-07T15:11:22.653Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a25100-5630-7447-8591-876f964c5f02",
-                     *           "requestId": "b4e52046-1f6d-463a-9a35-5b9f15d1d124"
+                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "requestId": "cc033ba4-9381-4da9-9ea5-8c70cdc7e99a"
                      *         },
                      *         {
-                     *           "id": "01a25100-57cc-776e-99d4-c04f1dce9e8f",
-                     *           "at": "2026-12-07T14:55:06.700Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3c54-70ae-8421-b4e72f88633c",
+                     *           "at": "2026-12-07T15:11:22.708Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "9dd7d782-abf0-410a-a9bc-cd8d78422c2a"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "a6f0a920-d7f8-43e2-8d5f-10291891ac79"
                      *         },
                      *         {
-                     *           "id": "01a25100-5882-710b-920d-6bf251da711b",
-                     *           "at": "2026-12-07T14:55:06.882Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3cd5-729f-8ae1-e328192a48c1",
+                     *           "at": "2026-12-07T15:11:22.837Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "085c83cd-5142-4555-aea1-2ef0ddf6a7da"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "863b697b-4c4b-4481-97b8-f8195188fb81"
                      *         },
                      *         {
-                     *           "id": "01a25100-589d-77e1-ba3d-ddd175a877b1",
-                     *           "at": "2026-12-07T14:55:06.909Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3ced-7273-b6b8-acba99636329",
+                     *           "at": "2026-12-07T15:11:22.861Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "33dc4cb4-2c57-4661-b9e7-56d386035d1f"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "6479fac0-f4d0-477f-a0ca-6324ebfa0ce1"
                      *         },
                      *         {
-                     *           "id": "01a25100-58d6-7328-81d8-cbd93ccadcf9",
-                     *           "at": "2026-12-07T14:55:06.966Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3d1e-7349-8213-b40ef0959f77",
+                     *           "at": "2026-12-07T15:11:22.910Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "1eb7bc6f-726a-4400-839e-82aceda7cfc0"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "fb8e01a1-7a13-49af-8fed-41b71cd01a98"
                      *         },
                      *         {
-                     *           "id": "01a25100-592e-74e8-b473-4485dfd008de",
-                     *           "at": "2026-12-07T14:55:07.054Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3d79-7146-80f5-e59863a22aac",
+                     *           "at": "2026-12-07T15:11:23.001Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2ee38cd4-52bd-4c8d-9ce9-ec904c142bfe"
+                     *           "requestId": "4b315012-43d4-4ee5-900d-be9bbdd79ed4"
                      *         },
                      *         {
-                     *           "id": "01a25100-593d-749b-b2cb-78e4707e2a69",
-                     *           "at": "2026-12-07T14:55:07.069Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3d82-75a4-a0ec-19edd6b6c90e",
+                     *           "at": "2026-12-07T15:11:23.010Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "ec3b0517-8872-4436-a3ea-6a5056c1c382"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "09f8840e-9a65-480f-a4b8-2ba306a953b5"
                      *         },
                      *         {
-                     *           "id": "01a25100-594b-7187-8cbd-b32c5dba86b5",
-                     *           "at": "2026-12-07T14:55:07.083Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3d8e-70bb-87a0-a60b5375f760",
+                     *           "at": "2026-12-07T15:11:23.022Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "000d7fb4-1852-41b2-ab01-9f6f73ba7d98"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "4db0a15c-f9ea-4748-9f3d-1706b9490ba9"
                      *         },
                      *         {
-                     *           "id": "01a25100-5967-7699-90fc-e2815eb07bfc",
-                     *           "at": "2026-12-07T14:55:07.111Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3d9e-71db-98e4-48828a2384d2",
+                     *           "at": "2026-12-07T15:11:23.038Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "c6dd5640-3d19-4d7f-9bbe-20044df81395"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "e68ef4e9-2463-4bc1-839c-f111eb6f0ac3"
                      *         },
                      *         {
-                     *           "id": "01a25100-59ad-7797-b463-b699e3523903",
-                     *           "at": "2026-12-07T14:55:07.181Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3de5-71a9-bb6a-dbc2e8e931d0",
+                     *           "at": "2026-12-07T15:11:23.109Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "656596d1-e32d-4b6f-8e91-29e2284d67d3"
+                     *           "requestId": "7e82129b-b737-4de3-8690-f5b229bff602"
                      *         },
                      *         {
-                     *           "id": "01a25100-59d7-74b1-888f-d14ae01dfad0",
-                     *           "at": "2026-12-07T14:55:07.223Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3e22-716e-820d-d7131e66c077",
+                     *           "at": "2026-12-07T15:11:23.170Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createInterimBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "f6c43bd4-9846-465c-adee-4a0c390ce6b2"
+                     *           "requestId": "dad81e49-081a-4ba5-b1cb-76b8b092a5a5"
                      *         },
                      *         {
-                     *           "id": "01a25100-59ee-7187-a1b6-6a57162a3fb7",
-                     *           "at": "2026-12-07T14:55:07.246Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3e3f-717f-80d0-d334b297be4e",
+                     *           "at": "2026-12-07T15:11:23.199Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordInterimPayment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordInterimPayment",
-                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *           "requestId": "ddaa2161-a3b5-4906-93fa-a7ddc4d45a97"
+                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *           "requestId": "f0c6bdd6-7f89-4df9-9263-8ddad6df4b0b"
                      *         },
                      *         {
-                     *           "id": "01a25100-59fd-7530-bd12-7a740d1d36e3",
-                     *           "at": "2026-12-07T14:55:07.261Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3e4e-7564-9089-f19e82e9d39c",
+                     *           "at": "2026-12-07T15:11:23.214Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordInterimPayment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordInterimPayment",
-                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *           "requestId": "2e2036e0-7024-4449-b598-72bea5974eff"
+                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *           "requestId": "6c1c76e1-0c66-4cde-addb-78a43128c299"
                      *         },
                      *         {
-                     *           "id": "01a25100-5a09-70d2-9c20-e736caa7921a",
-                     *           "at": "2026-12-07T14:55:07.273Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-3e5c-7004-98cf-dd2f127063c8",
+                     *           "at": "2026-12-07T15:11:23.228Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordInterimPayment",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordInterimPayment",
-                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *           "requestId": "67869aa9-b30d-4d6f-b090-1d52ec1801f6"
+                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *           "requestId": "1e608b2b-3c8a-491f-864d-2321f5686546"
                      *         },
                      *         {
-                     *           "id": "01a25100-5a17-73f3-aafa-086d72665781",
-                     *           "at": "2026-12-07T14:55:07.287Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3e6c-7040-8e86-eeb368e33250",
+                     *           "at": "2026-12-07T15:11:23.244Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviewInterimBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviewInterimBudget",
-                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *           "requestId": "880fb0e6-fda5-4433-be5f-dc9577a01359"
+                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *           "requestId": "33cfbb15-770c-4d60-8815-ef9071e98d88"
                      *         },
                      *         {
-                     *           "id": "01a25100-5a36-76e1-acbc-7db43be4c694",
-                     *           "at": "2026-12-07T14:55:07.318Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3e8d-7505-a1c5-bc739d44030f",
+                     *           "at": "2026-12-07T15:11:23.277Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listInterimBudgets",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "28574aa3-5668-4b0f-8a6b-dbe1258108fd"
+                     *           "requestId": "f50a0f64-36fc-44d2-9ee7-43d22db90373"
                      *         },
                      *         {
-                     *           "id": "01a25100-5aa7-748b-96d1-6919fc5c0fe3",
-                     *           "at": "2026-12-07T14:55:07.431Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3f01-733b-aa06-2874e1b4a9fa",
+                     *           "at": "2026-12-07T15:11:23.393Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "b8790f0d-6d74-4dad-8eb0-cfd24e59e883"
+                     *           "requestId": "38c68ec4-7c2a-48f4-9ca7-9fb2af5597ae"
                      *         },
                      *         {
-                     *           "id": "01a25100-5ac3-7750-92b3-1165deb83555",
-                     *           "at": "2026-12-07T14:55:07.459Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3f1c-701b-9492-a9e94ba1a1bc",
+                     *           "at": "2026-12-07T15:11:23.420Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "6a6366ed-9d30-4358-b321-5a318b3eb527"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "70bf61d2-2c57-4623-b1c6-1af06c334e18"
                      *         },
                      *         {
-                     *           "id": "01a25100-5acc-7278-add7-d6643833c46b",
-                     *           "at": "2026-12-07T14:55:07.468Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3f27-769f-befb-afb8e8f1d911",
+                     *           "at": "2026-12-07T15:11:23.431Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "ba2d6bb1-830a-44b5-8a17-5867b9afa92a"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "fb726dbf-22b9-4de4-9fe7-075edd37be33"
                      *         },
                      *         {
-                     *           "id": "01a25100-5b21-70ac-bcd1-1eca59c031f2",
-                     *           "at": "2026-12-07T14:55:07.553Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3f69-731c-905d-18892f68c5c2",
+                     *           "at": "2026-12-07T15:11:23.497Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "1572ed25-1f6f-46e7-b947-fa7843d09784"
+                     *           "requestId": "065abffa-1058-40c5-95c0-97eac2b2832a"
                      *         },
                      *         {
-                     *           "id": "01a25100-5b33-7756-913e-56660831fb05",
-                     *           "at": "2026-12-07T14:55:07.571Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3f7f-76e6-87de-962f21c04adb",
+                     *           "at": "2026-12-07T15:11:23.519Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "d8f4f68c-661b-4eee-ab48-accc2b075129"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "7c0f0505-e62d-4947-b19a-c566ff0d5500"
                      *         },
                      *         {
-                     *           "id": "01a25100-5b50-72f3-9317-bf67ce62e765",
-                     *           "at": "2026-12-07T14:55:07.600Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-3fa5-727b-9f31-fab70d5ef562",
+                     *           "at": "2026-12-07T15:11:23.557Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "3da508d4-f609-4a6e-8989-8aec7c234f98"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "c2698b09-b81a-4ab4-9d6e-02d6927e4026"
                      *         },
                      *         {
-                     *           "id": "01a25100-5b6f-738a-b891-8792889dcdef",
-                     *           "at": "2026-12-07T14:55:07.631Z",
-                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *           "id": "01a2510f-3fc0-771f-89b6-24106243ce32",
+                     *           "at": "2026-12-07T15:11:23.584Z",
+                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "bc29ae79-4519-4afb-b039-6c981155c12e"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "b4df61c1-8c13-4c9f-abf7-ed451fd15e20"
                      *         },
                      *         {
-                     *           "id": "01a25100-5baa-71f5-a573-68eecebd07bb",
-                     *           "at": "2026-12-07T14:55:07.690Z",
-                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *           "id": "01a2510f-3ff0-7111-939e-d2045e71b092",
+                     *           "at": "2026-12-07T15:11:23.632Z",
+                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "82e98c6b-8ca4-42b4-b0c3-4360baf0d733"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "8c7d877a-23ce-4727-ab48-96c3cf243e9b"
                      *         },
                      *         {
-                     *           "id": "01a25100-5c58-70e3-9cf1-a8b405500aed",
-                     *           "at": "2026-12-07T14:55:07.864Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-407c-7660-a86c-65d61d0db4fc",
+                     *           "at": "2026-12-07T15:11:23.772Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "8d53a2c2-17ef-46e8-90e3-2bbc9ea58a0e"
+                     *           "requestId": "3e87fed0-efb2-4068-8d6c-975138481e5b"
                      *         },
                      *         {
-                     *           "id": "01a25100-5d1b-7303-a913-91fcb6f388d9",
-                     *           "at": "2026-12-07T14:55:08.059Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4127-77f9-9013-2cf494d57afa",
+                     *           "at": "2026-12-07T15:11:23.943Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getProvider",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getProvider",
-                     *           "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
-                     *           "requestId": "ce178f60-8397-499f-8d7e-18f3f5bed1ac"
+                     *           "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *           "requestId": "83c53ee8-0996-4a7c-9052-803e8c5f5e54"
                      *         },
                      *         {
-                     *           "id": "01a25100-5d35-779a-8c04-0924fb765b02",
-                     *           "at": "2026-12-07T14:55:08.085Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-413b-727c-87eb-a8fc82f39060",
+                     *           "at": "2026-12-07T15:11:23.963Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getIndividualServiceFundStatement",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getIndividualServiceFundStatement",
-                     *           "entityId": "01a25100-5a42-76cf-a6d6-7c35fd9b941b",
-                     *           "requestId": "71e769bd-758b-4699-942d-65943594d8af"
+                     *           "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *           "requestId": "70239463-88ad-43ef-97b1-099f9a3fbd54"
                      *         },
                      *         {
-                     *           "id": "01a25100-5d53-74a9-80ae-49382cb690fb",
-                     *           "at": "2026-12-07T14:55:08.115Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4151-714e-99fa-6eb1c04322f6",
+                     *           "at": "2026-12-07T15:11:23.985Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "reconcileInterimBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reconcileInterimBudget",
-                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *           "requestId": "ae6f3634-3fc0-4b59-ba1c-aa9e798461e8"
+                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *           "requestId": "0908e340-fad4-4612-9eff-c1f215f619fa"
                      *         },
                      *         {
-                     *           "id": "01a25100-5d5d-74aa-9ae9-f33e06410333",
-                     *           "at": "2026-12-07T14:55:08.125Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4158-7618-8035-5db55d5e9dd2",
+                     *           "at": "2026-12-07T15:11:23.992Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getInterimBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getInterimBudget",
-                     *           "entityId": "01a25100-59c2-7216-92e6-6d59ddb35943",
-                     *           "requestId": "3760a5d3-eddb-4f93-93b7-0184b8b9b013"
+                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *           "requestId": "3c546717-8fcb-49fe-87e7-e80d80107d7a"
                      *         },
                      *         {
-                     *           "id": "01a25100-5dbd-76bc-9b33-48ccbd772143",
-                     *           "at": "2026-12-07T14:55:08.221Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-419d-721a-86f1-4ee246cbf6d3",
+                     *           "at": "2026-12-07T15:11:24.061Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "8e7101d1-bf47-456c-a5db-92e2c935f571"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "0acd71e3-550d-461a-b45d-f1d8f75abc18"
                      *         },
                      *         {
-                     *           "id": "01a25100-5ddd-726a-8720-9190e76a8254",
-                     *           "at": "2026-12-07T14:55:08.253Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-41b1-7316-8caf-ad73d357ae47",
+                     *           "at": "2026-12-07T15:11:24.081Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "221b892c-6473-44af-85a5-cdc056801686"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "2ffcbf7e-b9fc-4855-8ca8-fed3ddae9cc5"
                      *         },
                      *         {
-                     *           "id": "01a25100-5dfd-7503-9379-b9983b5d9f5d",
-                     *           "at": "2026-12-07T14:55:08.285Z",
-                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *           "id": "01a2510f-41c2-7389-95c0-c7f819fcf85f",
+                     *           "at": "2026-12-07T15:11:24.098Z",
+                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *           "actorName": "manager-1",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "1e7e74e7-e1e9-4aee-8644-1cce23501501"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "85605299-ff5d-494f-b1eb-3a4d998ca668"
                      *         },
                      *         {
-                     *           "id": "01a25100-5e0f-7452-ab7c-e640f86d5a6c",
-                     *           "at": "2026-12-07T14:55:08.303Z",
-                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *           "id": "01a2510f-41cf-7188-8f07-76ce9926af9e",
+                     *           "at": "2026-12-07T15:11:24.111Z",
+                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "18ed3b5e-6fdc-48d9-b4ac-1ed679ea09f3"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "b6480014-ca5e-413a-9d23-e566434e8730"
                      *         },
                      *         {
-                     *           "id": "01a25100-5e53-77e6-9618-d1a863ad68bd",
-                     *           "at": "2026-12-07T14:55:08.371Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-41f9-70ec-a3cb-fff33ab6907e",
+                     *           "at": "2026-12-07T15:11:24.153Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPlanRevisions",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listPlanRevisions",
-                     *           "entityId": "01a25100-5a6b-75c8-8b2f-d107e1ef767a",
-                     *           "requestId": "95a13e5e-e394-4640-938f-39f9e14dafed"
+                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "requestId": "a17f757a-55d1-4fca-b8f3-06bb377a234d"
                      *         },
                      *         {
-                     *           "id": "01a25100-5e94-727b-be0f-14d9d3f74c5f",
-                     *           "at": "2026-12-07T14:55:08.436Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-421f-7403-80ff-b6cff05cb1c7",
+                     *           "at": "2026-12-07T15:11:24.191Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "d1a480c4-dffd-45e6-9f40-2298fedaca88"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "7678dfb7-1be4-49f0-98d0-4d4fe15aeadd"
                      *         },
                      *         {
-                     *           "id": "01a25100-5ebc-7334-ad34-9078f8940bf2",
-                     *           "at": "2026-12-07T14:55:08.476Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-423b-75c1-8533-4d1a3ca4e33b",
+                     *           "at": "2026-12-07T15:11:24.219Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "654022ce-8614-4d15-988d-a53a8aaf4dd6"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "8ff7738f-e5fa-488c-ab62-9f2785909f67"
                      *         },
                      *         {
-                     *           "id": "01a25100-5edb-77be-8a27-870b064829d7",
-                     *           "at": "2026-12-07T14:55:08.507Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-424d-74f6-9427-43e7856e2f42",
+                     *           "at": "2026-12-07T15:11:24.237Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "d97e7941-59fc-49c2-85bf-8142c6a3fac4"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "6e22df8f-25b8-484c-8f3f-da1a87b62f42"
                      *         },
                      *         {
-                     *           "id": "01a25100-5efb-7225-af89-5dda9034cdce",
-                     *           "at": "2026-12-07T14:55:08.539Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4260-766f-97be-1c1883b534a6",
+                     *           "at": "2026-12-07T15:11:24.256Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "1a95c764-7702-4cad-88fc-0d65dbd1d3de"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "3c94eec8-48db-44fc-bba4-6c78d6edeb6c"
                      *         },
                      *         {
-                     *           "id": "01a25100-5f17-71a8-9c95-fbfbfa622149",
-                     *           "at": "2026-12-07T14:55:08.567Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-427a-751c-b0b1-f17725a18ba5",
+                     *           "at": "2026-12-07T15:11:24.282Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "ee32fd6b-b4df-4008-9842-ca3d58c56c16"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "f17b4eae-e6bb-4a33-86e9-5b133c27bef9"
                      *         },
                      *         {
-                     *           "id": "01a25100-5f46-77ec-8f5d-4df16a5e8944",
-                     *           "at": "2026-12-07T14:55:08.614Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4294-7504-b998-140d646953b3",
+                     *           "at": "2026-12-07T15:11:24.308Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "664e25bb-c26b-453d-a478-d33dccf83bdf"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "4b64035e-64aa-49f0-8666-ac3ac51f1dd4"
                      *         },
                      *         {
-                     *           "id": "01a25100-5f60-753e-b10e-ba43a2e67af2",
-                     *           "at": "2026-12-07T14:55:08.640Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-42b0-7101-ba37-9972e35a8173",
+                     *           "at": "2026-12-07T15:11:24.336Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "40436175-052e-4c30-a158-8e4f7f5c3282"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "9fb43a20-b029-48b4-b0c9-495b1cc7f030"
                      *         },
                      *         {
-                     *           "id": "01a25100-5f7b-725e-b396-35ff0053f901",
-                     *           "at": "2026-12-07T14:55:08.667Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-42c7-729f-8e9c-767db774e799",
+                     *           "at": "2026-12-07T15:11:24.359Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "bb8aaeb8-509e-4fca-bd1e-efa3534fbfbf"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "f55210e3-0a1b-4949-8465-3428ec8cd54f"
                      *         },
                      *         {
-                     *           "id": "01a25100-5f96-702b-b1e6-282d65c3a5ad",
-                     *           "at": "2026-12-07T14:55:08.694Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-42e0-7026-b745-1f6d36223ef6",
+                     *           "at": "2026-12-07T15:11:24.384Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "502887e1-3927-463c-8e31-afc5a7900fdc"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "bd6d3224-a63c-40e7-a8c9-bc80e41691c2"
                      *         },
                      *         {
-                     *           "id": "01a25100-5fb1-7212-b4d2-0e5bef6e98c9",
-                     *           "at": "2026-12-07T14:55:08.721Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-42f3-77a9-afc5-a467c40e9bc4",
+                     *           "at": "2026-12-07T15:11:24.403Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "7984723a-6d94-4d82-b94c-1458b8408362"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "3efecd65-d65a-4e8c-8662-891aef0b00e0"
                      *         },
                      *         {
-                     *           "id": "01a25100-5fcf-717c-bf95-45dadacf8254",
-                     *           "at": "2026-12-07T14:55:08.751Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-430a-75a3-970b-6112a17c7eda",
+                     *           "at": "2026-12-07T15:11:24.426Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "fcdc6535-db1b-48f9-be05-d042950270b8"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "a009fdb6-b906-443e-910b-665a2457a533"
                      *         },
                      *         {
-                     *           "id": "01a25100-5fe8-77d1-999e-e043e045e191",
-                     *           "at": "2026-12-07T14:55:08.776Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-431c-74c1-b84d-afefe71cfe87",
+                     *           "at": "2026-12-07T15:11:24.444Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "069b34d3-2ef1-4e3f-9949-4a640a97b86c"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "c97eb255-537b-42cc-a48c-3b2c9ed8b0d8"
                      *         },
                      *         {
-                     *           "id": "01a25100-6017-755a-abb1-cf938153809a",
-                     *           "at": "2026-12-07T14:55:08.823Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4339-730c-89f3-a12e92fc1531",
+                     *           "at": "2026-12-07T15:11:24.473Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *           "requestId": "b77ed196-f3b8-47ce-8dec-1546f8cf134b"
+                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "requestId": "162053f4-4c35-4c3c-ad6b-d4e3e23512c1"
                      *         },
                      *         {
-                     *           "id": "01a25100-602c-7500-9267-5ec8be7c4017",
-                     *           "at": "2026-12-07T14:55:08.844Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4340-70de-9191-511332f0c13a",
+                     *           "at": "2026-12-07T15:11:24.480Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *           "requestId": "2c198709-2e08-4e70-90e3-9ef1ef403169"
+                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "requestId": "a76c58dc-e308-42b4-962b-27a30ea4cbb6"
                      *         },
                      *         {
-                     *           "id": "01a25100-6082-7481-99d2-7cae554c97e8",
-                     *           "at": "2026-12-07T14:55:08.930Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4386-76b8-81af-2f3afd0c0323",
+                     *           "at": "2026-12-07T15:11:24.550Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *           "requestId": "8d04e4c6-5812-447a-a9eb-1fa887ed0f50"
+                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "requestId": "f29d1b4a-b9b7-4093-abf1-30f438f769f1"
                      *         },
                      *         {
-                     *           "id": "01a25100-6092-77b9-ae1d-54dd47db9940",
-                     *           "at": "2026-12-07T14:55:08.946Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4393-707b-8c8e-b2a69fe9ecb2",
+                     *           "at": "2026-12-07T15:11:24.563Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *           "requestId": "ca7c906c-85f7-4aec-a15c-dbc28db06fce"
+                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "requestId": "2e7fd684-f127-49e1-8ddf-489ffa80efa8"
                      *         },
                      *         {
-                     *           "id": "01a25100-60a0-760b-90ff-7f58da1f8d98",
-                     *           "at": "2026-12-07T14:55:08.960Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-439e-7132-899f-3e89e2aa9d9e",
+                     *           "at": "2026-12-07T15:11:24.574Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a25100-5c39-715e-a11b-f9654fd76095",
-                     *           "requestId": "0fc61a2d-fccd-4909-b5f5-d727113d5f9f"
+                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "requestId": "5fe35cda-dd96-4828-b8b3-60e90e8762d4"
                      *         },
                      *         {
-                     *           "id": "01a25100-60fd-72f0-be21-59d72e358d16",
-                     *           "at": "2026-12-07T14:55:09.053Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-43d5-74e4-a918-be967f7eb1a7",
+                     *           "at": "2026-12-07T15:11:24.629Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "9805ceb7-1a95-42fb-8a9d-aa4ee3d2cc7d"
+                     *           "requestId": "90051673-b424-4a9b-86ae-4204ff92cc92"
                      *         },
                      *         {
-                     *           "id": "01a25100-616e-75b5-907d-87221efa4430",
-                     *           "at": "2026-12-07T14:55:09.166Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-4410-7514-9ba0-3362716ae34c",
+                     *           "at": "2026-12-07T15:11:24.688Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "a974044b-2eaa-4ac0-b124-f78c0dcc74a0"
+                     *           "requestId": "55fa513e-5e21-4c50-832a-77001a8cb480"
                      *         },
                      *         {
-                     *           "id": "01a25100-6174-7261-ab98-dd449550a919",
-                     *           "at": "2026-12-07T14:55:09.172Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-4415-7170-83cb-318824bfeb93",
+                     *           "at": "2026-12-07T15:11:24.693Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
-                     *           "requestId": "16b1e8d5-31f0-4da9-8753-e725866756fd"
+                     *           "entityId": "01a2510f-404a-70a1-957f-30911916f662",
+                     *           "requestId": "cbe8ab4b-04c7-4b59-826f-8c44717d7950"
                      *         },
                      *         {
-                     *           "id": "01a25100-6192-76f9-a5cf-956b766e4d4d",
-                     *           "at": "2026-12-07T14:55:09.202Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-442b-71da-976d-ec625a3ac1fb",
+                     *           "at": "2026-12-07T15:11:24.715Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a25100-5c1b-765b-9e80-a070ac57788e",
-                     *           "requestId": "ca031dbb-6329-4274-bc2f-2b186c26cf7f"
+                     *           "entityId": "01a2510f-404a-70a1-957f-30911916f662",
+                     *           "requestId": "b9555790-73e1-4128-8e54-76c28c0846c4"
                      *         },
                      *         {
-                     *           "id": "01a25100-6197-7366-ab1d-ba9f2cd8ca01",
-                     *           "at": "2026-12-07T14:55:09.207Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-4430-72f8-b5be-cb0bf062a876",
+                     *           "at": "2026-12-07T15:11:24.720Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *           "requestId": "cf97242b-65f3-4ebf-85a9-d8c303455ca2"
+                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *           "requestId": "87cddb12-0d5d-4e8a-98c5-1ee9ee6db92d"
                      *         },
                      *         {
-                     *           "id": "01a25100-61d6-71cb-afea-10fa6961924a",
-                     *           "at": "2026-12-07T14:55:09.270Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-4455-7371-8ead-99c68b31e265",
+                     *           "at": "2026-12-07T15:11:24.757Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *           "requestId": "c7a96352-34c2-4fb6-917b-2ba5e9aedddd"
+                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *           "requestId": "b3d1c90e-df6f-4f5f-ab6b-5c19d5f12d90"
                      *         },
                      *         {
-                     *           "id": "01a25100-61f0-7226-8a78-fbb8a9f01204",
-                     *           "at": "2026-12-07T14:55:09.296Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-446a-7721-bb92-18960102a46e",
+                     *           "at": "2026-12-07T15:11:24.778Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *           "requestId": "b6a0a76d-bd35-4593-8112-0db33d123af7"
+                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *           "requestId": "41d32353-a294-4e74-8611-67e456f9b86e"
                      *         },
                      *         {
-                     *           "id": "01a25100-6203-7182-9f8b-1624ce2de357",
-                     *           "at": "2026-12-07T14:55:09.315Z",
-                     *           "keyId": "01a25100-527f-75be-8e24-6eb4b571fa34",
+                     *           "id": "01a2510f-4478-725f-b121-5354ff2eefc7",
+                     *           "at": "2026-12-07T15:11:24.792Z",
+                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a25100-5b9e-76f8-98fd-7319dac00846",
-                     *           "requestId": "a1cc73ef-5e94-4081-891c-a9d0578fba14"
+                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *           "requestId": "c3ff77c4-43c2-4345-bf52-1413af3151fb"
                      *         },
                      *         {
-                     *           "id": "01a25100-6221-747f-aca7-4bfebb76e404",
-                     *           "at": "2026-12-07T14:55:09.345Z",
-                     *           "keyId": "01a25100-521f-7491-81a6-fbdd873aac8c",
+                     *           "id": "01a2510f-448f-724b-9a12-a62408e4ef45",
+                     *           "at": "2026-12-07T15:11:24.815Z",
+                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "0a5f9975-0f03-44d4-a984-5b36c07937ef"
+                     *           "requestId": "b074e3a6-4f59-45c7-b570-2152cbc4ee75"
                      *         },
                      *         {
-                     *           "id": "01a25100-6227-7116-898c-0f9b8358e63e",
-                     *           "at": "2026-12-07T14:55:09.351Z",
-                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *           "id": "01a2510f-4493-70d1-af57-bb6acf240eb2",
+                     *           "at": "2026-12-07T15:11:24.819Z",
+                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
-                     *           "requestId": "ca82e6f3-70b4-4fed-9139-7d793b658792"
+                     *           "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *           "requestId": "b60e9140-0353-4308-b7b0-1cf5d1e0ac3f"
                      *         },
                      *         {
-                     *           "id": "01a25100-623c-72a6-b928-71a51d75e69f",
-                     *           "at": "2026-12-07T14:55:09.372Z",
-                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *           "id": "01a2510f-44a3-7723-a8bc-c2accde16c3f",
+                     *           "at": "2026-12-07T15:11:24.835Z",
+                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "65f3fead-3e9e-4d0f-863b-ccbdc0c49456"
+                     *           "requestId": "1fe36088-f66e-4b2c-bff2-dc4b893e7195"
                      *         },
                      *         {
-                     *           "id": "01a25100-6252-7334-b4a6-9d9b0df7c543",
-                     *           "at": "2026-12-07T14:55:09.394Z",
-                     *           "keyId": "01a25100-5269-7065-b8d2-4baca0a7a543",
+                     *           "id": "01a2510f-44b7-746f-84dd-c32d197e4726",
+                     *           "at": "2026-12-07T15:11:24.855Z",
+                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a25100-620e-72eb-883c-3f5d1086a408",
-                     *           "requestId": "b1d4e542-6a19-4ef4-adc7-81beb8056bb6"
+                     *           "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *           "requestId": "c659f31e-e52a-4094-a2df-38b6b9d708d8"
                      *         },
                      *         {
-                     *           "id": "01a25100-64b8-70f3-8702-558350249a93",
-                     *           "at": "2026-12-07T14:55:10.008Z",
-                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *           "id": "01a2510f-4653-73eb-a417-3ca487947df1",
+                     *           "at": "2026-12-07T15:11:25.267Z",
+                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "c670cf7b-5176-4b33-bfef-e82517e73855"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "087b0519-2caf-4385-a184-99e6ea8b0bbe"
                      *         },
                      *         {
-                     *           "id": "01a25100-64d1-71f0-bf23-06cfd46b7ecd",
-                     *           "at": "2026-12-07T14:55:10.033Z",
-                     *           "keyId": "01a25100-5246-72a8-888d-2ba4137627a1",
+                     *           "id": "01a2510f-4661-7708-ab80-ac4342968a84",
+                     *           "at": "2026-12-07T15:11:25.281Z",
+                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a25100-58e7-766e-b14e-4c8c723aeeb3",
-                     *           "requestId": "54246ab8-63c1-4bde-aa28-4b83aa1e76e3"
+                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "requestId": "0bc9a95b-dc87-4ab7-945c-6b830ee1c6b7"
                      *         },
                      *         {
-                     *           "id": "01a25100-6559-72bc-a3e7-547eb03c8373",
-                     *           "at": "2026-12-07T14:55:10.169Z",
-                     *           "keyId": "01a25100-4add-77f4-a033-e5d13dce96cd",
+                     *           "id": "01a2510f-46db-748a-a3f5-e08ba3094b11",
+                     *           "at": "2026-12-07T15:11:25.403Z",
+                     *           "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a25100-54fd-7624-b942-c221858d7954",
+                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a25100-54fd-7624-b942-c221858d7954",
-                     *           "requestId": "03c8e0d4-2dcc-48a5-b283-c00ca6251590"
+                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "requestId": "59b8ea1d-301f-41bd-9496-8fe171870cc6"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -52969,8 +52969,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25100-6401-7231-b6b6-19a649531547",
-                     *           "roundKey": "nw-mxde6i7p",
+                     *           "id": "01a2510f-45df-72e6-bc99-460e23275c6e",
+                     *           "roundKey": "nw-mxderfi5",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -53012,7 +53012,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T14:55:09.822Z"
+                     *           "createdAt": "2026-12-07T15:11:25.149Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -53129,7 +53129,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxde6i7p",
+                 *       "roundKey": "nw-mxderfi5",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -53151,8 +53151,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-6401-7231-b6b6-19a649531547",
-                     *       "roundKey": "nw-mxde6i7p",
+                     *       "id": "01a2510f-45df-72e6-bc99-460e23275c6e",
+                     *       "roundKey": "nw-mxderfi5",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -53194,7 +53194,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:09.822Z"
+                     *       "createdAt": "2026-12-07T15:11:25.149Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -53377,8 +53377,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25100-6401-7231-b6b6-19a649531547",
-                     *       "roundKey": "nw-mxde6i7p",
+                     *       "id": "01a2510f-45df-72e6-bc99-460e23275c6e",
+                     *       "roundKey": "nw-mxderfi5",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -53420,7 +53420,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T14:55:09.822Z"
+                     *       "createdAt": "2026-12-07T15:11:25.149Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -53837,7 +53837,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxde6i7p",
+                     *       "roundKey": "nw-mxderfi5",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -53986,7 +53986,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -54033,7 +54033,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a25100-4b8e-70bc-945d-38d7d0f758bb",
+                     *             "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

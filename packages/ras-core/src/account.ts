@@ -123,10 +123,11 @@ const isPayment = (kind: LedgerKind) => kind === 'council-payment' || kind === '
 
 /**
  * Sums an append-only ledger. A reversal cancels the entry it names, so both drop out of the
- * totals while the balance stays the ledger's own sum. A funding stream's money is ring-fenced:
- * spend recorded against one of its lines (the entry names the stream) is its own, and no other
- * spending touches it. All other spending is shared between the council and the person in
- * proportion to what each paid in (rounded down, the pennies left over going one each in order,
+ * totals while the balance stays the ledger's own sum. A funding stream that pays for lines of
+ * the plan (`options.ringFenced`) is ring-fenced: spend recorded against one of its lines (the
+ * entry names the stream) is its own, and no other spending touches it. All other spending is
+ * shared between the council, the person and any stream that funds no line, in proportion to what
+ * each paid in (rounded down, the pennies left over going one each in order,
  * the council first, as {@link allocate} does: none lost), so the funders' balances add up to the
  * balance. Payments count against the funder's instalments: a payment
  * naming an instalment pays that one; any other is spread over the unpaid ones, oldest first.
@@ -151,6 +152,13 @@ export function summariseAccount(
   entries: readonly LedgerEntry[],
   instalments: readonly ScheduledPayment[],
   today: CalendarDate,
+  options: {
+    /**
+     * The funding streams whose money is ring-fenced: those the plan's lines name (default: those
+     * any spend names). A stream that funds no line shares the other spending by what it paid in.
+     */
+    readonly ringFenced?: Iterable<string>;
+  } = {},
 ): AccountSummary {
   const ids = new Set(entries.map((entry) => entry.id));
   const reversed = new Set<string>();
@@ -164,7 +172,7 @@ export function summariseAccount(
   let spent = 0;
   // Spending on the council's lines (or on no line), and each stream's spending on its own lines.
   let pooled = 0;
-  const ringFenced = new Map<string, number>();
+  const lineSpend = new Map<string, number>();
   let clawedBack = 0;
   let contributionRefunded = 0;
   let adjustments = 0;
@@ -198,7 +206,7 @@ export function summariseAccount(
         const signed = entry.kind === 'spend' ? amount : -amount;
         spent += signed;
         if (entry.funder === COUNCIL_FUNDER || entry.funder === PERSON_FUNDER) pooled += signed;
-        else ringFenced.set(entry.funder, (ringFenced.get(entry.funder) ?? 0) + signed);
+        else lineSpend.set(entry.funder, (lineSpend.get(entry.funder) ?? 0) + signed);
         const category = entry.category ?? 'uncategorised';
         byCategory[category] = (byCategory[category] ?? 0) + signed;
         if (entry.managedBy) byOption[entry.managedBy] = (byOption[entry.managedBy] ?? 0) + signed;
@@ -219,14 +227,19 @@ export function summariseAccount(
     }
   }
 
-  for (const funder of ringFenced.keys()) tally(funder);
+  for (const funder of lineSpend.keys()) tally(funder);
+  const fenced = new Set(options.ringFenced ?? lineSpend.keys());
   const funderKeys = [...tallies.keys()];
-  const pool = (key: string) => key === COUNCIL_FUNDER || key === PERSON_FUNDER;
+  // Spending on a stream's own lines is its own (even were it not listed as fenced); everything
+  // else is shared by what each paid in among the council, the person and unfenced streams.
+  const pool = (key: string) => key === COUNCIL_FUNDER || key === PERSON_FUNDER || !fenced.has(key);
+  let shared = pooled;
+  for (const [funder, spent] of lineSpend) if (!fenced.has(funder)) shared += spent;
   const pooledShares = shareSpending(
-    pooled,
+    shared,
     funderKeys.map((key) => (pool(key) ? (tallies.get(key) as Tally).paidIn : 0)),
   );
-  const spentShares = funderKeys.map((key, index) => (pool(key) ? (pooledShares[index] as number) : (ringFenced.get(key) ?? 0)));
+  const spentShares = funderKeys.map((key, index) => (pool(key) ? (pooledShares[index] as number) : (lineSpend.get(key) ?? 0)));
   const { schedule, unallocated } = allocatePayments(payments, instalments, today);
   const funders = funderKeys.map((funder, index) => {
     const t = tallies.get(funder) as Tally;

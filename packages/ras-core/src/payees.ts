@@ -45,9 +45,9 @@ export interface PayeeShare {
  * Splits one instalment between the payees of a plan's lines, in proportion to what each line
  * costs a year: a £20,000 budget with £15,000 of commissioned home care and £5,000 of direct
  * payment pays three quarters of every instalment as commissioned spend and a quarter to the
- * holder. The contingency and any headroom go with the money in the same proportions. Pennies
- * that do not divide go one each to the lines in plan order ({@link allocate}), so the shares add
- * up to the instalment exactly.
+ * holder. A caller who gives the contingency its own line (with its payee) has it paid the same
+ * way. Pennies that do not divide go one each to the lines in the order given ({@link allocate}),
+ * so the shares add up to the instalment exactly.
  *
  * @param amountPence - the instalment
  * @param lines - the lines it pays for, with their payees; at least one costing more than 0

@@ -61,6 +61,25 @@ describe('summariseAccount', () => {
     expect(summary.fundersPaidPence).toBe(200_000);
   });
 
+  it('shares spending with a stream that funds no line, as with the council', () => {
+    // Council £9,000 and Supporting People £3,000 in; £6,000 spent on the council's lines. SP funds
+    // no line, so it is not ring-fenced: the spending is shared 9 : 3 → £4,500 and £1,500.
+    const entries = [
+      entry('c', 'council-payment', 900_000),
+      entry('s', 'funder-payment', 300_000, { funder: 'sp' }),
+      entry('x', 'spend', 600_000),
+    ];
+    expect(summariseAccount(entries, [], '2026-05-01', { ringFenced: [] }).funders.map((f) => [f.funder, f.spentPence])).toEqual([
+      ['council', 450_000],
+      ['sp', 150_000],
+    ]);
+    // Fenced (a line names it), none of the council's spending touches it.
+    expect(summariseAccount(entries, [], '2026-05-01', { ringFenced: ['sp'] }).funders.map((f) => [f.funder, f.spentPence])).toEqual([
+      ['council', 600_000],
+      ['sp', 0],
+    ]);
+  });
+
   it('charges a refund on a stream’s line back to that stream alone', () => {
     const summary = summariseAccount(
       [

@@ -12,13 +12,15 @@ import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 //
 //   A  all direct payment, to account 20-00-00 12345678; #1 paid, #2 part-paid £300.00:
 //      owes 22,084 (#2) + 52,084 (#3) = 74,168
-//   B  all council-arranged from Brookside: owes #1–#3 = 3 × 52,084 = 156,252, the council's
-//      commissioned spend, never paid to the person
-//   E  council-arranged: the same, 156,252, to the same payee as B (Brookside, commissioned)
+//   B  all council-arranged from Brookside: owes #1–#3 = 3 × 52,084 = 156,252. Its lines cost
+//      £5,360 of the £6,250; the other £890 (contingency and headroom) stays in the council's own
+//      account. Each instalment: 52,084 × 5,360 ÷ 6,250 = 44,667.9 → 44,668 commissioned (the
+//      council's spend, never paid to the person), 7,416 to the managed account
+//   E  council-arranged: the same, to the same payees as B
 //   C  direct payment, agreement suspended: 3 instalments held
 //   D  direct payment, no agreement: 422 until held; then 3 instalments on hold
 //
-// The run: 8 payments (2 + 3 + 3) to 2 payees, 74,168 + 312,504 = 386,672 pence.
+// The run: 14 payments (2 + 6 + 6) to 3 payees, 74,168 + 6 × 44,668 + 6 × 7,416 = 386,672 pence.
 
 // (Mixed plans, split between payees, are worked in ways-of-managing.test.ts.)
 const MANAGED_PLAN = {
@@ -104,17 +106,17 @@ describe('the payment run', () => {
     expect(run).toMatchObject({
       runDate: '2026-07-31',
       status: 'prepared',
-      payments: 8,
-      payees: 2,
+      payments: 14,
+      payees: 3,
       totalPence: 386_672,
       byPayeeKind: {
         directPayment: { payments: 2, amountPence: 74_168 },
-        commissioned: { payments: 6, amountPence: 312_504 },
-        managedAccount: { payments: 0, amountPence: 0 },
+        commissioned: { payments: 6, amountPence: 6 * 44_668 },
+        managedAccount: { payments: 6, amountPence: 6 * 7_416 },
       },
       held: { suspended: 3, onHold: 3 },
       paid: { payments: 0, amountPence: 0 },
-      pending: { payments: 8, amountPence: 386_672 },
+      pending: { payments: 14, amountPence: 386_672 },
     });
     // The same date again is the same run: idempotent per council and date.
     const again = await createRun({ runDate: '2026-07-31', holdBudgetIds: [budgets.d] });
@@ -162,8 +164,14 @@ describe('the payment run', () => {
     const commissioned = rows.filter((row) => row[3] === 'commissioned');
     expect(commissioned).toHaveLength(7);
     expect(commissioned.at(-1)?.slice(3, 6)).toEqual(['commissioned', 'COMMISSIONED:Brookside Day Centre', 'Brookside Day Centre']);
-    expect(commissioned.at(-1)?.slice(10)).toEqual(['6', '312504']);
-    expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '8', '386672']);
+    expect(commissioned.at(-1)?.slice(10)).toEqual(['6', '268008']);
+    expect(
+      rows
+        .filter((row) => row[3] === 'managed-account')
+        .at(-1)
+        ?.slice(10),
+    ).toEqual(['6', '44496']);
+    expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '14', '386672']);
   });
 
   it('confirms: each payment on its ledger against its instalment, skipping what changed since', async () => {
@@ -178,8 +186,9 @@ describe('the payment run', () => {
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json()).toMatchObject({
       status: 'confirmed',
-      paid: { payments: 7, amountPence: 334_588 },
-      skipped: { payments: 1, amountPence: 52_084 },
+      // B's third instalment: both its shares skipped together.
+      paid: { payments: 12, amountPence: 334_588 },
+      skipped: { payments: 2, amountPence: 52_084 },
       pending: { payments: 0, amountPence: 0 },
     });
     const account = (await t.call('GET', `/v1/budgets/${budgets.a}/account`, { key: council.keys.finance })).json();
@@ -195,22 +204,23 @@ describe('the payment run', () => {
     // 7 payments, and the commissioned spend of the 5 paid council-arranged instalments on each
     // of their 3 lines: 15.
     const recorded = events.filter((event: { type: string }) => event.type === 'transaction.recorded');
-    expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'council-payment')).toHaveLength(7);
+    expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'council-payment')).toHaveLength(12);
     expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'spend')).toHaveLength(15);
     // B's money was never the person's: what the run paid in is the council's commissioned spend.
     const b = (await t.call('GET', `/v1/budgets/${budgets.b}/account`, { key: council.keys.finance })).json();
-    expect(b.balancePence).toBe(52_084); // the instalment paid by hand, which no spend matched
-    expect(b.spendByManagementOption).toEqual({ 'council-arranged': 2 * 52_084 });
+    // The instalment paid by hand, which no spend matched, and the two managed-account shares.
+    expect(b.balancePence).toBe(52_084 + 2 * 7_416);
+    expect(b.spendByManagementOption).toEqual({ 'council-arranged': 2 * 44_668 });
     expect(events.at(-1)).toMatchObject({
       type: 'payment-run.confirmed',
-      data: { payments: 8, totalPence: 386_672, paidPayments: 7, paidPence: 334_588, skippedPayments: 1 },
+      data: { payments: 14, totalPence: 386_672, paidPayments: 12, paidPence: 334_588, skippedPayments: 2 },
     });
     // The skipped instalment is out of the file, and the file after confirmation still adds up.
     const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
-    expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,7,334588`);
+    expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,12,334588`);
     // Confirming again changes nothing; the date cannot be run again.
     const again = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
-    expect(again.json().paid).toEqual({ payments: 7, amountPence: 334_588 });
+    expect(again.json().paid).toEqual({ payments: 12, amountPence: 334_588 });
     expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({ status: 409, code: 'PAYMENT_RUN_CONFIRMED' });
     expect(problemOf(await t.call('POST', `/v1/payment-runs/${runId}/cancel`, { key: council.keys.finance })).code).toBe('INVALID_STATE');
   });
@@ -260,7 +270,7 @@ describe('the payment run', () => {
   it('cancels a prepared run, freeing its date, and pays nothing', async () => {
     // August: instalment 4 of A, B and E (52,084 each); C suspended and D held, 4 each.
     const created = await createRun({ runDate: '2026-08-03', holdBudgetIds: [budgets.d] });
-    expect(created.json()).toMatchObject({ payments: 3, payees: 2, totalPence: 156_252, held: { suspended: 4, onHold: 4 } });
+    expect(created.json()).toMatchObject({ payments: 5, payees: 3, totalPence: 156_252, held: { suspended: 4, onHold: 4 } });
     const cancelled = await t.call('POST', `/v1/payment-runs/${created.json().id}/cancel`, { key: council.keys.finance });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', paid: { payments: 0 } });
     expect(problemOf(await t.call('GET', `/v1/payment-runs/${created.json().id}/file`, { key: council.keys.finance })).code).toBe(
@@ -315,9 +325,10 @@ describe('a budget replaced part-way through the year by an uprating', () => {
     await approvedPlan(t, other, y, MANAGED_PLAN, { startDate: '2026-07-15' });
     expect((await t.call('GET', `/v1/budgets/${x.budgetId}`, { key: other.keys.finance })).json().status).toBe('ended');
     const run = await t.call('POST', '/v1/payment-runs', { key: other.keys.finance, body: { runDate: '2026-07-31' } });
-    expect(run.json()).toMatchObject({ payments: 4, payees: 1, totalPence: 208_336 });
+    // Four instalments, each commissioned care and the managed account's share.
+    expect(run.json()).toMatchObject({ payments: 8, payees: 2, totalPence: 208_336 });
     const confirmed = await t.call('POST', `/v1/payment-runs/${run.json().id}/confirm`, { key: other.keys.finance });
-    expect(confirmed.json().paid).toEqual({ payments: 4, amountPence: 208_336 });
+    expect(confirmed.json().paid).toEqual({ payments: 8, amountPence: 208_336 });
     const entries = async (budgetId: string) =>
       (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: other.keys.finance }))
         .json()
@@ -325,10 +336,16 @@ describe('a budget replaced part-way through the year by an uprating', () => {
         .map((entry: { instalmentNumber: number; occurredOn: string }) => [entry.instalmentNumber, entry.occurredOn]);
     expect(await entries(x.budgetId)).toEqual([
       [1, '2026-07-14'],
+      [1, '2026-07-14'],
+      [2, '2026-07-14'],
       [2, '2026-07-14'],
       [3, '2026-07-14'],
+      [3, '2026-07-14'],
     ]);
-    expect(await entries(y)).toEqual([[1, '2026-07-31']]);
+    expect(await entries(y)).toEqual([
+      [1, '2026-07-31'],
+      [1, '2026-07-31'],
+    ]);
   });
 });
 

@@ -47,11 +47,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('a mixed budget’s payment run', () => {
-  // £15,000-style mix at this budget's scale: £3,750 commissioned home care, £1,250 direct payment
-  // and £1,000 individual service fund (15 : 5 : 4), £250 contingency. Each £520.84 instalment:
-  //   52,084 × 15/24 = 32,552.5 → 32,552;  × 5/24 = 10,850.83 → 10,850;  × 4/24 = 8,680.67 → 8,680
-  //   = 52,082, and the 2 pence left go one each to the first lines: 32,553, 10,851, 8,680.
-  // Three instalments: commissioned 97,659; direct payment 32,553; ISF 26,040; total 156,252.
+  // A £15,000-style mix at this budget's scale: £3,750 commissioned home care, £1,250 direct
+  // payment and £1,000 individual service fund, and £250 contingency, which the direct payment
+  // holder keeps (15 : 5 : 4 : 1). Each £520.84 instalment:
+  //   52,084 × 15/25 = 31,250.4 → 31,250; × 5/25 = 10,416.8 → 10,416; × 4/25 = 8,333.44 → 8,333;
+  //   × 1/25 = 2,083.36 → 2,083; = 52,082, the 2 pence left one each to the first: 31,251, 10,417.
+  // So commissioned 31,251, the holder 10,417 + 2,083 = 12,500, the ISF 8,333. Three instalments:
+  // commissioned 93,753; direct payment 37,500; ISF 24,999; total 156,252.
   const MIXED = planOf([
     line('Home care mornings', 'council-arranged', 375_000),
     line('Personal assistant', 'direct-payment', 125_000),
@@ -77,9 +79,9 @@ describe('a mixed budget’s payment run', () => {
       payees: 3,
       totalPence: 156_252,
       byPayeeKind: {
-        directPayment: { payments: 3, amountPence: 32_553 },
-        individualServiceFund: { payments: 3, amountPence: 26_040 },
-        commissioned: { payments: 3, amountPence: 97_659 },
+        directPayment: { payments: 3, amountPence: 37_500 },
+        individualServiceFund: { payments: 3, amountPence: 24_999 },
+        commissioned: { payments: 3, amountPence: 93_753 },
         managedAccount: { payments: 0, amountPence: 0 },
       },
     });
@@ -91,9 +93,9 @@ describe('a mixed budget’s payment run', () => {
       .filter((row) => row[0] === 'payee-total')
       .map((row) => [row[3], row[4], row[10], row[11]]);
     expect(totals).toEqual([
-      ['commissioned', 'COMMISSIONED:Home care mornings', '3', '97659'],
-      ['direct-payment', '20-00-00 12345678', '3', '32553'],
-      ['individual-service-fund', '20-00-00 55555555', '3', '26040'],
+      ['commissioned', 'COMMISSIONED:Home care mornings', '3', '93753'],
+      ['direct-payment', '20-00-00 12345678', '3', '37500'],
+      ['individual-service-fund', '20-00-00 55555555', '3', '24999'],
     ]);
   });
 
@@ -102,14 +104,14 @@ describe('a mixed budget’s payment run', () => {
     expect(confirmed.json().paid).toEqual({ payments: 9, amountPence: 156_252 });
     const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
     expect(account.councilPaidPence).toBe(156_252);
-    expect(account.spendByManagementOption).toEqual({ 'council-arranged': 97_659 });
-    // 32,553 with the holder + 26,040 with the provider.
-    expect(account.balancePence).toBe(58_593);
+    expect(account.spendByManagementOption).toEqual({ 'council-arranged': 93_753 });
+    // 37,500 with the holder + 24,999 with the provider.
+    expect(account.balancePence).toBe(62_499);
     const commissioned = account.transactions.filter((entry: { kind: string }) => entry.kind === 'spend');
     expect(commissioned.map((entry: { planLine: number; amountPence: number }) => [entry.planLine, entry.amountPence])).toEqual([
-      [0, 32_553],
-      [0, 32_553],
-      [0, 32_553],
+      [0, 31_251],
+      [0, 31_251],
+      [0, 31_251],
     ]);
     expect(account.schedule.slice(0, 3).map((i: { status: string }) => i.status)).toEqual(['paid', 'paid', 'paid']);
   });
@@ -118,10 +120,10 @@ describe('a mixed budget’s payment run', () => {
     const bacs = (await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance })).body;
     const records = bacs.split('\r\n').slice(0, -1);
     expect(records).toHaveLength(5);
-    expect([records[1]?.slice(0, 14), records[1]?.slice(35, 46)]).toEqual(['20000012345678', '00000032553']);
-    expect([records[2]?.slice(0, 14), records[2]?.slice(35, 46)]).toEqual(['20000055555555', '00000026040']);
-    // The contra debits the council with what leaves it: 32,553 + 26,040.
-    expect(records[3]?.slice(35, 46)).toBe('00000058593');
+    expect([records[1]?.slice(0, 14), records[1]?.slice(35, 46)]).toEqual(['20000012345678', '00000037500']);
+    expect([records[2]?.slice(0, 14), records[2]?.slice(35, 46)]).toEqual(['20000055555555', '00000024999']);
+    // The contra debits the council with what leaves it: 37,500 + 24,999.
+    expect(records[3]?.slice(35, 46)).toBe('00000062499');
   });
 
   it('gives the person their individual service fund’s statement, and the register the funds a provider holds', async () => {
@@ -131,18 +133,18 @@ describe('a mixed budget’s payment run', () => {
       provider: { id: providerId, name: 'Day activities at Kind Hands' },
       lines: [{ index: 2, annualCostPence: 100_000 }],
       openingBalancePence: 0,
-      paidInPence: 26_040,
+      paidInPence: 24_999,
       spentPence: 0,
-      closingBalancePence: 26_040,
+      closingBalancePence: 24_999,
     });
     expect((await money(budgetId, { kind: 'spend', amountPence: 5_000, planLine: 2, occurredOn: '2026-08-05' })).statusCode).toBe(201);
     // Spend on another line is not the fund's.
     expect((await money(budgetId, { kind: 'spend', amountPence: 700, planLine: 1, occurredOn: '2026-08-06' })).statusCode).toBe(201);
     expect((await statementOf('?from=2026-08-01')).json()).toMatchObject({
-      openingBalancePence: 26_040,
+      openingBalancePence: 24_999,
       paidInPence: 0,
       spentPence: 5_000,
-      closingBalancePence: 21_040,
+      closingBalancePence: 19_999,
       entries: [{ kind: 'spend', amountPence: 5_000, planLine: 2, occurredOn: '2026-08-05' }],
     });
     const provider = (await t.call('GET', `/v1/providers/${providerId}`, { key: council.keys.finance })).json();
@@ -248,6 +250,13 @@ describe('a ring-fenced NHS stream', () => {
     expect(problemOf(plan).errors).toEqual([
       { pointer: '/lines/0/fundedBy', detail: 'must be "council" or one of the budget\'s streams: "nhs"' },
     ]);
+    const over = await t.call('POST', '/v1/support-plans', {
+      key: council.keys.assessor,
+      body: { budgetId: budget.json().id, ...planOf([line('Nursing', 'council-arranged', 150_000, { fundedBy: 'nhs' })]) },
+    });
+    expect(problemOf(over).errors).toEqual([
+      { pointer: '/lines/0/fundedBy', detail: "the nhs stream's lines cost 150000 pence, more than the 100000 it pays" },
+    ]);
   });
 
   it('spends the NHS money only on its lines, so only its underspend is clawed back', async () => {
@@ -299,10 +308,39 @@ describe('nobody eligible at £0', () => {
     expect(floor.text).toBe(
       "25 points is below the scheme's floor of 30 points, so the RAS gives no amount of its own. Everyone eligible gets a personal budget, so your care coordinator sets the amount your needs call for and the Resource Allocation Panel agrees it.",
     );
-    await approvedPlan(t, floored, budget.id, SMALL, {
-      startDate: '2026-05-01',
-      panel: { panelAmount: { annualPence: 300_000, reasons: 'Daily visits the coordinator costed' } },
+    // The panel may not agree it at £0: it sets the amount.
+    const draft = await t.call('POST', '/v1/support-plans', { key: floored.keys.assessor, body: { budgetId: budget.id, ...SMALL } });
+    let last = await t.call('POST', `/v1/support-plans/${draft.json().id}/submit`, {
+      key: floored.keys.assessor,
+      headers: { 'if-match': draft.headers.etag as string },
     });
+    for (const [stage, key] of [
+      ['coordinator', floored.keys.assessor],
+      ['team-manager', floored.keys.teamManager],
+    ] as const)
+      last = await t.call('POST', `/v1/support-plans/${draft.json().id}/decisions`, {
+        key,
+        headers: { 'if-match': last.headers.etag as string },
+        body: { stage, outcome: 'approve', reasons: 'ok' },
+      });
+    const atZero = await t.call('POST', `/v1/support-plans/${draft.json().id}/decisions`, {
+      key: floored.keys.panel,
+      headers: { 'if-match': last.headers.etag as string },
+      body: { stage: 'panel', outcome: 'approve', reasons: 'ok', startDate: '2026-05-01', exceptionReason: 'Over a £0 budget' },
+    });
+    expect(problemOf(atZero).errors).toEqual([{ pointer: '/panelAmount', detail: 'is required: nobody eligible gets £0' }]);
+    const approved = await t.call('POST', `/v1/support-plans/${draft.json().id}/decisions`, {
+      key: floored.keys.panel,
+      headers: { 'if-match': last.headers.etag as string },
+      body: {
+        stage: 'panel',
+        outcome: 'approve',
+        reasons: 'ok',
+        startDate: '2026-05-01',
+        panelAmount: { annualPence: 300_000, reasons: 'Daily visits the coordinator costed' },
+      },
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
     const agreed = (await t.call('GET', `/v1/budgets/${budget.id}`, { key: floored.keys.finance })).json();
     expect(agreed).toMatchObject({ status: 'agreed', outsideRas: true, totalAnnualPence: 300_000, netAnnualPence: 300_000 });
   });
@@ -376,13 +414,14 @@ describe('a live plan', () => {
   });
 
   it('pays each instalment by the plan in force on its date', async () => {
-    // Instalments 1–3 (May–July) under the first plan, 2 : 1: 52,084 → 34,723 + 17,361. Instalment
-    // 4 (1 August) under the revision, 3 : 2: 52,084 → 31,250.4 → 31,251 (the penny left) + 20,833.
+    // Instalments 1–3 (May–July) under the first plan, care 400 : assistant 200 : the holder's
+    // contingency 25: 52,084 → 33,334 + 18,750. Instalment 4 (1 August) under the revision,
+    // 360 : 240 : 25: 52,084 → 30,000.38 → 30,001 (the penny left) + 22,083.
     const run = await t.call('POST', '/v1/payment-runs', { key: live.keys.finance, body: { runDate: '2026-08-03' } });
     expect(run.statusCode, run.body).toBe(201);
     expect(run.json().byPayeeKind).toMatchObject({
-      commissioned: { payments: 4, amountPence: 3 * 34_723 + 31_251 },
-      directPayment: { payments: 4, amountPence: 3 * 17_361 + 20_833 },
+      commissioned: { payments: 4, amountPence: 3 * 33_334 + 30_001 },
+      directPayment: { payments: 4, amountPence: 3 * 18_750 + 22_083 },
     });
     expect(run.json().totalPence).toBe(4 * 52_084);
     await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: live.keys.finance });

@@ -444,6 +444,7 @@ export interface PlanRevisionTable {
       outcome: 'approve' | 'reject';
       reasons: string;
       decidedBy: string;
+      actorName?: string | null;
       decidedAt: string;
     }[]
   >;

@@ -153,10 +153,30 @@ export interface StoredLedger {
   readonly agreement: PaymentAgreement | undefined;
   readonly instalments: readonly PaymentInstalment[];
   readonly entries: readonly BudgetTransaction[];
+  /** The funding streams a line of the approved plan names, now or before a revision: their money is ring-fenced. */
+  readonly ringFenced: readonly string[];
+}
+
+/** The funders the budget's approved plan lines name (as it stands and as each revision found it). */
+async function fundersOfLines(db: Db, councilId: string, budgetId: string): Promise<string[]> {
+  const { rows } = await sql<{ funder: string }>`
+    select distinct line ->> 'fundedBy' as funder
+      from (select sp.plan from support_plans sp
+             where sp.council_id = ${councilId} and sp.budget_id = ${budgetId} and sp.status = 'approved'
+            union all
+            select r.previous from plan_revisions r
+             where r.council_id = ${councilId} and r.budget_id = ${budgetId} and r.status = 'approved') as plans(plan)
+     cross join lateral jsonb_array_elements(plans.plan -> 'lines') as line
+     where line ? 'fundedBy'`.execute(db);
+  return rows.map((row) => row.funder);
 }
 
 /** Reads everything a budget account is summarised from. */
 export async function findLedger(db: Db, councilId: string, budgetId: string): Promise<StoredLedger> {
-  const [stored, entries] = await Promise.all([findAgreement(db, councilId, budgetId), listTransactions(db, councilId, budgetId)]);
-  return { agreement: stored?.agreement, instalments: stored?.instalments ?? [], entries };
+  const [stored, entries, ringFenced] = await Promise.all([
+    findAgreement(db, councilId, budgetId),
+    listTransactions(db, councilId, budgetId),
+    fundersOfLines(db, councilId, budgetId),
+  ]);
+  return { agreement: stored?.agreement, instalments: stored?.instalments ?? [], entries, ringFenced };
 }

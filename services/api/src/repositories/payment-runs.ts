@@ -60,6 +60,8 @@ export interface RunBudget {
   readonly end_date: string | null;
   readonly status: string;
   readonly total_annual_pence: number;
+  /** The council's share (with the person's contribution): what its instalments pay for. */
+  readonly council_annual_pence: number;
   readonly weeks_covered: number | null;
   readonly weeks_per_year: number | null;
   /** The approved plan, whose lines say who is paid what share. */
@@ -76,7 +78,7 @@ export async function runBudgets(db: Db, councilId: string, budgetIds: readonly 
   if (budgetIds.length === 0) return [];
   const { rows } = await sql<RunBudget>`
     select b.id as budget_id, b.person_id, p.display_name, p.erased_at is not null as erased, b.end_date, b.status,
-           b.total_annual_pence, (b.calculation ->> 'weeksCovered')::numeric::float8 as weeks_covered,
+           b.total_annual_pence, b.council_annual_pence, (b.calculation ->> 'weeksCovered')::numeric::float8 as weeks_covered,
            (b.calculation ->> 'weeksPerYear')::numeric::float8 as weeks_per_year,
            (select sp.plan from support_plans sp
              where sp.council_id = b.council_id and sp.budget_id = b.id and sp.status = 'approved' limit 1) as plan,

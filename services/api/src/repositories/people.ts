@@ -275,15 +275,17 @@ export async function updateImportedPeople(
     changes.map(
       ({ id, person }) =>
         sql`(${id}::uuid, ${person.clientGroup}::text, ${person.displayName}::text, ${person.dateOfBirth}::date,
+             ${person.commissionedSupportFrom === undefined && person.commissionedSupportTo === undefined}::boolean,
              ${person.commissionedSupportFrom ?? null}::date, ${person.commissionedSupportTo ?? null}::date)`,
     ),
   );
   const { rows } = await sql<Person>`
     update people as p
     set client_group = v.client_group, display_name = v.display_name, date_of_birth = v.date_of_birth,
-        commissioned_support_from = v.support_from, commissioned_support_to = v.support_to,
+        commissioned_support_from = case when v.keep_support then p.commissioned_support_from else v.support_from end,
+        commissioned_support_to = case when v.keep_support then p.commissioned_support_to else v.support_to end,
         version = p.version + 1, updated_at = now()
-    from (values ${values}) as v(id, client_group, display_name, date_of_birth, support_from, support_to)
+    from (values ${values}) as v(id, client_group, display_name, date_of_birth, keep_support, support_from, support_to)
     where p.council_id = ${councilId} and p.id = v.id
     returning p.*`.execute(tx);
   return rows;

@@ -26,7 +26,7 @@ export function scheduleOf(rows: readonly PaymentInstalment[]): ScheduledPayment
 
 /** Sums a stored ledger against its stored schedule (ras-core does the sums). */
 export function summariseStoredAccount(ledger: StoredLedger, today: string): AccountSummary {
-  return summariseAccount(ledgerOf(ledger.entries), scheduleOf(ledger.instalments), today);
+  return summariseAccount(ledgerOf(ledger.entries), scheduleOf(ledger.instalments), today, { ringFenced: ledger.ringFenced });
 }
 
 export function toTransaction(row: BudgetTransaction, reversedBy: string | null = null) {

@@ -69,6 +69,7 @@ export function buildSummaryReport(input: ReportInput) {
   userMixes['commissioned-support-only'] = input.commissioned.users;
   carerMixes['commissioned-support-only'] = input.commissioned.carers;
   mixes['commissioned-support-only'] = input.commissioned.users + input.commissioned.carers;
+  const personOptions = new Map<string, { options: Set<ManagementOption>; carer: boolean }>();
   const agreedByMonth = new Map<string, number>();
   let agreedInPeriod = 0;
   const byOption = Object.fromEntries(MANAGEMENT_OPTIONS.map((option) => [option, 0])) as Record<ManagementOption, number>;
@@ -95,20 +96,27 @@ export function buildSummaryReport(input: ReportInput) {
       outsideRas.rasAnnualPence += Number(budget.ras_annual_pence);
     }
     const plan = budget.plan as SupportPlan | null;
-    const options = [...new Set((plan?.lines ?? []).map((line) => line.managedBy))];
-    const mix = managementMix(options);
-    mixes[mix] += 1;
-    (budget.cares_for_person_id === null ? userMixes : carerMixes)[mix] += 1;
+    // A person is counted once, by every way their budgets in force manage the money (an
+    // uprating's new budget and the one it replaced are one person).
+    const held = personOptions.get(budget.person_id) ?? { options: new Set<ManagementOption>(), carer: false };
+    for (const line of plan?.lines ?? []) held.options.add(line.managedBy);
+    held.carer ||= budget.cares_for_person_id !== null;
+    personOptions.set(budget.person_id, held);
     const agreed = budget.agreed_at === null ? null : new Date(budget.agreed_at).toISOString().slice(0, 10);
     if (agreed !== null && agreed >= input.from && agreed <= input.to) {
       agreedInPeriod += 1;
       agreedByMonth.set(agreed.slice(0, 7), (agreedByMonth.get(agreed.slice(0, 7)) ?? 0) + 1);
     }
-    for (const option of options) byOption[option] += 1;
     const exception = budget.exception as { reason: string; overBudgetPence: number } | null;
     const decided = budget.decided_at === null ? null : new Date(budget.decided_at).toISOString().slice(0, 10);
     if (exception && decided !== null && decided >= input.from && decided <= input.to)
       exceptions.push({ budgetId: budget.id, ...exception });
+  }
+  for (const { options, carer } of personOptions.values()) {
+    const mix = managementMix([...options]);
+    mixes[mix] += 1;
+    (carer ? carerMixes : userMixes)[mix] += 1;
+    for (const option of options) byOption[option] += 1;
   }
   const ascof = ascofSelfDirectedSupport(mixes);
   const users = ascofSelfDirectedSupport(userMixes);

@@ -1,7 +1,7 @@
 import type { Appeal } from '../db/schema.js';
 import { invalidState, notFound } from '../errors.js';
 import { findAssessment, insertAssessment, updateAssessment } from '../repositories/assessments.js';
-import { listBudgets, updateBudget } from '../repositories/budgets.js';
+import { findBudget, listBudgets, updateBudget } from '../repositories/budgets.js';
 import { budgetEvent } from '../representations/budgets.js';
 import type { WorkflowContext } from './context.js';
 
@@ -44,7 +44,13 @@ export async function upholdAssessmentAppeal(context: WorkflowContext, appeal: A
     });
     return;
   }
-  const budgets = await listBudgets(tx, { councilId: scope.councilId, portalKeyId: null }, { assessmentId: before.id }, null, 1_000);
+  const internal = { councilId: scope.councilId, portalKeyId: null };
+  // Locked, so a panel approval cannot agree one of them between this check and the change.
+  const budgets = [];
+  for (const listed of await listBudgets(tx, internal, { assessmentId: before.id }, null, 1_000)) {
+    const locked = await findBudget(tx, internal, listed.id, { forUpdate: true });
+    if (locked) budgets.push(locked);
+  }
   const agreed = budgets.find((budget) => budget.status === 'agreed' || budget.status === 'ended');
   if (agreed) throw invalidState(`Budget ${agreed.id} was agreed from the moderated answers: appeal the budget (subject budget) instead`);
   for (const budget of budgets.filter((candidate) => candidate.status === 'indicative')) {

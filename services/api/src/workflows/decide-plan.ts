@@ -91,6 +91,18 @@ export async function decidePlan(
       if (!locked) throw new Error(`plan ${before.id} has lost its budget`);
       planContext = { ...planContext, budget: await setPanelAmount(context, locked, request.panelAmount, { planDecision: true }) };
     }
+    // Nobody eligible gets £0: a budget referred below the floor is agreed at the panel's amount.
+    const referred = planContext.budget.calculation.referrals ?? [];
+    if (
+      request.panelAmount === undefined &&
+      planContext.budget.panel_annual_pence === null &&
+      referred.some((referral) => referral.reason === 'below-floor')
+    )
+      throw unprocessable(
+        'INVALID_INPUT',
+        'The budget was referred below the scheme’s floor: the panel sets the amount the worker proposes',
+        [{ pointer: '/panelAmount', detail: 'is required: nobody eligible gets £0' }],
+      );
     // The checklist as it stands on the start date the panel agrees: the financial assessment
     // must be in force then, not only on the date the indicative budget was set for.
     const financial = await financialAssessmentInForce(tx, scope.councilId, before.person_id, startDate);

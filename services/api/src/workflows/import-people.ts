@@ -49,8 +49,9 @@ export async function importPeople(
         (row.client_group === person.clientGroup &&
           row.display_name === person.displayName &&
           row.date_of_birth === person.dateOfBirth &&
-          row.commissioned_support_from === (person.commissionedSupportFrom ?? null) &&
-          row.commissioned_support_to === (person.commissionedSupportTo ?? null))
+          (person.commissionedSupportFrom === undefined ||
+            (row.commissioned_support_from === person.commissionedSupportFrom &&
+              row.commissioned_support_to === (person.commissionedSupportTo ?? null))))
       ) {
         counts.unchanged++;
         continue;

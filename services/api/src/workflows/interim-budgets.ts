@@ -100,6 +100,15 @@ export async function recordInterimPayment(
     throw unprocessable('INVALID_INPUT', 'Interim money is paid while the interim support runs', [
       { pointer: '/paidOn', detail: `must be from ${interim.start_date} to ${interim.end_date}` },
     ]);
+  const agreed = (
+    await listBudgets(tx, { councilId: scope.councilId, portalKeyId: null }, { personId: interim.person_id, status: 'agreed' }, null, 50)
+  ).find((budget) => budget.start_date <= request.paidOn && (budget.end_date === null || budget.end_date >= request.paidOn));
+  if (agreed)
+    throw unprocessable(
+      'INVALID_INPUT',
+      `Budget ${agreed.id} runs from ${agreed.start_date}: its instalments pay from then, so reconcile the interim support into it`,
+      [{ pointer: '/paidOn', detail: `must be before ${agreed.start_date}, when the agreed budget starts` }],
+    );
   const paid = (await interimPayments(tx, scope.councilId, interim.id)).reduce((sum, payment) => sum + payment.amount_pence, 0);
   if (paid + request.amountPence > interim.total_pence)
     throw unprocessable('INVALID_INPUT', `The interim budget is ${interim.total_pence} pence, ${paid} already paid`, [

@@ -25,6 +25,9 @@ export interface BudgetPayees {
 
 const payeeKeyOf = (payee: RunPayee) => `${payee.kind}:${payee.reference}`;
 
+/** The index the contingency and headroom's share is given: no line of the plan. */
+const SPARE_LINE = -1;
+
 /**
  * Who each of a budget's council-funded plan lines is paid to, by its way of managing
  * ({@link PAYEE_OF}): a holder under the agreement for that way, an individual service fund's
@@ -33,7 +36,12 @@ const payeeKeyOf = (payee: RunPayee) => `${payee.kind}:${payee.reference}`;
  * council's instalments' to pay (a stream's money is ring-fenced). `plan` is the plan in force on
  * the instalment's date (a live plan's revision counts from its date).
  */
-export function budgetPayees(budget: RunBudget, plan: SupportPlan | null, providers: ReadonlyMap<string, Provider>): BudgetPayees {
+export function budgetPayees(
+  budget: RunBudget,
+  plan: SupportPlan | null,
+  providers: ReadonlyMap<string, Provider>,
+  managedAccount: RunPayee,
+): BudgetPayees {
   if (!plan) return { lines: [], missing: [], suspended: false };
   const costing = costSupportPlan(plan, {
     totalAnnualPence: budget.total_annual_pence,
@@ -109,6 +117,17 @@ export function budgetPayees(budget: RunBudget, plan: SupportPlan | null, provid
     }
     lines.push({ index: costed.index, payeeKey: payeeKeyOf(payee), annualCostPence: costed.annualCostPence, payee });
   });
+  // The contingency and any headroom: what the council's share holds beyond its lines' cost. It
+  // goes to whoever holds money for the person (the direct payment holder first), or else stays in
+  // the council's own account, so commissioned spend is never more than what its lines cost.
+  const spare = budget.council_annual_pence - (costing.byFunder[COUNCIL_FUNDER] ?? 0);
+  if (lines.length > 0 && spare > 0) {
+    const holder =
+      lines.find((line) => line.payee.kind === 'direct-payment') ??
+      lines.find((line) => line.payee.kind === 'indirect-payment' || line.payee.kind === 'trust');
+    const payee = holder?.payee ?? managedAccount;
+    lines.push({ index: SPARE_LINE, payeeKey: payeeKeyOf(payee), annualCostPence: spare, payee });
+  }
   return { lines, missing, suspended };
 }
 
@@ -120,9 +139,9 @@ export interface InstalmentShare {
 }
 
 /**
- * Splits an instalment between a budget's payees in proportion to their lines' cost
- * ({@link splitInstalment}); with no council-funded line costing anything, the whole instalment
- * goes to the council's own managed account, as before any plan line said otherwise.
+ * Splits an instalment between a budget's payees in proportion to their lines' cost and the
+ * contingency's ({@link splitInstalment}); with no council-funded line costing anything, the whole
+ * instalment goes to the council's own managed account.
  */
 export function instalmentShares(amountPence: number, payees: BudgetPayees, managedAccount: RunPayee): InstalmentShare[] {
   if (payees.lines.length === 0) return [{ payee: managedAccount, amountPence, lines: [] }];
@@ -130,6 +149,7 @@ export function instalmentShares(amountPence: number, payees: BudgetPayees, mana
   return splitInstalment(amountPence, payees.lines).map((share) => ({
     payee: byKey.get(share.payeeKey) as RunPayee,
     amountPence: share.amountPence,
-    lines: share.lines,
+    // Each plan line's part (the contingency's part is no line's).
+    lines: share.lines.filter((line) => line.index !== SPARE_LINE),
   }));
 }

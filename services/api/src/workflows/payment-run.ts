@@ -166,7 +166,7 @@ export async function createPaymentRun(
       const plan = budget.plan === null ? null : planInForce(budget.plan, revisions.get(budget.budget_id) ?? [], date);
       let found = payeesByPlan.get(plan);
       if (!found) {
-        found = budgetPayees(budget, plan, providers);
+        found = budgetPayees(budget, plan, providers, managed);
         payeesByPlan.set(plan, found);
       }
       return found;
@@ -296,78 +296,92 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
   const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
   if (!run || run.status !== 'confirming') return 0;
   await assertNoUprating(context);
-  const items = await listRunItems(tx, scope.councilId, run.id, { status: 'pending', limit: CONFIRM_BATCH });
-  if (items.length === 0) return 0;
+  const fetched = await listRunItems(tx, scope.councilId, run.id, { status: 'pending', limit: CONFIRM_BATCH });
+  if (fetched.length === 0) return 0;
+  // An instalment's shares are paid together or not at all, so a full batch leaves its last
+  // instalment to the next one (unless that instalment is all the batch holds).
+  const groupOf = (item: PaymentRunItem) => `${item.budget_id}#${item.instalment_number}`;
+  const last = fetched.at(-1) as PaymentRunItem;
+  const whole = fetched.length < CONFIRM_BATCH ? fetched : fetched.filter((item) => groupOf(item) !== groupOf(last));
+  const items = whole.length > 0 ? whole : fetched;
   const budgetIds = [...new Set(items.map((item) => item.budget_id))];
   // Locked in id order, as every other writer of a budget's ledger locks the budget first.
   const budgets = new Map((await runBudgets(tx, scope.councilId, budgetIds, true)).map((budget) => [budget.budget_id, budget]));
   const ledgers = await councilPaymentsOf(tx, scope.councilId, budgetIds);
   const payments: { id: string; budgetId: string; instalmentNumber: number; amountPence: number; occurredOn: string }[] = [];
   const spends: { id: string; budgetId: string; planLine: number; amountPence: number; occurredOn: string; description: string }[] = [];
-  // What each instalment still owes, taken down as this batch pays its shares.
-  const owingNow = new Map<string, number>();
-  const owingOf = (item: PaymentRunItem) => {
-    const key = `${item.budget_id}#${item.instalment_number}`;
-    if (!owingNow.has(key)) {
-      const ledger = ledgers.get(item.budget_id);
-      const owing = ledger
-        ? instalmentsOwing(ledger.entries, ledger.instalments, item.due_date).find((i) => i.number === item.instalment_number)
-        : undefined;
-      owingNow.set(key, owing?.owingPence ?? 0);
-    }
-    return { key, owing: owingNow.get(key) as number };
-  };
-  const settled = items.map((item) => {
-    const skip = (reason: string) => ({
-      budgetId: item.budget_id,
-      instalmentNumber: item.instalment_number,
-      share: item.share,
-      transactionId: null,
-      skippedReason: reason,
-    });
-    const budget = budgets.get(item.budget_id);
-    if (!budget || (budget.status !== 'agreed' && budget.status !== 'ended')) return skip('the budget is no longer agreed');
-    if (budget.erased) return skip('the person’s personal data was erased: their record is closed');
-    if (budget.end_date !== null && item.due_date > budget.end_date) return skip(`the budget ended on ${budget.end_date}`);
-    const agreement = budget.agreements.find((found) => found.id === item.direct_payment_agreement_id);
-    if (item.direct_payment_agreement_id !== null && !agreement) return skip('the budget no longer has that agreement');
+  const groups = new Map<string, PaymentRunItem[]>();
+  for (const item of items) groups.set(groupOf(item), [...(groups.get(groupOf(item)) ?? []), item]);
+  /** Why an instalment's shares cannot be paid now, or null when they all can. */
+  const refusal = (shares: readonly PaymentRunItem[]): string | null => {
+    const first = shares[0] as PaymentRunItem;
+    const budget = budgets.get(first.budget_id);
+    if (!budget || (budget.status !== 'agreed' && budget.status !== 'ended')) return 'the budget is no longer agreed';
+    if (budget.erased) return 'the person’s personal data was erased: their record is closed';
+    if (budget.end_date !== null && first.due_date > budget.end_date) return `the budget ended on ${budget.end_date}`;
+    if (
+      shares.some(
+        (item) =>
+          item.direct_payment_agreement_id !== null && !budget.agreements.some((found) => found.id === item.direct_payment_agreement_id),
+      )
+    )
+      return 'the budget no longer has an agreement a share is paid under';
     if (
       budget.agreements.some((found) => found.status === 'suspended' && budget.plan?.lines.some((line) => line.managedBy === found.option))
     )
-      return skip('direct payments on the budget are suspended');
-    const { key, owing } = owingOf(item);
-    if (owing < item.amount_pence)
-      return skip(`instalment ${item.instalment_number} now owes ${owing} pence, less than this share of ${item.amount_pence}`);
-    owingNow.set(key, owing - item.amount_pence);
+      return 'direct payments on the budget are suspended';
+    // Paid whole or not at all: a share paid against a part-paid instalment would split it wrongly.
+    const ledger = ledgers.get(first.budget_id);
+    const owing = ledger
+      ? (instalmentsOwing(ledger.entries, ledger.instalments, first.due_date).find((i) => i.number === first.instalment_number)
+          ?.owingPence ?? 0)
+      : 0;
+    const sum = shares.reduce((total, item) => total + item.amount_pence, 0);
+    return owing === sum ? null : `instalment ${first.instalment_number} now owes ${owing} pence, not the ${sum} its shares add up to`;
+  };
+  type Settled = { budgetId: string; instalmentNumber: number; share: number; transactionId: string | null; skippedReason: string | null };
+  const settled = [...groups.values()].flatMap((shares): Settled[] => {
+    const reason = refusal(shares);
+    if (reason !== null)
+      return shares.map((item) => ({
+        budgetId: item.budget_id,
+        instalmentNumber: item.instalment_number,
+        share: item.share,
+        transactionId: null,
+        skippedReason: reason,
+      }));
+    const budget = budgets.get((shares[0] as PaymentRunItem).budget_id) as RunBudget;
     // Paid on the run's date; on a budget that ended before it (an uprating replaced it), on its
     // last day, as no money moves on a budget after it ends.
     const occurredOn = budget.end_date !== null && budget.end_date < run.run_date ? budget.end_date : run.run_date;
-    const payment = {
-      id: newId(),
-      budgetId: item.budget_id,
-      instalmentNumber: item.instalment_number,
-      amountPence: item.amount_pence,
-      occurredOn,
-    };
-    payments.push(payment);
-    // The council-arranged share is the council's commissioned spend on its lines, never the person's money.
-    if (item.payee_kind === 'commissioned')
-      for (const line of item.plan_lines ?? [])
-        spends.push({
-          id: newId(),
-          budgetId: item.budget_id,
-          planLine: line.index,
-          amountPence: line.amountPence,
-          occurredOn,
-          description: `Commissioned from ${item.payee_name}`,
-        });
-    return {
-      budgetId: item.budget_id,
-      instalmentNumber: item.instalment_number,
-      share: item.share,
-      transactionId: payment.id,
-      skippedReason: null,
-    };
+    return shares.map((item) => {
+      const payment = {
+        id: newId(),
+        budgetId: item.budget_id,
+        instalmentNumber: item.instalment_number,
+        amountPence: item.amount_pence,
+        occurredOn,
+      };
+      payments.push(payment);
+      // The council-arranged share is the council's commissioned spend on its lines, never the person's money.
+      if (item.payee_kind === 'commissioned')
+        for (const line of item.plan_lines ?? [])
+          spends.push({
+            id: newId(),
+            budgetId: item.budget_id,
+            planLine: line.index,
+            amountPence: line.amountPence,
+            occurredOn,
+            description: `Commissioned from ${item.payee_name}`,
+          });
+      return {
+        budgetId: item.budget_id,
+        instalmentNumber: item.instalment_number,
+        share: item.share,
+        transactionId: payment.id,
+        skippedReason: null,
+      };
+    });
   });
   await insertRunPayments(tx, scope.councilId, payments, `Payment run ${run.run_date}`, actor.actor);
   await insertCommissionedSpend(tx, scope.councilId, spends, actor.actor);

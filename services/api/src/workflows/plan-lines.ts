@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { COUNCIL_FUNDER, type PlanLine } from 'ras-core';
+import { COUNCIL_FUNDER, costSupportPlan, type PlanLine } from 'ras-core';
 import type { Budget, DB } from '../db/schema.js';
 import { type FieldProblem, unprocessable } from '../errors.js';
 import { providersOf } from '../repositories/providers.js';
@@ -13,7 +13,7 @@ export async function assertPlanLines(
   db: Kysely<DB> | Transaction<DB>,
   councilId: string,
   lines: readonly PlanLine[],
-  budget: Pick<Budget, 'calculation'>,
+  budget: Pick<Budget, 'calculation' | 'total_annual_pence'>,
 ): Promise<void> {
   const streams = new Set(
     (budget.calculation.streams ?? []).filter((stream) => stream.paysThroughCouncil !== false).map((stream) => stream.key),
@@ -36,6 +36,25 @@ export async function assertPlanLines(
     if (line.providerId !== undefined && !providers.has(line.providerId))
       problems.push({ pointer: `/lines/${index}/providerId`, detail: 'is not a provider in the council’s register' });
   });
+  // A stream's lines spend only its money: together they may not cost more than it pays.
+  if (problems.length === 0 && streams.size > 0) {
+    const costing = costSupportPlan(
+      { lines, contingency: { amountPence: 0, plan: '', emergencyCover: '' } },
+      {
+        totalAnnualPence: budget.total_annual_pence,
+        weeksCovered: budget.calculation.weeksCovered,
+        weeksPerYear: budget.calculation.weeksPerYear,
+      },
+    );
+    for (const stream of budget.calculation.streams ?? []) {
+      const cost = costing.byFunder[stream.key] ?? 0;
+      if (cost > stream.annualPence)
+        problems.push({
+          pointer: `/lines/${lines.findIndex((line) => line.fundedBy === stream.key)}/fundedBy`,
+          detail: `the ${stream.key} stream's lines cost ${cost} pence, more than the ${stream.annualPence} it pays`,
+        });
+    }
+  }
   if (problems.length > 0)
-    throw unprocessable('INVALID_INPUT', 'A plan line names a funder or provider the budget does not have: see errors', problems);
+    throw unprocessable('INVALID_INPUT', 'A plan line’s funder or provider does not fit the budget: see errors', problems);
 }

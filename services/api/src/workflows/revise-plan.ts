@@ -1,4 +1,5 @@
 import { comparePlanRevision, DEFAULT_REVISION_RULE, type SupportPlan } from 'ras-core';
+import { assertSeparateStage } from '../auth/separation-of-duties.js';
 import type { PlanRevision, SupportPlanRow } from '../db/schema.js';
 import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
 import { findBudget } from '../repositories/budgets.js';
@@ -110,6 +111,7 @@ export async function reviseSupportPlan(
     outcome: 'approve' as const,
     reasons: request.reason,
     decidedBy: actor.actor,
+    actorName: actor.actorName,
     decidedAt: now.toISOString(),
   };
   const revision = await insertRevision(tx, scope.councilId, {
@@ -153,6 +155,13 @@ export async function decidePlanRevision(
   if (revision.status !== 'pending') throw invalidState(`Revision ${number} is ${revision.status}: there is nothing to decide`);
   if (revision.stage !== request.stage)
     throw invalidState(`Revision ${number} is waiting for the ${revision.stage} decision, not ${request.stage}`);
+  // As for the plan itself: no one decides two stages of a revision.
+  if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict')
+    assertSeparateStage(
+      actor,
+      request.stage,
+      revision.decisions.map((decision) => ({ stage: decision.stage, actor: decision.decidedBy, actorName: decision.actorName ?? null })),
+    );
   const decidedAt = clock.now();
   const decisions = [
     ...revision.decisions,
@@ -161,6 +170,7 @@ export async function decidePlanRevision(
       outcome: request.outcome,
       reasons: request.reasons,
       decidedBy: actor.actor,
+      actorName: actor.actorName,
       decidedAt: decidedAt.toISOString(),
     },
   ];
@@ -183,6 +193,12 @@ export async function decidePlanRevision(
     before: revisionEvent(revision),
     after: revisionEvent(after),
   });
-  if (after.status === 'approved') await apply(context, plan, after);
+  if (after.status === 'approved') {
+    // The plan and its budget may have moved on while the revision waited.
+    const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, plan.budget_id);
+    if (plan.status !== 'approved' || budget?.status !== 'agreed')
+      throw invalidState(`The plan is ${plan.status} and its budget ${budget?.status}: the revision can no longer be put in force`);
+    await apply(context, plan, after);
+  }
   return after;
 }

@@ -125,8 +125,10 @@ export function readPeopleFile(
       clientGroup: clientGroup as string,
       displayName: displayName || null,
       dateOfBirth: dateOfBirth || null,
-      commissionedSupportFrom: supportFrom || null,
-      commissionedSupportTo: supportTo || null,
+      // A file without the columns leaves what the person has as it is.
+      ...(record.commissionedSupportFrom === undefined && record.commissionedSupportTo === undefined
+        ? {}
+        : { commissionedSupportFrom: supportFrom || null, commissionedSupportTo: supportTo || null }),
     });
   }
   return { rows, errors, failedRows: new Set(errors.map((error) => error.line)).size };
