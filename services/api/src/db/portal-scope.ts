@@ -3,7 +3,7 @@ import type { Scope } from '../auth/roles.js';
 import type { DB } from './schema.js';
 
 /** The tables whose rows belong to a person, and so to whichever portal key created that person. */
-type PersonOwned = 'assessments' | 'budgets' | 'support_plans' | 'appeals' | 'reviews' | 'direct_payment_agreements';
+type PersonOwned = 'assessments' | 'budgets' | 'support_plans' | 'appeals' | 'reviews' | 'direct_payment_agreements' | 'interim_budgets';
 
 /**
  * A scope's rows of a person-owned table: the council's, narrowed for a portal key to the people

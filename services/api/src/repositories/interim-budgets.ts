@@ -1,25 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
+import { visibleTo } from '../db/portal-scope.js';
 import type { DB, InterimBudget, InterimPayment } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
-
-/** The interim budgets a scope may see: the council's, and for a portal key only its own people's. */
-function visible(db: Db, scope: Scope) {
-  let query = db.selectFrom('interim_budgets as i').selectAll('i').where('i.council_id', '=', scope.councilId);
-  if (scope.portalKeyId !== null)
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('people as p')
-          .select('p.id')
-          .whereRef('p.id', '=', 'i.person_id')
-          .where('p.created_by_key_id', '=', scope.portalKeyId as string),
-      ),
-    );
-  return query;
-}
 
 export function findInterimBudget(
   db: Db,
@@ -27,16 +12,16 @@ export function findInterimBudget(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<InterimBudget | undefined> {
-  let query = visible(db, scope).where('i.id', '=', id);
+  let query = visibleTo(db, 'interim_budgets', scope).where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
 export function listInterimBudgets(db: Db, scope: Scope, personId: string | undefined, after: string | null, limit: number) {
-  let query = visible(db, scope);
-  if (personId !== undefined) query = query.where('i.person_id', '=', personId);
-  if (after !== null) query = query.where('i.id', '>', after);
-  return query.orderBy('i.id').limit(limit).execute();
+  let query = visibleTo(db, 'interim_budgets', scope);
+  if (personId !== undefined) query = query.where('person_id', '=', personId);
+  if (after !== null) query = query.where('id', '>', after);
+  return query.orderBy('id').limit(limit).execute();
 }
 
 export function activeInterimFor(db: Db, councilId: string, personId: string) {
@@ -69,11 +54,12 @@ export function updateInterimBudget(
   councilId: string,
   id: string,
   change: Partial<Pick<InterimBudget, 'status' | 'end_date' | 'total_pence' | 'review_on' | 'reconciled_into'>> & {
+    updatedAt: Date;
     reviews?: InterimBudget['reviews'];
     reconciliation?: { budgetId: string; carriedPence: number; keptPence: number; payments: string[] };
   },
 ): Promise<InterimBudget> {
-  const { reviews, reconciliation, ...rest } = change;
+  const { reviews, reconciliation, updatedAt, ...rest } = change;
   return tx
     .updateTable('interim_budgets')
     .set((eb) => ({
@@ -81,7 +67,7 @@ export function updateInterimBudget(
       ...(reviews === undefined ? {} : { reviews: JSON.stringify(reviews) }),
       ...(reconciliation === undefined ? {} : { reconciliation: JSON.stringify(reconciliation) }),
       version: eb('version', '+', 1),
-      updated_at: new Date(),
+      updated_at: updatedAt,
     }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)

@@ -151,6 +151,7 @@ export async function reviewInterimBudget(
       { pointer: '/endDate', detail: 'is too early for what was paid' },
     ]);
   const after = await updateInterimBudget(tx, scope.councilId, before.id, {
+    updatedAt: context.clock.now(),
     status: request.outcome === 'end' ? 'ended' : 'active',
     end_date: endDate,
     total_pence: amount.totalPence,
@@ -215,6 +216,7 @@ export async function reconcileInterimBudget(context: WorkflowContext, id: strin
   await markCarried(tx, scope.councilId, carried);
   const endDate = before.end_date >= budget.start_date ? dayBefore(budget.start_date) : before.end_date;
   const after = await updateInterimBudget(tx, scope.councilId, before.id, {
+    updatedAt: context.clock.now(),
     status: 'reconciled',
     end_date: endDate < before.start_date ? before.start_date : endDate,
     reconciled_into: budget.id,

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { costSupportPlan } from 'ras-core';
 import { Type } from 'typebox';
-import { actorOf, READERS, rolesAccess, STAFF } from '../../../auth/roles.js';
+import { READERS, rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { Provider } from '../../../db/schema.js';
-import { AppError, notFound, unprocessable } from '../../../errors.js';
+import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
@@ -20,6 +21,7 @@ import {
 } from '../../../repositories/providers.js';
 import { listPlans } from '../../../repositories/support-plans.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { createProvider } from '../../../workflows/providers.js';
 import {
   CreateProviderBody,
   FundStatementResource,
@@ -70,27 +72,11 @@ const providerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: ProviderResource, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      const scope = scopeOf(request);
-      const { name, account, contact } = request.body;
-      return createOnce(request, reply, async (tx, changes) => {
-        const existing = await providerNamed(tx, scope.councilId, name.trim());
-        if (existing)
-          throw new AppError('ALREADY_EXISTS', `The register already has ${existing.name}`, {
-            errors: [{ pointer: '/name', detail: 'is a provider in the register already' }],
-            extensions: { existingId: existing.id },
-          });
-        const row = await insertProvider(tx, scope.councilId, {
-          name: name.trim(),
-          account_type: account.type,
-          account_reference: account.reference,
-          contact: contact ?? null,
-          created_by: actorOf(request.principal),
-        });
-        changes.record({ action: 'provider.created', entityType: 'provider', entityId: row.id, after: { id: row.id, name: row.name } });
+    async (request, reply) =>
+      createOnce(request, reply, async (tx, changes) => {
+        const row = await createProvider(workflowContext(request, tx, changes), request.body);
         return { body: toProvider(row), headers: { location: `/v1/providers/${row.id}` } };
-      });
-    },
+      }),
   );
 
   app.get(
