@@ -20,6 +20,7 @@ import * as livePlans from './202612071600_live_plans.js';
 import * as commissionedSupport from './202612071700_commissioned_support.js';
 import * as redress from './202612071800_redress.js';
 import * as interimBudgets from './202612071900_interim_budgets.js';
+import * as eventsNumberedAfterCommit from './202612072000_events_numbered_after_commit.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -47,4 +48,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612071700_commissioned_support': commissionedSupport,
   '202612071800_redress': redress,
   '202612071900_interim_budgets': interimBudgets,
+  '202612072000_events_numbered_after_commit': eventsNumberedAfterCommit,
 };

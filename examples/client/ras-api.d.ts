@@ -1689,7 +1689,7 @@ export interface paths {
         };
         /**
          * Events after a sequence number, oldest first
-         * @description A feed, not a paged list: it pages by sequence number rather than pageToken, because a reader keeps its place across days. Poll with after=<nextAfter> from the last answer (pageSize as for lists); nextPageToken is non-null when more events are waiting now. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.
+         * @description A feed, not a paged list: it pages by sequence number rather than pageToken, because a reader keeps its place across days. Poll with after=<nextAfter> from the last answer (pageSize as for lists); nextPageToken is non-null when more events are waiting now. Sequence numbers are per council, gap-free and in commit order: an event is numbered just after its transaction commits (at the latest when this feed is read), so no event ever appears below a number already read and a reader never misses one.
          *
          *     Roles: integration, admin, auditor.
          */
@@ -6473,7 +6473,7 @@ export interface components {
                  * @description Identifier (UUID)
                  */
                 id: string;
-                /** @description Position in the council’s event stream; gap-free and in commit order */
+                /** @description Position in the council’s event stream: gap-free, and no event is ever numbered below one already in the feed */
                 seq: number;
                 /** @description e.g. budget.agreed */
                 type: string;

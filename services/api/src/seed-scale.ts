@@ -1,9 +1,10 @@
 /**
  * `npm run seed:scale -- --councils 150 --people 550000`: fills an empty PostgreSQL database
  * (DATABASE_URL) with a national data set for the figures in BENCHMARKS.md. Each council, its
- * questionnaire, scheme and keys are made through the API, and so are a handful of template people
- * in the first council (assessment, budget, approved plan, payment agreement, direct payment
- * agreement); everyone else is those templates cloned in SQL set operations (`generate_series`),
+ * questionnaire, scheme and keys are made through the API, and so are eight template people in
+ * every council (assessment, budget, approved plan, payment agreement, direct payment agreement),
+ * under that council's own rules; everyone else is their council's templates cloned in SQL set
+ * operations (`generate_series`),
  * with their own ids and start dates spread over the last twelve months, and a ledger of council
  * payments, contributions and spending for every month so far: about 45 rows a person.
  *
@@ -22,6 +23,7 @@ import { systemClock } from './clock.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { DB } from './db/schema.js';
+import { numberEvents } from './repositories/events.js';
 import { DEMO_QUESTIONNAIRE } from './seed/demo-questionnaire.js';
 
 const { values: options } = parseArgs({
@@ -138,7 +140,8 @@ async function main(): Promise<void> {
       questionnaireId: questionnaire.json.id,
       clientGroups: ['learning-disability', 'physical-disability', 'older-people', 'mental-health'],
       effectiveFrom: '2020-04-01',
-      method: { type: 'linear', poundsPerPointPence: 22_500 },
+      // Each council its own rate, as each sets its own in its desktop exercise.
+      method: { type: 'linear', poundsPerPointPence: 22_500 + (index % 40) * 25 },
       floorPoints: 5,
       ceilingPence: 6_000_000,
       clawback: { type: 'percent', percent: 20 },
@@ -155,41 +158,42 @@ async function main(): Promise<void> {
   }
   lap(`${councils.length} councils with their questionnaire, scheme and keys`);
 
-  // The template people, through the API, in the first council: the whole journey to an agreed,
-  // approved and paid-for budget.
-  const first = councils[0] as (typeof councils)[number];
-  const key = async (roles: string[]) => (await call('POST', '/v1/api-keys', first.adminKey, { name: roles[0], roles })).json.key as string;
-  const [assessor, manager, panel] = [await key(['assessor']), await key(['team-manager']), await key(['panel'])];
   const templateStart = addMonths(thisMonth, -11);
-  const templates: { k: number; person: string; budget: string; template: (typeof TEMPLATES)[number] }[] = [];
-  for (const [k, template] of TEMPLATES.entries()) {
-    const person = (await call('POST', '/v1/people', assessor, { clientGroup: 'learning-disability', displayName: `Template ${k}` })).json
+  /** One template person taken through the whole journey in a council. */
+  async function templatePerson(
+    council: (typeof councils)[number],
+    k: number,
+    template: (typeof TEMPLATES)[number],
+    index: number,
+    keys: { assessor: string; manager: string; panel: string },
+  ): Promise<{ person: string; budget: string }> {
+    const person = (await call('POST', '/v1/people', keys.assessor, { clientGroup: 'learning-disability', displayName: `Template ${k}` })).json
       .id;
-    const assessment = await call('POST', '/v1/assessments', assessor, {
+    const assessment = await call('POST', '/v1/assessments', keys.assessor, {
       personId: person,
-      questionnaireId: first.questionnaireId,
+      questionnaireId: council.questionnaireId,
       completedWith: ['self'],
-      answers: answersFor(template.level),
+      answers: answersFor(template.level + index),
     });
-    const submitted = await call('POST', `/v1/assessments/${assessment.json.id}/submit`, assessor, undefined, {
+    const submitted = await call('POST', `/v1/assessments/${assessment.json.id}/submit`, keys.assessor, undefined, {
       'if-match': assessment.etag,
     });
     await call(
       'POST',
       `/v1/assessments/${assessment.json.id}/moderation`,
-      assessor,
+      keys.assessor,
       { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
       {
         'if-match': submitted.etag,
       },
     );
-    await call('POST', `/v1/people/${person}/financial-assessments`, first.financeKey, {
+    await call('POST', `/v1/people/${person}/financial-assessments`, council.financeKey, {
       effectiveFrom: '2020-04-01',
       weeklyContributionPence: template.contribution,
     });
-    const budget = (await call('POST', '/v1/budgets', assessor, { assessmentId: assessment.json.id, startDate: templateStart })).json;
+    const budget = (await call('POST', '/v1/budgets', keys.assessor, { assessmentId: assessment.json.id, startDate: templateStart })).json;
     const managedBy = template.direct ? 'direct-payment' : 'council-arranged';
-    let plan = await call('POST', '/v1/support-plans', assessor, {
+    let plan = await call('POST', '/v1/support-plans', keys.assessor, {
       budgetId: budget.id,
       outcomes: [{ key: 'home', description: 'Stay living in my own home' }],
       lines: [
@@ -209,11 +213,11 @@ async function main(): Promise<void> {
       healthySafeAndWell: 'Family visits weekly',
     });
     const url = `/v1/support-plans/${plan.json.id}`;
-    plan = await call('POST', `${url}/submit`, assessor, undefined, { 'if-match': plan.etag });
+    plan = await call('POST', `${url}/submit`, keys.assessor, undefined, { 'if-match': plan.etag });
     for (const [stage, stageKey] of [
-      ['coordinator', assessor],
-      ['team-manager', manager],
-      ['panel', panel],
+      ['coordinator', keys.assessor],
+      ['team-manager', keys.manager],
+      ['panel', keys.panel],
     ] as const) {
       if (template.pending && stage === 'panel') break;
       plan = await call(
@@ -227,7 +231,7 @@ async function main(): Promise<void> {
       );
     }
     if (template.direct && !template.pending)
-      await call('POST', '/v1/direct-payment-agreements', first.financeKey, {
+      await call('POST', '/v1/direct-payment-agreements', council.financeKey, {
         budgetId: budget.id,
         termsVersion: TERMS.version,
         holder: { type: 'person' },
@@ -235,7 +239,24 @@ async function main(): Promise<void> {
         acceptedOn: templateStart,
         acceptedBy: 'The person',
       });
-    templates.push({ k, person, budget: budget.id, template });
+    return { person, budget: budget.id };
+  }
+
+  // The template people, through the API, in every council: the whole journey to an agreed,
+  // approved and paid-for budget under that council's own questionnaire and scheme, so every clone
+  // names its own council's rules and re-proves under them (verify:figures). The answers vary by
+  // council as well as by template, and each council's scheme has its own rate: the data set holds
+  // eight distinct calculations a council, not eight in all.
+  const first = councils[0] as (typeof councils)[number];
+  const templates: { k: number; councilId: string; person: string; budget: string }[] = [];
+  let panel = '';
+  for (const [index, council] of councils.entries()) {
+    const key = async (roles: string[]) => (await call('POST', '/v1/api-keys', council.adminKey, { name: roles[0], roles })).json.key as string;
+    const [assessor, manager, panelKey] = [await key(['assessor']), await key(['team-manager']), await key(['panel'])];
+    if (council === first) panel = panelKey;
+    for (const [k, template] of TEMPLATES.entries()) {
+      templates.push({ k, councilId: council.id, ...(await templatePerson(council, k, template, index, { assessor, manager, panel: panelKey })) });
+    }
   }
   lap(`${templates.length} template people through the API`);
   await app.close();
@@ -271,7 +292,7 @@ async function main(): Promise<void> {
 async function cloneEveryone(
   db: Kysely<DB>,
   councils: readonly { id: string; people: number; questionnaireId: string; schemeId: string }[],
-  templates: readonly { k: number; person: string; budget: string }[],
+  templates: readonly { k: number; councilId: string; person: string; budget: string }[],
   templateStart: string,
   thisMonth: string,
   lap: (what: string) => void,
@@ -283,18 +304,19 @@ async function cloneEveryone(
       select (lpad(to_hex((extract(epoch from at) * 1000)::bigint + sub), 12, '0') || '7' || lpad(to_hex(kind), 3, '0') || '8'
               || lpad(to_hex(n * 256 + sub), 15, '0'))::uuid
     $$`.execute(db);
-  await sql`create temp table seed_templates (k int, person_id uuid, budget_id uuid)`.execute(db);
+  await sql`create temp table seed_templates (k int, council_id uuid, person_id uuid, budget_id uuid)`.execute(db);
   for (const template of templates)
-    await sql`insert into seed_templates values (${template.k}, ${template.person}, ${template.budget})`.execute(db);
+    await sql`insert into seed_templates values (${template.k}, ${template.councilId}, ${template.person}, ${template.budget})`.execute(db);
   // One row a person to clone: which template, which council, which start month.
   await sql`create temp table seed_people (n bigint primary key, council_id uuid, questionnaire_id uuid, scheme_id uuid, k int, months int, start date)`.execute(
     db,
   );
   let n = 0;
-  const regular = templates.length - 1;
-  const pending = templates.length - 1;
+  const regular = TEMPLATES.length - 1;
+  const pending = TEMPLATES.length - 1;
   for (const [index, council] of councils.entries()) {
-    const count = index === 0 ? council.people - templates.length - PENDING : council.people;
+    // Each council's own templates are people of it too.
+    const count = Math.max(0, council.people - TEMPLATES.length - (index === 0 ? PENDING : 0));
     await sql`
       insert into seed_people
       select ${n}::bigint + i, ${council.id}::uuid, ${council.questionnaireId}::uuid, ${council.schemeId}::uuid,
@@ -321,7 +343,7 @@ async function cloneEveryone(
     const result = await statement.execute(db);
     lap(`${what}: ${result.numAffectedRows ?? 0n} rows`);
   };
-  const from = sql`from seed_people p join seed_templates st on st.k = p.k`;
+  const from = sql`from seed_people p join seed_templates st on st.k = p.k and st.council_id = p.council_id`;
 
   await clone(
     'people',
@@ -430,13 +452,18 @@ async function cloneEveryone(
   }
   lap('ledger');
 
-  // Each person's story as events, numbered per council after what the API already wrote.
+  // Each person's story as events, numbered per council after what the API already wrote (and
+  // numbered here, not by the sequencer: the seed runs alone).
+  await numberEvents(db);
   await sql`
+    with last as materialized (
+      select c.id, coalesce((select max(e.seq) from events e where e.council_id = c.id), 0) as last from councils c
+    )
     insert into events (council_id, seq, id, type, entity_type, entity_id, payload, occurred_at)
-    select p.council_id, c.event_seq + row_number() over (partition by p.council_id order by p.n, e.entry),
+    select p.council_id, c.last + row_number() over (partition by p.council_id order by p.n, e.entry),
            pg_temp.seed_id(11, p.n, e.entry, p.start), e.type, e.entity_type, e.entity_id, jsonb_build_object('id', e.entity_id), p.start::timestamptz
       from seed_people p
-      join councils c on c.id = p.council_id
+      join last c on c.id = p.council_id
       cross join lateral (values
         (1, 'person.created', 'person', ${id(1)}),
         (2, 'assessment.agreed', 'assessment', ${id(2)}),
@@ -445,7 +472,6 @@ async function cloneEveryone(
         (5, 'payment-agreement.created', 'payment-agreement', ${id(7)}),
         (6, 'review.scheduled', 'review', ${id(9, sql`1`)})
       ) as e(entry, type, entity_type, entity_id)`.execute(db);
-  await sql`update councils c set event_seq = coalesce((select max(seq) from events e where e.council_id = c.id), c.event_seq)`.execute(db);
   lap('events');
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { numberEvents } from '../src/repositories/events.js';
 import { TEST_CLIENT_GROUPS } from './helpers/council-setup.js';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
@@ -268,6 +269,8 @@ describe('budgets', () => {
     const council = await t.council();
     const q = (await t.call('POST', '/v1/questionnaires', { key: council.adminKey, body: SMALL_QUESTIONNAIRE })).json();
     await t.call('POST', '/v1/people', { key: council.adminKey, body: { clientGroup: 'x' } });
+    // Numbered after commit, by the sequencer (the relay's round, or a reader of the feed).
+    await numberEvents(t.database.db);
     const events = await t.database.db
       .selectFrom('events')
       .select(['seq', 'type'])

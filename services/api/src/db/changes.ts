@@ -27,8 +27,7 @@ export interface ChangeContext {
 
 /**
  * Collects the audit records and outbox events of one transaction and writes them just before
- * it commits. Writing them last keeps the council row (which numbers the events) locked only for
- * the end of the transaction, and always after any entity rows, so lock order never inverts.
+ * it commits. Both are inserts only: a write updates no row it shares with other writes.
  */
 export class Changes {
   readonly #pending: Change[] = [];
@@ -60,21 +59,9 @@ export class Changes {
     const pending = this.#pending;
     const events = pending.filter((change) => change.event !== false);
     for (const batch of batches(pending)) await insertAuditArrays(tx, { councilId, actor, actorName, requestId }, batch);
-    if (events.length > 0) {
-      // Numbering events under the council row's lock makes seq order the commit order, so a
-      // reader paging by seq never skips an event that commits late.
-      const { event_seq: last } = await tx
-        .updateTable('councils')
-        .set((eb) => ({ event_seq: eb('event_seq', '+', events.length) }))
-        .where('id', '=', councilId)
-        .returning('event_seq')
-        .executeTakeFirstOrThrow();
-      let seq = last - events.length + 1;
-      for (const batch of batches(events)) {
-        await insertEventArrays(tx, councilId, seq, batch);
-        seq += batch.length;
-      }
-    }
+    // Events go in without a number: the sequencer (repositories/events.ts) numbers them after this
+    // transaction commits, so no row is shared between writes and writes never wait for each other.
+    for (const batch of batches(events)) await insertEventArrays(tx, councilId, batch);
     this.#pending.length = 0;
   }
 }
@@ -112,16 +99,18 @@ async function insertAuditArrays(
     ) as change(id, action, entity_type, entity_id, before, after)`.execute(tx);
 }
 
-async function insertEventArrays(tx: Transaction<DB>, councilId: string, first: number, events: readonly Change[]): Promise<void> {
-  // Numbered in the order recorded: the nth change gets first + n − 1.
+async function insertEventArrays(tx: Transaction<DB>, councilId: string, events: readonly Change[]): Promise<void> {
+  // In the order recorded: pos, the order the sequencer numbers in, is a default applied to the
+  // rows as they arrive, so `order by n` makes it follow the record order.
   await sql`
-    insert into events (council_id, seq, id, type, entity_type, entity_id, payload)
-    select ${councilId}::uuid, ${first}::bigint + event.n - 1, event.id, event.type, event.entity_type, event.entity_id, event.payload::jsonb
+    insert into events (council_id, id, type, entity_type, entity_id, payload)
+    select ${councilId}::uuid, event.id, event.type, event.entity_type, event.entity_id, event.payload::jsonb
     from unnest(
       ${events.map(() => newId())}::uuid[], ${events.map((change) => change.action)}::text[],
       ${events.map((change) => change.entityType)}::text[], ${events.map((change) => change.entityId)}::uuid[],
       ${events.map(eventPayload)}::text[]
-    ) with ordinality as event(id, type, entity_type, entity_id, payload, n)`.execute(tx);
+    ) with ordinality as event(id, type, entity_type, entity_id, payload, n)
+    order by event.n`.execute(tx);
 }
 
 /**

@@ -29,7 +29,6 @@ export interface CouncilTable {
   id: string;
   name: string;
   settings: Json<CouncilSettingsInput>;
-  event_seq: Generated<number>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -219,7 +218,10 @@ export interface AuditLogTable {
 
 export interface EventTable {
   council_id: string;
-  seq: number;
+  /** Null until the sequencer numbers the event, after its transaction commits. */
+  seq: number | null;
+  /** The order events were written in, which the sequencer numbers them in. */
+  pos: Generated<string | null>;
   id: string;
   type: string;
   entity_type: string;

@@ -1,8 +1,8 @@
-import type { EventRow } from '../db/schema.js';
 import { iso } from '../http/iso.js';
+import type { NumberedEvent } from '../repositories/events.js';
 
 /** The shape of an event, in the feed and in webhook deliveries. */
-export function toEvent(row: EventRow) {
+export function toEvent(row: NumberedEvent) {
   return {
     id: row.id,
     seq: row.seq,

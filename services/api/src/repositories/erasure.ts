@@ -248,14 +248,15 @@ async function anonymiseTrail(
                where council_id = ${councilId} and ${aboutEntities(types, ids)} and actor = ${portalActor} and actor_name is not null`.execute(
       tx,
     );
-  const { rows: events } = await sql<{ seq: string; payload: unknown }>`
-    select seq::text as seq, payload from events where council_id = ${councilId} and entity_id = any(${ids}::uuid[])`.execute(tx);
+  // By id: an event may not have its number yet.
+  const { rows: events } = await sql<{ id: string; payload: unknown }>`
+    select id, payload from events where council_id = ${councilId} and entity_id = any(${ids}::uuid[])`.execute(tx);
   if (events.length > 0)
     await sql`
       update events e set payload = v.payload::jsonb
-        from unnest(${events.map((event) => event.seq)}::bigint[], ${events.map((event) => JSON.stringify(anonymise(event.payload)))}::text[])
-             as v(seq, payload)
-       where e.council_id = ${councilId} and e.seq = v.seq`.execute(tx);
+        from unnest(${events.map((event) => event.id)}::uuid[], ${events.map((event) => JSON.stringify(anonymise(event.payload)))}::text[])
+             as v(id, payload)
+       where e.council_id = ${councilId} and e.id = v.id`.execute(tx);
 }
 
 /**

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { listAccessEntries } from './access-log.js';
 import { auditRowsAbout, eventsAbout, ledgerEntryIds, type PersonEntities, pairs } from './erasure.js';
+import { numberEvents } from './events.js';
 import { afterRow } from './keyset.js';
 
 type Row = Record<string, unknown>;
@@ -73,6 +74,8 @@ export async function* ledgerOf(db: Kysely<DB>, councilId: string, budgetIds: re
  */
 export async function* eventsOf(db: Kysely<DB>, councilId: string, entities: PersonEntities): AsyncGenerator<Row[]> {
   const { ids } = pairs(entities);
+  // Events that committed a moment ago get their numbers first, so the section holds them too.
+  await numberEvents(db);
   for (let after = 0; ; ) {
     const rows = await eventsAbout(db, councilId, ids, after, PAGE);
     if (rows.length > 0) yield rows;

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB, EventRow, Webhook, WebhookDelivery } from '../db/schema.js';
+import type { DB, Webhook, WebhookDelivery } from '../db/schema.js';
 import { newId } from '../ids.js';
+import type { NumberedEvent } from '../repositories/events.js';
 
 /**
  * Queues every event after each webhook's cursor as a pending delivery, and moves the cursor.
@@ -34,6 +35,7 @@ export async function fanOut(db: Kysely<DB>, batch: number): Promise<number> {
         .where('seq', '>', webhook.cursor)
         .orderBy('seq')
         .limit(batch)
+        .$narrowType<{ seq: number }>()
         .execute();
       if (events.length === 0) continue;
       const wanted = webhook.event_types === null ? events : events.filter((event) => webhook.event_types?.includes(event.type));
@@ -70,7 +72,7 @@ export async function fanOut(db: Kysely<DB>, batch: number): Promise<number> {
 export interface ClaimedDelivery {
   readonly delivery: WebhookDelivery;
   readonly webhook: Webhook;
-  readonly event: EventRow;
+  readonly event: NumberedEvent;
 }
 
 /** How many due deliveries one claim may take, in all and from any one webhook. */
@@ -130,6 +132,7 @@ export async function claimDue(db: Kysely<DB>, limits: ClaimLimits): Promise<Cla
       'in',
       claimed.map((d) => d.event_id),
     )
+    .$narrowType<{ seq: number }>()
     .execute();
   const webhookById = new Map(webhooks.map((w) => [w.id, w]));
   const eventById = new Map(events.map((e) => [e.id, e]));

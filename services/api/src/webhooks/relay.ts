@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { toEvent } from '../events/representation.js';
+import { numberEvents } from '../repositories/events.js';
 import { WebhookSender } from './delivery.js';
 import { type ClaimedDelivery, claimDue, fanOut, markDelivered, markFailed, pauseWebhook } from './delivery-repository.js';
 import { SIGNATURE_HEADER, signDelivery, standardWebhookHeaders } from './signature.js';
@@ -98,6 +99,8 @@ export class WebhookRelay {
 
   /** Queues new events and starts the attempts that are due; returns without waiting for them. */
   async #round(): Promise<{ queued: number; attempts: Promise<boolean[]>[] }> {
+    // The relay is the feed's sequencer too: what has committed is numbered before it is fanned out.
+    await numberEvents(this.#db);
     const queued = await fanOut(this.#db, this.#options.batchSize);
     const room = this.#options.batchSize - this.#inFlightDeliveries;
     if (room <= 0) return { queued, attempts: [] };

@@ -4,12 +4,14 @@ import { rolesAccess } from '../../../auth/roles.js';
 import { EVENT_CATALOGUE, EVENT_TYPES } from '../../../events/catalogue.js';
 import { toEvent } from '../../../events/representation.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { listEventsAfter } from '../../../repositories/events.js';
+import { listEventsAfter, numberEvents } from '../../../repositories/events.js';
 import { Id, Nullable, problemResponses, Timestamp } from '../../../schemas/common.js';
 
 export const EventResource = Type.Object({
   id: Id,
-  seq: Type.Integer({ description: 'Position in the council’s event stream; gap-free and in commit order' }),
+  seq: Type.Integer({
+    description: 'Position in the council’s event stream: gap-free, and no event is ever numbered below one already in the feed',
+  }),
   type: Type.String({ description: 'e.g. budget.agreed' }),
   entityType: Type.String(),
   entityId: Id,
@@ -55,7 +57,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['integration'],
         summary: 'Events after a sequence number, oldest first',
         description:
-          'A feed, not a paged list: it pages by sequence number rather than pageToken, because a reader keeps its place across days. Poll with after=<nextAfter> from the last answer (pageSize as for lists); nextPageToken is non-null when more events are waiting now. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.',
+          'A feed, not a paged list: it pages by sequence number rather than pageToken, because a reader keeps its place across days. Poll with after=<nextAfter> from the last answer (pageSize as for lists); nextPageToken is non-null when more events are waiting now. Sequence numbers are per council, gap-free and in commit order: an event is numbered just after its transaction commits (at the latest when this feed is read), so no event ever appears below a number already read and a reader never misses one.',
         querystring: Type.Object(
           {
             after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq above this' })),
@@ -77,7 +79,10 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const after = request.query.after ?? 0;
       const size = request.query.pageSize ?? 100;
-      const rows = await listEventsAfter(app.db, councilOf(request), after, size + 1, request.query.type);
+      const councilId = councilOf(request);
+      // A reader need not wait for the relay's next round: what has committed is numbered now.
+      await numberEvents(app.db);
+      const rows = await listEventsAfter(app.db, councilId, after, size + 1, request.query.type);
       const items = rows.slice(0, size).map(toEvent);
       const nextAfter = items.at(-1)?.seq ?? after;
       return { items, nextAfter, nextPageToken: rows.length > size ? String(nextAfter) : null };

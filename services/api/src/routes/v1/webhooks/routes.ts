@@ -12,7 +12,7 @@ import { isWebLink, WEB_LINK_DETAIL } from '../../../http/web-link.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { latestSeq } from '../../../repositories/events.js';
+import { latestSeq, numberEvents } from '../../../repositories/events.js';
 import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from '../../../repositories/webhooks.js';
 import {
   Id,
@@ -137,6 +137,9 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const councilId = councilOf(request);
       await checkUrl(request.body.url, '/url', app.webhookTargets);
       assertKnownEventTypes(request.body.eventTypes, '/eventTypes');
+      // A webhook starts after the last event committed before it: number those first, so its
+      // cursor passes them.
+      await numberEvents(app.db);
       return createOnce(request, reply, async (tx, changes) => {
         const secret = `whsec_${randomBytes(32).toString('base64')}`;
         const row = await insertWebhook(tx, councilId, {
