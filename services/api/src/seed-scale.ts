@@ -167,8 +167,8 @@ async function main(): Promise<void> {
     index: number,
     keys: { assessor: string; manager: string; panel: string },
   ): Promise<{ person: string; budget: string }> {
-    const person = (await call('POST', '/v1/people', keys.assessor, { clientGroup: 'learning-disability', displayName: `Template ${k}` })).json
-      .id;
+    const person = (await call('POST', '/v1/people', keys.assessor, { clientGroup: 'learning-disability', displayName: `Template ${k}` }))
+      .json.id;
     const assessment = await call('POST', '/v1/assessments', keys.assessor, {
       personId: person,
       questionnaireId: council.questionnaireId,
@@ -251,11 +251,16 @@ async function main(): Promise<void> {
   const templates: { k: number; councilId: string; person: string; budget: string }[] = [];
   let panel = '';
   for (const [index, council] of councils.entries()) {
-    const key = async (roles: string[]) => (await call('POST', '/v1/api-keys', council.adminKey, { name: roles[0], roles })).json.key as string;
+    const key = async (roles: string[]) =>
+      (await call('POST', '/v1/api-keys', council.adminKey, { name: roles[0], roles })).json.key as string;
     const [assessor, manager, panelKey] = [await key(['assessor']), await key(['team-manager']), await key(['panel'])];
     if (council === first) panel = panelKey;
     for (const [k, template] of TEMPLATES.entries()) {
-      templates.push({ k, councilId: council.id, ...(await templatePerson(council, k, template, index, { assessor, manager, panel: panelKey })) });
+      templates.push({
+        k,
+        councilId: council.id,
+        ...(await templatePerson(council, k, template, index, { assessor, manager, panel: panelKey })),
+      });
     }
   }
   lap(`${templates.length} template people through the API`);
