@@ -24,8 +24,13 @@ const CONNECTIONS = 50;
 // BENCH_PARTS=request-path,writes,embedded runs only those parts (default: all).
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'request-path,batch,writes,embedded,import').split(','));
 
+// BENCH_PIN=1 (run as `taskset -c 1 npm run bench:api`): the service and the bare route each run
+// on core 0 and the load generator on core 1, so neither takes the other's core.
+const PIN = process.env.BENCH_PIN === '1';
+
 function start(script, env) {
-  const child = spawn(process.execPath, [script], {
+  const [command, args] = PIN ? ['taskset', ['-c', '0', process.execPath, script]] : [process.execPath, [script]];
+  const child = spawn(command, args, {
     // Quiet logs and no rate limit: the load comes from one key by design.
     env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

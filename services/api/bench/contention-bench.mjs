@@ -14,7 +14,10 @@
 //   - applyUpratingRun over 25,000 budgets
 //   - runRetentionErasure of 2,000 people past their date
 //
-// BENCH_PARTS picks parts (import,payments,uprating,retention); BENCH_RATE sets the ordinary writes a second.
+//   - on PGlite (the embedded default, a fresh demo council each time): importPeople of 100,000 rows,
+//     all or nothing and best effort
+//
+// BENCH_PARTS picks parts (import,payments,uprating,retention,pglite); BENCH_RATE sets the ordinary writes a second.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,13 +27,17 @@ import pg from 'pg';
 import { adminUrl, scratchDatabase } from './scratch-database.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,payments,uprating,retention').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'import,payments,uprating,retention,pglite').split(','));
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const RETENTION_PEOPLE = Number(process.env.BENCH_RETENTION_PEOPLE ?? 2_000);
 
 const work = mkdtempSync(join(tmpdir(), 'ras-contention-'));
-const scratch = await scratchDatabase('ras_contention');
+// BENCH_SEED=<database> BENCH_SEED_KEYS=<file> reuses a seed an earlier run kept (BENCH_KEEP_SEED=1).
+const reused = process.env.BENCH_SEED;
+const scratch = reused
+  ? { url: Object.assign(new URL(adminUrl), { pathname: `/${reused}` }), drop: async () => {} }
+  : await scratchDatabase('ras_contention');
 const seeded = scratch.url.pathname.slice(1);
 const results = [];
 
@@ -44,9 +51,16 @@ async function copyOfSeed() {
   return { url: url.toString(), drop: () => admin.query(`drop database if exists ${name} with (force)`) };
 }
 
-function startService(url) {
+/** The service on `url`, or on PGlite in `dataDir` (seeded with the demo council) when `url` is null. */
+function startService(url, dataDir = work) {
+  const env = { ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: dataDir };
+  if (url) env.DATABASE_URL = url;
+  else {
+    delete env.DATABASE_URL;
+    env.SEED_DEMO = 'true';
+  }
   const child = spawn(process.execPath, [join(root, 'services/api/dist/server.js')], {
-    env: { ...process.env, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: work },
+    env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -96,6 +110,16 @@ function ordinaryWrites(key, clientGroup) {
   };
 }
 
+/** A people file of IMPORT_ROWS rows, their record-system ids starting with `prefix`. */
+function importFile(prefix) {
+  const lines = ['system,externalId,clientGroup,displayName,dateOfBirth'];
+  for (let i = 0; i < IMPORT_ROWS; i++)
+    lines.push(
+      `carefirst,${prefix}${String(i).padStart(7, '0')},${clientGroup},Imported ${i},19${40 + (i % 50)}-0${(i % 9) + 1}-${String((i % 28) + 1).padStart(2, '0')}`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -106,12 +130,21 @@ const percentile = (values, p) => {
  * ordinary writes arrive; and records the row. `prepare` runs first each time, untimed, and may
  * return what `run` needs.
  */
-async function sideBySide(what, prepare, run) {
+async function sideBySide(what, prepare, run, on = 'postgres') {
   const once = async (loaded) => {
-    const copy = await copyOfSeed();
-    const client = new pg.Client({ connectionString: copy.url });
-    await client.connect();
-    service = await startService(copy.url);
+    let copy;
+    let client;
+    let dataDir;
+    if (on === 'postgres') {
+      copy = await copyOfSeed();
+      client = new pg.Client({ connectionString: copy.url });
+      await client.connect();
+      service = await startService(copy.url);
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), 'ras-contention-pglite-'));
+      service = await startService(null, dataDir);
+      keys = { adminKey: JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')).adminKey.key };
+    }
     try {
       const prepared = await prepare(client);
       const stopWrites = loaded ? ordinaryWrites(keys.adminKey, clientGroup) : null;
@@ -122,8 +155,9 @@ async function sideBySide(what, prepare, run) {
       return { ms, note, ...(stopWrites ? await stopWrites() : {}) };
     } finally {
       await stopService();
-      await client.end();
-      await copy.drop();
+      await client?.end();
+      await copy?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     }
   };
   const alone = await once(false);
@@ -161,42 +195,37 @@ let keys;
 let clientGroup;
 // On the server's admin database: the seeded one must have no connections to be copied.
 const admin = new pg.Client({ connectionString: adminUrl });
+const keysFile =
+  process.env.BENCH_SEED_KEYS ?? (process.env.BENCH_KEEP_SEED ? join(tmpdir(), `${seeded}-keys.json`) : join(work, 'scale-keys.json'));
+const onPostgres = ['import', 'payments', 'uprating', 'retention'].some((part) => PARTS.has(part));
 try {
-  console.log(`seeding ${seeded} (one council, 25,000 people) …`);
-  const keysFile = join(work, 'scale-keys.json');
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'services/api/dist/seed-scale.js'),
-      ...['--councils', '1', '--people', '25000', '--largest', '25000', '--pending-plans', '0', '--keys', keysFile],
-    ],
-    {
-      env: { ...process.env, DATABASE_URL: scratch.url.toString() },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  keys = JSON.parse(readFileSync(keysFile, 'utf8')).councils[0];
+  if (onPostgres && !reused) {
+    console.log(`seeding ${seeded} (one council, 25,000 people) …`);
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'services/api/dist/seed-scale.js'),
+        ...['--councils', '1', '--people', '25000', '--largest', '25000', '--pending-plans', '0', '--keys', keysFile],
+      ],
+      { env: { ...process.env, DATABASE_URL: scratch.url.toString() }, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  }
   await admin.connect();
-  const { rows: schemeRows } = await admin.query(
-    `select id, key, questionnaire_id, client_groups from allocation_schemes where council_id = $1`,
-    [keys.id],
-  );
-  clientGroup = schemeRows[0].client_groups[0];
+  if (onPostgres) {
+    keys = JSON.parse(readFileSync(keysFile, 'utf8')).councils[0];
+    const seedClient = new pg.Client({ connectionString: scratch.url.toString() });
+    await seedClient.connect();
+    const { rows } = await seedClient.query('select client_groups from allocation_schemes where council_id = $1', [keys.id]);
+    await seedClient.end();
+    clientGroup = rows[0].client_groups[0];
+  }
 
   if (PARTS.has('import')) {
-    const file = (() => {
-      const lines = ['system,externalId,clientGroup,displayName,dateOfBirth'];
-      for (let i = 0; i < IMPORT_ROWS; i++)
-        lines.push(
-          `carefirst,CF${String(i).padStart(7, '0')},${clientGroup},Imported ${i},19${40 + (i % 50)}-0${(i % 9) + 1}-${String((i % 28) + 1).padStart(2, '0')}`,
-        );
-      return `${lines.join('\n')}\n`;
-    })();
     await sideBySide(
       'importPeople',
       () => null,
       async () => {
-        const report = (await call('POST', '/v1/imports/people?mode=all-or-nothing', keys.adminKey, file)).json;
+        const report = (await call('POST', '/v1/imports/people?mode=all-or-nothing', keys.adminKey, importFile('CF'))).json;
         if (report.created !== IMPORT_ROWS) throw new Error(`import created ${report.created}`);
         return `${IMPORT_ROWS.toLocaleString('en-GB')} rows (CSV, all or nothing)`;
       },
@@ -279,14 +308,36 @@ try {
       },
     );
   }
+
+  if (PARTS.has('pglite')) {
+    // PGlite has one connection: every request that reads or writes waits for the transaction in
+    // progress. An all-or-nothing import is one transaction by its contract; a best-effort one
+    // commits a slice of 5,000 rows at a time, so the others wait one slice at most.
+    const seededKeys = keys;
+    clientGroup = 'older-people';
+    for (const mode of ['all-or-nothing', 'best-effort'])
+      await sideBySide(
+        `PGlite: importPeople ${mode}`,
+        () => null,
+        async () => {
+          const report = (await call('POST', `/v1/imports/people?mode=${mode}`, keys.adminKey, importFile('PG'))).json;
+          if (report.created !== IMPORT_ROWS) throw new Error(`import created ${report.created}`);
+          return `${IMPORT_ROWS.toLocaleString('en-GB')} rows`;
+        },
+        'pglite',
+      );
+    keys = seededKeys;
+  }
 } finally {
   await stopService();
   await admin.end().catch(() => {});
-  await scratch.drop();
+  if (process.env.BENCH_KEEP_SEED && !reused)
+    console.log(`kept the seed: BENCH_SEED=${seeded} BENCH_SEED_KEYS=${keysFile} (drop it when done)`);
+  else await scratch.drop();
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log('\n| long write (PostgreSQL) | alone | with 20 writes/s | ratio (≤ 1.5) | ordinary writes p50 / p99 (< 250 ms) / max |');
+console.log('\n| long write | alone | with 20 writes/s | ratio (≤ 1.5) | ordinary writes p50 / p99 (< 250 ms) / max |');
 console.log('|---|---|---|---|---|');
 for (const r of results)
   console.log(

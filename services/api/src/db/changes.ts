@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AuditAction } from '../events/catalogue.js';
 import { newId } from '../ids.js';
+import { chunks } from '../slices.js';
 import type { DB } from './schema.js';
 
 /** One state change: what happened to which entity, with its state before and after. */
@@ -74,11 +75,7 @@ export class Changes {
 /** Rows a statement carries, so no one statement's parameters run to hundreds of megabytes. */
 const ROWS_PER_STATEMENT = 20_000;
 
-function batches<T>(items: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) result.push(items.slice(start, start + ROWS_PER_STATEMENT));
-  return result;
-}
+const batches = <T>(items: readonly T[]): T[][] => chunks(items, ROWS_PER_STATEMENT);
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 const eventPayload = (change: Change) => JSON.stringify(change.event === undefined ? (change.after ?? null) : change.event);

@@ -22,12 +22,18 @@ export interface ImportCounts {
  */
 export async function importPeople(
   { tx, changes }: { tx: Transaction<DB>; changes: Changes },
-  input: { councilId: string; createdByKeyId: string | null; people: readonly ImportedPerson[] },
+  input: {
+    councilId: string;
+    createdByKeyId: string | null;
+    people: readonly ImportedPerson[];
+    /** People already changed by this import (when it is written in slices): carried from slice to slice. */
+    changedIds?: Set<string>;
+  },
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
   // People already changed by this import: a second row naming the same person by another of
   // their ids leaves them as the first row made them, whichever batch it falls in.
-  const changedIds = new Set<string>();
+  const changedIds = input.changedIds ?? new Set<string>();
   for (let start = 0; start < input.people.length; start += IMPORT_BATCH) {
     const batch = input.people.slice(start, start + IMPORT_BATCH);
     const existing = await findPeopleByExternalIds(

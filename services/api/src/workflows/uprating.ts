@@ -27,6 +27,7 @@ import {
 } from '../repositories/uprating-runs.js';
 import { reviewEvent } from '../representations/reviews.js';
 import { type CalculatedBudget, calculateBudget } from '../rules/calculate-budget.js';
+import { slicer } from '../slices.js';
 import type { WorkflowContext } from './context.js';
 
 /** What an uprating run is asked to do. */
@@ -109,7 +110,10 @@ async function rework(
     successor.effective_from,
   );
   const protection = request.transitionalProtection;
-  return budgets.map((budget) => {
+  const breathe = slicer();
+  const reworked: Reworked[] = [];
+  for (const budget of budgets) {
+    await breathe();
     const outsideQuestionnaire = budget.referrals?.find((referral) => referral.reason === 'needs-outside-questionnaire');
     const current = {
       clientGroup: budget.client_group,
@@ -139,8 +143,9 @@ async function rework(
         [{ pointer: '/schemeId', detail: `budget ${budget.id}: ${error.problems[0]?.detail ?? error.message}` }],
       );
     }
-    return { budget, calculation, figures: upratedBudget(current, calculation) };
-  });
+    reworked.push({ budget, calculation, figures: upratedBudget(current, calculation) });
+  }
+  return reworked;
 }
 
 function itemOf(reworked: Reworked): Omit<UpratingRunItem, 'run_id' | 'council_id'> {
@@ -220,11 +225,13 @@ export async function applyUpratingRun(context: Context, runId: string): Promise
 
   const items = reworked.map(itemOf);
   const newBudgets = reworked.flatMap((r, index) => (r.figures.outsideRas ? [] : [{ index, id: newId(), reworked: r }]));
-  for (let start = 0; start < newBudgets.length; start += 2_000) {
+  // 500 to a statement: each statement's rows (with their explained calculations) are built on the
+  // instance's one thread, so smaller statements keep other requests' waits short.
+  for (let start = 0; start < newBudgets.length; start += 500) {
     await tx
       .insertInto('budgets')
       .values(
-        newBudgets.slice(start, start + 2_000).map(({ id, reworked: r }) => ({
+        newBudgets.slice(start, start + 500).map(({ id, reworked: r }) => ({
           id,
           council_id: scope.councilId,
           person_id: r.budget.person_id,

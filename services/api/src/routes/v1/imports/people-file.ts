@@ -3,7 +3,8 @@ import { hasControlCharacter } from '../../../http/control-characters.js';
 import { isServiceDate } from '../../../http/dates.js';
 import { JSON_DEPTH_DETAIL, nestsDeeperThan } from '../../../http/json-depth.js';
 import type { ImportedPerson } from '../../../repositories/people.js';
-import { parseCsv } from '../../../rules/csv.js';
+import { csvRows } from '../../../rules/csv.js';
+import { slicer } from '../../../slices.js';
 import { clientGroupProblem } from '../../../workflows/client-groups.js';
 
 /** The fields of a people file, in the order a CSV header usually lists them. */
@@ -38,42 +39,55 @@ export interface RowError {
  * row is reported, not thrown. With `allowedClientGroups` (the council's, when it has any) a row
  * in another group is bad too.
  */
-export function readPeopleFile(
+export async function readPeopleFile(
   body: string,
   ndjson: boolean,
   allowedClientGroups?: readonly string[],
-): { rows: ImportRow[]; errors: RowError[]; failedRows: number } {
+): Promise<{ rows: ImportRow[]; errors: RowError[]; failedRows: number }> {
   const rows: ImportRow[] = [];
   const errors: RowError[] = [];
-  const records: { line: number; record: Record<string, unknown> }[] = [];
+  // Rows are turned into records one at a time as they are checked, so that work is sliced too.
+  // Lines that are not JSON objects are reported first, then the rows' own problems, as before.
+  const unreadable: RowError[] = [];
+  let records: Iterable<{ line: number; record: Record<string, unknown> }>;
   if (ndjson) {
-    body.split('\n').forEach((text, index) => {
-      if (text.trim() === '') return;
-      if (nestsDeeperThan(text)) {
-        errors.push({ line: index + 1, pointer: `/line/${index + 1}`, detail: JSON_DEPTH_DETAIL });
-        return;
+    records = (function* () {
+      const lines = body.split('\n');
+      for (const [index, text] of lines.entries()) {
+        if (text.trim() === '') continue;
+        if (nestsDeeperThan(text)) {
+          unreadable.push({ line: index + 1, pointer: `/line/${index + 1}`, detail: JSON_DEPTH_DETAIL });
+          continue;
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          value = undefined;
+        }
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          unreadable.push({ line: index + 1, pointer: `/line/${index + 1}`, detail: 'is not a JSON object' });
+        else yield { line: index + 1, record: value as Record<string, unknown> };
       }
-      try {
-        const value: unknown = JSON.parse(text);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-        records.push({ line: index + 1, record: value as Record<string, unknown> });
-      } catch {
-        errors.push({ line: index + 1, pointer: `/line/${index + 1}`, detail: 'is not a JSON object' });
-      }
-    });
+    })();
   } else {
-    const [header, ...data] = parseCsv(body);
-    const names = header?.fields.map((name) => name.trim()) ?? [];
+    const data = csvRows(body);
+    const header = data.next();
+    const names: string[] = header.done ? [] : header.value.fields.map((name) => name.trim());
     const missing = ['system', 'externalId', 'clientGroup'].filter((name) => !names.includes(name));
     if (missing.length > 0)
       throw unprocessable('INVALID_INPUT', `The header row lacks ${missing.join(', ')}`, [
         { pointer: '/line/1', detail: `the header must name ${FIELDS.join(', ')}` },
       ]);
-    for (const row of data)
-      records.push({ line: row.line, record: Object.fromEntries(names.map((name, i) => [name, row.fields[i] ?? ''])) });
+    records = (function* () {
+      for (const row of data) yield { line: row.line, record: Object.fromEntries(names.map((name, i) => [name, row.fields[i] ?? ''])) };
+    })();
   }
   const seen = new Map<string, number>();
+  // 100,000 rows are checked in slices, so the other requests on the instance are not held.
+  const breathe = slicer();
   for (const { line, record } of records) {
+    await breathe();
     const text = (name: string) =>
       typeof record[name] === 'string' ? (record[name] as string).trim() : record[name] === undefined || record[name] === null ? '' : null;
     const rowErrors: RowError[] = [];
@@ -131,5 +145,6 @@ export function readPeopleFile(
         : { commissionedSupportFrom: supportFrom || null, commissionedSupportTo: supportTo || null }),
     });
   }
+  errors.unshift(...unreadable);
   return { rows, errors, failedRows: new Set(errors.map((error) => error.line)).size };
 }
