@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AuditAction } from '../events/catalogue.js';
 import { newId } from '../ids.js';
-import { chunks } from '../slices.js';
+import { chunks, ROWS_PER_STATEMENT } from '../slices.js';
 import type { DB } from './schema.js';
 
 /** One state change: what happened to which entity, with its state before and after. */
@@ -72,13 +72,6 @@ export class Changes {
  * whatever the count, rather than ten a row, so a 100,000-row import binds ten arrays, not a
  * million parameters, and PostgreSQL's limit of 65,535 a statement never comes near.
  */
-/**
- * Rows a statement carries. Its parameters are serialised on the instance's one thread in one go
- * (with the garbage they make): 20,000 audit rows took 0.6 to 1.8 s under a CPU profile of an
- * uprating, holding every other request that long; 2,000 keep it to a tenth (issue 30).
- */
-const ROWS_PER_STATEMENT = 2_000;
-
 const batches = <T>(items: readonly T[]): T[][] => chunks(items, ROWS_PER_STATEMENT);
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));

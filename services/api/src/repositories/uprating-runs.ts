@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Answers, FundingStream, Referral, UpratingSummary } from 'ras-core';
 import type { DB, UpratingRun, UpratingRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { ROWS_PER_STATEMENT } from '../slices.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -86,9 +87,6 @@ export function insertUpratingRun(tx: Transaction<DB>, councilId: string, run: N
     .executeTakeFirstOrThrow();
 }
 
-/** Rows per insert: an item binds 9 parameters, and PostgreSQL takes at most 65,535 in a statement. */
-const ITEMS_PER_STATEMENT = 5_000;
-
 /** Replaces a run's items (a dry run's, or the figures worked out again when it is applied). */
 export async function replaceUpratingItems(
   tx: Transaction<DB>,
@@ -97,10 +95,10 @@ export async function replaceUpratingItems(
   items: readonly Omit<UpratingRunItem, 'run_id' | 'council_id'>[],
 ): Promise<void> {
   await tx.deleteFrom('uprating_run_items').where('run_id', '=', runId).execute();
-  for (let start = 0; start < items.length; start += ITEMS_PER_STATEMENT) {
+  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
     await tx
       .insertInto('uprating_run_items')
-      .values(items.slice(start, start + ITEMS_PER_STATEMENT).map((item) => ({ ...item, run_id: runId, council_id: councilId })))
+      .values(items.slice(start, start + ROWS_PER_STATEMENT).map((item) => ({ ...item, run_id: runId, council_id: councilId })))
       .execute();
   }
 }
