@@ -346,6 +346,9 @@ async function cloneEveryone(
   const when = sql`(p.start::timestamptz + (t.created_at - ${templateStart}::date::timestamptz))`;
   const clone = async (what: string, statement: ReturnType<typeof sql>) => {
     const result = await statement.execute(db);
+    // Statistics of what was just cloned, so the next step's joins against it are planned as
+    // joins of 100,000 rows, not of the eight templates (a nested loop there ran for minutes).
+    await sql`analyze`.execute(db);
     lap(`${what}: ${result.numAffectedRows ?? 0n} rows`);
   };
   const from = sql`from seed_people p join seed_templates st on st.k = p.k and st.council_id = p.council_id`;
