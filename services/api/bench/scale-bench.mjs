@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 // - events: listEvents paging through the largest council's whole feed, 500 a page
 // - regional: getRegionalSelfRatingReport across every council (the round is set up on first use)
 // - uprating: createUpratingRun (dry run) over the largest council under a next scheme version
+// - payment-run: createPaymentRun + CSV for the largest council, 3 rounds, each cancelled (changes nothing)
 // - payments: createPaymentRun + CSV for the largest council, then every council; confirm them all; then the Bacs files
 // - approvals: panel approvals of the plans seed:scale left waiting, 20 at once (after the payments)
 // - explain: EXPLAIN (ANALYZE, BUFFERS) of the payment run's and the account's queries
@@ -220,6 +221,24 @@ if (PARTS.has('explain')) {
     sql`select * from budget_transactions where council_id = ${largest.id} and budget_id = ${rows[0].id} order by id`,
   );
   console.log(`(candidates found by the repository: ${(await budgetsWithInstalmentsDue(db, largest.id, runDate)).length})`);
+}
+
+if (PARTS.has('payment-run')) {
+  // The largest council's run and its CSV, three times, each cancelled after (changes nothing).
+  const today = new Date();
+  const runDate = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+  const rounds = [];
+  for (let round = 0; round < 3; round++) {
+    const { ms, result: run } = await timed('createPaymentRun + CSV, largest council', async () => {
+      const run = (await call('POST', '/v1/payment-runs', largest.financeKey, { runDate })).json();
+      await call('GET', `/v1/payment-runs/${run.id}/file?format=csv`, largest.financeKey);
+      return run;
+    });
+    rounds.push(ms);
+    await call('POST', `/v1/payment-runs/${run.id}/cancel`, largest.financeKey);
+    if (round === 0) console.log(`(${run.payments} payments to ${run.payees} payees)`);
+  }
+  console.log(`createPaymentRun + CSV, largest council: median ${seconds(median(rounds))}`);
 }
 
 if (PARTS.has('payments')) {
