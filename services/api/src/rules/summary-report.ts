@@ -5,7 +5,6 @@ import {
   type ManagementOption,
   managementMix,
   percentShare as percent,
-  type SupportPlan,
 } from 'ras-core';
 
 /**
@@ -37,7 +36,8 @@ export interface ReportInput {
     referral: unknown;
     cares_for_person_id: string | null;
     unpaid_support_points: number;
-    plan: unknown;
+    /** How each line of the approved plan is managed (null without one). */
+    managed_by: readonly ManagementOption[] | null;
     exception: unknown;
     decided_at: Date | string | null;
     agreed_at: Date | string | null;
@@ -95,11 +95,10 @@ export function buildSummaryReport(input: ReportInput) {
       outsideRas.panelAnnualPence += Number(budget.panel_annual_pence);
       outsideRas.rasAnnualPence += Number(budget.ras_annual_pence);
     }
-    const plan = budget.plan as SupportPlan | null;
     // A person is counted once, by every way their budgets in force manage the money (an
     // uprating's new budget and the one it replaced are one person).
     const held = personOptions.get(budget.person_id) ?? { options: new Set<ManagementOption>(), carer: false };
-    for (const line of plan?.lines ?? []) held.options.add(line.managedBy);
+    for (const option of budget.managed_by ?? []) held.options.add(option);
     held.carer ||= budget.cares_for_person_id !== null;
     personOptions.set(budget.person_id, held);
     const agreed = budget.agreed_at === null ? null : new Date(budget.agreed_at).toISOString().slice(0, 10);
