@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { scratchDatabase } from './scratch-database.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -47,8 +47,8 @@ const SEQUENCER_LOCK = 0x5e0_e7e7;
  * see, in the order they were written, on from the council's last number. A number is given only
  * to an event that has committed, and each round's numbers become visible at once when it commits,
  * after every earlier round's: so the numbers are gap-free, an event is never numbered below one a
- * reader has already passed, and the feed runs in commit order (an event that commits later is
- * numbered in a later round). A long write still running holds nothing back: its events are
+ * reader has already passed, and the feed follows commit order from round to round (an event
+ * that commits after a round is numbered in a later one; within a round, in the order written). A long write still running holds nothing back: its events are
  * numbered when it commits, above everything committed before.
  */
 export async function numberEvents(db: Kysely<DB>): Promise<number> {

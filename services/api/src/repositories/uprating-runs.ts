@@ -2,7 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Answers, FundingStream, Referral, UpratingSummary } from 'ras-core';
 import type { DB, UpratingRun, UpratingRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
-import { ROWS_PER_STATEMENT } from '../slices.js';
+import { chunks, ROWS_PER_STATEMENT } from '../slices.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -95,12 +95,11 @@ export async function replaceUpratingItems(
   items: readonly Omit<UpratingRunItem, 'run_id' | 'council_id'>[],
 ): Promise<void> {
   await tx.deleteFrom('uprating_run_items').where('run_id', '=', runId).execute();
-  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
+  for (const slice of chunks(items, ROWS_PER_STATEMENT))
     await tx
       .insertInto('uprating_run_items')
-      .values(items.slice(start, start + ROWS_PER_STATEMENT).map((item) => ({ ...item, run_id: runId, council_id: councilId })))
+      .values(slice.map((item) => ({ ...item, run_id: runId, council_id: councilId })))
       .execute();
-  }
 }
 
 export function findUpratingRun(
