@@ -192,7 +192,14 @@ describe('webhook SSRF through IPv6 forms of private addresses (high 1)', () => 
       await relay.tick();
       await relay.stop();
       expect(listener.received).toEqual([]);
-      const errors = await t.database.db.selectFrom('webhook_deliveries').select('last_error').where('webhook_id', '=', id).execute();
+      // Every delivery attempted was refused. (How many two rounds attempt depends on how many
+      // events the council already had, so on which tests ran before this one: only the attempted.)
+      const errors = await t.database.db
+        .selectFrom('webhook_deliveries')
+        .select('last_error')
+        .where('webhook_id', '=', id)
+        .where('attempts', '>', 0)
+        .execute();
       expect(errors.length).toBeGreaterThan(0);
       expect(new Set(errors.map((row) => row.last_error))).toEqual(new Set(['refused']));
       await t.database.db.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/clock.js';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget } from './helpers/plan.js';
@@ -18,6 +18,10 @@ let council: SetUpCouncil;
 
 beforeAll(async () => {
   t = await createTestApp({ clock });
+});
+// Each test its own council: a run one leaves open would otherwise refuse the other's.
+beforeEach(async () => {
+  today = '2026-09-15';
   council = await setUpCouncil(t, {
     dataProtection: {
       controller: 'Test Borough Council',

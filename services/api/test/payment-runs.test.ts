@@ -72,229 +72,243 @@ async function runsOfCouncil(): Promise<number> {
 }
 
 describe('the payment run', () => {
-  it('refuses a direct-payment budget without its agreement, naming it, and writes nothing', async () => {
-    const refused = await createRun({ runDate: '2026-07-31' });
-    expect(refused.statusCode).toBe(422);
-    const problem = problemOf(refused);
-    expect(problem.code).toBe('DIRECT_PAYMENT_AGREEMENT_REQUIRED');
-    expect(problem.errors).toEqual([
-      {
-        pointer: '/holdBudgetIds',
-        detail: `budget ${budgets.d} line 0 (direct-payment) needs its agreement: createDirectPaymentAgreement with managementOption direct-payment`,
-      },
-    ]);
-    expect(await runsOfCouncil()).toBe(0);
-  });
+  it('refuses what it cannot pay, prepares, writes the CSV, confirms, writes the Bacs file, cancels, and is the council’s own, step by step', async () => {
+    // refuses a direct-payment budget without its agreement, naming it, and writes nothing.
+    {
+      const refused = await createRun({ runDate: '2026-07-31' });
+      expect(refused.statusCode).toBe(422);
+      const problem = problemOf(refused);
+      expect(problem.code).toBe('DIRECT_PAYMENT_AGREEMENT_REQUIRED');
+      expect(problem.errors).toEqual([
+        {
+          pointer: '/holdBudgetIds',
+          detail: `budget ${budgets.d} line 0 (direct-payment) needs its agreement: createDirectPaymentAgreement with managementOption direct-payment`,
+        },
+      ]);
+      expect(await runsOfCouncil()).toBe(0);
+    }
 
-  it('refuses bad input with the field named', async () => {
-    expect(problemOf(await createRun({ runDate: '2026-09-30' })).errors).toEqual([
-      { pointer: '/runDate', detail: 'must be on or before 2026-08-19' },
-    ]);
-    const stranger = '01900000-0000-7000-8000-000000000000';
-    expect(problemOf(await createRun({ runDate: '2026-07-31', holdBudgetIds: [stranger] })).errors).toEqual([
-      { pointer: '/holdBudgetIds/0', detail: `${stranger} is not a budget of the council` },
-    ]);
-    expect((await createRun({ runDate: '2026-07-31' }, council.keys.assessor)).statusCode).toBe(403);
-  });
+    // refuses bad input with the field named.
+    {
+      expect(problemOf(await createRun({ runDate: '2026-09-30' })).errors).toEqual([
+        { pointer: '/runDate', detail: 'must be on or before 2026-08-19' },
+      ]);
+      const stranger = '01900000-0000-7000-8000-000000000000';
+      expect(problemOf(await createRun({ runDate: '2026-07-31', holdBudgetIds: [stranger] })).errors).toEqual([
+        { pointer: '/holdBudgetIds/0', detail: `${stranger} is not a budget of the council` },
+      ]);
+      expect((await createRun({ runDate: '2026-07-31' }, council.keys.assessor)).statusCode).toBe(403);
+    }
 
-  let runId = '';
-  it('pays every instalment due and not yet paid, grouped by payee, with the control count and total', async () => {
-    const created = await createRun({ runDate: '2026-07-31', holdBudgetIds: [budgets.d] });
-    expect(created.statusCode, created.body).toBe(201);
-    const run = created.json();
-    runId = run.id;
-    expect(run).toMatchObject({
-      runDate: '2026-07-31',
-      status: 'prepared',
-      payments: 14,
-      payees: 3,
-      totalPence: 386_672,
-      byPayeeKind: {
-        directPayment: { payments: 2, amountPence: 74_168 },
-        commissioned: { payments: 6, amountPence: 6 * 44_668 },
-        managedAccount: { payments: 6, amountPence: 6 * 7_416 },
-      },
-      held: { suspended: 3, onHold: 3 },
-      paid: { payments: 0, amountPence: 0 },
-      pending: { payments: 14, amountPence: 386_672 },
-    });
-    // The same date again is the same run: idempotent per council and date.
-    const again = await createRun({ runDate: '2026-07-31', holdBudgetIds: [budgets.d] });
-    expect(again.statusCode).toBe(200);
-    expect(again.json().id).toBe(runId);
-    // The same date with other holds would pay (or hold) other budgets: cancel and prepare again.
-    expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({
-      status: 409,
-      code: 'PAYMENT_RUN_OPEN',
-      existingId: runId,
-    });
-    // Another date while this one is open would pay the same instalments twice.
-    const other = await createRun({ runDate: '2026-07-30' });
-    expect(problemOf(other)).toMatchObject({ status: 409, code: 'PAYMENT_RUN_OPEN', existingId: runId });
-  });
+    let runId = '';
+    // pays every instalment due and not yet paid, grouped by payee, with the control count and total.
+    {
+      const created = await createRun({ runDate: '2026-07-31', holdBudgetIds: [budgets.d] });
+      expect(created.statusCode, created.body).toBe(201);
+      const run = created.json();
+      runId = run.id;
+      expect(run).toMatchObject({
+        runDate: '2026-07-31',
+        status: 'prepared',
+        payments: 14,
+        payees: 3,
+        totalPence: 386_672,
+        byPayeeKind: {
+          directPayment: { payments: 2, amountPence: 74_168 },
+          commissioned: { payments: 6, amountPence: 6 * 44_668 },
+          managedAccount: { payments: 6, amountPence: 6 * 7_416 },
+        },
+        held: { suspended: 3, onHold: 3 },
+        paid: { payments: 0, amountPence: 0 },
+        pending: { payments: 14, amountPence: 386_672 },
+      });
+      // The same date again is the same run: idempotent per council and date.
+      const again = await createRun({ runDate: '2026-07-31', holdBudgetIds: [budgets.d] });
+      expect(again.statusCode).toBe(200);
+      expect(again.json().id).toBe(runId);
+      // The same date with other holds would pay (or hold) other budgets: cancel and prepare again.
+      expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({
+        status: 409,
+        code: 'PAYMENT_RUN_OPEN',
+        existingId: runId,
+      });
+      // Another date while this one is open would pay the same instalments twice.
+      const other = await createRun({ runDate: '2026-07-30' });
+      expect(problemOf(other)).toMatchObject({ status: 409, code: 'PAYMENT_RUN_OPEN', existingId: runId });
+    }
 
-  it('writes the CSV with each payee’s total and the control row', async () => {
-    const csv = await t.call('GET', `/v1/payment-runs/${runId}/file?format=csv`, { key: council.keys.auditor });
-    expect(csv.statusCode).toBe(200);
-    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const rows = csv.body
-      .trimEnd()
-      .split('\r\n')
-      .map((line) => line.split(','));
-    expect(rows[0]).toEqual([
-      'record',
-      'run_id',
-      'run_date',
-      'payee_kind',
-      'payee_reference',
-      'payee_name',
-      'budget_id',
-      'person_id',
-      'instalment_number',
-      'due_date',
-      'count',
-      'amount_pence',
-    ]);
-    const direct = rows.filter((row) => row[3] === 'direct-payment');
-    expect(direct.map((row) => [row[0], row[4], row[8], row[9], row[10], row[11]])).toEqual([
-      ['payment', '20-00-00 12345678', '2', '2026-06-01', '1', '22084'],
-      ['payment', '20-00-00 12345678', '3', '2026-07-01', '1', '52084'],
-      ['payee-total', '20-00-00 12345678', '', '', '2', '74168'],
-    ]);
-    const commissioned = rows.filter((row) => row[3] === 'commissioned');
-    expect(commissioned).toHaveLength(7);
-    expect(commissioned.at(-1)?.slice(3, 6)).toEqual(['commissioned', 'COMMISSIONED:Brookside Day Centre', 'Brookside Day Centre']);
-    expect(commissioned.at(-1)?.slice(10)).toEqual(['6', '268008']);
-    expect(
-      rows
-        .filter((row) => row[3] === 'managed-account')
-        .at(-1)
-        ?.slice(10),
-    ).toEqual(['6', '44496']);
-    expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '14', '386672']);
-  });
+    // writes the CSV with each payee’s total and the control row.
+    {
+      const csv = await t.call('GET', `/v1/payment-runs/${runId}/file?format=csv`, { key: council.keys.auditor });
+      expect(csv.statusCode).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      const rows = csv.body
+        .trimEnd()
+        .split('\r\n')
+        .map((line) => line.split(','));
+      expect(rows[0]).toEqual([
+        'record',
+        'run_id',
+        'run_date',
+        'payee_kind',
+        'payee_reference',
+        'payee_name',
+        'budget_id',
+        'person_id',
+        'instalment_number',
+        'due_date',
+        'count',
+        'amount_pence',
+      ]);
+      const direct = rows.filter((row) => row[3] === 'direct-payment');
+      expect(direct.map((row) => [row[0], row[4], row[8], row[9], row[10], row[11]])).toEqual([
+        ['payment', '20-00-00 12345678', '2', '2026-06-01', '1', '22084'],
+        ['payment', '20-00-00 12345678', '3', '2026-07-01', '1', '52084'],
+        ['payee-total', '20-00-00 12345678', '', '', '2', '74168'],
+      ]);
+      const commissioned = rows.filter((row) => row[3] === 'commissioned');
+      expect(commissioned).toHaveLength(7);
+      expect(commissioned.at(-1)?.slice(3, 6)).toEqual(['commissioned', 'COMMISSIONED:Brookside Day Centre', 'Brookside Day Centre']);
+      expect(commissioned.at(-1)?.slice(10)).toEqual(['6', '268008']);
+      expect(
+        rows
+          .filter((row) => row[3] === 'managed-account')
+          .at(-1)
+          ?.slice(10),
+      ).toEqual(['6', '44496']);
+      expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '14', '386672']);
+    }
 
-  it('confirms: each payment on its ledger against its instalment, skipping what changed since', async () => {
-    // B's third instalment is paid by hand after the run was prepared: the run must not pay it again.
-    expect((await pay(budgets.b, { amountPence: 52_084, instalmentNumber: 3, occurredOn: '2026-07-01' })).statusCode).toBe(201);
-    // Until it is confirmed, the Bacs file (the one that moves money) is not given.
-    expect(problemOf(await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance })).code).toBe(
-      'INVALID_STATE',
-    );
-    const before = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.length;
-    const confirmed = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
-    expect(confirmed.statusCode, confirmed.body).toBe(200);
-    expect(confirmed.json()).toMatchObject({
-      status: 'confirmed',
-      // B's third instalment: both its shares skipped together.
-      paid: { payments: 12, amountPence: 334_588 },
-      skipped: { payments: 2, amountPence: 52_084 },
-      pending: { payments: 0, amountPence: 0 },
-    });
-    const account = (await t.call('GET', `/v1/budgets/${budgets.a}/account`, { key: council.keys.finance })).json();
-    expect(account.councilPaidPence).toBe(52_084 + 30_000 + 74_168);
-    const schedule = account.schedule.filter((i: { funder: string }) => i.funder === 'council').slice(0, 4);
-    expect(schedule.map((i: { status: string }) => i.status)).toEqual(['paid', 'paid', 'paid', 'upcoming']);
-    const fromRun = account.transactions.filter((entry: { description: string | null }) => entry.description === 'Payment run 2026-07-31');
-    expect(fromRun.map((entry: { instalmentNumber: number; amountPence: number }) => [entry.instalmentNumber, entry.amountPence])).toEqual([
-      [2, 22_084],
-      [3, 52_084],
-    ]);
-    const events = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.slice(before);
-    // 7 payments, and the commissioned spend of the 5 paid council-arranged instalments on each
-    // of their 3 lines: 15.
-    const recorded = events.filter((event: { type: string }) => event.type === 'transaction.recorded');
-    expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'council-payment')).toHaveLength(12);
-    expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'spend')).toHaveLength(15);
-    // B's money was never the person's: what the run paid in is the council's commissioned spend.
-    const b = (await t.call('GET', `/v1/budgets/${budgets.b}/account`, { key: council.keys.finance })).json();
-    // The instalment paid by hand, which no spend matched, and the two managed-account shares.
-    expect(b.balancePence).toBe(52_084 + 2 * 7_416);
-    expect(b.spendByManagementOption).toEqual({ 'council-arranged': 2 * 44_668 });
-    expect(events.at(-1)).toMatchObject({
-      type: 'payment-run.confirmed',
-      data: { payments: 14, totalPence: 386_672, paidPayments: 12, paidPence: 334_588, skippedPayments: 2 },
-    });
-    // The skipped instalment is out of the file, and the file after confirmation still adds up.
-    const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
-    expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,12,334588`);
-    // Confirming again changes nothing; the date cannot be run again.
-    const again = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
-    expect(again.json().paid).toEqual({ payments: 12, amountPence: 334_588 });
-    expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({ status: 409, code: 'PAYMENT_RUN_CONFIRMED' });
-    expect(problemOf(await t.call('POST', `/v1/payment-runs/${runId}/cancel`, { key: council.keys.finance })).code).toBe('INVALID_STATE');
-  });
+    // confirms: each payment on its ledger against its instalment, skipping what changed since.
+    {
+      // B's third instalment is paid by hand after the run was prepared: the run must not pay it again.
+      expect((await pay(budgets.b, { amountPence: 52_084, instalmentNumber: 3, occurredOn: '2026-07-01' })).statusCode).toBe(201);
+      // Until it is confirmed, the Bacs file (the one that moves money) is not given.
+      expect(problemOf(await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance })).code).toBe(
+        'INVALID_STATE',
+      );
+      const before = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.length;
+      const confirmed = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
+      expect(confirmed.json()).toMatchObject({
+        status: 'confirmed',
+        // B's third instalment: both its shares skipped together.
+        paid: { payments: 12, amountPence: 334_588 },
+        skipped: { payments: 2, amountPence: 52_084 },
+        pending: { payments: 0, amountPence: 0 },
+      });
+      const account = (await t.call('GET', `/v1/budgets/${budgets.a}/account`, { key: council.keys.finance })).json();
+      expect(account.councilPaidPence).toBe(52_084 + 30_000 + 74_168);
+      const schedule = account.schedule.filter((i: { funder: string }) => i.funder === 'council').slice(0, 4);
+      expect(schedule.map((i: { status: string }) => i.status)).toEqual(['paid', 'paid', 'paid', 'upcoming']);
+      const fromRun = account.transactions.filter(
+        (entry: { description: string | null }) => entry.description === 'Payment run 2026-07-31',
+      );
+      expect(
+        fromRun.map((entry: { instalmentNumber: number; amountPence: number }) => [entry.instalmentNumber, entry.amountPence]),
+      ).toEqual([
+        [2, 22_084],
+        [3, 52_084],
+      ]);
+      const events = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.slice(before);
+      // 7 payments, and the commissioned spend of the 5 paid council-arranged instalments on each
+      // of their 3 lines: 15.
+      const recorded = events.filter((event: { type: string }) => event.type === 'transaction.recorded');
+      expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'council-payment')).toHaveLength(12);
+      expect(recorded.filter((event: { data: { kind: string } }) => event.data.kind === 'spend')).toHaveLength(15);
+      // B's money was never the person's: what the run paid in is the council's commissioned spend.
+      const b = (await t.call('GET', `/v1/budgets/${budgets.b}/account`, { key: council.keys.finance })).json();
+      // The instalment paid by hand, which no spend matched, and the two managed-account shares.
+      expect(b.balancePence).toBe(52_084 + 2 * 7_416);
+      expect(b.spendByManagementOption).toEqual({ 'council-arranged': 2 * 44_668 });
+      expect(events.at(-1)).toMatchObject({
+        type: 'payment-run.confirmed',
+        data: { payments: 14, totalPence: 386_672, paidPayments: 12, paidPence: 334_588, skippedPayments: 2 },
+      });
+      // The skipped instalment is out of the file, and the file after confirmation still adds up.
+      const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
+      expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,12,334588`);
+      // Confirming again changes nothing; the date cannot be run again.
+      const again = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
+      expect(again.json().paid).toEqual({ payments: 12, amountPence: 334_588 });
+      expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({ status: 409, code: 'PAYMENT_RUN_CONFIRMED' });
+      expect(problemOf(await t.call('POST', `/v1/payment-runs/${runId}/cancel`, { key: council.keys.finance })).code).toBe('INVALID_STATE');
+    }
 
-  it('writes a Bacs Standard 18 style file of the confirmed direct payments, with the contra and trailer totals', async () => {
-    const bacs = await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance });
-    expect(bacs.statusCode, bacs.body).toBe(200);
-    const records = bacs.body.split('\r\n').slice(0, -1);
-    // 31 July 2026 is day 212 of the year.
-    expect(records[0]).toBe(`UHL1 26212999999    000000001 DAILY  001${' '.repeat(40)}`);
-    // Destination, account type 0, code 99, originator's account, amount, name, reference, payee.
-    expect(records[1]).toBe(
-      [
-        '200000',
-        '12345678',
-        '0',
-        '99',
-        '400000',
-        '10000001',
-        '    ',
-        '00000074168',
-        'TEST COUNCIL      ',
-        'BUDGET 2026-07    ',
-        'DIRECT PAYMENT HOL',
-      ].join(''),
-    );
-    // The contra debits the council's account with the total.
-    expect(records[2]).toBe(
-      [
-        '400000',
-        '10000001',
-        '0',
-        '17',
-        '400000',
-        '10000001',
-        '    ',
-        '00000074168',
-        'TEST COUNCIL      ',
-        'CONTRA 123456     ',
-        'CONTRA            ',
-      ].join(''),
-    );
-    expect(records[3]).toBe(`UTL1${'0000000074168'}${'0000000074168'}${'0000001'}${'0000001'}${' '.repeat(36)}`);
-    expect(records).toHaveLength(4);
-  });
+    // writes a Bacs Standard 18 style file of the confirmed direct payments, with the contra and trailer totals.
+    {
+      const bacs = await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance });
+      expect(bacs.statusCode, bacs.body).toBe(200);
+      const records = bacs.body.split('\r\n').slice(0, -1);
+      // 31 July 2026 is day 212 of the year.
+      expect(records[0]).toBe(`UHL1 26212999999    000000001 DAILY  001${' '.repeat(40)}`);
+      // Destination, account type 0, code 99, originator's account, amount, name, reference, payee.
+      expect(records[1]).toBe(
+        [
+          '200000',
+          '12345678',
+          '0',
+          '99',
+          '400000',
+          '10000001',
+          '    ',
+          '00000074168',
+          'TEST COUNCIL      ',
+          'BUDGET 2026-07    ',
+          'DIRECT PAYMENT HOL',
+        ].join(''),
+      );
+      // The contra debits the council's account with the total.
+      expect(records[2]).toBe(
+        [
+          '400000',
+          '10000001',
+          '0',
+          '17',
+          '400000',
+          '10000001',
+          '    ',
+          '00000074168',
+          'TEST COUNCIL      ',
+          'CONTRA 123456     ',
+          'CONTRA            ',
+        ].join(''),
+      );
+      expect(records[3]).toBe(`UTL1${'0000000074168'}${'0000000074168'}${'0000001'}${'0000001'}${' '.repeat(36)}`);
+      expect(records).toHaveLength(4);
+    }
 
-  it('cancels a prepared run, freeing its date, and pays nothing', async () => {
-    // August: instalment 4 of A, B and E (52,084 each); C suspended and D held, 4 each.
-    const created = await createRun({ runDate: '2026-08-03', holdBudgetIds: [budgets.d] });
-    expect(created.json()).toMatchObject({ payments: 5, payees: 3, totalPence: 156_252, held: { suspended: 4, onHold: 4 } });
-    const cancelled = await t.call('POST', `/v1/payment-runs/${created.json().id}/cancel`, { key: council.keys.finance });
-    expect(cancelled.json()).toMatchObject({ status: 'cancelled', paid: { payments: 0 } });
-    expect(problemOf(await t.call('GET', `/v1/payment-runs/${created.json().id}/file`, { key: council.keys.finance })).code).toBe(
-      'INVALID_STATE',
-    );
-    const next = await createRun({ runDate: '2026-08-03', holdBudgetIds: [budgets.d] });
-    expect(next.statusCode).toBe(201);
-    expect(next.json().id).not.toBe(created.json().id);
-    expect(next.json().totalPence).toBe(156_252);
-    await t.call('POST', `/v1/payment-runs/${next.json().id}/cancel`, { key: council.keys.finance });
-  });
+    // cancels a prepared run, freeing its date, and pays nothing.
+    {
+      // August: instalment 4 of A, B and E (52,084 each); C suspended and D held, 4 each.
+      const created = await createRun({ runDate: '2026-08-03', holdBudgetIds: [budgets.d] });
+      expect(created.json()).toMatchObject({ payments: 5, payees: 3, totalPence: 156_252, held: { suspended: 4, onHold: 4 } });
+      const cancelled = await t.call('POST', `/v1/payment-runs/${created.json().id}/cancel`, { key: council.keys.finance });
+      expect(cancelled.json()).toMatchObject({ status: 'cancelled', paid: { payments: 0 } });
+      expect(problemOf(await t.call('GET', `/v1/payment-runs/${created.json().id}/file`, { key: council.keys.finance })).code).toBe(
+        'INVALID_STATE',
+      );
+      const next = await createRun({ runDate: '2026-08-03', holdBudgetIds: [budgets.d] });
+      expect(next.statusCode).toBe(201);
+      expect(next.json().id).not.toBe(created.json().id);
+      expect(next.json().totalPence).toBe(156_252);
+      await t.call('POST', `/v1/payment-runs/${next.json().id}/cancel`, { key: council.keys.finance });
+    }
 
-  it('is the council’s own: another council sees 404, a portal key 403', async () => {
-    const other = await setUpCouncil(t);
-    expect((await t.call('GET', `/v1/payment-runs/${runId}`, { key: other.keys.finance })).statusCode).toBe(404);
-    expect((await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: other.keys.finance })).statusCode).toBe(404);
-    expect((await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: other.keys.finance })).statusCode).toBe(404);
-    expect((await t.call('GET', `/v1/payment-runs/${runId}`, { key: council.keys.portal })).statusCode).toBe(403);
-    // Without its Bacs details a council still gets the CSV.
-    const created = await t.call('POST', '/v1/payment-runs', { key: other.keys.finance, body: { runDate: '2026-07-31' } });
-    expect(created.json()).toMatchObject({ payments: 0, totalPence: 0 });
-    await t.call('POST', `/v1/payment-runs/${created.json().id}/confirm`, { key: other.keys.finance });
-    const bacs = await t.call('GET', `/v1/payment-runs/${created.json().id}/file?format=bacs`, { key: other.keys.finance });
-    expect(problemOf(bacs).code).toBe('PAYMENT_FILE_SETTINGS_MISSING');
+    // is the council’s own: another council sees 404, a portal key 403.
+    {
+      const other = await setUpCouncil(t);
+      expect((await t.call('GET', `/v1/payment-runs/${runId}`, { key: other.keys.finance })).statusCode).toBe(404);
+      expect((await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: other.keys.finance })).statusCode).toBe(404);
+      expect((await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: other.keys.finance })).statusCode).toBe(404);
+      expect((await t.call('GET', `/v1/payment-runs/${runId}`, { key: council.keys.portal })).statusCode).toBe(403);
+      // Without its Bacs details a council still gets the CSV.
+      const created = await t.call('POST', '/v1/payment-runs', { key: other.keys.finance, body: { runDate: '2026-07-31' } });
+      expect(created.json()).toMatchObject({ payments: 0, totalPence: 0 });
+      await t.call('POST', `/v1/payment-runs/${created.json().id}/confirm`, { key: other.keys.finance });
+      const bacs = await t.call('GET', `/v1/payment-runs/${created.json().id}/file?format=bacs`, { key: other.keys.finance });
+      expect(problemOf(bacs).code).toBe('PAYMENT_FILE_SETTINGS_MISSING');
+    }
   });
 });
 

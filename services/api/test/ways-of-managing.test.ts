@@ -40,13 +40,21 @@ const createRun = (runDate: string, holdBudgetIds: string[] = []) =>
 
 beforeAll(async () => {
   t = await createTestApp({ clock: fixedClock('2026-07-15') });
-  council = await setUpCouncil(t, {
-    paymentFile: { serviceUserNumber: '123456', originatorName: 'Test Council', sortCode: '40-00-00', accountNumber: '10000001' },
-  });
 });
+/**
+ * Each story its own council: a payment run pays every budget of the council, so one story's
+ * budgets would otherwise be in (or hold up) another's run, whichever order they run in.
+ */
+const freshCouncil = () =>
+  beforeAll(async () => {
+    council = await setUpCouncil(t, {
+      paymentFile: { serviceUserNumber: '123456', originatorName: 'Test Council', sortCode: '40-00-00', accountNumber: '10000001' },
+    });
+  });
 afterAll(() => t.close());
 
 describe('a mixed budget’s payment run', () => {
+  freshCouncil();
   // A £15,000-style mix at this budget's scale: £3,750 commissioned home care, £1,250 direct
   // payment and £1,000 individual service fund, and £250 contingency, which the direct payment
   // holder keeps (15 : 5 : 4 : 1). Each £520.84 instalment:
@@ -70,97 +78,104 @@ describe('a mixed budget’s payment run', () => {
     providerId = providers.find((p: { name: string }) => p.name === 'Day activities at Kind Hands').id;
   });
 
-  it('pays the holder, the ISF provider and the commissioned care their exact shares of each instalment', async () => {
-    const created = await createRun('2026-07-31');
-    expect(created.statusCode, created.body).toBe(201);
-    runId = created.json().id;
-    expect(created.json()).toMatchObject({
-      payments: 9,
-      payees: 3,
-      totalPence: 156_252,
-      byPayeeKind: {
-        directPayment: { payments: 3, amountPence: 37_500 },
-        individualServiceFund: { payments: 3, amountPence: 24_999 },
-        commissioned: { payments: 3, amountPence: 93_753 },
-        managedAccount: { payments: 0, amountPence: 0 },
-      },
-    });
-    const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
-    const totals = csv
-      .trimEnd()
-      .split('\r\n')
-      .map((row) => row.split(','))
-      .filter((row) => row[0] === 'payee-total')
-      .map((row) => [row[3], row[4], row[10], row[11]]);
-    expect(totals).toEqual([
-      ['commissioned', 'COMMISSIONED:Home care mornings', '3', '93753'],
-      ['direct-payment', '20-00-00 12345678', '3', '37500'],
-      ['individual-service-fund', '20-00-00 55555555', '3', '24999'],
-    ]);
-  });
+  it('pays the holder, the ISF provider and the commissioned care their exact shares, records the council-arranged share as spend, sends only the holders’ money by Bacs, and gives the fund’s statement', async () => {
+    // pays the holder, the ISF provider and the commissioned care their exact shares of each instalment.
+    {
+      const created = await createRun('2026-07-31');
+      expect(created.statusCode, created.body).toBe(201);
+      runId = created.json().id;
+      expect(created.json()).toMatchObject({
+        payments: 9,
+        payees: 3,
+        totalPence: 156_252,
+        byPayeeKind: {
+          directPayment: { payments: 3, amountPence: 37_500 },
+          individualServiceFund: { payments: 3, amountPence: 24_999 },
+          commissioned: { payments: 3, amountPence: 93_753 },
+          managedAccount: { payments: 0, amountPence: 0 },
+        },
+      });
+      const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
+      const totals = csv
+        .trimEnd()
+        .split('\r\n')
+        .map((row) => row.split(','))
+        .filter((row) => row[0] === 'payee-total')
+        .map((row) => [row[3], row[4], row[10], row[11]]);
+      expect(totals).toEqual([
+        ['commissioned', 'COMMISSIONED:Home care mornings', '3', '93753'],
+        ['direct-payment', '20-00-00 12345678', '3', '37500'],
+        ['individual-service-fund', '20-00-00 55555555', '3', '24999'],
+      ]);
+    }
 
-  it('records the council-arranged share as commissioned spend, so the person’s account holds only their money', async () => {
-    const confirmed = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
-    expect(confirmed.json().paid).toEqual({ payments: 9, amountPence: 156_252 });
-    const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
-    expect(account.councilPaidPence).toBe(156_252);
-    expect(account.spendByManagementOption).toEqual({ 'council-arranged': 93_753 });
-    // 37,500 with the holder + 24,999 with the provider.
-    expect(account.balancePence).toBe(62_499);
-    const commissioned = account.transactions.filter((entry: { kind: string }) => entry.kind === 'spend');
-    expect(commissioned.map((entry: { planLine: number; amountPence: number }) => [entry.planLine, entry.amountPence])).toEqual([
-      [0, 31_251],
-      [0, 31_251],
-      [0, 31_251],
-    ]);
-    expect(account.schedule.slice(0, 3).map((i: { status: string }) => i.status)).toEqual(['paid', 'paid', 'paid']);
-  });
+    // records the council-arranged share as commissioned spend, so the person’s account holds only their money.
+    {
+      const confirmed = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
+      expect(confirmed.json().paid).toEqual({ payments: 9, amountPence: 156_252 });
+      const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
+      expect(account.councilPaidPence).toBe(156_252);
+      expect(account.spendByManagementOption).toEqual({ 'council-arranged': 93_753 });
+      // 37,500 with the holder + 24,999 with the provider.
+      expect(account.balancePence).toBe(62_499);
+      const commissioned = account.transactions.filter((entry: { kind: string }) => entry.kind === 'spend');
+      expect(commissioned.map((entry: { planLine: number; amountPence: number }) => [entry.planLine, entry.amountPence])).toEqual([
+        [0, 31_251],
+        [0, 31_251],
+        [0, 31_251],
+      ]);
+      expect(account.schedule.slice(0, 3).map((i: { status: string }) => i.status)).toEqual(['paid', 'paid', 'paid']);
+    }
 
-  it('sends the holder’s and the provider’s money by Bacs, and not the commissioned spend', async () => {
-    const bacs = (await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance })).body;
-    const records = bacs.split('\r\n').slice(0, -1);
-    expect(records).toHaveLength(5);
-    expect([records[1]?.slice(0, 14), records[1]?.slice(35, 46)]).toEqual(['20000012345678', '00000037500']);
-    expect([records[2]?.slice(0, 14), records[2]?.slice(35, 46)]).toEqual(['20000055555555', '00000024999']);
-    // The contra debits the council with what leaves it: 37,500 + 24,999.
-    expect(records[3]?.slice(35, 46)).toBe('00000062499');
-  });
+    // sends the holder’s and the provider’s money by Bacs, and not the commissioned spend.
+    {
+      const bacs = (await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance })).body;
+      const records = bacs.split('\r\n').slice(0, -1);
+      expect(records).toHaveLength(5);
+      expect([records[1]?.slice(0, 14), records[1]?.slice(35, 46)]).toEqual(['20000012345678', '00000037500']);
+      expect([records[2]?.slice(0, 14), records[2]?.slice(35, 46)]).toEqual(['20000055555555', '00000024999']);
+      // The contra debits the council with what leaves it: 37,500 + 24,999.
+      expect(records[3]?.slice(35, 46)).toBe('00000062499');
+    }
 
-  it('gives the person their individual service fund’s statement, and the register the funds a provider holds', async () => {
-    const statementOf = (query = '') =>
-      t.call('GET', `/v1/providers/${providerId}/individual-service-funds/${budgetId}/statement${query}`, { key: council.keys.assessor });
-    expect((await statementOf()).json()).toMatchObject({
-      provider: { id: providerId, name: 'Day activities at Kind Hands' },
-      lines: [{ index: 2, annualCostPence: 100_000 }],
-      openingBalancePence: 0,
-      paidInPence: 24_999,
-      spentPence: 0,
-      closingBalancePence: 24_999,
-    });
-    expect((await money(budgetId, { kind: 'spend', amountPence: 5_000, planLine: 2, occurredOn: '2026-08-05' })).statusCode).toBe(201);
-    // Spend on another line is not the fund's.
-    expect((await money(budgetId, { kind: 'spend', amountPence: 700, planLine: 1, occurredOn: '2026-08-06' })).statusCode).toBe(201);
-    expect((await statementOf('?from=2026-08-01')).json()).toMatchObject({
-      openingBalancePence: 24_999,
-      paidInPence: 0,
-      spentPence: 5_000,
-      closingBalancePence: 19_999,
-      entries: [{ kind: 'spend', amountPence: 5_000, planLine: 2, occurredOn: '2026-08-05' }],
-    });
-    const provider = (await t.call('GET', `/v1/providers/${providerId}`, { key: council.keys.finance })).json();
-    expect(provider.individualServiceFunds).toEqual([expect.objectContaining({ budgetId, lines: [2], budgetStatus: 'agreed' })]);
-    // Another council's provider, and a budget the provider holds no fund for, are not there.
-    const other = await setUpCouncil(t);
-    expect((await t.call('GET', `/v1/providers/${providerId}`, { key: other.keys.finance })).statusCode).toBe(404);
-    const unrelated = (await agreedBudget(t, council, { plan: planOf([line('Care', 'council-arranged', 600_000)]) })).budgetId;
-    expect(
-      (await t.call('GET', `/v1/providers/${providerId}/individual-service-funds/${unrelated}/statement`, { key: council.keys.finance }))
-        .statusCode,
-    ).toBe(404);
+    // gives the person their individual service fund’s statement, and the register the funds a provider holds.
+    {
+      const statementOf = (query = '') =>
+        t.call('GET', `/v1/providers/${providerId}/individual-service-funds/${budgetId}/statement${query}`, { key: council.keys.assessor });
+      expect((await statementOf()).json()).toMatchObject({
+        provider: { id: providerId, name: 'Day activities at Kind Hands' },
+        lines: [{ index: 2, annualCostPence: 100_000 }],
+        openingBalancePence: 0,
+        paidInPence: 24_999,
+        spentPence: 0,
+        closingBalancePence: 24_999,
+      });
+      expect((await money(budgetId, { kind: 'spend', amountPence: 5_000, planLine: 2, occurredOn: '2026-08-05' })).statusCode).toBe(201);
+      // Spend on another line is not the fund's.
+      expect((await money(budgetId, { kind: 'spend', amountPence: 700, planLine: 1, occurredOn: '2026-08-06' })).statusCode).toBe(201);
+      expect((await statementOf('?from=2026-08-01')).json()).toMatchObject({
+        openingBalancePence: 24_999,
+        paidInPence: 0,
+        spentPence: 5_000,
+        closingBalancePence: 19_999,
+        entries: [{ kind: 'spend', amountPence: 5_000, planLine: 2, occurredOn: '2026-08-05' }],
+      });
+      const provider = (await t.call('GET', `/v1/providers/${providerId}`, { key: council.keys.finance })).json();
+      expect(provider.individualServiceFunds).toEqual([expect.objectContaining({ budgetId, lines: [2], budgetStatus: 'agreed' })]);
+      // Another council's provider, and a budget the provider holds no fund for, are not there.
+      const other = await setUpCouncil(t);
+      expect((await t.call('GET', `/v1/providers/${providerId}`, { key: other.keys.finance })).statusCode).toBe(404);
+      const unrelated = (await agreedBudget(t, council, { plan: planOf([line('Care', 'council-arranged', 600_000)]) })).budgetId;
+      expect(
+        (await t.call('GET', `/v1/providers/${providerId}/individual-service-funds/${unrelated}/statement`, { key: council.keys.finance }))
+          .statusCode,
+      ).toBe(404);
+    }
   });
 });
 
 describe('indirect payments and trusts', () => {
+  freshCouncil();
   const HELD = planOf([
     line('PA, paid through my brother', 'indirect-payment', 300_000),
     line('Circle of support trust', 'trust', 200_000),
@@ -179,56 +194,63 @@ describe('indirect payments and trusts', () => {
     await approvedPlan(t, council, budgetId, HELD, { startDate: '2026-05-01', registerProviders: false });
   });
 
-  it('needs an agreement for each way that pays a holder, with the holder that way allows', async () => {
-    // No money moves before the agreements: the payment names the line that needs one.
-    const early = problemOf(await money(budgetId, { kind: 'council-payment', amountPence: 100 }));
-    expect(early.code).toBe('DIRECT_PAYMENT_AGREEMENT_REQUIRED');
-    expect(early.errors).toEqual([
-      { pointer: '/kind', detail: 'plan line 0 (indirect-payment) needs its agreement before a council payment' },
-      { pointer: '/kind', detail: 'plan line 1 (trust) needs its agreement before a council payment' },
-    ]);
-    const wrongHolder = await requestDirectPaymentAgreement(t, council, budgetId, { managementOption: 'indirect-payment' });
-    expect(problemOf(wrongHolder).errors).toEqual([{ pointer: '/holder/type', detail: 'must be "nominated-person" for indirect-payment' }]);
-    const noSuchLine = await requestDirectPaymentAgreement(t, council, budgetId);
-    expect(problemOf(noSuchLine)).toMatchObject({ status: 422, code: 'NO_DIRECT_PAYMENT_LINES' });
-    const trust = await requestDirectPaymentAgreement(t, council, budgetId, {
-      managementOption: 'trust',
-      holder: { type: 'trust', name: 'Circle Trust' },
-      account: { type: 'bank', reference: '30-00-00 11112222' },
-    });
-    expect(trust.statusCode, trust.body).toBe(201);
-    expect(trust.json()).toMatchObject({ managementOption: 'trust', holder: { type: 'trust', name: 'Circle Trust' } });
-    const again = await requestDirectPaymentAgreement(t, council, budgetId, {
-      managementOption: 'trust',
-      holder: { type: 'trust', name: 'Circle Trust' },
-    });
-    expect(problemOf(again)).toMatchObject({ status: 409, code: 'ALREADY_EXISTS', existingId: trust.json().id });
-  });
+  it('needs an agreement for each way that pays a holder, and refuses a run that would pay one without it, naming each line', async () => {
+    // needs an agreement for each way that pays a holder, with the holder that way allows.
+    {
+      // No money moves before the agreements: the payment names the line that needs one.
+      const early = problemOf(await money(budgetId, { kind: 'council-payment', amountPence: 100 }));
+      expect(early.code).toBe('DIRECT_PAYMENT_AGREEMENT_REQUIRED');
+      expect(early.errors).toEqual([
+        { pointer: '/kind', detail: 'plan line 0 (indirect-payment) needs its agreement before a council payment' },
+        { pointer: '/kind', detail: 'plan line 1 (trust) needs its agreement before a council payment' },
+      ]);
+      const wrongHolder = await requestDirectPaymentAgreement(t, council, budgetId, { managementOption: 'indirect-payment' });
+      expect(problemOf(wrongHolder).errors).toEqual([
+        { pointer: '/holder/type', detail: 'must be "nominated-person" for indirect-payment' },
+      ]);
+      const noSuchLine = await requestDirectPaymentAgreement(t, council, budgetId);
+      expect(problemOf(noSuchLine)).toMatchObject({ status: 422, code: 'NO_DIRECT_PAYMENT_LINES' });
+      const trust = await requestDirectPaymentAgreement(t, council, budgetId, {
+        managementOption: 'trust',
+        holder: { type: 'trust', name: 'Circle Trust' },
+        account: { type: 'bank', reference: '30-00-00 11112222' },
+      });
+      expect(trust.statusCode, trust.body).toBe(201);
+      expect(trust.json()).toMatchObject({ managementOption: 'trust', holder: { type: 'trust', name: 'Circle Trust' } });
+      const again = await requestDirectPaymentAgreement(t, council, budgetId, {
+        managementOption: 'trust',
+        holder: { type: 'trust', name: 'Circle Trust' },
+      });
+      expect(problemOf(again)).toMatchObject({ status: 409, code: 'ALREADY_EXISTS', existingId: trust.json().id });
+    }
 
-  it('refuses a run that would pay a holder without an agreement or a fund without its provider, naming each line', async () => {
-    const refused = problemOf(await createRun('2026-08-03'));
-    expect(refused.code).toBe('DIRECT_PAYMENT_AGREEMENT_REQUIRED');
-    expect(refused.errors?.filter((error) => error.detail.includes(budgetId)).map((error) => error.detail)).toEqual([
-      `budget ${budgetId} line 0 (indirect-payment) needs its agreement: createDirectPaymentAgreement with managementOption indirect-payment`,
-      `budget ${budgetId} line 2 (individual-service-fund) names no provider in the register to hold the fund: set the line’s providerId (createProvider)`,
-    ]);
-    const indirect = await requestDirectPaymentAgreement(t, council, budgetId, {
-      managementOption: 'indirect-payment',
-      holder: { type: 'nominated-person', name: 'My brother' },
-      account: { type: 'bank', reference: '40-00-00 33334444' },
-    });
-    expect(indirect.statusCode, indirect.body).toBe(201);
-    const still = problemOf(await createRun('2026-08-03'));
-    expect(still.code).toBe('PROVIDER_REQUIRED');
-    // Held out, the run goes ahead without its 4 instalments due by 3 August.
-    const run = await createRun('2026-08-03', [budgetId]);
-    expect(run.statusCode, run.body).toBe(201);
-    expect(run.json().held.onHold).toBe(4);
-    await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: council.keys.finance });
+    // refuses a run that would pay a holder without an agreement or a fund without its provider, naming each line.
+    {
+      const refused = problemOf(await createRun('2026-08-03'));
+      expect(refused.code).toBe('DIRECT_PAYMENT_AGREEMENT_REQUIRED');
+      expect(refused.errors?.filter((error) => error.detail.includes(budgetId)).map((error) => error.detail)).toEqual([
+        `budget ${budgetId} line 0 (indirect-payment) needs its agreement: createDirectPaymentAgreement with managementOption indirect-payment`,
+        `budget ${budgetId} line 2 (individual-service-fund) names no provider in the register to hold the fund: set the line’s providerId (createProvider)`,
+      ]);
+      const indirect = await requestDirectPaymentAgreement(t, council, budgetId, {
+        managementOption: 'indirect-payment',
+        holder: { type: 'nominated-person', name: 'My brother' },
+        account: { type: 'bank', reference: '40-00-00 33334444' },
+      });
+      expect(indirect.statusCode, indirect.body).toBe(201);
+      const still = problemOf(await createRun('2026-08-03'));
+      expect(still.code).toBe('PROVIDER_REQUIRED');
+      // Held out, the run goes ahead without its 4 instalments due by 3 August.
+      const run = await createRun('2026-08-03', [budgetId]);
+      expect(run.statusCode, run.body).toBe(201);
+      expect(run.json().held.onHold).toBe(4);
+      await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: council.keys.finance });
+    }
   });
 });
 
 describe('a ring-fenced NHS stream', () => {
+  freshCouncil();
   // £6,250 from the council and £1,000 from the NHS on top. Lines: £6,000 of care the council pays
   // for, £1,000 of nursing the NHS pays for; £250 contingency.
   const STREAMED = planOf([
@@ -291,6 +313,7 @@ describe('a ring-fenced NHS stream', () => {
 });
 
 describe('nobody eligible at £0', () => {
+  freshCouncil();
   const SMALL = planOf([line('Daily visits', 'council-arranged', 250_000)], 50_000);
 
   it('refers an eligible person below the floor for a worker-set amount the panel agrees, saying why', async () => {
@@ -377,6 +400,7 @@ describe('nobody eligible at £0', () => {
 });
 
 describe('a live plan', () => {
+  freshCouncil();
   // £4,000 of commissioned care and £2,000 of direct payment (2 : 1), £250 contingency.
   const LIVE = planOf([line('Home care', 'council-arranged', 400_000), line('Personal assistant', 'direct-payment', 200_000)]);
   const revised = (care: number, assistant: number, extra: object[] = []) => ({
@@ -394,91 +418,100 @@ describe('a live plan', () => {
     ({ planId, budgetId } = await agreedBudget(t, live, { plan: LIVE }));
   });
 
-  it('lets the coordinator move a little money alone, from a date, keeping the version it replaced', async () => {
-    // £400 a year from home care to the assistant: 40,000 ÷ 625,000 = 6.4%, inside the default 10%.
-    const response = await revise({ ...revised(360_000, 240_000), effectiveFrom: '2026-08-01', reason: 'More PA hours in the evenings' });
-    expect(response.statusCode, response.body).toBe(201);
-    expect(response.json()).toMatchObject({
-      number: 1,
-      status: 'approved',
-      stage: null,
-      effectiveFrom: '2026-08-01',
-      comparison: { changePence: 40_000, changePercent: 6.4, coordinatorMayApprove: true, breaches: [] },
-      previous: { lines: [{ amountPence: 400_000 }, { amountPence: 200_000 }] },
-    });
-    const plan = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
-    expect(plan.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([360_000, 240_000]);
-    const letter = await t.call('GET', `/v1/letters/plan-revision/${response.json().id}`, { key: live.keys.assessor });
-    expect(letter.statusCode, letter.body).toBe(200);
-    expect(letter.body).toContain('We said yes. The change starts on 1 August 2026.');
-  });
+  it('lets the coordinator move a little money alone, pays each instalment by the plan in force on its date, and sends a larger change through the chain', async () => {
+    // lets the coordinator move a little money alone, from a date, keeping the version it replaced.
+    {
+      // £400 a year from home care to the assistant: 40,000 ÷ 625,000 = 6.4%, inside the default 10%.
+      const response = await revise({ ...revised(360_000, 240_000), effectiveFrom: '2026-08-01', reason: 'More PA hours in the evenings' });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({
+        number: 1,
+        status: 'approved',
+        stage: null,
+        effectiveFrom: '2026-08-01',
+        comparison: { changePence: 40_000, changePercent: 6.4, coordinatorMayApprove: true, breaches: [] },
+        previous: { lines: [{ amountPence: 400_000 }, { amountPence: 200_000 }] },
+      });
+      const plan = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
+      expect(plan.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([360_000, 240_000]);
+      const letter = await t.call('GET', `/v1/letters/plan-revision/${response.json().id}`, { key: live.keys.assessor });
+      expect(letter.statusCode, letter.body).toBe(200);
+      expect(letter.body).toContain('We said yes. The change starts on 1 August 2026.');
+    }
 
-  it('pays each instalment by the plan in force on its date', async () => {
-    // Instalments 1–3 (May–July) under the first plan, care 400 : assistant 200 : the holder's
-    // contingency 25: 52,084 → 33,334 + 18,750. Instalment 4 (1 August) under the revision,
-    // 360 : 240 : 25: 52,084 → 30,000.38 → 30,001 (the penny left) + 22,083.
-    const run = await t.call('POST', '/v1/payment-runs', { key: live.keys.finance, body: { runDate: '2026-08-03' } });
-    expect(run.statusCode, run.body).toBe(201);
-    expect(run.json().byPayeeKind).toMatchObject({
-      commissioned: { payments: 4, amountPence: 3 * 33_334 + 30_001 },
-      directPayment: { payments: 4, amountPence: 3 * 18_750 + 22_083 },
-    });
-    expect(run.json().totalPence).toBe(4 * 52_084);
-    await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: live.keys.finance });
-  });
+    // pays each instalment by the plan in force on its date.
+    {
+      // Instalments 1–3 (May–July) under the first plan, care 400 : assistant 200 : the holder's
+      // contingency 25: 52,084 → 33,334 + 18,750. Instalment 4 (1 August) under the revision,
+      // 360 : 240 : 25: 52,084 → 30,000.38 → 30,001 (the penny left) + 22,083.
+      const run = await t.call('POST', '/v1/payment-runs', { key: live.keys.finance, body: { runDate: '2026-08-03' } });
+      expect(run.statusCode, run.body).toBe(201);
+      expect(run.json().byPayeeKind).toMatchObject({
+        commissioned: { payments: 4, amountPence: 3 * 33_334 + 30_001 },
+        directPayment: { payments: 4, amountPence: 3 * 18_750 + 22_083 },
+      });
+      expect(run.json().totalPence).toBe(4 * 52_084);
+      await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: live.keys.finance });
+    }
 
-  it('refuses what the coordinator may not approve alone, naming each rule, and sends it through the chain when asked', async () => {
-    const big = { ...revised(200_000, 400_000), effectiveFrom: '2026-09-01', reason: 'A second assistant' };
-    const refused = problemOf(await revise(big));
-    expect(refused).toMatchObject({ status: 409, code: 'REVISION_NEEDS_APPROVAL' });
-    expect(refused.errors).toEqual([
-      {
-        pointer: '/lines',
-        detail: 'max-change-percent: moves £1,600.00 a year, 25.6% of the £6,250.00 budget: the coordinator approves up to 10% alone',
-      },
-    ]);
-    const newWay = problemOf(
-      await revise({
-        ...revised(300_000, 240_000, [line('Circle of support', 'trust', 60_000)]),
-        effectiveFrom: '2026-09-01',
-        reason: 'A trust',
-      }),
-    );
-    expect(newWay.errors).toEqual([
-      { pointer: '/lines/2/managedBy', detail: 'new-way-of-managing: trust is a new way of managing the money for this plan' },
-    ]);
-    // Over budget, or before the plan last changed: refused outright.
-    expect(problemOf(await revise({ ...revised(500_000, 240_000), effectiveFrom: '2026-09-01', reason: 'x' })).errors?.[0]?.pointer).toBe(
-      '/lines',
-    );
-    expect(problemOf(await revise({ ...revised(360_000, 240_000), effectiveFrom: '2026-07-01', reason: 'x' })).errors).toEqual([
-      { pointer: '/effectiveFrom', detail: 'must be on or after 2026-08-01' },
-    ]);
-    const pending = await revise({ ...big, throughChain: true });
-    expect(pending.statusCode, pending.body).toBe(201);
-    expect(pending.json()).toMatchObject({ number: 2, status: 'pending', stage: 'team-manager' });
-    const decide = (key: string, stage: string) =>
-      t.call('POST', `/v1/support-plans/${planId}/revisions/2/decisions`, { key, body: { stage, outcome: 'approve', reasons: 'Agreed' } });
-    expect((await decide(live.keys.panel, 'panel')).statusCode).toBe(409);
-    expect((await decide(live.keys.teamManager, 'team-manager')).json()).toMatchObject({ status: 'pending', stage: 'panel' });
-    // Still the first revision's plan until the panel agrees.
-    const before = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
-    expect(before.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([360_000, 240_000]);
-    expect((await decide(live.keys.panel, 'panel')).json()).toMatchObject({ status: 'approved', stage: null });
-    const after = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
-    expect(after.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([200_000, 400_000]);
-    const versions = (await t.call('GET', `/v1/support-plans/${planId}/revisions`, { key: live.keys.auditor })).json().items;
-    expect(versions.map((v: { number: number; status: string; decisions: unknown[] }) => [v.number, v.status, v.decisions.length])).toEqual(
-      [
+    // refuses what the coordinator may not approve alone, naming each rule, and sends it through the chain when asked.
+    {
+      const big = { ...revised(200_000, 400_000), effectiveFrom: '2026-09-01', reason: 'A second assistant' };
+      const refused = problemOf(await revise(big));
+      expect(refused).toMatchObject({ status: 409, code: 'REVISION_NEEDS_APPROVAL' });
+      expect(refused.errors).toEqual([
+        {
+          pointer: '/lines',
+          detail: 'max-change-percent: moves £1,600.00 a year, 25.6% of the £6,250.00 budget: the coordinator approves up to 10% alone',
+        },
+      ]);
+      const newWay = problemOf(
+        await revise({
+          ...revised(300_000, 240_000, [line('Circle of support', 'trust', 60_000)]),
+          effectiveFrom: '2026-09-01',
+          reason: 'A trust',
+        }),
+      );
+      expect(newWay.errors).toEqual([
+        { pointer: '/lines/2/managedBy', detail: 'new-way-of-managing: trust is a new way of managing the money for this plan' },
+      ]);
+      // Over budget, or before the plan last changed: refused outright.
+      expect(problemOf(await revise({ ...revised(500_000, 240_000), effectiveFrom: '2026-09-01', reason: 'x' })).errors?.[0]?.pointer).toBe(
+        '/lines',
+      );
+      expect(problemOf(await revise({ ...revised(360_000, 240_000), effectiveFrom: '2026-07-01', reason: 'x' })).errors).toEqual([
+        { pointer: '/effectiveFrom', detail: 'must be on or after 2026-08-01' },
+      ]);
+      const pending = await revise({ ...big, throughChain: true });
+      expect(pending.statusCode, pending.body).toBe(201);
+      expect(pending.json()).toMatchObject({ number: 2, status: 'pending', stage: 'team-manager' });
+      const decide = (key: string, stage: string) =>
+        t.call('POST', `/v1/support-plans/${planId}/revisions/2/decisions`, {
+          key,
+          body: { stage, outcome: 'approve', reasons: 'Agreed' },
+        });
+      expect((await decide(live.keys.panel, 'panel')).statusCode).toBe(409);
+      expect((await decide(live.keys.teamManager, 'team-manager')).json()).toMatchObject({ status: 'pending', stage: 'panel' });
+      // Still the first revision's plan until the panel agrees.
+      const before = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
+      expect(before.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([360_000, 240_000]);
+      expect((await decide(live.keys.panel, 'panel')).json()).toMatchObject({ status: 'approved', stage: null });
+      const after = (await t.call('GET', `/v1/support-plans/${planId}`, { key: live.keys.assessor })).json();
+      expect(after.lines.map((l: { amountPence: number }) => l.amountPence)).toEqual([200_000, 400_000]);
+      const versions = (await t.call('GET', `/v1/support-plans/${planId}/revisions`, { key: live.keys.auditor })).json().items;
+      expect(
+        versions.map((v: { number: number; status: string; decisions: unknown[] }) => [v.number, v.status, v.decisions.length]),
+      ).toEqual([
         [1, 'approved', 1],
         [2, 'approved', 3],
-      ],
-    );
-    expect(budgetId).toBeTruthy();
+      ]);
+      expect(budgetId).toBeTruthy();
+    }
   });
 });
 
 describe('the self-directed support share councils report', () => {
+  freshCouncil();
   // Users: a direct payment, a council-managed budget, and two on support the council commissions
   // without a personal budget (one created, one imported). Carers: one with a council-managed
   // budget, one on commissioned support only. ASCOF 1C: users 1a = 2 of 4 = 50%, 2a = 1 of 4 = 25%;
@@ -552,6 +585,7 @@ describe('the self-directed support share councils report', () => {
 });
 
 describe('redress and notice', () => {
+  freshCouncil();
   let notice: SetUpCouncil;
   beforeAll(async () => {
     notice = await setUpCouncil(t);
@@ -735,6 +769,7 @@ describe('capacity and representation', () => {
 });
 
 describe('interim support in a crisis', () => {
+  freshCouncil();
   it('sets a time-limited interim budget, pays and reviews it, and reconciles it into the agreed budget so nothing is paid twice', async () => {
     const c = await setUpCouncil(t);
     const { personId, assessmentId } = await agreedPerson(t, c);

@@ -14,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { slicer } from '../slices.js';
 
 /**
  * A Kysely dialect for PGlite, PostgreSQL compiled to WebAssembly and run in-process.
@@ -48,16 +49,20 @@ export class PGliteDialect implements Dialect {
 
 class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection;
+  readonly #turn = slicer();
   #tail: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
 
   constructor(pglite: PGlite) {
-    this.#connection = new PGliteConnection(pglite);
+    this.#connection = new PGliteConnection(pglite, this.#turn);
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    // Before taking a place in the queue, let requests that arrived meanwhile take theirs: a long
+    // write's next slice then waits behind them instead of going first (see PGliteConnection).
+    await this.#turn();
     const previous = this.#tail;
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => {
@@ -94,12 +99,22 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pglite: PGlite;
+  readonly #turn: () => Promise<void> | undefined;
 
-  constructor(pglite: PGlite) {
+  /**
+   * PGlite runs each statement in WebAssembly on the instance's own thread, and its promises
+   * settle without returning to the event loop, so a long write of many statements (an import of
+   * 100,000 rows) was one unbroken run of work: the instance accepted no connection and answered
+   * nothing, not even a request that needs no database, until it ended (issue 30). Every
+   * slice of such work ({@link slicer}), a statement first lets the event loop take in what arrived.
+   */
+  constructor(pglite: PGlite, turn: () => Promise<void> | undefined) {
     this.#pglite = pglite;
+    this.#turn = turn;
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    await this.#turn();
     const result = await this.#pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
     return result.affectedRows === undefined ? { rows: result.rows } : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
   }
