@@ -1882,7 +1882,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update people from a record-system file (CSV or NDJSON), matched by record-system id
-         * @description Fields: system, externalId, clientGroup, displayName, dateOfBirth, commissionedSupportFrom, commissionedSupportTo (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing 5,000 at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most 100000 rows.
+         * @description Fields: system, externalId, clientGroup, displayName, dateOfBirth, commissionedSupportFrom, commissionedSupportTo (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing 1,000 at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most 100000 rows.
          *
          *     Roles: integration, admin.
          */

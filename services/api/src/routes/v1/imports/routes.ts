@@ -8,7 +8,7 @@ import { scopeOf } from '../../../plugins/auth.js';
 import { councilClientGroups } from '../../../repositories/councils.js';
 import { problemResponses } from '../../../schemas/common.js';
 import { chunks } from '../../../slices.js';
-import { IMPORT_BATCH, importPeople } from '../../../workflows/import-people.js';
+import { IMPORT_COMMIT_ROWS, importPeople } from '../../../workflows/import-people.js';
 import { FIELDS, readPeopleFile } from './people-file.js';
 
 const MAX_ROWS = 100_000;
@@ -57,7 +57,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'importPeople',
         tags: ['integration'],
         summary: 'Create or update people from a record-system file (CSV or NDJSON), matched by record-system id',
-        description: `Fields: ${FIELDS.join(', ')} (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing ${IMPORT_BATCH.toLocaleString('en-GB')} at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most ${MAX_ROWS} rows.`,
+        description: `Fields: ${FIELDS.join(', ')} (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing ${IMPORT_COMMIT_ROWS.toLocaleString('en-GB')} at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most ${MAX_ROWS} rows.`,
         querystring: Type.Object({ mode: Type.Optional(Type.Enum(['all-or-nothing', 'best-effort'])) }, { additionalProperties: false }),
         consumes: ['text/csv', 'application/x-ndjson'],
         body: Type.String({ description: 'The file' }),
@@ -84,9 +84,9 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         changedIds: new Set<string>(),
       };
       // All or nothing is one transaction, as its contract says. Best effort commits a slice of
-      // IMPORT_BATCH rows at a time, so a long import never holds other writes' way for long
+      // IMPORT_COMMIT_ROWS rows at a time, so a long import never holds other writes' way for long
       // (on PGlite, one connection, every other request waits for the transaction in progress).
-      const slices = mode === 'all-or-nothing' ? [rows] : chunks(rows, IMPORT_BATCH);
+      const slices = mode === 'all-or-nothing' ? [rows] : chunks(rows, IMPORT_COMMIT_ROWS);
       const counts = { created: 0, updated: 0, unchanged: 0 };
       for (const people of slices) {
         const slice = await write(request, (tx, changes) => importPeople({ tx, changes }, { ...input, people }));
