@@ -3,7 +3,7 @@
 // playwright-core) against a started service, as a council developer would on first contact:
 // the page loads with the service's own title over plain HTTP on a non-loopback address, takes
 // the demo admin key in "Authorize", and runs calculateBudget from "Try it out" to a 200. Then
-// screenshots the calibration report and the scheme description into docs/screens/ for the README.
+// screenshots the calibration report and the scheme description into docs/screens/ for the guides.
 //
 // CHROMIUM names the browser (default /usr/bin/chromium); .ci/run installs Debian's package when
 // it is missing.

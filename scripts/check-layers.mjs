@@ -4,7 +4,8 @@
 //   1. Nothing outside services/api/src/routes imports from routes/.
 //   2. A resource's routes import no other resource's routes: only its schemas, to share a shape.
 //   3. Routes compute no money: no rounding or pro-rata arithmetic in a route file.
-//   4. Workflows read the injected clock: no bare `new Date()` or `Date.now()` in workflows/.
+//   4. Workflows and repositories read the injected clock: no bare `new Date()` or `Date.now()` in
+//      workflows/ or repositories/ (a repository is given the time by its caller).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,9 +47,10 @@ for (const file of files(src)) {
       if (MONEY.test(line)) problems.push(`${at}:${index + 1}: money arithmetic in a route; it belongs in ras-core`);
     });
   }
-  if (file.startsWith(join(src, 'workflows') + sep)) {
+  if (file.startsWith(join(src, 'workflows') + sep) || file.startsWith(join(src, 'repositories') + sep)) {
     text.split('\n').forEach((line, index) => {
-      if (CLOCK.test(line)) problems.push(`${at}:${index + 1}: a workflow reads the clock it is given, not the wall clock`);
+      if (CLOCK.test(line))
+        problems.push(`${at}:${index + 1}: workflows and repositories take the time from the clock they are given, not the wall clock`);
     });
   }
 }

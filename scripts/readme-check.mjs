@@ -1,31 +1,57 @@
 #!/usr/bin/env node
-// `npm run readme:check`: runs every ```sh block of README.md's guide, in order, as a newcomer would.
+// `npm run readme:check`: runs every ```sh block of the README and of the guides under docs/, in
+// the order a newcomer reads them, as a newcomer would.
 //
-// The first block's `npm install && npm start` line is run as written, in the background, with
-// PORT on a free port, DATA_DIR in a fresh directory and ALLOW_PRIVATE_WEBHOOKS=true (the guide's
-// local webhook receiver needs it); its `npm test` line is left to CI, which runs the suite itself.
-// Every other block runs in one bash session (so variables carry from block to block) with
-// RAS_URL and DATA_DIR pointing at that service, `set -euo pipefail`, and curl stopping on any
-// HTTP error, so a command that fails or an answer that is not 2xx fails the check. Files the
-// blocks write into the repository are removed afterwards.
+// The README's first block's `npm install && npm start` line is run as written, in the background,
+// with PORT on a free port, DATA_DIR in a fresh directory and ALLOW_PRIVATE_WEBHOOKS=true (the
+// integration guide's local webhook receiver needs it); its `npm test` line is left to CI, which
+// runs the suite itself. Every other block runs in one bash session (so variables carry from the
+// README's first session into the guides) with RAS_URL and DATA_DIR pointing at that service,
+// `set -euo pipefail`, and curl stopping on any HTTP error, so a command that fails or an answer
+// that is not 2xx fails the check. Files the blocks write into the repository are removed afterwards.
+// A page under docs/ with a shell block must be in GUIDES or in NOT_RUN (with why): a new guide
+// whose commands nobody runs fails the check.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// The guide: set-up, the first session and the integration guide, everything before "## Security"
-// (the Development section's commands are CI's own steps, one of them this check).
-const readme = readFileSync(join(root, 'README.md'), 'utf8').split(/^## Security$/m)[0] ?? '';
-const blocks = [...readme.matchAll(/^( *)```sh\n([\s\S]*?)^\1```$/gm)].map((match) =>
-  match[2]
-    .split('\n')
-    .map((line) => line.slice(match[1].length))
-    .join('\n'),
-);
-if (blocks.length < 4) throw new Error(`README.md has only ${blocks.length} sh blocks: the check would prove little`);
+/** The pages whose shell blocks run, in this order: each guide carries on from the README's first session. */
+const GUIDES = [
+  'README.md',
+  'docs/how-to/calculate-many-budgets.md',
+  'docs/how-to/publish-how-budgets-are-worked-out.md',
+  'docs/how-to/run-the-councils-year.md',
+  'docs/how-to/integrate-with-a-record-system.md',
+  'docs/how-to/protect-personal-data.md',
+];
+/** Pages with shell blocks that this check does not run, and why. */
+const NOT_RUN = {
+  'docs/how-to/develop.md': "CI's own steps, this check among them",
+};
+
+const SH_BLOCK = /^( *)```sh\n([\s\S]*?)^\1```$/gm;
+const blocksOf = (page) =>
+  [...readFileSync(join(root, page), 'utf8').matchAll(SH_BLOCK)].map((match) =>
+    match[2]
+      .split('\n')
+      .map((line) => line.slice(match[1].length))
+      .join('\n'),
+  );
+function* pages(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* pages(path);
+    else if (entry.name.endsWith('.md')) yield relative(root, path);
+  }
+}
+const unrun = [...pages(join(root, 'docs'))].filter((page) => blocksOf(page).length > 0 && !GUIDES.includes(page) && !(page in NOT_RUN));
+if (unrun.length > 0) throw new Error(`Shell blocks nobody runs: add ${unrun.join(', ')} to GUIDES (or NOT_RUN, saying why)`);
+const blocks = GUIDES.flatMap((page) => blocksOf(page).map((block) => ({ page, block })));
+if (blocks.length < 4) throw new Error(`The guides have only ${blocks.length} sh blocks: the check would prove little`);
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -35,7 +61,7 @@ const freePort = () =>
     });
   });
 
-const [setUp, ...rest] = blocks;
+const [{ block: setUp }, ...rest] = blocks;
 const startLine = setUp.split('\n').find((line) => line.includes('npm start'));
 if (!startLine) throw new Error('The first sh block no longer starts the service with npm start');
 const port = await freePort();
@@ -79,16 +105,18 @@ try {
     'set -euo pipefail',
     // Stop on an HTTP error as well as on a failed command; the README's own calls stay readable.
     'curl() { command curl --show-error --fail-with-body "$@"; }',
-    ...rest.map((block, i) => `echo "--- README block ${i + 2}"\nset -x\n${block}\nset +x`),
+    ...rest.map(({ page, block }, i) => `echo "--- block ${i + 2}, ${page}"\nset -x\n${block}\nset +x`),
   ].join('\n');
   const file = join(dataDir, 'readme-blocks.sh');
   writeFileSync(file, script);
   const result = spawnSync('bash', [file], { cwd: root, env, stdio: 'inherit', timeout: 300_000 });
   if (result.status !== 0) {
     failed = true;
-    process.stderr.write(`README check failed: a block exited with ${result.status ?? result.signal}\n`);
+    process.stderr.write(`Guide check failed: a block exited with ${result.status ?? result.signal}\n`);
   } else {
-    process.stdout.write(`README check: ${blocks.length} sh blocks ran against the service started by the first\n`);
+    process.stdout.write(
+      `Guide check: ${blocks.length} sh blocks of ${GUIDES.length} pages ran against the service started by the first\n`,
+    );
   }
 } finally {
   try {

@@ -1,6 +1,6 @@
 // Starts the built service (services/api/dist/server.js) the way `npm start` does, on a fresh
 // embedded database in a temporary directory and a free port, for scripts that drive it from
-// outside: the generated-client journey, the README's shell blocks, the browser checks.
+// outside: the generated-client journey, the guides' shell blocks, the browser checks.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

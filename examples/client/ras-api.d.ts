@@ -3112,7 +3112,7 @@ export interface components {
             value: number;
             /** @enum {string} */
             unit: "points" | "pence" | "weeks" | "percent" | "count";
-            /** @description The rule the step applied, e.g. `ras.linear` (README: "A structured trace") */
+            /** @description The rule the step applied, e.g. `ras.linear` (docs/how-to/show-fairness.md, "A structured trace") */
             rule?: string;
             parameters?: components["schemas"]["TraceParameter"][];
         };

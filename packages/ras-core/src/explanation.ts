@@ -25,7 +25,7 @@ export interface ExplanationStep {
   /** The figure the step arrives at, in `unit` (pence for money). */
   readonly value: number;
   readonly unit: FigureUnit;
-  /** The rule the step applied, e.g. `ras.linear` or `charge.tariff-income` (README, "Structured trace"). */
+  /** The rule the step applied, e.g. `ras.linear` or `charge.tariff-income` (docs/how-to/show-fairness.md, "A structured trace"). */
   readonly rule?: string;
   /** The versioned parameters and inputs the rule used, in the order the sentence uses them. */
   readonly parameters?: readonly TraceParameter[];

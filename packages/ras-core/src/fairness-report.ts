@@ -65,7 +65,7 @@ const STYLE = `<style>.bar { fill: #1d70b8; fill-opacity: .7; } .whisker { strok
 
 /**
  * The plain account of the disclosure control, with what it costs in accuracy: the same words on
- * the page, in the API's `limits` and in the README.
+ * the page, in the API's `limits` and in docs/how-to/show-fairness.md.
  *
  * @param threshold - groups with fewer people are not shown
  * @returns one paragraph

@@ -766,7 +766,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a revocation racing a key lookup (lo
 
 describe('importPeople above about 7,000 rows (medium 4)', () => {
   // Before: one audit insert for every row passed PostgreSQL's 65,535 parameters, and the import
-  // answered 500; the README promises 50,000 rows.
+  // answered 500; the README promised 50,000 rows.
   const file = (rows: number, bad: number | null = null) =>
     [
       'system,externalId,clientGroup,displayName,dateOfBirth',

@@ -49,10 +49,10 @@ export function findAppeal(db: Db, scope: Scope, id: string, options: { forUpdat
   return query.executeTakeFirst();
 }
 
-export function updateAppeal(tx: Transaction<DB>, councilId: string, id: string, change: AppealUpdate): Promise<Appeal> {
+export function updateAppeal(tx: Transaction<DB>, councilId: string, id: string, change: AppealUpdate, at: Date): Promise<Appeal> {
   return tx
     .updateTable('appeals')
-    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: at }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()

@@ -43,10 +43,16 @@ export function findAssessment(db: Db, scope: Scope, id: string, options: { forU
 }
 
 /** Applies a change and bumps the version (the ETag). */
-export function updateAssessment(tx: Transaction<DB>, councilId: string, id: string, change: AssessmentUpdate): Promise<Assessment> {
+export function updateAssessment(
+  tx: Transaction<DB>,
+  councilId: string,
+  id: string,
+  change: AssessmentUpdate,
+  at: Date,
+): Promise<Assessment> {
   return tx
     .updateTable('assessments')
-    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: at }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()

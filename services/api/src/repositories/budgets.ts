@@ -94,10 +94,10 @@ export function listBudgets(db: Db, scope: Scope, filter: BudgetFilter, after: s
 }
 
 /** Applies a change and bumps the version (the ETag). */
-export function updateBudget(tx: Transaction<DB>, councilId: string, id: string, change: BudgetUpdate): Promise<Budget> {
+export function updateBudget(tx: Transaction<DB>, councilId: string, id: string, change: BudgetUpdate, at: Date): Promise<Budget> {
   return tx
     .updateTable('budgets')
-    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: at }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()

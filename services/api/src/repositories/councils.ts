@@ -46,10 +46,10 @@ export function findApiKeyForUpdate(db: Db, councilId: string, id: string): Prom
   return db.selectFrom('api_keys').selectAll().where('council_id', '=', councilId).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export function revokeApiKey(db: Db, councilId: string, id: string): Promise<ApiKey> {
+export function revokeApiKey(db: Db, councilId: string, id: string, at: Date): Promise<ApiKey> {
   return db
     .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
+    .set({ revoked_at: at })
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()
@@ -72,14 +72,19 @@ export function findCouncilForUpdate(db: Db, id: string): Promise<Council | unde
   return db.selectFrom('councils').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export function updateCouncil(db: Db, id: string, change: { name?: string; settings?: Record<string, unknown> }): Promise<Council> {
+export function updateCouncil(
+  db: Db,
+  id: string,
+  change: { name?: string; settings?: Record<string, unknown> },
+  at: Date,
+): Promise<Council> {
   return db
     .updateTable('councils')
     .set((eb) => ({
       ...(change.name === undefined ? {} : { name: change.name }),
       ...(change.settings === undefined ? {} : { settings: JSON.stringify(change.settings) }),
       version: eb('version', '+', 1),
-      updated_at: new Date(),
+      updated_at: at,
     }))
     .where('id', '=', id)
     .returningAll()

@@ -63,10 +63,11 @@ export function setAgreementStatus(
   councilId: string,
   id: string,
   status: DirectPaymentAgreement['status'],
+  at: Date,
 ): Promise<DirectPaymentAgreement> {
   return tx
     .updateTable('direct_payment_agreements')
-    .set((eb) => ({ status, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .set((eb) => ({ status, updated_at: at, version: eb('version', '+', 1) }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()
@@ -215,10 +216,11 @@ export function updateAuditItem(
   sampleId: string,
   agreementId: string,
   change: Pick<AuditSampleItem, 'outcome' | 'notes' | 'recovery_pence' | 'recovery_transaction_id' | 'decided_by'>,
+  at: Date,
 ): Promise<AuditSampleItem> {
   return tx
     .updateTable('audit_sample_items')
-    .set({ ...change, decided_at: new Date() })
+    .set({ ...change, decided_at: at })
     .where('sample_id', '=', sampleId)
     .where('agreement_id', '=', agreementId)
     .returningAll()

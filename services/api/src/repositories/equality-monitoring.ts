@@ -30,8 +30,9 @@ export async function saveEqualityMonitoring(
   answers: EqualityAnswers,
   updatedBy: string,
   existing: EqualityMonitoring | undefined,
+  at: Date,
 ): Promise<EqualityMonitoring> {
-  await tx.updateTable('people').set({ updated_at: new Date() }).where('council_id', '=', councilId).where('id', '=', personId).execute();
+  await tx.updateTable('people').set({ updated_at: at }).where('council_id', '=', councilId).where('id', '=', personId).execute();
   if (existing === undefined)
     return tx
       .insertInto('equality_monitoring')
@@ -40,7 +41,7 @@ export async function saveEqualityMonitoring(
       .executeTakeFirstOrThrow();
   return tx
     .updateTable('equality_monitoring')
-    .set((eb) => ({ ...answers, updated_by: updatedBy, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .set((eb) => ({ ...answers, updated_by: updatedBy, updated_at: at, version: eb('version', '+', 1) }))
     .where('council_id', '=', councilId)
     .where('person_id', '=', personId)
     .returningAll()

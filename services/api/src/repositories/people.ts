@@ -125,7 +125,7 @@ export async function replaceExternalIds(
   }
 }
 
-export async function updatePerson(tx: Transaction<DB>, councilId: string, id: string, fields: PersonFields): Promise<Person> {
+export async function updatePerson(tx: Transaction<DB>, councilId: string, id: string, fields: PersonFields, at: Date): Promise<Person> {
   return tx
     .updateTable('people')
     .set((eb) => ({
@@ -136,7 +136,7 @@ export async function updatePerson(tx: Transaction<DB>, councilId: string, id: s
       ...(fields.caresForPersonId === undefined ? {} : { cares_for_person_id: fields.caresForPersonId }),
       ...commissionedColumns(fields),
       version: eb('version', '+', 1),
-      updated_at: new Date(),
+      updated_at: at,
     }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)

@@ -48,10 +48,10 @@ export function listReviewsForBudget(db: Db, councilId: string, budgetId: string
     .execute();
 }
 
-export function updateReview(tx: Transaction<DB>, councilId: string, id: string, change: ReviewUpdate): Promise<Review> {
+export function updateReview(tx: Transaction<DB>, councilId: string, id: string, change: ReviewUpdate, at: Date): Promise<Review> {
   return tx
     .updateTable('reviews')
-    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: at }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()

@@ -37,10 +37,16 @@ export function findPlan(db: Db, scope: Scope, id: string, options: { forUpdate?
   return query.executeTakeFirst();
 }
 
-export function updatePlan(tx: Transaction<DB>, councilId: string, id: string, change: SupportPlanUpdate): Promise<SupportPlanRow> {
+export function updatePlan(
+  tx: Transaction<DB>,
+  councilId: string,
+  id: string,
+  change: SupportPlanUpdate,
+  at: Date,
+): Promise<SupportPlanRow> {
   return tx
     .updateTable('support_plans')
-    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: at }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()

@@ -48,10 +48,11 @@ export function updateWebhook(
   councilId: string,
   id: string,
   change: Partial<Pick<Webhook, 'url' | 'description' | 'event_types' | 'status' | 'paused_reason'>>,
+  at: Date,
 ): Promise<Webhook> {
   return tx
     .updateTable('webhooks')
-    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: at }))
     .where('council_id', '=', councilId)
     .where('id', '=', id)
     .returningAll()

@@ -133,7 +133,9 @@ export const ExplanationStep = Type.Object(
       Type.Literal('percent'),
       Type.Literal('count'),
     ]),
-    rule: Type.Optional(Type.String({ description: 'The rule the step applied, e.g. `ras.linear` (README: "A structured trace")' })),
+    rule: Type.Optional(
+      Type.String({ description: 'The rule the step applied, e.g. `ras.linear` (docs/how-to/show-fairness.md, "A structured trace")' }),
+    ),
     parameters: Type.Optional(Type.Array(TraceParameter)),
   },
   { title: 'ExplanationStep' },

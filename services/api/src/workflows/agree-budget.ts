@@ -27,12 +27,18 @@ export async function agreeBudget(context: WorkflowContext, plan: SupportPlanRow
   const financial = await financialAssessmentInForce(tx, scope.councilId, budget.person_id, startDate);
   const weekly = financial?.weekly_contribution_pence ?? 0;
   const calculation = await recalculateBudget(context, budget, { weeklyContributionPence: weekly });
-  const agreed = await updateBudget(tx, scope.councilId, budget.id, {
-    status: 'agreed',
-    start_date: startDate,
-    agreed_at: clock.now(),
-    ...budgetFigures(calculation),
-  });
+  const agreed = await updateBudget(
+    tx,
+    scope.councilId,
+    budget.id,
+    {
+      status: 'agreed',
+      start_date: startDate,
+      agreed_at: clock.now(),
+      ...budgetFigures(calculation),
+    },
+    clock.now(),
+  );
   changes.record({
     action: 'budget.agreed',
     entityType: 'budget',
@@ -46,7 +52,7 @@ export async function agreeBudget(context: WorkflowContext, plan: SupportPlanRow
   if (replaced) {
     const old = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, replaced, { forUpdate: true });
     if (old && old.status === 'agreed') {
-      const ended = await updateBudget(tx, scope.councilId, old.id, { status: 'ended', end_date: dayBefore(startDate) });
+      const ended = await updateBudget(tx, scope.councilId, old.id, { status: 'ended', end_date: dayBefore(startDate) }, clock.now());
       changes.record({
         action: 'budget.ended',
         entityType: 'budget',

@@ -34,7 +34,7 @@ export async function upholdAssessmentAppeal(context: WorkflowContext, appeal: A
       eligible: true,
       notes: `Found eligible on appeal: ${reasons}`.slice(0, 2000),
     };
-    const after = await updateAssessment(tx, scope.councilId, before.id, { eligibility: JSON.stringify(eligibility) });
+    const after = await updateAssessment(tx, scope.councilId, before.id, { eligibility: JSON.stringify(eligibility) }, context.clock.now());
     changes.record({
       action: 'assessment.eligibility-changed',
       entityType: 'assessment',
@@ -54,7 +54,7 @@ export async function upholdAssessmentAppeal(context: WorkflowContext, appeal: A
   const agreed = budgets.find((budget) => budget.status === 'agreed' || budget.status === 'ended');
   if (agreed) throw invalidState(`Budget ${agreed.id} was agreed from the moderated answers: appeal the budget (subject budget) instead`);
   for (const budget of budgets.filter((candidate) => candidate.status === 'indicative')) {
-    const superseded = await updateBudget(tx, scope.councilId, budget.id, { status: 'superseded' });
+    const superseded = await updateBudget(tx, scope.councilId, budget.id, { status: 'superseded' }, context.clock.now());
     changes.record({
       action: 'budget.superseded',
       entityType: 'budget',
@@ -73,11 +73,17 @@ export async function upholdAssessmentAppeal(context: WorkflowContext, appeal: A
     answers,
     createdByKeyId: before.created_by_key_id,
   });
-  const resubmitted = await updateAssessment(tx, scope.councilId, fresh.id, {
-    status: 'submitted',
-    submitted_answers: JSON.stringify(answers),
-    submitted_at: context.clock.now(),
-  });
+  const resubmitted = await updateAssessment(
+    tx,
+    scope.councilId,
+    fresh.id,
+    {
+      status: 'submitted',
+      submitted_answers: JSON.stringify(answers),
+      submitted_at: context.clock.now(),
+    },
+    context.clock.now(),
+  );
   changes.record({
     action: 'assessment.reopened',
     entityType: 'assessment',

@@ -162,12 +162,18 @@ export async function completeReview(
     nextReviewId,
     reassessmentId,
   };
-  const after = await updateReview(tx, scope.councilId, before.id, {
-    status: 'completed',
-    completed_at: clock.now(),
-    outcome: JSON.stringify(outcome),
-    clawback: clawback === null ? null : JSON.stringify(clawback),
-  });
+  const after = await updateReview(
+    tx,
+    scope.councilId,
+    before.id,
+    {
+      status: 'completed',
+      completed_at: clock.now(),
+      outcome: JSON.stringify(outcome),
+      clawback: clawback === null ? null : JSON.stringify(clawback),
+    },
+    clock.now(),
+  );
   changes.record({
     action: 'review.completed',
     entityType: 'review',

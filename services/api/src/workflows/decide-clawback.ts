@@ -109,7 +109,13 @@ export async function decideClawback(
     decidedAt: clock.now().toISOString(),
     transactionIds,
   };
-  const after = await updateReview(tx, scope.councilId, before.id, { clawback: JSON.stringify({ ...recommendation, decision: outcome }) });
+  const after = await updateReview(
+    tx,
+    scope.councilId,
+    before.id,
+    { clawback: JSON.stringify({ ...recommendation, decision: outcome }) },
+    clock.now(),
+  );
   changes.record({
     action: 'review.clawback-decided',
     entityType: 'review',

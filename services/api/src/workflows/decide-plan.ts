@@ -162,7 +162,7 @@ export async function decidePlan(
               exception: exception === null ? null : JSON.stringify(exception),
             }
           : { stage: next as PlanStage };
-  const after = await updatePlan(tx, scope.councilId, before.id, change);
+  const after = await updatePlan(tx, scope.councilId, before.id, change, clock.now());
   changes.record({
     action: `support-plan.${outcome === 'approve' ? (next === 'approved' ? 'approved' : 'stage-approved') : outcome === 'return' ? 'returned' : 'rejected'}`,
     entityType: 'support-plan',

@@ -360,7 +360,7 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
     changes.record({ action: 'transaction.recorded', entityType: 'budget-transaction', entityId: row.id, after: toTransaction(row) });
   }
   if (request.outcome === 'suspend' && agreement.status === 'active') {
-    const suspended = await setAgreementStatus(tx, scope.councilId, agreement.id, 'suspended');
+    const suspended = await setAgreementStatus(tx, scope.councilId, agreement.id, 'suspended', clock.now());
     changes.record({
       action: 'direct-payment-agreement.suspended',
       entityType: 'direct-payment-agreement',
@@ -369,13 +369,19 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
       after: { ...agreementEvent(suspended), auditSampleId: sample.id },
     });
   }
-  const decided = await updateAuditItem(tx, sample.id, item.agreement_id, {
-    outcome: request.outcome,
-    notes: request.notes,
-    recovery_pence: request.recoveryPence ?? null,
-    recovery_transaction_id: recoveryTransactionId,
-    decided_by: actor.actor,
-  });
+  const decided = await updateAuditItem(
+    tx,
+    sample.id,
+    item.agreement_id,
+    {
+      outcome: request.outcome,
+      notes: request.notes,
+      recovery_pence: request.recoveryPence ?? null,
+      recovery_transaction_id: recoveryTransactionId,
+      decided_by: actor.actor,
+    },
+    clock.now(),
+  );
   changes.record({
     action: 'audit-outcome.recorded',
     entityType: 'audit-sample',
@@ -408,7 +414,7 @@ export async function changeAgreementStatus(
   assertVersion(expectedVersion, before.version);
   if (before.status === 'ended') throw invalidState('The agreement has ended; a new budget gets a new agreement');
   if (before.status === change.status) throw invalidState(`The agreement is already ${change.status}`);
-  const after = await setAgreementStatus(tx, scope.councilId, before.id, change.status);
+  const after = await setAgreementStatus(tx, scope.councilId, before.id, change.status, context.clock.now());
   changes.record({
     action:
       change.status === 'active'

@@ -26,7 +26,13 @@ export async function endBudget(
     throw unprocessable('INVALID_INPUT', 'A budget cannot end before it starts', [
       { pointer: '/endDate', detail: `is before the start date ${budget.start_date}` },
     ]);
-  const ended = await updateBudget(tx, scope.councilId, budget.id, { status: 'ended', end_date: endDate, end_reason: reason });
+  const ended = await updateBudget(
+    tx,
+    scope.councilId,
+    budget.id,
+    { status: 'ended', end_date: endDate, end_reason: reason },
+    context.clock.now(),
+  );
   changes.record({
     action: 'budget.ended',
     entityType: 'budget',

@@ -41,7 +41,13 @@ export function revisionEvent(row: PlanRevision) {
 
 /** Puts an approved revision's content in force on the plan, with its event. */
 async function apply(context: WorkflowContext, before: SupportPlanRow, revision: PlanRevision): Promise<SupportPlanRow> {
-  const after = await updatePlan(context.tx, context.scope.councilId, before.id, { plan: JSON.stringify(revision.plan) });
+  const after = await updatePlan(
+    context.tx,
+    context.scope.councilId,
+    before.id,
+    { plan: JSON.stringify(revision.plan) },
+    context.clock.now(),
+  );
   context.changes.record({
     action: 'support-plan.revised',
     entityType: 'support-plan',

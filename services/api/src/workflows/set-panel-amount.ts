@@ -14,7 +14,7 @@ export type PanelAmountSource = { readonly planDecision: true } | { readonly app
  * (the RAS figure stays on it), and the change is recorded as `budget.panel-amount-set`.
  */
 export async function setPanelAmount(
-  context: Pick<WorkflowContext, 'tx' | 'rules' | 'scope' | 'changes'>,
+  context: Pick<WorkflowContext, 'tx' | 'rules' | 'scope' | 'changes' | 'clock'>,
   budget: Budget,
   amount: { readonly annualPence: number; readonly reasons: string },
   source: PanelAmountSource,
@@ -25,11 +25,17 @@ export async function setPanelAmount(
     weeklyContributionPence: budget.calculation.weeklyContributionPence,
     panelAmount,
   });
-  const after = await updateBudget(context.tx, context.scope.councilId, budget.id, {
-    panel_annual_pence: amount.annualPence,
-    panel_reason: amount.reasons,
-    ...budgetFigures(calculation),
-  });
+  const after = await updateBudget(
+    context.tx,
+    context.scope.councilId,
+    budget.id,
+    {
+      panel_annual_pence: amount.annualPence,
+      panel_reason: amount.reasons,
+      ...budgetFigures(calculation),
+    },
+    context.clock.now(),
+  );
   context.changes.record({
     action: 'budget.panel-amount-set',
     entityType: 'budget',

@@ -111,7 +111,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'This is the council’s last active admin key: create another admin key first, or the council could never be administered again',
           );
         }
-        const after = await revokeApiKey(tx, councilId, request.params.id);
+        const after = await revokeApiKey(tx, councilId, request.params.id, app.clock.now());
         changes.record({
           action: 'api-key.revoked',
           entityType: 'api-key',

@@ -221,7 +221,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const budget = await findBudget(tx, scope, before.budget_id as string, { forUpdate: true });
           if (!budget) throw notFound('budget', before.budget_id as string);
           await setPanelAmount(
-            { tx, rules: app.rules, scope, changes },
+            { tx, rules: app.rules, scope, changes, clock: app.clock },
             budget,
             { annualPence: agreedAnnualPence, reasons },
             { appealId: before.id },
@@ -233,7 +233,13 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const decision = await findDecision(tx, scope.councilId, before.decision_id as string);
           const plan = await findPlan(tx, scope, before.plan_id as string, { forUpdate: true });
           if (decision && plan && (plan.status === 'returned' || plan.status === 'rejected')) {
-            const reopened = await updatePlan(tx, scope.councilId, plan.id, { status: 'submitted', stage: decision.stage as PlanStage });
+            const reopened = await updatePlan(
+              tx,
+              scope.councilId,
+              plan.id,
+              { status: 'submitted', stage: decision.stage as PlanStage },
+              app.clock.now(),
+            );
             changes.record({
               action: 'support-plan.reopened',
               entityType: 'support-plan',
@@ -249,7 +255,13 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           decidedBy: actorOf(request.principal),
           decidedAt: app.clock.now().toISOString(),
         };
-        const after = await updateAppeal(tx, scope.councilId, before.id, { status: outcome, decision: JSON.stringify(decision) });
+        const after = await updateAppeal(
+          tx,
+          scope.councilId,
+          before.id,
+          { status: outcome, decision: JSON.stringify(decision) },
+          app.clock.now(),
+        );
         changes.record({
           action: `appeal.${outcome}`,
           entityType: 'appeal',

@@ -206,7 +206,13 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (before.status !== 'draft')
           throw invalidState(`Answers can only change while the assessment is a draft; it is ${before.status}`);
         checkAnswers(await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx), request.body.answers, true);
-        const after = await updateAssessment(tx, scope.councilId, before.id, { answers: JSON.stringify(request.body.answers) });
+        const after = await updateAssessment(
+          tx,
+          scope.councilId,
+          before.id,
+          { answers: JSON.stringify(request.body.answers) },
+          app.clock.now(),
+        );
         changes.record({
           action: 'assessment.answers-saved',
           entityType: 'assessment',
@@ -244,12 +250,18 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx);
         checkAnswers(questionnaire, before.answers, false);
         const score = scoreAnswers(questionnaire.compiled, before.answers);
-        const after = await updateAssessment(tx, scope.councilId, before.id, {
-          status: 'submitted',
-          submitted_answers: JSON.stringify(before.answers),
-          submitted_at: app.clock.now(),
-          total_points: score.totalPoints,
-        });
+        const after = await updateAssessment(
+          tx,
+          scope.councilId,
+          before.id,
+          {
+            status: 'submitted',
+            submitted_answers: JSON.stringify(before.answers),
+            submitted_at: app.clock.now(),
+            total_points: score.totalPoints,
+          },
+          app.clock.now(),
+        );
         changes.record({
           action: 'assessment.submitted',
           entityType: 'assessment',
@@ -336,15 +348,21 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           moderatedBy: actorOf(request.principal),
           moderatedAt: app.clock.now().toISOString(),
         };
-        const after = await updateAssessment(tx, scope.councilId, before.id, {
-          status: 'agreed',
-          answers: JSON.stringify(answers),
-          moderation: JSON.stringify(moderation),
-          eligibility: JSON.stringify(eligibility),
-          total_points: score.totalPoints,
-          score: JSON.stringify({ totalPoints: score.totalPoints, sections: score.sections.map(({ key, points }) => ({ key, points })) }),
-          agreed_at: app.clock.now(),
-        });
+        const after = await updateAssessment(
+          tx,
+          scope.councilId,
+          before.id,
+          {
+            status: 'agreed',
+            answers: JSON.stringify(answers),
+            moderation: JSON.stringify(moderation),
+            eligibility: JSON.stringify(eligibility),
+            total_points: score.totalPoints,
+            score: JSON.stringify({ totalPoints: score.totalPoints, sections: score.sections.map(({ key, points }) => ({ key, points })) }),
+            agreed_at: app.clock.now(),
+          },
+          app.clock.now(),
+        );
         changes.record({
           action: 'assessment.agreed',
           entityType: 'assessment',

@@ -84,10 +84,15 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await findCouncilForUpdate(tx, councilId);
         if (!before) throw notFound('council', councilId);
         assertVersion(expected, before.version);
-        const updated = await updateCouncil(tx, councilId, {
-          ...(request.body.name === undefined ? {} : { name: request.body.name }),
-          ...(request.body.settings === undefined ? {} : { settings: request.body.settings }),
-        });
+        const updated = await updateCouncil(
+          tx,
+          councilId,
+          {
+            ...(request.body.name === undefined ? {} : { name: request.body.name }),
+            ...(request.body.settings === undefined ? {} : { settings: request.body.settings }),
+          },
+          app.clock.now(),
+        );
         changes.record({
           action: 'council.updated',
           entityType: 'council',

@@ -102,7 +102,15 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
           primary_support_reason:
             sent.primarySupportReason === undefined ? (before?.primary_support_reason ?? null) : sent.primarySupportReason,
         };
-        const row = await saveEqualityMonitoring(tx, scope.councilId, person.person.id, answers, actorOf(request.principal), before);
+        const row = await saveEqualityMonitoring(
+          tx,
+          scope.councilId,
+          person.person.id,
+          answers,
+          actorOf(request.principal),
+          before,
+          app.clock.now(),
+        );
         // The audit log names which answers are known, never the answers themselves.
         changes.record({
           action: 'equality-monitoring.recorded',

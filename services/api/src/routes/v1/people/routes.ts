@@ -196,15 +196,21 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (clashes.length > 0) throw await duplicateIdError(tx, scope, clashes);
           await replaceExternalIds(tx, scope.councilId, before.person.id, externalIds);
         }
-        const person = await updatePerson(tx, scope.councilId, before.person.id, {
-          clientGroup: body.clientGroup ?? before.person.client_group,
-          displayName: body.displayName === undefined ? before.person.display_name : body.displayName,
-          dateOfBirth: body.dateOfBirth === undefined ? before.person.date_of_birth : body.dateOfBirth,
-          agent: body.agent === undefined ? before.person.agent : body.agent,
-          caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, before.person.id),
-          commissionedSupport: checkedSupport(body.commissionedSupport),
-          representation: body.representation,
-        });
+        const person = await updatePerson(
+          tx,
+          scope.councilId,
+          before.person.id,
+          {
+            clientGroup: body.clientGroup ?? before.person.client_group,
+            displayName: body.displayName === undefined ? before.person.display_name : body.displayName,
+            dateOfBirth: body.dateOfBirth === undefined ? before.person.date_of_birth : body.dateOfBirth,
+            agent: body.agent === undefined ? before.person.agent : body.agent,
+            caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, before.person.id),
+            commissionedSupport: checkedSupport(body.commissionedSupport),
+            representation: body.representation,
+          },
+          app.clock.now(),
+        );
         const after = { person, externalIds };
         changes.record({
           action: 'person.updated',

@@ -114,7 +114,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw invalidState(`Only a draft or returned plan can change; this one is ${before.status}`);
         const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, before.budget_id);
         if (budget) await assertPlanLines(tx, scope.councilId, request.body.lines, budget);
-        const after = await updatePlan(tx, scope.councilId, before.id, { plan: JSON.stringify(request.body) });
+        const after = await updatePlan(tx, scope.councilId, before.id, { plan: JSON.stringify(request.body) }, app.clock.now());
         changes.record({
           action: 'support-plan.updated',
           entityType: 'support-plan',
@@ -215,11 +215,17 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(plan.lines.length === 0 ? [{ pointer: '/lines', detail: 'must list at least one line' }] : []),
           ]);
         }
-        const after = await updatePlan(tx, scope.councilId, before.id, {
-          status: 'submitted',
-          stage: 'coordinator',
-          submitted_at: app.clock.now(),
-        });
+        const after = await updatePlan(
+          tx,
+          scope.councilId,
+          before.id,
+          {
+            status: 'submitted',
+            stage: 'coordinator',
+            submitted_at: app.clock.now(),
+          },
+          app.clock.now(),
+        );
         changes.record({
           action: 'support-plan.submitted',
           entityType: 'support-plan',

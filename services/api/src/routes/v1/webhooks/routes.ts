@@ -227,12 +227,18 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!before) throw notFound('webhook', request.params.id);
         assertVersion(expected, before.version);
         const status = body.status as 'active' | 'paused' | undefined;
-        const after = await updateWebhook(tx, councilId, before.id, {
-          ...(body.url === undefined ? {} : { url: body.url }),
-          ...(body.eventTypes === undefined ? {} : { event_types: body.eventTypes }),
-          ...(body.description === undefined ? {} : { description: body.description }),
-          ...(status === undefined ? {} : { status, paused_reason: status === 'paused' ? 'paused by the council' : null }),
-        });
+        const after = await updateWebhook(
+          tx,
+          councilId,
+          before.id,
+          {
+            ...(body.url === undefined ? {} : { url: body.url }),
+            ...(body.eventTypes === undefined ? {} : { event_types: body.eventTypes }),
+            ...(body.description === undefined ? {} : { description: body.description }),
+            ...(status === undefined ? {} : { status, paused_reason: status === 'paused' ? 'paused by the council' : null }),
+          },
+          app.clock.now(),
+        );
         changes.record({
           action: 'webhook.updated',
           entityType: 'webhook',
@@ -265,7 +271,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await write(request, async (tx, changes) => {
         const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
         if (!before) throw notFound('webhook', request.params.id);
-        await updateWebhook(tx, councilId, before.id, { status: 'deleted' });
+        await updateWebhook(tx, councilId, before.id, { status: 'deleted' }, app.clock.now());
         changes.record({ action: 'webhook.deleted', entityType: 'webhook', entityId: before.id, before: toWebhook(before), event: false });
       });
       return reply.code(204).send(null);
