@@ -124,3 +124,13 @@ export function invalidState(detail: string): AppError {
 export function unprocessable(code: ErrorCode, detail: string, errors?: readonly FieldProblem[]): AppError {
   return new AppError(code, detail, errors === undefined ? {} : { errors });
 }
+
+/** 412 unless the stored version is the one the client saw. */
+export function assertVersion(expected: number, actual: number): void {
+  if (expected !== actual) {
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The resource has changed since you read it (ETag "${actual}", If-Match "${expected}"); read it again`,
+    );
+  }
+}

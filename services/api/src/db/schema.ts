@@ -4,6 +4,7 @@ import type {
   AnnualClawback,
   Answers,
   AuditSampleRule,
+  BudgetCalculation,
   CalibrationResult,
   ChargingPolicyRules,
   LedgerKind,
@@ -15,8 +16,25 @@ import type {
   UpratingOutcome,
   UpratingSummary,
 } from 'ras-core';
-import type { CalculatedBudget } from '../rules/calculate-budget.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
+
+/** The version of a questionnaire or scheme a calculation was made under. */
+export interface RuleVersion {
+  readonly id: string;
+  readonly key: string;
+  readonly version: number;
+}
+
+/**
+ * A budget's calculation, as stored on the budget and answered by `calculateBudget`: ras-core's
+ * allocation, with the versions of the rules it was made under and what the answers left out.
+ */
+export type CalculatedBudget = BudgetCalculation & {
+  readonly questionnaire: RuleVersion;
+  readonly scheme: RuleVersion;
+  readonly complete: boolean;
+  readonly missingQuestionKeys: readonly string[];
+};
 
 /** A timestamp: read as a Date, written as a Date or left to its default. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

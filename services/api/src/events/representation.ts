@@ -1,5 +1,5 @@
+import type { NumberedEvent } from '../db/rows.js';
 import { iso } from '../http/iso.js';
-import type { NumberedEvent } from '../repositories/events.js';
 
 /** The shape of an event, in the feed and in webhook deliveries. */
 export function toEvent(row: NumberedEvent) {

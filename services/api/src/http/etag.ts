@@ -19,13 +19,3 @@ export function requireIfMatch(request: FastifyRequest): number {
   if (!match) throw new AppError('PRECONDITION_FAILED', `If-Match ${header} is not an ETag of this resource`);
   return Number(match[1]);
 }
-
-/** 412 unless the stored version is the one the client saw. */
-export function assertVersion(expected: number, actual: number): void {
-  if (expected !== actual) {
-    throw new AppError(
-      'PRECONDITION_FAILED',
-      `The resource has changed since you read it (ETag "${actual}", If-Match "${expected}"); read it again`,
-    );
-  }
-}

@@ -1,6 +1,9 @@
 import type { FastifyContextConfig, FastifySchema } from 'fastify';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
 import { changesPersonRecords } from '../plugins/erased-people.js';
+import type { DeclaredRoute } from './declared-route.js';
+
+export type { DeclaredRoute };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,15 +14,6 @@ declare module 'fastify' {
      */
     problems?: readonly ErrorCode[];
   }
-}
-
-/** What a route's declaration says, as both @fastify/swagger's transform and a request see it. */
-export interface DeclaredRoute {
-  readonly method: string | readonly string[];
-  /** The full path, e.g. `/v1/budgets/:id` (absent where only the schema is known). */
-  readonly url?: string;
-  readonly schema?: FastifySchema | undefined;
-  readonly config?: FastifyContextConfig | undefined;
 }
 
 function propertiesOf(schema: unknown): Record<string, unknown> {

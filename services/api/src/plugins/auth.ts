@@ -6,6 +6,7 @@ import type { ChangeContext } from '../db/changes.js';
 import { AppError } from '../errors.js';
 import { hasControlCharacter } from '../http/control-characters.js';
 import { FixedWindows } from '../http/fixed-windows.js';
+import { findKeyToAuthenticate } from '../repositories/councils.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -138,11 +139,7 @@ export default fp(
 
     async function loadKey(id: string): Promise<CachedKey | null> {
       const started = revisions;
-      const row = await app.db
-        .selectFrom('api_keys')
-        .select(['council_id', 'roles', 'secret_hash', 'revoked_at'])
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await findKeyToAuthenticate(app.db, id);
       const now = Date.now();
       if (!row) {
         if (missing.size >= KEY_CACHE_MAX) missing.delete(missing.keys().next().value as string);

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import { isUuid } from '../ids.js';
-import type { DeclaredRoute } from '../openapi/problems.js';
+import type { DeclaredRoute } from '../openapi/declared-route.js';
 import { erasedAmong } from '../repositories/erasure.js';
 
 /** Body fields that name a person or one of their records. */

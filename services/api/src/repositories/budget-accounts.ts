@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { StoredLedger } from '../db/rows.js';
 import type { BudgetTransaction, DB, PaymentAgreement, PaymentInstalment, TransactionKind } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -146,15 +147,6 @@ export function findTransaction(db: Db, councilId: string, budgetId: string, id:
     .where('budget_id', '=', budgetId)
     .where('id', '=', id)
     .executeTakeFirst();
-}
-
-/** A budget's account as stored: its payment agreement (once agreed), every funder's instalments and the ledger. */
-export interface StoredLedger {
-  readonly agreement: PaymentAgreement | undefined;
-  readonly instalments: readonly PaymentInstalment[];
-  readonly entries: readonly BudgetTransaction[];
-  /** The funding streams a line of the approved plan names, now or before a revision: their money is ring-fenced. */
-  readonly ringFenced: readonly string[];
 }
 
 /** The funders the budget's approved plan lines name (as it stands and as each revision found it). */

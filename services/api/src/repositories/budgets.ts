@@ -1,9 +1,9 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
-import type { Budget, BudgetUpdate, DB } from '../db/schema.js';
+import type { AccountBudget } from '../db/rows.js';
+import type { Budget, BudgetTable, BudgetUpdate, CalculatedBudget, DB } from '../db/schema.js';
 import { newId } from '../ids.js';
-import type { CalculatedBudget } from '../rules/calculate-budget.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -60,13 +60,6 @@ export function findBudget(db: Db, scope: Scope, id: string, options: { forUpdat
   return query.executeTakeFirst();
 }
 
-/** What a budget account shows of its budget: not the calculation, only its funding streams' names. */
-export interface AccountBudget {
-  readonly id: string;
-  readonly status: Budget['status'];
-  readonly streams: readonly { readonly key: string; readonly name: string }[] | null;
-}
-
 /**
  * The budget behind an account, without unpacking its calculation (several kilobytes of JSON a
  * read, most of getBudgetAccount's time at national scale: BENCHMARKS.md, issue 17).
@@ -102,4 +95,9 @@ export function updateBudget(tx: Transaction<DB>, councilId: string, id: string,
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Inserts budgets made in bulk (an uprating's new indicative budgets), in one statement. */
+export async function insertBudgets(tx: Transaction<DB>, rows: readonly Insertable<BudgetTable>[]): Promise<void> {
+  if (rows.length > 0) await tx.insertInto('budgets').values(rows).execute();
 }

@@ -138,3 +138,11 @@ export async function councilClientGroups(db: Kysely<DB> | Transaction<DB>, coun
     order by client_group collate "C"`.execute(db);
   return rows.map((row) => row.client_group);
 }
+
+/** What authenticating a key needs of it, whichever council it belongs to (the key names its council). */
+export function findKeyToAuthenticate(
+  db: Db,
+  id: string,
+): Promise<Pick<ApiKey, 'council_id' | 'roles' | 'secret_hash' | 'revoked_at'> | undefined> {
+  return db.selectFrom('api_keys').select(['council_id', 'roles', 'secret_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+}

@@ -1,10 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { NumberedEvent } from '../db/rows.js';
 import type { DB, EventRow } from '../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
-
-/** An event the sequencer has numbered: the only kind a consumer is shown. */
-export type NumberedEvent = EventRow & { seq: number };
 
 /** A council's numbered events after a sequence number, in order. */
 export function listEventsAfter(

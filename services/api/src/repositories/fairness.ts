@@ -1,29 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { FairnessRow } from '../db/rows.js';
 import type { DB } from '../db/schema.js';
-
-/** One agreed budget in the period, with its person's groups and what happened to it afterwards. */
-export interface FairnessRow {
-  readonly budget_id: string;
-  /** The budget's random key for the disclosure control. */
-  readonly record_key: number;
-  readonly start_date: string;
-  readonly client_group: string;
-  readonly date_of_birth: string | null;
-  /** The age band on the start date, kept on the budget when the person was erased. */
-  readonly monitoring_age_band: string | null;
-  readonly sex: string | null;
-  readonly ethnicity: string | null;
-  readonly primary_support_reason: string | null;
-  readonly total_points: number;
-  readonly ras_annual_pence: number;
-  readonly protected_annual_pence: number;
-  readonly panel_annual_pence: number | null;
-  readonly total_annual_pence: number;
-  readonly ceiling_referral: boolean;
-  readonly appeal_status: 'lodged' | 'upheld' | 'not-upheld' | null;
-  /** The latest completed annual review's recommended clawback, pence; null when none was completed. */
-  readonly clawback_pence: number | null;
-}
 
 /**
  * Each person with a budget of the council agreed in the period (`from` to `to`, inclusive), once:

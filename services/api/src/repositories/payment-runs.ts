@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { LedgerEntry, ScheduledPayment, SupportPlan } from 'ras-core';
+import type { RunItemCounts } from '../db/rows.js';
 import type { DB, HolderOption, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -367,11 +368,7 @@ export async function panelApproversOf(
 }
 
 /** A run's items counted by status (pending, paid, skipped) and by payee kind, with their money. */
-export async function runItemCounts(
-  db: Db,
-  councilId: string,
-  runId: string,
-): Promise<Record<PaymentRunItem['status'] | PayeeKind, { payments: number; amountPence: number }>> {
+export async function runItemCounts(db: Db, councilId: string, runId: string): Promise<RunItemCounts> {
   const { rows } = await sql<{
     status: PaymentRunItem['status'] | null;
     payee_kind: PayeeKind | null;

@@ -1,8 +1,7 @@
 import { type AccountSummary, type LedgerEntry, type ScheduledPayment, summariseAccount } from 'ras-core';
+import type { AccountBudget, StoredLedger } from '../db/rows.js';
 import type { BudgetTransaction, PaymentInstalment } from '../db/schema.js';
 import { iso } from '../http/iso.js';
-import type { StoredLedger } from '../repositories/budget-accounts.js';
-import type { AccountBudget } from '../repositories/budgets.js';
 
 /** Ledger rows as ras-core reads them. */
 export function ledgerOf(rows: readonly BudgetTransaction[]): LedgerEntry[] {

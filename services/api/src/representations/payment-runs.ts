@@ -1,6 +1,6 @@
+import type { RunItemCounts } from '../db/rows.js';
 import type { PaymentRun } from '../db/schema.js';
 import { iso } from '../http/iso.js';
-import type { runItemCounts } from '../repositories/payment-runs.js';
 
 /** A run's headline: the event payload, and the start of the resource. */
 export function paymentRunEvent(run: PaymentRun) {
@@ -15,7 +15,7 @@ export function paymentRunEvent(run: PaymentRun) {
 }
 
 /** The PaymentRun resource: the run as prepared, and its items counted by payee kind and status. */
-export function toPaymentRun(run: PaymentRun, counts: Awaited<ReturnType<typeof runItemCounts>>) {
+export function toPaymentRun(run: PaymentRun, counts: RunItemCounts) {
   return {
     ...paymentRunEvent(run),
     byPayeeKind: {

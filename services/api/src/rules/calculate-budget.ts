@@ -6,6 +6,7 @@ import {
   scoreAnswers,
   type TransitionalProtection,
 } from 'ras-core';
+import type { CalculatedBudget } from '../db/schema.js';
 import type { CompiledRules, LoadedQuestionnaire, LoadedScheme } from './compiled-rules.js';
 
 /** What a budget calculation takes besides the rules. */
@@ -25,7 +26,7 @@ export interface BudgetInput {
  * Scores answers and allocates the budget, naming the questionnaire and scheme versions used.
  * The maths is ras-core's; this only joins it to stored rules.
  */
-export function calculateBudget(questionnaire: LoadedQuestionnaire, scheme: LoadedScheme, input: BudgetInput) {
+export function calculateBudget(questionnaire: LoadedQuestionnaire, scheme: LoadedScheme, input: BudgetInput): CalculatedBudget {
   const score = scoreAnswers(questionnaire.compiled, input.answers);
   const options: { -readonly [K in keyof AllocationOptions]: AllocationOptions[K] } = {};
   if (input.weeksAtHome !== undefined) options.weeksAtHome = input.weeksAtHome;
@@ -45,8 +46,7 @@ export function calculateBudget(questionnaire: LoadedQuestionnaire, scheme: Load
   });
 }
 
-/** A calculated budget, as stored on a budget and returned by calculateBudget. */
-export type CalculatedBudget = ReturnType<typeof calculateBudget>;
+export type { CalculatedBudget };
 
 /**
  * The figures of a calculation without its sections and explanation, for `?view=summary`: what a

@@ -14,7 +14,7 @@ import {
   type Rate,
   SEX,
 } from 'ras-core';
-import type { FairnessRow } from '../repositories/fairness.js';
+import type { FairnessRow } from '../db/rows.js';
 import { csvField } from './summary-report.js';
 
 /** The labels a person reads for each group key. */

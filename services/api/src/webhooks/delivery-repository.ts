@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
+import type { NumberedEvent } from '../db/rows.js';
 import type { DB, Webhook, WebhookDelivery } from '../db/schema.js';
 import { newId } from '../ids.js';
-import type { NumberedEvent } from '../repositories/events.js';
 
 /**
  * Queues every event after each webhook's cursor as a pending delivery, and moves the cursor.

@@ -1,7 +1,6 @@
 import { addMonths, annualClawback, nextReviewInCycle } from 'ras-core';
 import type { Review } from '../db/schema.js';
-import { invalidState, notFound, unprocessable } from '../errors.js';
-import { assertVersion } from '../http/etag.js';
+import { assertVersion, invalidState, notFound, unprocessable } from '../errors.js';
 import { findScheme } from '../repositories/allocation-schemes.js';
 import { findAssessment, insertAssessment } from '../repositories/assessments.js';
 import { findLedger } from '../repositories/budget-accounts.js';

@@ -1,6 +1,5 @@
 import type { Review } from '../db/schema.js';
-import { invalidState, notFound, unprocessable } from '../errors.js';
-import { assertVersion } from '../http/etag.js';
+import { assertVersion, invalidState, notFound, unprocessable } from '../errors.js';
 import { findLedger, insertTransaction } from '../repositories/budget-accounts.js';
 import { findReview, updateReview } from '../repositories/reviews.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';

@@ -1,7 +1,6 @@
 import { type AccountStatement, checkAccountReturn, ledgerForPeriod, PAYEE_OF, recoverablePence, selectAuditSample } from 'ras-core';
 import type { AccountReturn, AuditSample, DirectPaymentAgreement, HolderOption, SupportPlanRow } from '../db/schema.js';
-import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
-import { assertVersion } from '../http/etag.js';
+import { AppError, assertVersion, invalidState, notFound, unprocessable } from '../errors.js';
 import { findLedger, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';

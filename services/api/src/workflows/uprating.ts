@@ -12,7 +12,7 @@ import type { AllocationScheme, UpratingRun, UpratingRunItem } from '../db/schem
 import { AppError, invalidState, unprocessable } from '../errors.js';
 import { newId } from '../ids.js';
 import { findScheme, schemeVersions } from '../repositories/allocation-schemes.js';
-import { budgetFigures } from '../repositories/budgets.js';
+import { budgetFigures, insertBudgets } from '../repositories/budgets.js';
 import { lockCouncilUprating } from '../repositories/payment-runs.js';
 import { insertReviews } from '../repositories/reviews.js';
 import {
@@ -227,22 +227,20 @@ export async function applyUpratingRun(context: Context, runId: string): Promise
   const newBudgets = reworked.flatMap((r, index) => (r.figures.outsideRas ? [] : [{ index, id: newId(), reworked: r }]));
   // A quarter of the usual rows to a statement: each carries its explained calculation.
   for (const slice of chunks(newBudgets, ROWS_PER_STATEMENT / 4)) {
-    await tx
-      .insertInto('budgets')
-      .values(
-        slice.map(({ id, reworked: r }) => ({
-          id,
-          council_id: scope.councilId,
-          person_id: r.budget.person_id,
-          assessment_id: r.budget.assessment_id,
-          scheme_id: successor.id,
-          status: 'indicative' as const,
-          start_date: successor.effective_from,
-          contribution_collection: r.budget.contribution_collection,
-          ...budgetFigures(r.calculation),
-        })),
-      )
-      .execute();
+    await insertBudgets(
+      tx,
+      slice.map(({ id, reworked: r }) => ({
+        id,
+        council_id: scope.councilId,
+        person_id: r.budget.person_id,
+        assessment_id: r.budget.assessment_id,
+        scheme_id: successor.id,
+        status: 'indicative' as const,
+        start_date: successor.effective_from,
+        contribution_collection: r.budget.contribution_collection,
+        ...budgetFigures(r.calculation),
+      })),
+    );
   }
   for (const { index, id, reworked: r } of newBudgets) {
     (items[index] as { new_budget_id: string | null }).new_budget_id = id;

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   allowedDecreasePence,
   annualClawback,
@@ -15,6 +15,7 @@ import { findLedger } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { findChargingPolicy } from '../repositories/charging-policies.js';
 import { upratingOrigin } from '../repositories/uprating-runs.js';
+import { allCouncilIds, budgetsToVerify, clawbacksToVerify, financialAssessmentsToVerify } from '../repositories/verification.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import type { CompiledRules } from '../rules/compiled-rules.js';
 import { councilPolicy, isShippedPolicy, type PolicyInForce, shippedPolicy } from './charging-policy.js';
@@ -245,9 +246,6 @@ export interface VerificationSummary {
   readonly byKind: Readonly<Record<Verification['kind'], { checked: number; matched: number; entered: number }>>;
 }
 
-/** Rows of a person whose personal data has not been erased. */
-const notErased = sql<boolean>`person_id not in (select id from people where erased_at is not null)`;
-
 /**
  * Verifies every stored budget, financial assessment and decided-or-recommended clawback of a
  * council (or of every council), a page at a time.
@@ -257,7 +255,7 @@ export async function verifyStoredFigures(
   rules: CompiledRules,
   councilIds?: readonly string[],
 ): Promise<VerificationSummary> {
-  const councils = councilIds ?? (await db.selectFrom('councils').select('id').orderBy('id').execute()).map((row) => row.id);
+  const councils = councilIds ?? (await allCouncilIds(db));
   const byKind = {
     budget: { checked: 0, matched: 0, entered: 0 },
     'financial-assessment': { checked: 0, matched: 0, entered: 0 },
@@ -275,35 +273,13 @@ export async function verifyStoredFigures(
   for (const councilId of councils) {
     const context: VerifyContext = { db, rules, scope: { councilId, portalKeyId: null } };
     for (let after: string | null = null; ; ) {
-      // An erased person's answers and financial details are gone: their stored figures stand
-      // (reports need them) but can no longer be worked out again, so they are not checked.
-      let query = db.selectFrom('budgets').selectAll().where('council_id', '=', councilId).where(notErased);
-      if (after !== null) query = query.where('id', '>', after);
-      const budgets = await query.orderBy('id').limit(PAGE).execute();
+      const budgets = await budgetsToVerify(db, councilId, after, PAGE);
       for (const budget of budgets) tally(await verifyBudget(context, budget));
       if (budgets.length < PAGE) break;
       after = (budgets[budgets.length - 1] as Budget).id;
     }
-    const assessments = await db
-      .selectFrom('financial_assessments')
-      .selectAll()
-      .where('council_id', '=', councilId)
-      .where(notErased)
-      .orderBy('id')
-      .execute();
-    for (const row of assessments) tally(await verifyFinancialAssessment(context, row));
-    const reviews = await db
-      .selectFrom('reviews')
-      .selectAll()
-      .where('council_id', '=', councilId)
-      .where('clawback', 'is not', null)
-      .where(notErased)
-      .orderBy('id')
-      .execute();
-    for (const review of reviews) {
-      const budget = await db.selectFrom('budgets').selectAll().where('id', '=', review.budget_id).executeTakeFirstOrThrow();
-      tally(await verifyClawback(context, review, budget));
-    }
+    for (const row of await financialAssessmentsToVerify(db, councilId)) tally(await verifyFinancialAssessment(context, row));
+    for (const { review, budget } of await clawbacksToVerify(db, councilId)) tally(await verifyClawback(context, review, budget));
   }
   const totals = Object.values(byKind);
   return {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
-import { notFound } from '../../../errors.js';
-import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
+import { assertVersion, notFound } from '../../../errors.js';
+import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OPERATOR, rolesAccess } from '../../../auth/roles.js';
-import { notFound } from '../../../errors.js';
-import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
+import { assertVersion, notFound } from '../../../errors.js';
+import { etag, requireIfMatch } from '../../../http/etag.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';

@@ -3,8 +3,8 @@ import { addMonths } from 'ras-core';
 import { Type } from 'typebox';
 import { actorOf, rolesAccess } from '../../../auth/roles.js';
 import type { CriticalPathProgress, SelfRating, SelfRatingComponent, SelfRatingRound } from '../../../db/schema.js';
-import { AppError, invalidState, notFound, unprocessable } from '../../../errors.js';
-import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
+import { AppError, assertVersion, invalidState, notFound, unprocessable } from '../../../errors.js';
+import { etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
@@ -18,6 +18,7 @@ import {
   findProgressForUpdate,
   findRatingForUpdate,
   findRound,
+  findRoundByKey,
   insertRound,
   listProgress,
   listRatings,
@@ -324,12 +325,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const councilId = councilOf(request);
       return createOnce(request, reply, async (tx, changes) => {
-        const existing = await tx
-          .selectFrom('self_rating_rounds')
-          .select('id')
-          .where('council_id', '=', councilId)
-          .where('round_key', '=', request.body.roundKey)
-          .executeTakeFirst();
+        const existing = await findRoundByKey(tx, councilId, request.body.roundKey);
         if (existing)
           throw new AppError('ALREADY_EXISTS', `The council already has round ${request.body.roundKey}`, {
             errors: [{ pointer: '/roundKey', detail: 'is already used by this council' }],

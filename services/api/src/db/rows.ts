@@ -1,0 +1,50 @@
+import type { Budget, BudgetTransaction, EventRow, PayeeKind, PaymentAgreement, PaymentInstalment, PaymentRunItem } from './schema.js';
+
+// The shapes repositories answer besides a table's own rows: what representations, rules and
+// workflows are given, declared here so that none of them imports a repository for a type.
+
+/** A budget's account as stored: its payment agreement (once agreed), every funder's instalments and the ledger. */
+export interface StoredLedger {
+  readonly agreement: PaymentAgreement | undefined;
+  readonly instalments: readonly PaymentInstalment[];
+  readonly entries: readonly BudgetTransaction[];
+  /** The funding streams a line of the approved plan names, now or before a revision: their money is ring-fenced. */
+  readonly ringFenced: readonly string[];
+}
+
+/** What a budget account shows of its budget: not the calculation, only its funding streams' names. */
+export interface AccountBudget {
+  readonly id: string;
+  readonly status: Budget['status'];
+  readonly streams: readonly { readonly key: string; readonly name: string }[] | null;
+}
+
+/** One agreed budget in the period, with its person's groups and what happened to it afterwards. */
+export interface FairnessRow {
+  readonly budget_id: string;
+  /** The budget's random key for the disclosure control. */
+  readonly record_key: number;
+  readonly start_date: string;
+  readonly client_group: string;
+  readonly date_of_birth: string | null;
+  /** The age band on the start date, kept on the budget when the person was erased. */
+  readonly monitoring_age_band: string | null;
+  readonly sex: string | null;
+  readonly ethnicity: string | null;
+  readonly primary_support_reason: string | null;
+  readonly total_points: number;
+  readonly ras_annual_pence: number;
+  readonly protected_annual_pence: number;
+  readonly panel_annual_pence: number | null;
+  readonly total_annual_pence: number;
+  readonly ceiling_referral: boolean;
+  readonly appeal_status: 'lodged' | 'upheld' | 'not-upheld' | null;
+  /** The latest completed annual review's recommended clawback, pence; null when none was completed. */
+  readonly clawback_pence: number | null;
+}
+
+/** An event the sequencer has numbered: the only kind a consumer is shown. */
+export type NumberedEvent = EventRow & { seq: number };
+
+/** A payment run's items counted by status (pending, paid, skipped) and by payee kind, with their money. */
+export type RunItemCounts = Record<PaymentRunItem['status'] | PayeeKind, { payments: number; amountPence: number }>;
