@@ -45,7 +45,6 @@ const MAY_IMPORT = {
 
 /** Imports that break rule 1 today, and what removes each (issue 31). */
 const KNOWN = {
-  'representations/support-plans.ts → repositories': 'a plan page read by one repository call, the representation pure (item 2)',
   'rules/compiled-rules.ts → repositories': 'the compiled-rules cache becomes a plugin (item 3)',
 };
 

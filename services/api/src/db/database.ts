@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import { copyPgliteTemplate, PGLITE_INITDB_PARAMETERS, PGLITE_START_PARAMETERS } from './pglite-template.js';
@@ -17,6 +17,12 @@ export type DatabaseTarget =
       /** A data directory dump (PGlite's `dumpDataDir`) to start an in-memory database from: the tests' migrated copy. */
       readonly loadDataDir?: Blob;
     };
+
+/** How the database is opened besides where. */
+export interface DatabaseOptions {
+  /** Called with each statement's SQL as it completes: the tests count a request's statements with it. */
+  readonly onQuery?: (sql: string) => void;
+}
 
 /** An open database: Kysely for queries, plus what the service needs to run it. */
 export interface Database {
@@ -39,7 +45,13 @@ const pgTypes = {
  * Opens the database the configuration points at. PGlite keeps its files in `dataDir/pgdata`
  * (or in memory when `dataDir` is `null`).
  */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
+  const { onQuery } = options;
+  const log = onQuery
+    ? (event: LogEvent) => {
+        if (event.level === 'query') onQuery(event.query.sql);
+      }
+    : undefined;
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: target.url,
@@ -54,7 +66,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // in progress fails (and the request answers 503), and the pool makes a new connection later.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return {
       db,
       kind: 'postgres',
@@ -78,7 +90,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     startParams: [...PGLITE_START_PARAMETERS],
     parsers: { [OID.int8]: parseInt8, [OID.date]: parseDate },
   });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), ...(log ? { log } : {}) });
   return {
     db,
     kind: 'pglite',

@@ -1,4 +1,13 @@
-import type { Budget, BudgetTransaction, EventRow, PayeeKind, PaymentAgreement, PaymentInstalment, PaymentRunItem } from './schema.js';
+import type {
+  Budget,
+  BudgetTransaction,
+  EventRow,
+  PayeeKind,
+  PaymentAgreement,
+  PaymentInstalment,
+  PaymentRunItem,
+  PlanDecision,
+} from './schema.js';
 
 // The shapes repositories answer besides a table's own rows: what representations, rules and
 // workflows are given, declared here so that none of them imports a repository for a type.
@@ -48,3 +57,11 @@ export type NumberedEvent = EventRow & { seq: number };
 
 /** A payment run's items counted by status (pending, paid, skipped) and by payee kind, with their money. */
 export type RunItemCounts = Record<PaymentRunItem['status'] | PayeeKind, { payments: number; amountPence: number }>;
+
+/** What a support plan is shown with: its budget, its decisions so far, and the two facts the panel checklist asks of the council. */
+export interface PlanContext {
+  readonly budget: Budget;
+  readonly decisions: readonly PlanDecision[];
+  readonly financialAssessmentDone: boolean;
+  readonly paymentFrequency: 'monthly' | 'four-weekly';
+}

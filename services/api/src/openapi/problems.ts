@@ -1,4 +1,3 @@
-import type { FastifyContextConfig, FastifySchema } from 'fastify';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
 import { changesPersonRecords } from '../plugins/erased-people.js';
 import type { DeclaredRoute } from './declared-route.js';

@@ -1,8 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
+import type { PlanContext } from '../db/rows.js';
 import type { DB, PlanDecision, PlanStage, SupportPlanRow, SupportPlanUpdate } from '../db/schema.js';
+import { assertVersion, notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { councilSettings } from './councils.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -116,4 +119,68 @@ export function listDecisions(db: Db, councilId: string, planIds: readonly strin
 
 export function findDecision(db: Db, councilId: string, id: string): Promise<PlanDecision | undefined> {
   return db.selectFrom('plan_decisions').selectAll().where('council_id', '=', councilId).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * What each plan of a page is shown with, in three statements however long the page: the plans'
+ * budgets, each with whether a financial assessment was in force on its start date; every
+ * decision on them; and the council's payment frequency.
+ */
+export async function findPlanContexts(db: Db, councilId: string, plans: readonly SupportPlanRow[]): Promise<Map<string, PlanContext>> {
+  if (plans.length === 0) return new Map();
+  const budgetIds = [...new Set(plans.map((plan) => plan.budget_id))];
+  const [budgets, decisions, settings] = await Promise.all([
+    db
+      .selectFrom('budgets as b')
+      .selectAll('b')
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('financial_assessments as f')
+              .select('f.id')
+              .whereRef('f.council_id', '=', 'b.council_id')
+              .whereRef('f.person_id', '=', 'b.person_id')
+              .whereRef('f.effective_from', '<=', 'b.start_date'),
+          )
+          .as('financial_assessment_done'),
+      )
+      .where('b.council_id', '=', councilId)
+      .where('b.id', 'in', budgetIds)
+      .execute(),
+    listDecisions(
+      db,
+      councilId,
+      plans.map((plan) => plan.id),
+    ),
+    councilSettings(db, councilId),
+  ]);
+  const budgetById = new Map(budgets.map(({ financial_assessment_done, ...budget }) => [budget.id, { budget, financial_assessment_done }]));
+  const decisionsOf = new Map<string, PlanDecision[]>();
+  for (const decision of decisions) decisionsOf.set(decision.plan_id, [...(decisionsOf.get(decision.plan_id) ?? []), decision]);
+  const contexts = new Map<string, PlanContext>();
+  for (const plan of plans) {
+    const found = budgetById.get(plan.budget_id);
+    if (!found) throw new Error(`plan ${plan.id} has lost its budget`);
+    contexts.set(plan.id, {
+      budget: found.budget,
+      decisions: decisionsOf.get(plan.id) ?? [],
+      financialAssessmentDone: Boolean(found.financial_assessment_done),
+      paymentFrequency: settings.paymentFrequency,
+    });
+  }
+  return contexts;
+}
+
+/** What one plan is shown with (see {@link findPlanContexts}). */
+export async function findPlanContext(db: Db, councilId: string, plan: SupportPlanRow): Promise<PlanContext> {
+  return (await findPlanContexts(db, councilId, [plan])).get(plan.id) as PlanContext;
+}
+
+/** A plan locked for a change, visible to the scope, at the version the client saw (If-Match). */
+export async function lockPlan(tx: Db, scope: Scope, id: string, expected: number): Promise<SupportPlanRow> {
+  const plan = await findPlan(tx, scope, id, { forUpdate: true });
+  if (!plan) throw notFound('support plan', id);
+  assertVersion(expected, plan.version);
+  return plan;
 }

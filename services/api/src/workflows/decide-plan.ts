@@ -6,8 +6,8 @@ import { AppError, invalidState, unprocessable } from '../errors.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
-import { insertDecision, updatePlan } from '../repositories/support-plans.js';
-import { assess, contextOf, lockPlan, planEvent } from '../representations/support-plans.js';
+import { findPlanContext, insertDecision, lockPlan, updatePlan } from '../repositories/support-plans.js';
+import { assess, planEvent } from '../representations/support-plans.js';
 import { agreeBudget } from './agree-budget.js';
 import type { WorkflowContext } from './context.js';
 import { setPanelAmount } from './set-panel-amount.js';
@@ -49,7 +49,7 @@ export async function decidePlan(
   if (before.status !== 'submitted') throw invalidState(`Only a submitted plan can be decided; this one is ${before.status}`);
   if (before.stage !== stage) throw invalidState(`The plan is waiting for the ${before.stage} decision, not ${stage}`);
   const plan = before.plan;
-  let planContext = await contextOf(tx, scope, before);
+  let planContext = await findPlanContext(tx, scope.councilId, before);
   if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
     assertSeparateStage(
       actor,

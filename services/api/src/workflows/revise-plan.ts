@@ -5,8 +5,8 @@ import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { findRevision, insertRevision, listRevisions, updateRevision } from '../repositories/plan-revisions.js';
-import { findPlan, updatePlan } from '../repositories/support-plans.js';
-import { assess, contextOf, lockPlan, planEvent } from '../representations/support-plans.js';
+import { findPlan, findPlanContext, lockPlan, updatePlan } from '../repositories/support-plans.js';
+import { assess, planEvent } from '../representations/support-plans.js';
 import type { WorkflowContext } from './context.js';
 import { assertPlanLines } from './plan-lines.js';
 
@@ -92,7 +92,7 @@ export async function reviseSupportPlan(
       },
     ]);
   await assertPlanLines(tx, scope.councilId, request.plan.lines, budget);
-  const planContext = await contextOf(tx, scope, before);
+  const planContext = await findPlanContext(tx, scope.councilId, before);
   const previous = assess(before.plan, planContext);
   const revised = assess(request.plan, planContext);
   if (!revised.costing.withinBudget)

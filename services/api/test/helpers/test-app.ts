@@ -12,6 +12,23 @@ import { verifyStoredFigures } from '../../src/workflows/verify-figures.js';
 
 export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
 
+/** The statements run while {@link statementsOf} is counting, in order. */
+let statements: string[] | undefined;
+
+/**
+ * The statements the database ran while `work` ran (one request, say): for tests that bound how
+ * many statements an operation makes. Counts on the databases {@link openTestDatabase} opened.
+ */
+export async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  statements = [];
+  try {
+    await work();
+    return statements;
+  } finally {
+    statements = undefined;
+  }
+}
+
 /**
  * The database the suite runs on: PGlite in memory by default, or the PostgreSQL server named by
  * DATABASE_URL (CI runs both). Tests never assume an empty database: each makes its own council.
@@ -19,7 +36,9 @@ export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
 export async function openTestDatabase(options: { own?: boolean } = {}): Promise<Database> {
   const url = process.env.DATABASE_URL;
   if (url && options.own) return ownPostgresDatabase(url);
-  const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 5 } : { kind: 'pglite', dataDir: null, ...migratedDump() });
+  const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 5 } : { kind: 'pglite', dataDir: null, ...migratedDump() }, {
+    onQuery: (statement) => statements?.push(statement),
+  });
   // Nothing to do when the suite's set-up migrated already (test/global-setup.ts).
   await migrateToLatest(database.db);
   return database;

@@ -10,15 +10,7 @@ import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
-import {
-  findProvider,
-  fundLedger,
-  fundsHeldBy,
-  type HeldFund,
-  insertProvider,
-  listProviders,
-  providerNamed,
-} from '../../../repositories/providers.js';
+import { findProvider, fundLedger, fundsHeldBy, type HeldFund, listProviders } from '../../../repositories/providers.js';
 import { listPlans } from '../../../repositories/support-plans.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { createProvider } from '../../../workflows/providers.js';

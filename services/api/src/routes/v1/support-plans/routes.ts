@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SupportPlan } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
+import type { PlanContext } from '../../../db/rows.js';
 import type { PlanRevision, PlanStage } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
@@ -11,11 +12,18 @@ import { runWorkflow, write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
-import { councilSettings } from '../../../repositories/councils.js';
 import { findPerson } from '../../../repositories/people.js';
 import { listRevisions } from '../../../repositories/plan-revisions.js';
-import { findPlan, insertPlan, listPlans, updatePlan } from '../../../repositories/support-plans.js';
-import { assess, contextOf, lockPlan, type PlanContext, planEvent, toPlan } from '../../../representations/support-plans.js';
+import {
+  findPlan,
+  findPlanContext,
+  findPlanContexts,
+  insertPlan,
+  listPlans,
+  lockPlan,
+  updatePlan,
+} from '../../../repositories/support-plans.js';
+import { assess, planEvent, toPlan } from '../../../representations/support-plans.js';
 import {
   ActorHeader,
   Id,
@@ -84,7 +92,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         changes.record({ action: 'support-plan.created', entityType: 'support-plan', entityId: row.id, after: planEvent(row) });
         return {
-          body: toPlan(row, await contextOf(tx, scope, row)),
+          body: toPlan(row, await findPlanContext(tx, scope.councilId, row)),
           headers: { location: `/v1/support-plans/${row.id}`, etag: etag(row.version) },
         };
       });
@@ -122,7 +130,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
           before: planEvent(before),
           after: planEvent(after),
         });
-        return toPlan(after, await contextOf(tx, scope, after));
+        return toPlan(after, await findPlanContext(tx, scope.councilId, after));
       });
       reply.header('etag', etag(body.version));
       return body;
@@ -146,7 +154,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findPlan(app.db, scope, request.params.id);
       if (!row) throw notFound('support plan', request.params.id);
       reply.header('etag', etag(row.version));
-      return toPlan(row, await contextOf(app.db, scope, row));
+      return toPlan(row, await findPlanContext(app.db, scope.councilId, row));
     },
   );
 
@@ -182,9 +190,8 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         page.after,
         page.size + 1,
       );
-      const settings = await councilSettings(app.db, scope.councilId);
-      const contexts = await Promise.all(rows.slice(0, page.size).map((row) => contextOf(app.db, scope, row, settings)));
-      return toPage(rows, page, (row) => toPlan(row, contexts[rows.indexOf(row)] as PlanContext));
+      const contexts = await findPlanContexts(app.db, scope.councilId, rows.slice(0, page.size));
+      return toPage(rows, page, (row) => toPlan(row, contexts.get(row.id) as PlanContext));
     },
   );
 
@@ -233,7 +240,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
           before: planEvent(before),
           after: planEvent(after),
         });
-        return toPlan(after, await contextOf(tx, scope, after));
+        return toPlan(after, await findPlanContext(tx, scope.councilId, after));
       });
       reply.header('etag', etag(body.version));
       return body;
@@ -336,7 +343,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       assertMayDecide(principal.kind === 'key' ? principal.roles : [], decision.stage);
       const body = await runWorkflow(request, async (context) => {
         const after = await decidePlan(context, request.params.id, expected, decision);
-        return toPlan(after, await contextOf(context.tx, context.scope, after));
+        return toPlan(after, await findPlanContext(context.tx, context.scope.councilId, after));
       });
       reply.header('etag', etag(body.version));
       return body;
