@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { lockDataDirOrExit } from './db/data-dir-lock.js';
 import { openDatabase } from './db/database.js';
-import { CompiledRules } from './rules/compiled-rules.js';
+import { CompiledRules } from './repositories/compiled-rules.js';
 import type { VerificationSummary } from './workflows/verify-figures.js';
 import { verifyStoredFigures } from './workflows/verify-figures.js';
 

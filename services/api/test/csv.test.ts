@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../src/rules/csv.js';
+import { parseCsv } from '../src/routes/v1/imports/csv.js';
 
 /** The plain state machine the parser was before it learned to jump: the reference it must agree with. */
 function byCharacter(text: string): { line: number; fields: string[] }[] {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/clock.js';
-import { anonymise } from '../src/rules/personal-data.js';
+import { anonymise } from '../src/db/personal-data.js';
 import { directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import readability from 'text-readability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBJECT_ACCESS_TABLES } from '../src/rules/personal-data.js';
+import { SUBJECT_ACCESS_TABLES } from '../src/db/personal-data.js';
 import { buildWorld, type World, worldClock } from './helpers/every-operation.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 

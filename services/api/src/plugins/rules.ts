@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { CompiledRules } from '../rules/compiled-rules.js';
+import { CompiledRules } from '../repositories/compiled-rules.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

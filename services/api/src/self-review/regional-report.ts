@@ -1,6 +1,6 @@
 import type { SelfRatingComponent } from '../db/schema.js';
+import { csvField } from '../documents/summary-report.js';
 import { escapeHtml } from '../html/escape.js';
-import { csvField } from '../rules/summary-report.js';
 
 /** The four components of the Minimum Process self-rating (seed 001), in the order councils rate them. */
 export const COMPONENTS: readonly { key: SelfRatingComponent; title: string }[] = [

@@ -3,7 +3,7 @@ import type { Scope } from '../auth/roles.js';
 import type { Clock } from '../clock.js';
 import type { Changes } from '../db/changes.js';
 import type { DB } from '../db/schema.js';
-import type { CompiledRules } from '../rules/compiled-rules.js';
+import type { CompiledRules } from '../repositories/compiled-rules.js';
 
 /**
  * What every workflow works with: the one transaction, the change recorder (audit records and

@@ -7,7 +7,7 @@ import { insertBudget } from '../repositories/budgets.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
 import { findPerson } from '../repositories/people.js';
 import { budgetEvent } from '../representations/budgets.js';
-import { calculateBudget } from '../rules/calculate-budget.js';
+import { calculateBudget } from './calculate-budget.js';
 import type { WorkflowContext } from './context.js';
 
 /** What an indicative budget is made from. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { auditRecordsKeptFrom, formatPounds, instalmentsOwing, monitoringAgeBand, type RetentionPolicy, retentionStatus } from 'ras-core';
 import { writeTransaction } from '../db/changes.js';
+import { anonymise } from '../db/personal-data.js';
 import type { DB, LegalHold, Person } from '../db/schema.js';
 import { AppError, invalidState, notFound } from '../errors.js';
 import { councilSettings } from '../repositories/councils.js';
@@ -15,7 +16,6 @@ import {
 } from '../repositories/erasure.js';
 import { councilPaymentsOf } from '../repositories/payment-runs.js';
 import { findPerson } from '../repositories/people.js';
-import { anonymise } from '../rules/personal-data.js';
 import type { WorkflowContext } from './context.js';
 
 /** Why a person was erased: their retention period passed, or the council granted a request to erase. */

@@ -1,6 +1,7 @@
 import { instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, type SupportPlan, totalPaymentRun } from 'ras-core';
 import { sameDecider } from '../auth/separation-of-duties.js';
 import type { PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
+import { payeeKey } from '../documents/payment-run-file.js';
 import { AppError, type FieldProblem, invalidState, notFound, unprocessable } from '../errors.js';
 import { newId } from '../ids.js';
 import { councilSettings } from '../repositories/councils.js';
@@ -28,10 +29,9 @@ import {
 import { type AppliedRevision, appliedRevisionsOf } from '../repositories/plan-revisions.js';
 import { providersOf } from '../repositories/providers.js';
 import { paymentRunEvent } from '../representations/payment-runs.js';
-import { payeeKey } from '../rules/payment-run-file.js';
-import { planInForce } from '../rules/plan-in-force.js';
 import type { WorkflowContext } from './context.js';
 import { type BudgetPayees, budgetPayees, instalmentShares, type RunPayee } from './payment-run-payees.js';
+import { planInForce } from './plan-in-force.js';
 
 /** What a payment run is asked for. */
 export interface PaymentRunRequest {

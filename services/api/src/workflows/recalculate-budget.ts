@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Budget, DB } from '../db/schema.js';
 import { findAssessment } from '../repositories/assessments.js';
-import { type CalculatedBudget, calculateBudget } from '../rules/calculate-budget.js';
+import { type CalculatedBudget, calculateBudget } from './calculate-budget.js';
 import type { WorkflowContext } from './context.js';
 
 /** What a recalculation may change; everything else comes from the budget as first calculated. */

@@ -8,9 +8,9 @@ import { councilSettings } from '../repositories/councils.js';
 import { appliedRevisionsOf } from '../repositories/plan-revisions.js';
 import { listDecisions, listPlans } from '../repositories/support-plans.js';
 import { summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
-import { planInForce } from '../rules/plan-in-force.js';
 import type { WorkflowContext } from './context.js';
 import { assertDirectPaymentsAllowed } from './direct-payments.js';
+import { planInForce } from './plan-in-force.js';
 
 /** A transaction as the API takes it. */
 export interface TransactionRequest {

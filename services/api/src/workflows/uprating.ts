@@ -26,8 +26,8 @@ import {
   updateUpratingRun,
 } from '../repositories/uprating-runs.js';
 import { reviewEvent } from '../representations/reviews.js';
-import { type CalculatedBudget, calculateBudget } from '../rules/calculate-budget.js';
 import { chunks, ROWS_PER_STATEMENT, slicer } from '../slices.js';
+import { type CalculatedBudget, calculateBudget } from './calculate-budget.js';
 import type { WorkflowContext } from './context.js';
 
 /** What an uprating run is asked to do. */

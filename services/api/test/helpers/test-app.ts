@@ -7,7 +7,7 @@ import type { Clock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { problemCodes } from '../../src/openapi/problems.js';
-import { CompiledRules } from '../../src/rules/compiled-rules.js';
+import { CompiledRules } from '../../src/repositories/compiled-rules.js';
 import { verifyStoredFigures } from '../../src/workflows/verify-figures.js';
 
 export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';

@@ -3,6 +3,7 @@ import { DEFAULT_CLAWBACK, type AllocationScheme as SchemeDefinition, validateSc
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { AllocationScheme } from '../../../db/schema.js';
+import { describeScheme, renderSchemeDescription } from '../../../documents/scheme-description.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -12,7 +13,6 @@ import { createOnce } from '../../../plugins/idempotency.js';
 import { findScheme, insertSchemeVersion, listSchemes } from '../../../repositories/allocation-schemes.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { findQuestionnaire } from '../../../repositories/questionnaires.js';
-import { describeScheme, renderSchemeDescription } from '../../../rules/scheme-description.js';
 import { CalendarDate, IdempotencyHeaders, IdParams, JsonOrHtml, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { ClientGroup, SchemeBody, SchemeDescription, SchemeResource } from './schemas.js';
 

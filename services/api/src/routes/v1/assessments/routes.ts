@@ -13,9 +13,9 @@ import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findAssessment, insertAssessment, listAssessments, updateAssessment } from '../../../repositories/assessments.js';
+import type { LoadedQuestionnaire } from '../../../repositories/compiled-rules.js';
 import { findPerson } from '../../../repositories/people.js';
 import { assessmentEvent } from '../../../representations/assessments.js';
-import type { LoadedQuestionnaire } from '../../../rules/compiled-rules.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationBody, SaveAnswersBody } from './schemas.js';
 

@@ -5,8 +5,8 @@ import { JSON_DEPTH_DETAIL, nestsDeeperThan } from '../../../http/json-depth.js'
 import { MAX_LINE_CHARACTERS, TOO_LONG } from '../../../http/ndjson.js';
 import { type ProblemBody, problemBody, refusal } from '../../../plugins/problem-details.js';
 import { toFieldProblems } from '../../../plugins/validation.js';
-import { type BudgetRules, budgetAnswer, budgetRules } from '../../../rules/calculate-budget.js';
-import type { CompiledRules } from '../../../rules/compiled-rules.js';
+import type { CompiledRules } from '../../../repositories/compiled-rules.js';
+import { type BudgetRules, budgetAnswer, budgetRules } from '../../../workflows/calculate-budget.js';
 import { BudgetLine } from './schemas.js';
 
 /** Lines one calculateBudgets request may carry. */

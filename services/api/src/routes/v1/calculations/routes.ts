@@ -10,8 +10,8 @@ import { plainJson } from '../../../http/plain-json.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { loggableError } from '../../../plugins/problem-details.js';
 import { validatorCompiler } from '../../../plugins/validation.js';
-import { budgetAnswer, budgetRules } from '../../../rules/calculate-budget.js';
 import { problemResponses } from '../../../schemas/common.js';
+import { budgetAnswer, budgetRules } from '../../../workflows/calculate-budget.js';
 import { calculateBudgetLines, MAX_BATCH_LINES } from './batch.js';
 import {
   BudgetCalculationAnswer,

@@ -7,8 +7,8 @@ import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findCouncil, findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil } from '../../../repositories/councils.js';
 import { toApiKeySummary, toCouncil } from '../../../representations/councils.js';
-import { assertCouncilSettings } from '../../../rules/council-settings.js';
 import { IdempotencyHeaders, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
+import { assertCouncilSettings } from '../../../schemas/council-settings-checks.js';
 import { Council, CreateCouncilBody, CreateCouncilResponse, UpdateCouncilBody } from './schemas.js';
 
 /** Councils: created by the operator, each with a first admin key. */

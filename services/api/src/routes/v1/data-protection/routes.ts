@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorNameOf, actorOf, rolesAccess } from '../../../auth/roles.js';
+import { NOT_IN_SUBJECT_ACCESS } from '../../../db/personal-data.js';
+import { renderDpiaPack } from '../../../documents/dpia-pack.js';
 import { AppError, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
@@ -13,8 +15,6 @@ import { councilSettings, findCouncil } from '../../../repositories/councils.js'
 import { findPerson } from '../../../repositories/people.js';
 import { listWebhooks } from '../../../repositories/webhooks.js';
 import { personRecordHtml, personRecordJson, type Redaction } from '../../../representations/person-record.js';
-import { renderDpiaPack } from '../../../rules/dpia-pack.js';
-import { NOT_IN_SUBJECT_ACCESS } from '../../../rules/personal-data.js';
 import { IdParams, problemResponses } from '../../../schemas/common.js';
 import {
   auditRecordsPast,

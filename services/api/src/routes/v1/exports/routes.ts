@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
+import { csvField } from '../../../documents/summary-report.js';
 import { AppError, unprocessable } from '../../../errors.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { csvField } from '../../../rules/summary-report.js';
 import { problemResponses, Timestamp } from '../../../schemas/common.js';
 import { EXPORT_KINDS, type ExportRecord, withEqualityMonitoring } from './kinds.js';
 

@@ -3,9 +3,9 @@ import { hasControlCharacter } from '../../../http/control-characters.js';
 import { isServiceDate } from '../../../http/dates.js';
 import { JSON_DEPTH_DETAIL, nestsDeeperThan } from '../../../http/json-depth.js';
 import type { ImportedPerson } from '../../../repositories/people.js';
-import { csvRows } from '../../../rules/csv.js';
 import { slicer } from '../../../slices.js';
 import { clientGroupProblem } from '../../../workflows/client-groups.js';
+import { csvRows } from './csv.js';
 
 /** The fields of a people file, in the order a CSV header usually lists them. */
 export const FIELDS = [

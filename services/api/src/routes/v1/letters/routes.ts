@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LETTER_KINDS, renderLetterHtml } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
+import { renderLetterPdf } from '../../../documents/letter-pdf.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { renderLetterPdf } from '../../../rules/letter-pdf.js';
 import { Id, problemResponses } from '../../../schemas/common.js';
 import { writeLetter } from '../../../workflows/letters.js';
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { PUBLIC } from '../../../auth/roles.js';
+import { renderTransparencyRecord, transparencyRecord } from '../../../documents/transparency-record.js';
 import { notFound } from '../../../errors.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { findScheme } from '../../../repositories/allocation-schemes.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { findQuestionnaire } from '../../../repositories/questionnaires.js';
-import { renderTransparencyRecord, transparencyRecord } from '../../../rules/transparency-record.js';
 import { Id, JsonOrHtml } from '../../../schemas/common.js';
 import { TransparencyRecord } from './schemas.js';
 

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fairnessPeriod, financialYear, renderFairnessReport } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
+import { buildFairnessReport, FAIRNESS_CSV_COLUMNS, fairnessReportCsv, GROUP_LABELS } from '../../../documents/fairness-report.js';
+import { buildSummaryReport, summaryReportCsv, type Target } from '../../../documents/summary-report.js';
 import { unprocessable } from '../../../errors.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { agreedBudgetsForFairness } from '../../../repositories/fairness.js';
 import { activeBudgets, commissionedSupportOnly, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
-import { buildFairnessReport, FAIRNESS_CSV_COLUMNS, fairnessReportCsv, GROUP_LABELS } from '../../../rules/fairness-report.js';
-import { buildSummaryReport, summaryReportCsv, type Target } from '../../../rules/summary-report.js';
 import { problemResponses } from '../../../schemas/common.js';
 import { FairnessReport, SummaryReport } from './schemas.js';
 

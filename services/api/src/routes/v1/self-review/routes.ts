@@ -3,6 +3,7 @@ import { addMonths } from 'ras-core';
 import { Type } from 'typebox';
 import { actorOf, rolesAccess } from '../../../auth/roles.js';
 import type { CriticalPathProgress, SelfRating, SelfRatingComponent, SelfRatingRound } from '../../../db/schema.js';
+import { buildSummaryReport, type Target } from '../../../documents/summary-report.js';
 import { AppError, assertVersion, invalidState, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
@@ -28,7 +29,6 @@ import {
   saveRating,
   tookPartIn,
 } from '../../../repositories/self-review.js';
-import { buildSummaryReport, type Target } from '../../../rules/summary-report.js';
 import {
   CalendarDate,
   IdempotencyHeaders,

@@ -3,6 +3,7 @@ import { formatPounds, renderUpratingReport, type UpratingSummary, upratedAnnual
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { UpratingRun, UpratingRunItem } from '../../../db/schema.js';
+import { csvField } from '../../../documents/summary-report.js';
 import { notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
@@ -14,7 +15,6 @@ import { createOnce } from '../../../plugins/idempotency.js';
 import { findScheme } from '../../../repositories/allocation-schemes.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { findUpratingRun, listUpratingItems } from '../../../repositories/uprating-runs.js';
-import { csvField } from '../../../rules/summary-report.js';
 import { IdempotencyHeaders, IdParams, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { applyUpratingRun, createUpratingRun } from '../../../workflows/uprating.js';
 import { CreateUpratingRunBody, UpratingRunResource } from './schemas.js';

@@ -7,7 +7,7 @@ import {
   type TransitionalProtection,
 } from 'ras-core';
 import type { CalculatedBudget } from '../db/schema.js';
-import type { CompiledRules, LoadedQuestionnaire, LoadedScheme } from './compiled-rules.js';
+import type { CompiledRules, LoadedQuestionnaire, LoadedScheme } from '../repositories/compiled-rules.js';
 
 /** What a budget calculation takes besides the rules. */
 export interface BudgetInput {

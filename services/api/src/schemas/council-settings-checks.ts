@@ -1,8 +1,8 @@
 import { type RetentionPolicy, retentionPolicyProblems } from 'ras-core';
 import { unprocessable } from '../errors.js';
 import { isWebLink, WEB_LINK_DETAIL } from '../http/web-link.js';
-import type { CouncilSettingsInput } from '../schemas/council-settings.js';
-import { assertLetterTemplates } from './letter-settings.js';
+import type { CouncilSettingsInput } from './council-settings.js';
+import { assertLetterTemplates } from './letter-settings-checks.js';
 
 /**
  * Every link the settings publish (the transparency record's website and impact assessments) must

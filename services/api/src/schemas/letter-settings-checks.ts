@@ -1,6 +1,6 @@
 import { type LetterTemplate, letterTemplateProblems } from 'ras-core';
 import { unprocessable } from '../errors.js';
-import type { CouncilSettingsInput } from '../schemas/council-settings.js';
+import type { CouncilSettingsInput } from './council-settings.js';
 
 /**
  * A council's letter templates may use only the placeholders the service fills: a misspelt

@@ -8,8 +8,8 @@ import {
   type AllocationScheme as SchemeDefinition,
 } from 'ras-core';
 import type { AllocationScheme, DB, Questionnaire } from '../db/schema.js';
-import { findScheme } from '../repositories/allocation-schemes.js';
-import { findQuestionnaire } from '../repositories/questionnaires.js';
+import { findScheme } from './allocation-schemes.js';
+import { findQuestionnaire } from './questionnaires.js';
 
 /** A questionnaire version ready to score, with the row it came from. */
 export interface LoadedQuestionnaire {

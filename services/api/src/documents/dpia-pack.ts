@@ -1,6 +1,6 @@
+import { PERSONAL_DATA_ITEMS } from '../db/personal-data.js';
 import { escapeHtml } from '../html/escape.js';
 import { PAGE_END, pageStart } from '../html/page.js';
-import { PERSONAL_DATA_ITEMS } from './personal-data.js';
 
 /** What the DPIA pack is generated from: the running configuration and the council's own settings. */
 export interface DpiaFacts {
