@@ -1,4 +1,6 @@
+import type { CompiledQuestionnaire, CompiledScheme } from 'ras-core';
 import type {
+  AllocationScheme,
   Budget,
   BudgetTransaction,
   EventRow,
@@ -7,6 +9,7 @@ import type {
   PaymentInstalment,
   PaymentRunItem,
   PlanDecision,
+  Questionnaire,
 } from './schema.js';
 
 // The shapes repositories answer besides a table's own rows: what representations, rules and
@@ -64,4 +67,16 @@ export interface PlanContext {
   readonly decisions: readonly PlanDecision[];
   readonly financialAssessmentDone: boolean;
   readonly paymentFrequency: 'monthly' | 'four-weekly';
+}
+
+/** A questionnaire version ready to score, with the row it came from. */
+export interface LoadedQuestionnaire {
+  readonly row: Questionnaire;
+  readonly compiled: CompiledQuestionnaire;
+}
+
+/** A scheme version ready to allocate, with the row it came from. */
+export interface LoadedScheme {
+  readonly row: AllocationScheme;
+  readonly compiled: CompiledScheme;
 }

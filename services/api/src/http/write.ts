@@ -25,5 +25,6 @@ export function workflowContext(request: FastifyRequest, tx: Transaction<DB>, ch
     clock: request.server.clock,
     scope: scopeOf(request),
     actor: { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
+    ...(request.principal.kind === 'key' ? { roles: request.principal.roles } : {}),
   };
 }

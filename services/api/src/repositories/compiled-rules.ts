@@ -1,27 +1,11 @@
 import type { Kysely } from 'kysely';
-import {
-  type CompiledQuestionnaire,
-  type CompiledScheme,
-  compileQuestionnaire,
-  compileScheme,
-  type QuestionnaireDefinition,
-  type AllocationScheme as SchemeDefinition,
-} from 'ras-core';
+import { compileQuestionnaire, compileScheme, type QuestionnaireDefinition, type AllocationScheme as SchemeDefinition } from 'ras-core';
+import type { LoadedQuestionnaire, LoadedScheme } from '../db/rows.js';
 import type { AllocationScheme, DB, Questionnaire } from '../db/schema.js';
 import { findScheme } from './allocation-schemes.js';
 import { findQuestionnaire } from './questionnaires.js';
 
-/** A questionnaire version ready to score, with the row it came from. */
-export interface LoadedQuestionnaire {
-  readonly row: Questionnaire;
-  readonly compiled: CompiledQuestionnaire;
-}
-
-/** A scheme version ready to allocate, with the row it came from. */
-export interface LoadedScheme {
-  readonly row: AllocationScheme;
-  readonly compiled: CompiledScheme;
-}
+export type { LoadedQuestionnaire, LoadedScheme };
 
 const MAX_ENTRIES = 2_000;
 

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Scope } from '../auth/roles.js';
+import type { Role, Scope } from '../auth/roles.js';
 import type { Clock } from '../clock.js';
 import type { Changes } from '../db/changes.js';
 import type { DB } from '../db/schema.js';
@@ -18,4 +18,6 @@ export interface WorkflowContext {
   readonly scope: Scope;
   /** Who acts: the key (key:<id>) and the person named in Ras-Actor, when given. */
   readonly actor: { readonly actor: string; readonly actorName: string | null };
+  /** The roles of the key acting, for a state machine's guards; absent for work no key started (a job, a seed). */
+  readonly roles?: readonly Role[];
 }

@@ -1,94 +1,40 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
-import { scoreAnswers, validateAnswers } from 'ras-core';
 import { Type } from 'typebox';
-import { actorOf, READERS, rolesAccess, type Scope } from '../../../auth/roles.js';
-import type { Assessment, DB } from '../../../db/schema.js';
-import { assertVersion, invalidState, notFound, unprocessable } from '../../../errors.js';
+import { READERS, rolesAccess } from '../../../auth/roles.js';
+import type { LoadedQuestionnaire } from '../../../db/rows.js';
+import { notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findAssessment, insertAssessment, listAssessments, updateAssessment } from '../../../repositories/assessments.js';
-import type { LoadedQuestionnaire } from '../../../repositories/compiled-rules.js';
-import { findPerson } from '../../../repositories/people.js';
-import { assessmentEvent } from '../../../representations/assessments.js';
+import { findAssessment, listAssessments } from '../../../repositories/assessments.js';
+import { toAssessment } from '../../../representations/assessments.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import {
+  ASSESSMENT,
+  checkAnswers,
+  createAssessment,
+  moderateAssessment,
+  questionnaireOf,
+  saveAnswers,
+  submitAssessment,
+} from '../../../workflows/assessments.js';
 import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationBody, SaveAnswersBody } from './schemas.js';
 
-type AnswerValue = string | readonly string[];
+/** Who may call each step: the state machine's own table. */
+const mayTake = (step: keyof typeof ASSESSMENT.steps) => rolesAccess(...ASSESSMENT.steps[step].roles);
 
-export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire) {
-  // An erased person's answers are gone: the points stored when the assessment was agreed stand.
-  const erased = row.total_points !== null && Object.keys(row.answers ?? {}).length === 0;
-  const score = erased
-    ? { totalPoints: row.total_points as number, complete: true, missingQuestionKeys: [], sections: [] }
-    : scoreAnswers(questionnaire.compiled, row.answers);
-  return {
-    id: row.id,
-    personId: row.person_id,
-    questionnaire: { id: questionnaire.row.id, key: questionnaire.row.key, version: questionnaire.row.version },
-    status: row.status,
-    completedWith: row.completed_with,
-    answers: row.answers as Record<string, AnswerValue>,
-    submittedAnswers: row.submitted_answers as Record<string, AnswerValue> | null,
-    moderation: row.moderation as never,
-    eligibility: row.eligibility as never,
-    score: {
-      totalPoints: score.totalPoints,
-      complete: score.complete,
-      missingQuestionKeys: score.missingQuestionKeys,
-      sections: score.sections,
-    },
-    submittedAt: iso(row.submitted_at),
-    agreedAt: iso(row.agreed_at),
-    version: row.version,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-async function questionnaireOf(app: FastifyInstance, councilId: string, id: string, db: Kysely<DB> = app.db): Promise<LoadedQuestionnaire> {
-  const loaded = await app.rules.questionnaire(councilId, id, db);
-  if (!loaded) throw new Error(`questionnaire ${id} is missing`);
-  return loaded;
-}
-
-function checkAnswers(questionnaire: LoadedQuestionnaire, answers: unknown, partial: boolean): void {
-  const problems = validateAnswers(questionnaire.compiled, answers, { partial });
-  if (problems.length > 0) {
-    throw unprocessable(
-      'INVALID_ANSWERS',
-      `${problems.length} answer(s) ${partial ? 'do not fit' : 'are missing or do not fit'} the questionnaire: see errors`,
-      problems.map(({ pointer, detail }) => ({ pointer, detail })),
-    );
-  }
-}
-
-const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
-
-/** Self-assessments: draft → submitted → agreed (moderated by a care coordinator). */
+/** Self-assessments: draft → submitted → agreed (moderated by a care coordinator). The steps are workflows/assessments.ts. */
 const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  /** Loads an assessment for a transition: locked, visible to the scope, at the version the client saw. */
-  async function lockForChange(
-    tx: Parameters<Parameters<typeof write>[1]>[0],
-    scope: Scope,
-    id: string,
-    expected: number,
-  ): Promise<Assessment> {
-    const row = await findAssessment(tx, scope, id, { forUpdate: true });
-    if (!row) throw notFound('assessment', id);
-    assertVersion(expected, row.version);
-    return row;
-  }
+  /** The questionnaire of a row read outside a transaction. */
+  const questionnaireFor = (request: Parameters<typeof scopeOf>[0], id: string) =>
+    questionnaireOf(app.rules, scopeOf(request).councilId, id);
 
   app.post(
     '/assessments',
     {
-      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: WRITERS },
+      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: mayTake('saveAnswers') },
       schema: {
         operationId: 'createAssessment',
         tags: ['assessments'],
@@ -111,19 +57,13 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
       checkAnswers(questionnaire, answers, true);
       return createOnce(request, reply, async (tx, changes) => {
-        const person = await findPerson(tx, scope, personId);
-        if (!person)
-          throw unprocessable('INVALID_INPUT', 'The person does not exist', [
-            { pointer: '/personId', detail: 'is not a person you can see' },
-          ]);
-        const row = await insertAssessment(tx, scope.councilId, {
+        const row = await createAssessment(workflowContext(request, tx, changes), {
           personId,
-          questionnaireId,
+          questionnaire,
           completedWith,
           answers,
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
         });
-        changes.record({ action: 'assessment.created', entityType: 'assessment', entityId: row.id, after: assessmentEvent(row) });
         return { body: toAssessment(row, questionnaire), headers: { location: `/v1/assessments/${row.id}`, etag: etag(row.version) } };
       });
     },
@@ -142,11 +82,10 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
-      const row = await findAssessment(app.db, scope, request.params.id);
+      const row = await findAssessment(app.db, scopeOf(request), request.params.id);
       if (!row) throw notFound('assessment', request.params.id);
       reply.header('etag', etag(row.version));
-      return toAssessment(row, await questionnaireOf(app, scope.councilId, row.questionnaire_id));
+      return toAssessment(row, await questionnaireFor(request, row.questionnaire_id));
     },
   );
 
@@ -178,7 +117,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const questionnaires = new Map<string, LoadedQuestionnaire>();
       for (const row of rows) {
         if (!questionnaires.has(row.questionnaire_id))
-          questionnaires.set(row.questionnaire_id, await questionnaireOf(app, scope.councilId, row.questionnaire_id));
+          questionnaires.set(row.questionnaire_id, await questionnaireFor(request, row.questionnaire_id));
       }
       return toPage(rows, page, (row) => toAssessment(row, questionnaires.get(row.questionnaire_id) as LoadedQuestionnaire));
     },
@@ -187,7 +126,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/assessments/:id/answers',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: mayTake('saveAnswers') },
       schema: {
         operationId: 'saveAnswers',
         tags: ['assessments'],
@@ -200,37 +139,16 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const scope = scopeOf(request);
-      const row = await write(request, async (tx, changes) => {
-        const before = await lockForChange(tx, scope, request.params.id, expected);
-        if (before.status !== 'draft')
-          throw invalidState(`Answers can only change while the assessment is a draft; it is ${before.status}`);
-        checkAnswers(await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx), request.body.answers, true);
-        const after = await updateAssessment(
-          tx,
-          scope.councilId,
-          before.id,
-          { answers: JSON.stringify(request.body.answers) },
-          app.clock.now(),
-        );
-        changes.record({
-          action: 'assessment.answers-saved',
-          entityType: 'assessment',
-          entityId: after.id,
-          before: assessmentEvent(before),
-          after: assessmentEvent(after),
-        });
-        return after;
-      });
+      const row = await runWorkflow(request, (context) => saveAnswers(context, request.params.id, expected, request.body.answers));
       reply.header('etag', etag(row.version));
-      return toAssessment(row, await questionnaireOf(app, scope.councilId, row.questionnaire_id));
+      return toAssessment(row, await questionnaireFor(request, row.questionnaire_id));
     },
   );
 
   app.post(
     '/assessments/:id/submit',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: mayTake('submit') },
       schema: {
         operationId: 'submitAssessment',
         tags: ['assessments'],
@@ -243,43 +161,16 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const scope = scopeOf(request);
-      const row = await write(request, async (tx, changes) => {
-        const before = await lockForChange(tx, scope, request.params.id, expected);
-        if (before.status !== 'draft') throw invalidState(`Only a draft can be submitted; the assessment is ${before.status}`);
-        const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx);
-        checkAnswers(questionnaire, before.answers, false);
-        const score = scoreAnswers(questionnaire.compiled, before.answers);
-        const after = await updateAssessment(
-          tx,
-          scope.councilId,
-          before.id,
-          {
-            status: 'submitted',
-            submitted_answers: JSON.stringify(before.answers),
-            submitted_at: app.clock.now(),
-            total_points: score.totalPoints,
-          },
-          app.clock.now(),
-        );
-        changes.record({
-          action: 'assessment.submitted',
-          entityType: 'assessment',
-          entityId: after.id,
-          before: assessmentEvent(before),
-          after: assessmentEvent(after),
-        });
-        return after;
-      });
+      const row = await runWorkflow(request, (context) => submitAssessment(context, request.params.id, expected));
       reply.header('etag', etag(row.version));
-      return toAssessment(row, await questionnaireOf(app, scope.councilId, row.questionnaire_id));
+      return toAssessment(row, await questionnaireFor(request, row.questionnaire_id));
     },
   );
 
   app.post(
     '/assessments/:id/moderation',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: rolesAccess('assessor') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: mayTake('moderate') },
       schema: {
         operationId: 'moderateAssessment',
         tags: ['assessments'],
@@ -293,7 +184,6 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const scope = scopeOf(request);
       const { decision, eligibility } = request.body;
       const amendments = request.body.amendments ?? [];
       if (decision === 'agree' && amendments.length > 0) {
@@ -320,60 +210,11 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { pointer: '/eligibility/band', detail: 'applies only when basis is facs' },
         ]);
       }
-      const row = await write(request, async (tx, changes) => {
-        const before = await lockForChange(tx, scope, request.params.id, expected);
-        if (before.status !== 'submitted') throw invalidState(`Only a submitted assessment can be moderated; it is ${before.status}`);
-        const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx);
-        const original = before.answers as Record<string, AnswerValue>;
-        const answers: Record<string, AnswerValue> = { ...original };
-        for (const amendment of amendments) answers[amendment.questionKey] = amendment.answer;
-        const problems = validateAnswers(questionnaire.compiled, answers).map((problem) => {
-          const index = amendments.findIndex((amendment) => amendment.questionKey === problem.questionKey);
-          return {
-            pointer: index >= 0 ? `/amendments/${index}/answer` : problem.pointer,
-            detail: `${problem.questionKey}: ${problem.detail}`,
-          };
-        });
-        if (problems.length > 0)
-          throw unprocessable('INVALID_ANSWERS', 'The amended answers do not fit the questionnaire: see errors', problems);
-        const score = scoreAnswers(questionnaire.compiled, answers);
-        const moderation = {
-          decision,
-          amendments: amendments.map((amendment) => ({
-            questionKey: amendment.questionKey,
-            from: original[amendment.questionKey] ?? null,
-            to: amendment.answer,
-            reason: amendment.reason,
-          })),
-          moderatedBy: actorOf(request.principal),
-          moderatedAt: app.clock.now().toISOString(),
-        };
-        const after = await updateAssessment(
-          tx,
-          scope.councilId,
-          before.id,
-          {
-            status: 'agreed',
-            answers: JSON.stringify(answers),
-            moderation: JSON.stringify(moderation),
-            eligibility: JSON.stringify(eligibility),
-            total_points: score.totalPoints,
-            score: JSON.stringify({ totalPoints: score.totalPoints, sections: score.sections.map(({ key, points }) => ({ key, points })) }),
-            agreed_at: app.clock.now(),
-          },
-          app.clock.now(),
-        );
-        changes.record({
-          action: 'assessment.agreed',
-          entityType: 'assessment',
-          entityId: after.id,
-          before: assessmentEvent(before),
-          after: { ...assessmentEvent(after), decision, amendments: moderation.amendments.length, eligible: eligibility.eligible },
-        });
-        return after;
-      });
+      const row = await runWorkflow(request, (context) =>
+        moderateAssessment(context, request.params.id, expected, { decision, amendments, eligibility }),
+      );
       reply.header('etag', etag(row.version));
-      return toAssessment(row, await questionnaireOf(app, scope.councilId, row.questionnaire_id));
+      return toAssessment(row, await questionnaireFor(request, row.questionnaire_id));
     },
   );
 };

@@ -4,26 +4,16 @@ import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { PlanContext } from '../../../db/rows.js';
 import type { PlanRevision, PlanStage } from '../../../db/schema.js';
-import { invalidState, notFound, unprocessable } from '../../../errors.js';
+import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, write } from '../../../http/write.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findBudget } from '../../../repositories/budgets.js';
-import { findPerson } from '../../../repositories/people.js';
 import { listRevisions } from '../../../repositories/plan-revisions.js';
-import {
-  findPlan,
-  findPlanContext,
-  findPlanContexts,
-  insertPlan,
-  listPlans,
-  lockPlan,
-  updatePlan,
-} from '../../../repositories/support-plans.js';
-import { assess, planEvent, toPlan } from '../../../representations/support-plans.js';
+import { findPlan, findPlanContext, findPlanContexts, listPlans } from '../../../repositories/support-plans.js';
+import { toPlan } from '../../../representations/support-plans.js';
 import {
   ActorHeader,
   Id,
@@ -35,8 +25,8 @@ import {
   problemResponses,
 } from '../../../schemas/common.js';
 import { assertMayDecide, decidePlan, type PlanDecisionRequest } from '../../../workflows/decide-plan.js';
-import { assertPlanLines } from '../../../workflows/plan-lines.js';
 import { decidePlanRevision, reviseSupportPlan } from '../../../workflows/revise-plan.js';
+import { createSupportPlan, SUPPORT_PLAN, submitSupportPlan, updateSupportPlan } from '../../../workflows/support-plans.js';
 import {
   CreatePlanBody,
   DecisionBody,
@@ -52,14 +42,15 @@ import {
 
 const DecisionHeaders = Type.Object({ ...IfMatchHeaders.properties, ...ActorHeader });
 
-const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
+/** Who may call each step: the state machine's own table. */
+const mayTake = (step: keyof typeof SUPPORT_PLAN.steps) => rolesAccess(...SUPPORT_PLAN.steps[step].roles);
 
 /** Support plans: written by the person, agreed by coordinator, team manager and panel. */
 const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans',
     {
-      config: { problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT'], access: WRITERS },
+      config: { problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT'], access: mayTake('update') },
       schema: {
         operationId: 'createSupportPlan',
         tags: ['plans'],
@@ -73,24 +64,11 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const { budgetId, ...written } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
-        const budget = await findBudget(tx, scope, budgetId);
-        if (!budget)
-          throw unprocessable('INVALID_INPUT', 'The budget does not exist', [
-            { pointer: '/budgetId', detail: 'is not a budget you can see' },
-          ]);
-        if (budget.status !== 'indicative') throw invalidState(`A plan is written for an indicative budget; this one is ${budget.status}`);
-        await assertPlanLines(tx, scope.councilId, written.lines, budget);
-        // The plan carries the person's capacity and who helps them, unless it says otherwise.
-        const person = written.representation === undefined ? await findPerson(tx, scope, budget.person_id) : undefined;
-        const plan = person?.person.representation ? { ...written, representation: person.person.representation } : written;
-        assess(plan as SupportPlan, { budget, financialAssessmentDone: false, paymentFrequency: 'monthly' });
-        const row = await insertPlan(tx, scope.councilId, {
+        const row = await createSupportPlan(workflowContext(request, tx, changes), {
           budgetId,
-          personId: budget.person_id,
-          plan,
+          plan: written,
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
         });
-        changes.record({ action: 'support-plan.created', entityType: 'support-plan', entityId: row.id, after: planEvent(row) });
         return {
           body: toPlan(row, await findPlanContext(tx, scope.councilId, row)),
           headers: { location: `/v1/support-plans/${row.id}`, etag: etag(row.version) },
@@ -102,7 +80,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/support-plans/:id',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: mayTake('update') },
       schema: {
         operationId: 'updateSupportPlan',
         tags: ['plans'],
@@ -116,21 +94,9 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const expected = requireIfMatch(request);
       const scope = scopeOf(request);
-      const body = await write(request, async (tx, changes) => {
-        const before = await lockPlan(tx, scope, request.params.id, expected);
-        if (before.status !== 'draft' && before.status !== 'returned')
-          throw invalidState(`Only a draft or returned plan can change; this one is ${before.status}`);
-        const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, before.budget_id);
-        if (budget) await assertPlanLines(tx, scope.councilId, request.body.lines, budget);
-        const after = await updatePlan(tx, scope.councilId, before.id, { plan: JSON.stringify(request.body) }, app.clock.now());
-        changes.record({
-          action: 'support-plan.updated',
-          entityType: 'support-plan',
-          entityId: after.id,
-          before: planEvent(before),
-          after: planEvent(after),
-        });
-        return toPlan(after, await findPlanContext(tx, scope.councilId, after));
+      const body = await runWorkflow(request, async (context) => {
+        const after = await updateSupportPlan(context, request.params.id, expected, request.body);
+        return toPlan(after, await findPlanContext(context.tx, scope.councilId, after));
       });
       reply.header('etag', etag(body.version));
       return body;
@@ -198,7 +164,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/submit',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: mayTake('submit') },
       schema: {
         operationId: 'submitSupportPlan',
         tags: ['plans'],
@@ -211,36 +177,9 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const expected = requireIfMatch(request);
       const scope = scopeOf(request);
-      const body = await write(request, async (tx, changes) => {
-        const before = await lockPlan(tx, scope, request.params.id, expected);
-        if (before.status !== 'draft' && before.status !== 'returned')
-          throw invalidState(`Only a draft or returned plan can be submitted; this one is ${before.status}`);
-        const plan = before.plan;
-        if (plan.outcomes.length === 0 || plan.lines.length === 0) {
-          throw unprocessable('INVALID_INPUT', 'A plan needs at least one outcome and one line before it is submitted', [
-            ...(plan.outcomes.length === 0 ? [{ pointer: '/outcomes', detail: 'must list at least one outcome' }] : []),
-            ...(plan.lines.length === 0 ? [{ pointer: '/lines', detail: 'must list at least one line' }] : []),
-          ]);
-        }
-        const after = await updatePlan(
-          tx,
-          scope.councilId,
-          before.id,
-          {
-            status: 'submitted',
-            stage: 'coordinator',
-            submitted_at: app.clock.now(),
-          },
-          app.clock.now(),
-        );
-        changes.record({
-          action: 'support-plan.submitted',
-          entityType: 'support-plan',
-          entityId: after.id,
-          before: planEvent(before),
-          after: planEvent(after),
-        });
-        return toPlan(after, await findPlanContext(tx, scope.councilId, after));
+      const body = await runWorkflow(request, async (context) => {
+        const after = await submitSupportPlan(context, request.params.id, expected);
+        return toPlan(after, await findPlanContext(context.tx, scope.councilId, after));
       });
       reply.header('etag', etag(body.version));
       return body;

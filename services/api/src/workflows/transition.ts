@@ -1,0 +1,91 @@
+import type { Role } from '../auth/roles.js';
+import { AppError, assertVersion, invalidState, notFound } from '../errors.js';
+import type { AuditAction } from '../events/catalogue.js';
+import { erasedAmong } from '../repositories/erasure.js';
+import type { WorkflowContext } from './context.js';
+
+/**
+ * One step of a resource's state machine: the statuses it may start from (`any` for a change that
+ * keeps the status, such as an edit), the status it leads to, the roles that may take it, and the
+ * audit action (also the event type) it records.
+ */
+export interface Step<Status extends string> {
+  readonly from: readonly Status[] | 'any';
+  /** The status after the step; `null` keeps the one it started from. */
+  readonly to: Status | null;
+  readonly roles: readonly Role[];
+  readonly audit: AuditAction;
+  /** The 409's words when the step is taken from a status it does not start from. */
+  readonly refusal?: (status: Status) => string;
+}
+
+/**
+ * A resource's state machine as data: what it is called, how a row becomes the payload its audit
+ * records and events carry, whose record it is (for the erased-person guard), and its steps.
+ * Routes declare who may call each operation from the same table (`roles`), so the two never drift.
+ */
+export interface StateMachine<Status extends string, Action extends string, Row> {
+  /** The resource's entity type in audit records and events, e.g. `support-plan`. */
+  readonly entity: string;
+  /** What a person calls it in an error, e.g. `support plan` (default: the entity type). */
+  readonly noun?: string;
+  readonly statusOf: (row: Row) => Status;
+  readonly eventOf: (row: Row) => Record<string, unknown>;
+  /** The person the row belongs to; their erasure closes it to every step. */
+  readonly personOf?: (row: Row) => string | null;
+  readonly steps: { readonly [A in Action]: Step<Status> };
+}
+
+/** Declares a state machine (typed, so each step's statuses are the resource's own). */
+export function stateMachine<Status extends string, Action extends string, Row>(
+  machine: StateMachine<Status, Action, Row>,
+): StateMachine<Status, Action, Row> {
+  return machine;
+}
+
+/** What a step's change returns: the row after it, and anything its audit record adds. */
+export interface Changed<Row> {
+  readonly after: Row;
+  readonly extra?: Record<string, unknown>;
+}
+
+/**
+ * Takes one step of a state machine, in the caller's transaction, the same way for every resource:
+ * lock the row (404 when the scope cannot see it), refuse an erased person's record (409
+ * PERSON_ERASED), check If-Match against its version (412), check the step may start from its
+ * status (409) and the caller's role may take it (403), apply the change, then record the audit
+ * row and event. `change` gets the row as it was and the status the step leads to.
+ */
+export async function transition<
+  Status extends string,
+  Action extends string,
+  Row extends { readonly id: string; readonly version: number },
+>(
+  context: WorkflowContext,
+  machine: StateMachine<Status, Action, Row>,
+  action: Action,
+  target: { readonly id: string; readonly expectedVersion: number; readonly lock: () => Promise<Row | undefined> },
+  change: (before: Row, to: Status) => Promise<Changed<Row>>,
+): Promise<Row> {
+  const before = await target.lock();
+  if (!before) throw notFound(machine.noun ?? machine.entity, target.id);
+  const person = machine.personOf?.(before);
+  if (person && (await erasedAmong(context.tx, context.scope.councilId, [person])))
+    throw new AppError('PERSON_ERASED', 'The person’s personal data has been erased: their record can no longer change');
+  assertVersion(target.expectedVersion, before.version);
+  const step = machine.steps[action];
+  const status = machine.statusOf(before);
+  if (step.from !== 'any' && !step.from.includes(status))
+    throw invalidState(step.refusal?.(status) ?? `The ${machine.noun ?? machine.entity} is ${status}: it cannot be changed that way`);
+  if (context.roles !== undefined && !step.roles.some((role) => context.roles?.includes(role)))
+    throw new AppError('FORBIDDEN', `Only ${step.roles.join(', ')} keys may do this`);
+  const { after, extra } = await change(before, step.to ?? status);
+  context.changes.record({
+    action: step.audit,
+    entityType: machine.entity,
+    entityId: after.id,
+    before: machine.eventOf(before),
+    after: { ...machine.eventOf(after), ...extra },
+  });
+  return after;
+}
