@@ -8,6 +8,7 @@ import type {
   PaymentAgreement,
   PaymentInstalment,
   PaymentRunItem,
+  Person,
   PlanDecision,
   Questionnaire,
 } from './schema.js';
@@ -79,4 +80,10 @@ export interface LoadedQuestionnaire {
 export interface LoadedScheme {
   readonly row: AllocationScheme;
   readonly compiled: CompiledScheme;
+}
+
+/** A person with their record-system identifiers. */
+export interface PersonRecord {
+  readonly person: Person;
+  readonly externalIds: Readonly<Record<string, string>>;
 }

@@ -1,15 +1,12 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
+import type { PersonRecord } from '../db/rows.js';
 import type { DB, Person } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** A person with their record-system identifiers. */
-export interface PersonRecord {
-  readonly person: Person;
-  readonly externalIds: Readonly<Record<string, string>>;
-}
+export type { PersonRecord };
 
 export interface PersonFields {
   readonly clientGroup: string;

@@ -33,6 +33,10 @@ export interface StateMachine<Status extends string, Action extends string, Row>
   readonly eventOf: (row: Row) => Record<string, unknown>;
   /** The person the row belongs to; their erasure closes it to every step. */
   readonly personOf?: (row: Row) => string | null;
+  /** The row's id and version, where they are not its own `id` and `version` (a person's record holds them in `person`). */
+  readonly identity?: (row: Row) => { readonly id: string; readonly version: number };
+  /** `false` for a resource whose changes are audited but never published as events (a webhook's own settings). */
+  readonly events?: false;
   readonly steps: { readonly [A in Action]: Step<Status> };
 }
 
@@ -41,6 +45,11 @@ export function stateMachine<Status extends string, Action extends string, Row>(
   machine: StateMachine<Status, Action, Row>,
 ): StateMachine<Status, Action, Row> {
   return machine;
+}
+
+/** A row's own id and version: what most rows carry. */
+function ownIdentity(row: unknown): { readonly id: string; readonly version: number } {
+  return row as { id: string; version: number };
 }
 
 /** What a step's change returns: the row after it, and anything its audit record adds. */
@@ -56,23 +65,25 @@ export interface Changed<Row> {
  * status (409) and the caller's role may take it (403), apply the change, then record the audit
  * row and event. `change` gets the row as it was and the status the step leads to.
  */
-export async function transition<
-  Status extends string,
-  Action extends string,
-  Row extends { readonly id: string; readonly version: number },
->(
+export async function transition<Status extends string, Action extends string, Row>(
   context: WorkflowContext,
   machine: StateMachine<Status, Action, Row>,
   action: Action,
-  target: { readonly id: string; readonly expectedVersion: number; readonly lock: () => Promise<Row | undefined> },
-  change: (before: Row, to: Status) => Promise<Changed<Row>>,
+  target: {
+    readonly id: string;
+    /** The version the client last saw (If-Match); `null` where the operation's contract takes none. */
+    readonly expectedVersion: number | null;
+    readonly lock: () => Promise<NoInfer<Row> | undefined>;
+  },
+  change: (before: NoInfer<Row>, to: Status) => Promise<Changed<NoInfer<Row>>>,
 ): Promise<Row> {
   const before = await target.lock();
   if (!before) throw notFound(machine.noun ?? machine.entity, target.id);
   const person = machine.personOf?.(before);
   if (person && (await erasedAmong(context.tx, context.scope.councilId, [person])))
     throw new AppError('PERSON_ERASED', 'The person’s personal data has been erased: their record can no longer change');
-  assertVersion(target.expectedVersion, before.version);
+  const identity = machine.identity ?? ownIdentity;
+  if (target.expectedVersion !== null) assertVersion(target.expectedVersion, identity(before).version);
   const step = machine.steps[action];
   const status = machine.statusOf(before);
   if (step.from !== 'any' && !step.from.includes(status))
@@ -83,9 +94,10 @@ export async function transition<
   context.changes.record({
     action: step.audit,
     entityType: machine.entity,
-    entityId: after.id,
+    entityId: identity(after).id,
     before: machine.eventOf(before),
     after: { ...machine.eventOf(after), ...extra },
+    ...(machine.events === false ? { event: false } : {}),
   });
   return after;
 }

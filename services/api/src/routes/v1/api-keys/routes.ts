@@ -1,21 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import { AppError, notFound } from '../../../errors.js';
+import { AppError } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import {
-  countActiveAdminKeys,
-  findApiKeyForUpdate,
-  findCouncilForUpdate,
-  insertApiKey,
-  listApiKeys,
-  revokeApiKey,
-} from '../../../repositories/councils.js';
+import { listApiKeys } from '../../../repositories/councils.js';
 import { toApiKeySummary } from '../../../representations/councils.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses, Text } from '../../../schemas/common.js';
+import { createApiKey, revokeApiKey } from '../../../workflows/api-keys.js';
 import { ApiKeySummary, NewApiKey, Role } from '../councils/schemas.js';
 
 const CreateApiKeyBody = Type.Object(
@@ -47,18 +41,14 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ pointer: '/roles', detail: 'portal cannot be combined with other roles' }],
         });
       }
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       return createOnce(request, reply, async (tx, changes) => {
-        const { row, key } = await insertApiKey(
-          tx,
-          councilId,
+        const { row, key } = await createApiKey(workflowContext(request, tx, changes), {
           name,
           roles,
-          `key:${request.principal.kind === 'key' ? request.principal.keyId : 'operator'}`,
-        );
-        const summary = toApiKeySummary(row);
-        changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: summary });
-        return { body: { ...summary, key }, headers: { location: `/v1/api-keys/${row.id}` } };
+          createdBy: `key:${request.principal.kind === 'key' ? request.principal.keyId : 'operator'}`,
+        });
+        return { body: { ...toApiKeySummary(row), key }, headers: { location: `/v1/api-keys/${row.id}` } };
       });
     },
   );
@@ -97,29 +87,8 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const councilId = councilOf(request);
-      await write(request, async (tx, changes) => {
-        // The council row is locked first, so two admins revoking each other's keys at once
-        // are decided one after the other, and one of them is refused.
-        await findCouncilForUpdate(tx, councilId);
-        const before = await findApiKeyForUpdate(tx, councilId, request.params.id);
-        if (!before) throw notFound('API key', request.params.id);
-        if (before.revoked_at !== null) return;
-        if (before.roles.includes('admin') && (await countActiveAdminKeys(tx, councilId)) <= 1) {
-          throw new AppError(
-            'LAST_ADMIN_KEY',
-            'This is the council’s last active admin key: create another admin key first, or the council could never be administered again',
-          );
-        }
-        const after = await revokeApiKey(tx, councilId, request.params.id, app.clock.now());
-        changes.record({
-          action: 'api-key.revoked',
-          entityType: 'api-key',
-          entityId: after.id,
-          before: toApiKeySummary(before),
-          after: toApiKeySummary(after),
-        });
-      });
+      const _councilId = councilOf(request);
+      await runWorkflow(request, (context) => revokeApiKey(context, request.params.id));
       app.forgetApiKey(request.params.id);
       return reply.code(204).send(null);
     },

@@ -1,19 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import type { Webhook, WebhookDelivery } from '../../../db/schema.js';
-import { assertVersion, notFound, unprocessable } from '../../../errors.js';
+import { notFound, unprocessable } from '../../../errors.js';
 import { assertKnownEventTypes } from '../../../events/catalogue.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { isWebLink, WEB_LINK_DETAIL } from '../../../http/web-link.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { latestSeq, numberEvents } from '../../../repositories/events.js';
-import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from '../../../repositories/webhooks.js';
+import { numberEvents } from '../../../repositories/events.js';
+import { findWebhook, listDeliveries, listWebhooks } from '../../../repositories/webhooks.js';
+import { toDelivery, toWebhook } from '../../../representations/webhooks.js';
 import {
   Id,
   IdempotencyHeaders,
@@ -28,6 +26,7 @@ import {
 } from '../../../schemas/common.js';
 import { SIGNATURE_HEADER } from '../../../webhooks/signature.js';
 import type { TargetPolicy } from '../../../webhooks/target-policy.js';
+import { createWebhook, deleteWebhook, updateWebhookSettings, WEBHOOK } from '../../../workflows/webhooks.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'An http(s) URL that accepts POSTed JSON' });
 const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
@@ -68,35 +67,6 @@ const DeliveryResource = Type.Object(
   { title: 'WebhookDelivery' },
 );
 
-function toWebhook(row: Webhook) {
-  return {
-    id: row.id,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types,
-    status: row.status === 'paused' ? ('paused' as const) : ('active' as const),
-    pausedReason: row.paused_reason,
-    cursor: row.cursor,
-    version: row.version,
-    createdAt: iso(row.created_at),
-  };
-}
-
-function toDelivery(row: WebhookDelivery) {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    eventSeq: row.event_seq,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    deliveredAt: iso(row.delivered_at),
-    createdAt: iso(row.created_at),
-  };
-}
-
 async function checkUrl(url: string, pointer: string, policy: TargetPolicy): Promise<void> {
   if (!isWebLink(url)) throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: WEB_LINK_DETAIL }]);
   const refused = await policy.refusedUrl(url);
@@ -106,7 +76,8 @@ async function checkUrl(url: string, pointer: string, policy: TargetPolicy): Pro
     ]);
 }
 
-const ACCESS = rolesAccess('admin', 'integration');
+/** Who may manage webhooks: the state machine's own table. */
+const ACCESS = rolesAccess(...WEBHOOK.steps.update.roles);
 
 /** Webhooks: signed deliveries of the council's events, at least once, retried for over a day. */
 const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -134,22 +105,14 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       await checkUrl(request.body.url, '/url', app.webhookTargets);
       assertKnownEventTypes(request.body.eventTypes, '/eventTypes');
       // A webhook starts after the last event committed before it: number those first, so its
       // cursor passes them.
       await numberEvents(app.db);
       return createOnce(request, reply, async (tx, changes) => {
-        const secret = `whsec_${randomBytes(32).toString('base64')}`;
-        const row = await insertWebhook(tx, councilId, {
-          url: request.body.url,
-          description: request.body.description ?? null,
-          eventTypes: request.body.eventTypes ?? null,
-          secret,
-          cursor: await latestSeq(tx, councilId),
-        });
-        changes.record({ action: 'webhook.created', entityType: 'webhook', entityId: row.id, after: toWebhook(row), event: false });
+        const { row, secret } = await createWebhook(workflowContext(request, tx, changes), request.body);
         return { body: { ...toWebhook(row), secret }, headers: { location: `/v1/webhooks/${row.id}`, etag: etag(row.version) } };
       });
     },
@@ -218,37 +181,11 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       const body = request.body;
       if (body.url !== undefined) await checkUrl(body.url, '/url', app.webhookTargets);
       assertKnownEventTypes(body.eventTypes, '/eventTypes');
-      const row = await write(request, async (tx, changes) => {
-        const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
-        if (!before) throw notFound('webhook', request.params.id);
-        assertVersion(expected, before.version);
-        const status = body.status as 'active' | 'paused' | undefined;
-        const after = await updateWebhook(
-          tx,
-          councilId,
-          before.id,
-          {
-            ...(body.url === undefined ? {} : { url: body.url }),
-            ...(body.eventTypes === undefined ? {} : { event_types: body.eventTypes }),
-            ...(body.description === undefined ? {} : { description: body.description }),
-            ...(status === undefined ? {} : { status, paused_reason: status === 'paused' ? 'paused by the council' : null }),
-          },
-          app.clock.now(),
-        );
-        changes.record({
-          action: 'webhook.updated',
-          entityType: 'webhook',
-          entityId: after.id,
-          before: toWebhook(before),
-          after: toWebhook(after),
-          event: false,
-        });
-        return after;
-      });
+      const row = await runWorkflow(request, (context) => updateWebhookSettings(context, request.params.id, expected, body));
       reply.header('etag', etag(row.version));
       return toWebhook(row);
     },
@@ -267,13 +204,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const councilId = councilOf(request);
-      await write(request, async (tx, changes) => {
-        const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
-        if (!before) throw notFound('webhook', request.params.id);
-        await updateWebhook(tx, councilId, before.id, { status: 'deleted' }, app.clock.now());
-        changes.record({ action: 'webhook.deleted', entityType: 'webhook', entityId: before.id, before: toWebhook(before), event: false });
-      });
+      const _councilId = councilOf(request);
+      await runWorkflow(request, (context) => deleteWebhook(context, request.params.id));
       return reply.code(204).send(null);
     },
   );
