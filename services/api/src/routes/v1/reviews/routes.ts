@@ -2,15 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { Review } from '../../../db/schema.js';
-import { invalidState, notFound, unprocessable } from '../../../errors.js';
+import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow } from '../../../http/write.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findBudget } from '../../../repositories/budgets.js';
-import { findReview, insertReview, listReviews } from '../../../repositories/reviews.js';
-import { reviewEvent, toReview } from '../../../representations/reviews.js';
+import { findReview, listReviews } from '../../../repositories/reviews.js';
+import { toReview } from '../../../representations/reviews.js';
 import {
   CalendarDate,
   Id,
@@ -23,6 +22,7 @@ import {
 } from '../../../schemas/common.js';
 import { completeReview } from '../../../workflows/complete-review.js';
 import { type ClawbackDecision, decideClawback } from '../../../workflows/decide-clawback.js';
+import { scheduleReview } from '../../../workflows/schedule-review.js';
 import { ClawbackDecisionBody, CompleteReviewBody, ReviewKind, ReviewResource, ReviewStatus, ScheduleReviewBody } from './schemas.js';
 
 /** Reviews: after four weeks, every year and whenever the coordinator says; the annual one recommends the clawback. */
@@ -105,26 +105,12 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
+      const _scope = scopeOf(request);
       return createOnce(request, reply, async (tx, changes) => {
-        const budget = await findBudget(tx, scope, request.body.budgetId);
-        if (!budget)
-          throw unprocessable('INVALID_INPUT', 'The budget does not exist', [
-            { pointer: '/budgetId', detail: 'is not a budget you can see' },
-          ]);
-        if (budget.status !== 'agreed') throw invalidState(`Only an agreed budget is reviewed; this one is ${budget.status}`);
-        if (request.body.repeatEveryMonths !== undefined && request.body.kind !== 'interim')
-          throw unprocessable('INVALID_INPUT', 'Only interim reviews repeat; annual ones are booked a year apart already', [
-            { pointer: '/repeatEveryMonths', detail: 'applies only to an interim review' },
-          ]);
-        const row = await insertReview(tx, scope.councilId, {
-          budgetId: budget.id,
-          personId: budget.person_id,
+        const row = await scheduleReview(workflowContext(request, tx, changes), {
+          ...request.body,
           kind: request.body.kind as Review['kind'],
-          dueDate: request.body.dueDate,
-          repeatEveryMonths: request.body.repeatEveryMonths ?? null,
         });
-        changes.record({ action: 'review.scheduled', entityType: 'review', entityId: row.id, after: reviewEvent(row) });
         return { body: toReview(row, app.clock.today()), headers: { location: `/v1/reviews/${row.id}`, etag: etag(row.version) } };
       });
     },
