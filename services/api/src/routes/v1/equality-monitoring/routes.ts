@@ -1,15 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ethnicGroupOf, monitoringAgeBand } from 'ras-core';
-import { actorOf, type Principal, rolesAccess } from '../../../auth/roles.js';
-import type { EqualityMonitoring } from '../../../db/schema.js';
-import { assertVersion, notFound } from '../../../errors.js';
+import { type Principal, rolesAccess } from '../../../auth/roles.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { findEqualityMonitoring, saveEqualityMonitoring } from '../../../repositories/equality-monitoring.js';
-import { findPerson } from '../../../repositories/people.js';
+import { toEqualityMonitoring } from '../../../representations/equality-monitoring.js';
 import { IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
+import { readEqualityMonitoring, recordEqualityMonitoring } from '../../../workflows/equality-monitoring.js';
 import { EqualityMonitoringResource, RecordEqualityMonitoringBody, RecordedEqualityMonitoring } from './schemas.js';
 
 /** The roles that may read equality monitoring (a portal only for the people it created). */
@@ -18,23 +14,6 @@ const READERS = ['admin', 'auditor', 'portal'] as const;
 const SPECIAL_CATEGORY =
   'Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it.';
 
-function toEqualityMonitoring(personId: string, row: EqualityMonitoring | undefined, dateOfBirth: string | null, today: string) {
-  return {
-    personId,
-    recorded: row !== undefined,
-    sex: row?.sex ?? null,
-    ethnicity: row?.ethnicity ?? null,
-    ethnicGroup: row?.ethnicity ? ethnicGroupOf(row.ethnicity) : null,
-    religion: row?.religion ?? null,
-    sexualOrientation: row?.sexual_orientation ?? null,
-    primarySupportReason: row?.primary_support_reason ?? null,
-    ageBand: dateOfBirth === null ? null : monitoringAgeBand(dateOfBirth, today),
-    version: row?.version ?? 0,
-    updatedAt: row ? iso(row.updated_at) : null,
-  };
-}
-
-/** Equality monitoring: a person's protected characteristics and primary support reason, for the fairness report. */
 const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/people/:id/equality-monitoring',
@@ -50,21 +29,9 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
-      const body = await write(request, async (tx, changes) => {
-        const person = await findPerson(tx, scope, request.params.id);
-        if (!person) throw notFound('person', request.params.id);
-        const row = await findEqualityMonitoring(tx, scope.councilId, person.person.id);
-        // The read itself is the audited act: who looked at whose special-category data, and when.
-        changes.record({
-          action: 'equality-monitoring.read',
-          entityType: 'person',
-          entityId: person.person.id,
-          after: { personId: person.person.id, recorded: row !== undefined },
-          event: false,
-        });
-        return toEqualityMonitoring(person.person.id, row, person.person.date_of_birth, app.clock.today());
-      });
+      const _scope = scopeOf(request);
+      const { person, row } = await runWorkflow(request, (context) => readEqualityMonitoring(context, request.params.id));
+      const body = toEqualityMonitoring(person.person.id, row, person.person.date_of_birth, app.clock.today());
       reply.header('etag', etag(body.version));
       return body;
     },
@@ -86,45 +53,12 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
+      const _scope = scopeOf(request);
       const expected = requireIfMatch(request);
-      const body = await write(request, async (tx, changes) => {
-        const person = await findPerson(tx, scope, request.params.id);
-        if (!person) throw notFound('person', request.params.id);
-        const before = await findEqualityMonitoring(tx, scope.councilId, person.person.id, { forUpdate: true });
-        assertVersion(expected, before?.version ?? 0);
-        const sent = request.body;
-        const answers = {
-          sex: sent.sex === undefined ? (before?.sex ?? null) : sent.sex,
-          ethnicity: sent.ethnicity === undefined ? (before?.ethnicity ?? null) : sent.ethnicity,
-          religion: sent.religion === undefined ? (before?.religion ?? null) : sent.religion,
-          sexual_orientation: sent.sexualOrientation === undefined ? (before?.sexual_orientation ?? null) : sent.sexualOrientation,
-          primary_support_reason:
-            sent.primarySupportReason === undefined ? (before?.primary_support_reason ?? null) : sent.primarySupportReason,
-        };
-        const row = await saveEqualityMonitoring(
-          tx,
-          scope.councilId,
-          person.person.id,
-          answers,
-          actorOf(request.principal),
-          before,
-          app.clock.now(),
-        );
-        // The audit log names which answers are known, never the answers themselves.
-        changes.record({
-          action: 'equality-monitoring.recorded',
-          entityType: 'person',
-          entityId: person.person.id,
-          after: {
-            personId: person.person.id,
-            changed: Object.keys(sent),
-            version: row.version,
-          },
-          event: false,
-        });
-        return toEqualityMonitoring(person.person.id, row, person.person.date_of_birth, app.clock.today());
-      });
+      const { person, row } = await runWorkflow(request, (context) =>
+        recordEqualityMonitoring(context, request.params.id, expected, request.body),
+      );
+      const body = toEqualityMonitoring(person.person.id, row, person.person.date_of_birth, app.clock.today());
       reply.header('etag', etag(body.version));
       // Special-category data goes back only to a key that may read it.
       if (mayRead(request.principal)) return body;
