@@ -37,7 +37,7 @@ const MAY_IMPORT = {
   repositories: ['auth', 'db', 'schemas'], // never rules, workflows or anything above
   representations: ['auth', 'db', 'html', 'http'], // pure: given rows, never reading them
   documents: ['db', 'html', 'http', 'schemas'], // what is rendered (HTML, PDF, CSV, Bacs) from what it is given; never repositories
-  workflows: ['auth', 'db', 'documents', 'events', 'repositories', 'representations'], // never http or routes
+  workflows: ['auth', 'db', 'documents', 'events', 'repositories', 'representations', 'schemas'], // never http or routes
   webhooks: ['db', 'events', 'repositories'],
   seed: ['db', 'repositories'],
   'self-review': ['db', 'documents', 'html'],

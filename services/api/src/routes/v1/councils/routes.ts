@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OPERATOR, rolesAccess } from '../../../auth/roles.js';
-import { assertVersion, notFound } from '../../../errors.js';
+import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findCouncil, findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil } from '../../../repositories/councils.js';
+import { findCouncil } from '../../../repositories/councils.js';
 import { toApiKeySummary, toCouncil } from '../../../representations/councils.js';
 import { IdempotencyHeaders, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import { assertCouncilSettings } from '../../../schemas/council-settings-checks.js';
+import { COUNCIL, createCouncil, updateCouncil } from '../../../workflows/councils.js';
 import { Council, CreateCouncilBody, CreateCouncilResponse, UpdateCouncilBody } from './schemas.js';
 
 /** Councils: created by the operator, each with a first admin key. */
@@ -30,13 +31,9 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       assertCouncilSettings(request.body.settings);
       return createOnce(request, reply, async (tx, changes) => {
-        const council = await insertCouncil(tx, request.body.name, request.body.settings ?? {});
-        const { row, key } = await insertApiKey(tx, council.id, 'First admin key', ['admin'], 'operator');
-        changes.bind(council.id);
-        changes.record({ action: 'council.created', entityType: 'council', entityId: council.id, after: toCouncil(council) });
-        changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: toApiKeySummary(row), event: false });
+        const { council, adminKey, key } = await createCouncil({ tx, changes }, request.body);
         return {
-          body: { council: toCouncil(council), adminKey: { ...toApiKeySummary(row), key } },
+          body: { council: toCouncil(council), adminKey: { ...toApiKeySummary(adminKey), key } },
           headers: { location: `/v1/councils/${council.id}` },
         };
       });
@@ -65,7 +62,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/council',
     {
-      config: { access: rolesAccess('admin'), problems: ['INVALID_INPUT', 'RETENTION_BELOW_STATUTORY_MINIMUM'] },
+      config: { access: rolesAccess(...COUNCIL.steps.update.roles), problems: ['INVALID_INPUT', 'RETENTION_BELOW_STATUTORY_MINIMUM'] },
       schema: {
         operationId: 'updateCouncil',
         tags: ['platform'],
@@ -78,30 +75,9 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       assertCouncilSettings(request.body.settings);
-      const after = await write(request, async (tx, changes) => {
-        const before = await findCouncilForUpdate(tx, councilId);
-        if (!before) throw notFound('council', councilId);
-        assertVersion(expected, before.version);
-        const updated = await updateCouncil(
-          tx,
-          councilId,
-          {
-            ...(request.body.name === undefined ? {} : { name: request.body.name }),
-            ...(request.body.settings === undefined ? {} : { settings: request.body.settings }),
-          },
-          app.clock.now(),
-        );
-        changes.record({
-          action: 'council.updated',
-          entityType: 'council',
-          entityId: councilId,
-          before: toCouncil(before),
-          after: toCouncil(updated),
-        });
-        return updated;
-      });
+      const after = await runWorkflow(request, (context) => updateCouncil(context, expected, request.body));
       reply.header('etag', etag(after.version));
       return toCouncil(after);
     },

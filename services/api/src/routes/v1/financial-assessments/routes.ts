@@ -1,39 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ageBandOn, assessCharge, CARE_ACT_2014_RULES, calculateContribution, type FinancialCircumstances, underPointer } from 'ras-core';
 import { Type } from 'typebox';
-import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
-import type { FinancialAssessment } from '../../../db/schema.js';
+import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { notFound, unprocessable } from '../../../errors.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { insertFinancialAssessment, listFinancialAssessments } from '../../../repositories/financial-assessments.js';
+import { listFinancialAssessments } from '../../../repositories/financial-assessments.js';
 import { findPerson } from '../../../repositories/people.js';
+import { toFinancialAssessment } from '../../../representations/financial-assessments.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { policyInForce, policyTraceSource } from '../../../workflows/charging-policy.js';
+import { recordFinancialAssessment } from '../../../workflows/financial-assessments.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
-
-function toFinancialAssessment(row: FinancialAssessment) {
-  return {
-    id: row.id,
-    personId: row.person_id,
-    effectiveFrom: row.effective_from,
-    method: row.method,
-    weeklyContributionPence: row.weekly_contribution_pence,
-    calculation: row.calculation as never,
-    chargingPolicy:
-      row.charging_policy_id === null
-        ? null
-        : {
-            id: row.charging_policy_id,
-            version: row.charging_policy_version,
-            name: (row.calculation as { policyName?: string } | null)?.policyName ?? '',
-          },
-    notes: row.notes,
-    createdAt: iso(row.created_at),
-  };
-}
 
 /** Financial assessments: a person's weekly contribution, with history; the one in force on a date is used. */
 const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -57,7 +35,7 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
+      const _scope = scopeOf(request);
       const { effectiveFrom, weeklyContributionPence, calculate, circumstances, notes } = request.body;
       const sent = [
         ['/weeklyContributionPence', weeklyContributionPence],
@@ -73,59 +51,10 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
       }
       return createOnce(request, reply, async (tx, changes) => {
-        const person = await findPerson(tx, scope, request.params.id);
-        if (!person) throw notFound('person', request.params.id);
-        let weekly = weeklyContributionPence ?? 0;
-        let calculation: { inputs: unknown; result: unknown; policyName?: string } | null = null;
-        let policy: { id: string; version: number | null } | null = null;
-        if (calculate) {
-          const { rules, ...inputs } = calculate;
-          const result = underPointer('/calculate', () => calculateContribution(inputs, rules ?? CARE_ACT_2014_RULES));
-          weekly = result.weeklyContributionPence;
-          calculation = { inputs: calculate, result };
-        }
-        if (circumstances) {
-          const inForce = await policyInForce(tx, scope.councilId, effectiveFrom, '/effectiveFrom');
-          const dateOfBirth = person.person.date_of_birth;
-          if (circumstances.ageBand === undefined && dateOfBirth === null)
-            throw unprocessable('INVALID_INPUT', 'The person has no date of birth, so their MIG age band is needed', [
-              { pointer: '/circumstances/ageBand', detail: 'is required when the person has no date of birth' },
-            ]);
-          const full: FinancialCircumstances = {
-            ...circumstances,
-            ageBand: circumstances.ageBand ?? ageBandOn(dateOfBirth as string, effectiveFrom),
-          };
-          const result = underPointer('/circumstances', () => assessCharge(full, inForce.rules, policyTraceSource(inForce)));
-          weekly = result.weeklyContributionPence;
-          calculation = { inputs: full, result, policyName: inForce.name };
-          policy = { id: inForce.id, version: inForce.version };
-        }
-        const row = await insertFinancialAssessment(tx, scope.councilId, {
-          personId: person.person.id,
-          effectiveFrom,
-          method: weeklyContributionPence === undefined ? 'calculated' : 'entered',
-          weeklyContributionPence: weekly,
-          calculation,
-          chargingPolicy: policy,
-          notes: notes ?? null,
-          createdBy: actorOf(request.principal),
-        });
-        changes.record({
-          action: 'financial-assessment.recorded',
-          entityType: 'financial-assessment',
-          entityId: row.id,
-          after: {
-            id: row.id,
-            personId: row.person_id,
-            effectiveFrom,
-            method: row.method,
-            weeklyContributionPence: weekly,
-            ...(policy ? { chargingPolicyId: policy.id, chargingPolicyVersion: policy.version } : {}),
-          },
-        });
+        const row = await recordFinancialAssessment(workflowContext(request, tx, changes), request.params.id, request.body);
         return {
           body: toFinancialAssessment(row),
-          headers: { location: `/v1/people/${person.person.id}/financial-assessments/${row.id}` },
+          headers: { location: `/v1/people/${row.person_id}/financial-assessments/${row.id}` },
         };
       });
     },

@@ -1,0 +1,53 @@
+import type { Transaction } from 'kysely';
+import type { Changes } from '../db/changes.js';
+import type { ApiKey, Council, DB } from '../db/schema.js';
+import { findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil as update } from '../repositories/councils.js';
+import { toApiKeySummary, toCouncil } from '../representations/councils.js';
+import type { CouncilSettingsInput } from '../schemas/council-settings.js';
+import type { WorkflowContext } from './context.js';
+import { stateMachine, transition } from './transition.js';
+
+/** A council's own record: its name and settings, changed by its admins. */
+export const COUNCIL = stateMachine({
+  entity: 'council',
+  statusOf: () => 'active' as const,
+  eventOf: toCouncil,
+  steps: { update: { from: 'any', to: null, roles: ['admin'], audit: 'council.updated' } },
+});
+
+/**
+ * Creates a council and its first admin key (the operator's act, so no council scope yet: the
+ * change recorder is bound to the new council here). The key is returned once.
+ */
+export async function createCouncil(
+  { tx, changes }: { readonly tx: Transaction<DB>; readonly changes: Changes },
+  input: { readonly name: string; readonly settings?: CouncilSettingsInput | undefined },
+): Promise<{ council: Council; adminKey: ApiKey; key: string }> {
+  const council = await insertCouncil(tx, input.name, input.settings ?? {});
+  const { row, key } = await insertApiKey(tx, council.id, 'First admin key', ['admin'], 'operator');
+  changes.bind(council.id);
+  changes.record({ action: 'council.created', entityType: 'council', entityId: council.id, after: toCouncil(council) });
+  changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: toApiKeySummary(row), event: false });
+  return { council, adminKey: row, key };
+}
+
+/** Changes the council's name or settings (settings are checked before, by their schema's checks). */
+export function updateCouncil(
+  context: WorkflowContext,
+  expectedVersion: number,
+  change: { readonly name?: string | undefined; readonly settings?: CouncilSettingsInput | undefined },
+): Promise<Council> {
+  const { tx, scope } = context;
+  const target = { id: scope.councilId, expectedVersion, lock: () => findCouncilForUpdate(tx, scope.councilId) };
+  return transition(context, COUNCIL, 'update', target, async (before) => ({
+    after: await update(
+      tx,
+      before.id,
+      {
+        ...(change.name === undefined ? {} : { name: change.name }),
+        ...(change.settings === undefined ? {} : { settings: change.settings }),
+      },
+      context.clock.now(),
+    ),
+  }));
+}
