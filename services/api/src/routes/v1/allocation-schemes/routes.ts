@@ -1,42 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DEFAULT_CLAWBACK, type AllocationScheme as SchemeDefinition, validateScheme } from 'ras-core';
+import { validateScheme } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
-import type { AllocationScheme } from '../../../db/schema.js';
 import { describeScheme, renderSchemeDescription } from '../../../documents/scheme-description.js';
 import { notFound, unprocessable } from '../../../errors.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
+import { workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findScheme, insertSchemeVersion, listSchemes } from '../../../repositories/allocation-schemes.js';
+import { findScheme, listSchemes } from '../../../repositories/allocation-schemes.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { findQuestionnaire } from '../../../repositories/questionnaires.js';
+import { toScheme } from '../../../representations/allocation-schemes.js';
 import { CalendarDate, IdempotencyHeaders, IdParams, JsonOrHtml, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { createSchemeVersion } from '../../../workflows/rule-versions.js';
 import { ClientGroup, SchemeBody, SchemeDescription, SchemeResource } from './schemas.js';
-
-export function toScheme(row: AllocationScheme) {
-  const definition = row.definition as SchemeDefinition;
-  return {
-    id: row.id,
-    key: row.key,
-    version: row.version,
-    questionnaireId: row.questionnaire_id,
-    clientGroups: row.client_groups,
-    effectiveFrom: row.effective_from,
-    effectiveTo: row.effective_to,
-    method: definition.method,
-    floorPoints: definition.floorPoints ?? null,
-    belowFloor: definition.belowFloor ?? { action: 'refer' },
-    ceilingPence: definition.ceilingPence ?? null,
-    topSlicePercent: definition.topSlicePercent ?? null,
-    clawback: definition.clawback ?? DEFAULT_CLAWBACK,
-    weeksPerYear: definition.weeksPerYear ?? 52,
-    rounding: definition.rounding ?? 'penny',
-    createdAt: iso(row.created_at),
-  };
-}
 
 /** Allocation schemes: immutable versions of how points become money, chosen by client group and date. */
 const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -62,7 +41,7 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!questionnaire) problems.push({ pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' });
       if (problems.length > 0) throw unprocessable('INVALID_SCHEME', `The scheme has ${problems.length} problem(s): see errors`, problems);
       return createOnce(request, reply, async (tx, changes) => {
-        const row = await insertSchemeVersion(tx, councilId, {
+        const row = await createSchemeVersion(workflowContext(request, tx, changes), {
           key,
           questionnaireId,
           clientGroups,
@@ -71,7 +50,6 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           definition: money,
         });
         const body = toScheme(row);
-        changes.record({ action: 'allocation-scheme.created', entityType: 'allocation-scheme', entityId: row.id, after: body });
         return { body, headers: { location: `/v1/allocation-schemes/${row.id}` } };
       });
     },

@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type CalibrationInput, type CalibrationResult, calibrate, renderCalibrationReport } from 'ras-core';
 import { Type } from 'typebox';
-import { actorOf, rolesAccess } from '../../../auth/roles.js';
+import { rolesAccess } from '../../../auth/roles.js';
 import type { Calibration } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
+import { workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findCalibration, insertCalibration } from '../../../repositories/calibrations.js';
+import { findCalibration } from '../../../repositories/calibrations.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import { recordCalibration } from '../../../workflows/calibrations.js';
 import { CalibrationResource, MAX_CASES, RunCalibrationBody } from './schemas.js';
 
 function toCalibration(row: Calibration) {
@@ -39,22 +41,10 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       const result = calibrate(request.body as CalibrationInput);
       return createOnce(request, reply, async (tx, changes) => {
-        const row = await insertCalibration(tx, councilId, result, actorOf(request.principal));
-        changes.record({
-          action: 'calibration.created',
-          entityType: 'calibration',
-          entityId: row.id,
-          after: {
-            id: row.id,
-            caseCount: result.caseCount,
-            budgetPence: result.budgetPence,
-            poundsPerPointPence: result.poundsPerPointPence,
-            integrity: result.integrity,
-          },
-        });
+        const row = await recordCalibration(workflowContext(request, tx, changes), result);
         return { body: toCalibration(row), headers: { location: `/v1/calibrations/${row.id}` } };
       });
     },

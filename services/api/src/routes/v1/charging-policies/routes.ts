@@ -1,23 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { ChargingPolicyRules } from 'ras-core';
 import { Type } from 'typebox';
-import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
-import { AppError, notFound, unprocessable } from '../../../errors.js';
+import { rolesAccess, STAFF } from '../../../auth/roles.js';
+import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { isUuid } from '../../../ids.js';
+import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import {
-  findChargingPolicy,
-  insertChargingPolicy,
-  listChargingPolicies,
-  lockChargingPolicies,
-  overlappingChargingPolicy,
-} from '../../../repositories/charging-policies.js';
+import { listChargingPolicies } from '../../../repositories/charging-policies.js';
 import { IdempotencyHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { councilPolicy, isShippedPolicy, type PolicyInForce, shippedPolicy } from '../../../workflows/charging-policy.js';
-import { checkPolicyRules } from './check-rules.js';
+import {
+  councilPolicy,
+  councilPolicyById,
+  createChargingPolicy,
+  isShippedPolicy,
+  type PolicyInForce,
+  shippedPolicy,
+} from '../../../workflows/charging-policy.js';
 import { ChargingPolicyParams, ChargingPolicyResource, CreateChargingPolicyBody } from './schemas.js';
 
 function toChargingPolicy(policy: PolicyInForce) {
@@ -52,7 +51,7 @@ const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
+      const _scope = scopeOf(request);
       const { name, effectiveFrom, effectiveTo, basedOn, changes, rules } = request.body;
       if ((basedOn === undefined) === (rules === undefined)) {
         throw unprocessable('INVALID_INPUT', 'Send either basedOn (with any changes) or the whole rules', [
@@ -68,42 +67,7 @@ const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { pointer: '/effectiveTo', detail: `must be on or after ${effectiveFrom}` },
         ]);
       return createOnce(request, reply, async (tx, changesLog) => {
-        let base: ChargingPolicyRules | undefined = rules as ChargingPolicyRules | undefined;
-        if (basedOn !== undefined) {
-          const source = isShippedPolicy(basedOn) ? shippedPolicy(basedOn) : await councilPolicyById(tx, scope.councilId, basedOn);
-          if (!source)
-            throw unprocessable('INVALID_INPUT', `There is no charging policy ${basedOn} to start from`, [
-              { pointer: '/basedOn', detail: 'is neither a shipped policy nor one of the council’s' },
-            ]);
-          base = { ...source.rules, ...(changes as Partial<ChargingPolicyRules> | undefined) };
-        }
-        const merged = base as ChargingPolicyRules;
-        checkPolicyRules(merged, basedOn === undefined ? '/rules' : '/changes');
-        await lockChargingPolicies(tx, scope.councilId);
-        const clash = await overlappingChargingPolicy(tx, scope.councilId, effectiveFrom, effectiveTo ?? null);
-        if (clash)
-          throw new AppError(
-            'CHARGING_POLICY_OVERLAP',
-            `Charging policy version ${clash.version} (${clash.name}) is in force from ${clash.effective_from}${clash.effective_to ? ` to ${clash.effective_to}` : ''}, which these dates clash with`,
-            {
-              errors: [{ pointer: '/effectiveFrom', detail: `clashes with version ${clash.version} from ${clash.effective_from}` }],
-              extensions: { existingId: clash.id },
-            },
-          );
-        const row = await insertChargingPolicy(tx, scope.councilId, {
-          name,
-          effectiveFrom,
-          effectiveTo: effectiveTo ?? null,
-          basedOn: basedOn ?? null,
-          rules: merged,
-          createdBy: actorOf(request.principal),
-        });
-        changesLog.record({
-          action: 'charging-policy.created',
-          entityType: 'charging-policy',
-          entityId: row.id,
-          after: { id: row.id, version: row.version, name: row.name, effectiveFrom: row.effective_from, nation: row.nation },
-        });
+        const row = await createChargingPolicy(workflowContext(request, tx, changesLog), request.body);
         return { body: toChargingPolicy(councilPolicy(row)), headers: { location: `/v1/charging-policies/${row.id}` } };
       });
     },
@@ -150,15 +114,5 @@ const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
-
-async function councilPolicyById(
-  db: Parameters<typeof findChargingPolicy>[0],
-  councilId: string,
-  id: string,
-): Promise<PolicyInForce | undefined> {
-  if (!isUuid(id)) return undefined;
-  const row = await findChargingPolicy(db, councilId, id);
-  return row && councilPolicy(row);
-}
 
 export default chargingPolicyRoutes;

@@ -6,10 +6,12 @@ import type { Questionnaire } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findQuestionnaire, insertQuestionnaireVersion, listQuestionnaires } from '../../../repositories/questionnaires.js';
+import { findQuestionnaire, listQuestionnaires } from '../../../repositories/questionnaires.js';
 import { IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { createQuestionnaireVersion } from '../../../workflows/rule-versions.js';
 import { QuestionnaireBody, QuestionnaireResource } from './schemas.js';
 
 export function toQuestionnaire(row: Questionnaire) {
@@ -45,17 +47,11 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const problems = validateQuestionnaire(request.body);
       if (problems.length > 0)
         throw unprocessable('INVALID_QUESTIONNAIRE', `The questionnaire has ${problems.length} problem(s): see errors`, problems);
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       const { key, title, sections } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
-        const row = await insertQuestionnaireVersion(tx, councilId, key, title, { sections });
+        const row = await createQuestionnaireVersion(workflowContext(request, tx, changes), { key, title, sections });
         const body = toQuestionnaire(row);
-        changes.record({
-          action: 'questionnaire.created',
-          entityType: 'questionnaire',
-          entityId: row.id,
-          after: { id: row.id, key, version: row.version, title },
-        });
         return { body, headers: { location: `/v1/questionnaires/${row.id}` } };
       });
     },

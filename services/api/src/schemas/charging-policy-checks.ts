@@ -1,5 +1,5 @@
 import { assessCharge, type ChargingPolicyRules, RasError } from 'ras-core';
-import { unprocessable } from '../../../errors.js';
+import { unprocessable } from '../errors.js';
 
 /**
  * Refuses policy figures that cannot work together (capital limits the wrong way round, a £0
