@@ -81,3 +81,17 @@ export async function recordEqualityMonitoring(
   });
   return { person, row };
 }
+
+/** Audits an export of equality monitoring answers before its first byte: who took special-category data out, and when. */
+export async function recordEqualityExport(
+  context: WorkflowContext,
+  export_: { readonly kind: string; readonly format: string; readonly since: string | null },
+): Promise<void> {
+  context.changes.record({
+    action: 'equality-monitoring.exported',
+    entityType: 'council',
+    entityId: context.scope.councilId,
+    after: export_,
+    event: false,
+  });
+}

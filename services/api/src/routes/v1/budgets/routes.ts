@@ -4,7 +4,7 @@ import { READERS, rolesAccess } from '../../../auth/roles.js';
 import { assertVersion, notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow } from '../../../http/write.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget, listBudgets } from '../../../repositories/budgets.js';
@@ -35,18 +35,15 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
+      const _scope = scopeOf(request);
       const { assessmentId, startDate, contributionCollection, ...input } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
-        const row = await createIndicativeBudget(
-          { tx, changes, rules: app.rules, scope },
-          {
-            assessmentId,
-            startDate,
-            ...input,
-            contributionCollection: (contributionCollection as 'net' | 'gross' | undefined) ?? null,
-          },
-        );
+        const row = await createIndicativeBudget(workflowContext(request, tx, changes), {
+          assessmentId,
+          startDate,
+          ...input,
+          contributionCollection: (contributionCollection as 'net' | 'gross' | undefined) ?? null,
+        });
         return { body: toBudget(row), headers: { location: `/v1/budgets/${row.id}`, etag: etag(row.version) } };
       });
     },

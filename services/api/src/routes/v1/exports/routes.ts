@@ -4,9 +4,10 @@ import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { csvField } from '../../../documents/summary-report.js';
 import { AppError, unprocessable } from '../../../errors.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { problemResponses, Timestamp } from '../../../schemas/common.js';
+import { recordEqualityExport } from '../../../workflows/equality-monitoring.js';
 import { EXPORT_KINDS, type ExportRecord, withEqualityMonitoring } from './kinds.js';
 
 const PAGE = 500;
@@ -56,15 +57,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (request.principal.kind !== 'key' || !request.principal.roles.includes('admin'))
           throw new AppError('FORBIDDEN', 'Only an admin key may export equality monitoring (special-category data)');
         spec = withEqualityMonitoring(spec);
-        // Audited before the first byte: who took special-category data out, and when.
-        await write(request, async (_tx, changes) =>
-          changes.record({
-            action: 'equality-monitoring.exported',
-            entityType: 'council',
-            entityId: councilId,
-            after: { kind: 'people', format: request.query.format ?? 'ndjson', since: request.query.since ?? null },
-            event: false,
-          }),
+        await runWorkflow(request, (context) =>
+          recordEqualityExport(context, { kind: 'people', format: request.query.format ?? 'ndjson', since: request.query.since ?? null }),
         );
       }
       // Logged with what this kind shows: special-category whenever equality answers go out.

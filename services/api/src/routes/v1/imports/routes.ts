@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { AppError, unprocessable } from '../../../errors.js';
 import { encodedBodyError } from '../../../http/content-encoding.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { councilClientGroups } from '../../../repositories/councils.js';
 import { problemResponses } from '../../../schemas/common.js';
@@ -89,7 +89,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const slices = mode === 'all-or-nothing' ? [rows] : chunks(rows, IMPORT_COMMIT_ROWS);
       const counts = { created: 0, updated: 0, unchanged: 0 };
       for (const people of slices) {
-        const slice = await write(request, (tx, changes) => importPeople({ tx, changes }, { ...input, people }));
+        const slice = await runWorkflow(request, (context) => importPeople(context, { ...input, people }));
         counts.created += slice.created;
         counts.updated += slice.updated;
         counts.unchanged += slice.unchanged;

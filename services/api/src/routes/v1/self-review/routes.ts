@@ -1,32 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { addMonths } from 'ras-core';
 import { Type } from 'typebox';
-import { actorOf, rolesAccess } from '../../../auth/roles.js';
+import { rolesAccess } from '../../../auth/roles.js';
 import type { CriticalPathProgress, SelfRating, SelfRatingComponent, SelfRatingRound } from '../../../db/schema.js';
 import { buildSummaryReport, type Target } from '../../../documents/summary-report.js';
-import { AppError, assertVersion, invalidState, notFound, unprocessable } from '../../../errors.js';
+import { AppError, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
-import { write } from '../../../http/write.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { activeBudgets, commissionedSupportOnly, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
 import {
   allCouncilNames,
-  findProgressForUpdate,
-  findRatingForUpdate,
   findRound,
-  findRoundByKey,
-  insertRound,
   listProgress,
   listRatings,
   listRounds,
   regionalRatings,
-  saveProgress,
-  saveRating,
   tookPartIn,
 } from '../../../repositories/self-review.js';
 import {
@@ -44,6 +38,7 @@ import {
 } from '../../../schemas/common.js';
 import { CRITICAL_PATH } from '../../../self-review/critical-path.js';
 import { buildRegionalReport, COMPONENTS, regionalReportCsv, renderRegionalReport } from '../../../self-review/regional-report.js';
+import { openSelfRatingRound, rateComponent, recordCriticalPathStep } from '../../../workflows/self-review.js';
 
 const StepStatus = Type.Enum(['not-started', 'in-progress', 'in-place']);
 const Component = Type.Enum(COMPONENTS.map((component) => component.key) as [string, ...string[]]);
@@ -265,7 +260,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       const step = CRITICAL_PATH.steps.find((candidate) => candidate.number === request.params.number);
       if (!step) throw notFound('Critical Path step', String(request.params.number));
       const answers = request.body.answers ?? {};
@@ -276,25 +271,17 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `Step ${step.number} has no such question`,
           unknown.map((key) => ({ pointer: `/answers/${key}`, detail: 'is not a question of this step' })),
         );
-      const row = await write(request, async (tx, changes) => {
-        const before = await findProgressForUpdate(tx, councilId, CRITICAL_PATH.version, step.number);
-        if (before) assertVersion(requireIfMatch(request), before.version);
-        const after = await saveProgress(tx, councilId, CRITICAL_PATH.version, step.number, {
+      const row = await runWorkflow(request, (context) =>
+        recordCriticalPathStep(context, {
+          pathVersion: CRITICAL_PATH.version,
+          step: step.number,
           status: request.body.status as CriticalPathProgress['status'],
           statusDate: request.body.statusDate ?? null,
           notes: request.body.notes ?? null,
           answers,
-          updatedBy: actorOf(request.principal),
-        });
-        changes.record({
-          action: 'critical-path.step-recorded',
-          entityType: 'council',
-          entityId: councilId,
-          before: before ? { step: step.number, status: before.status } : null,
-          after: { step: step.number, status: after.status, statusDate: after.status_date },
-        });
-        return after;
-      });
+          version: () => requireIfMatch(request),
+        }),
+      );
       reply.header('etag', etag(row.version));
       return {
         number: row.step_number,
@@ -323,20 +310,9 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       return createOnce(request, reply, async (tx, changes) => {
-        const existing = await findRoundByKey(tx, councilId, request.body.roundKey);
-        if (existing)
-          throw new AppError('ALREADY_EXISTS', `The council already has round ${request.body.roundKey}`, {
-            errors: [{ pointer: '/roundKey', detail: 'is already used by this council' }],
-          });
-        const round = await insertRound(tx, councilId, request.body);
-        changes.record({
-          action: 'self-rating.round-opened',
-          entityType: 'self-rating-round',
-          entityId: round.id,
-          after: { id: round.id, roundKey: round.round_key, closesOn: round.closes_on },
-        });
+        const round = await openSelfRatingRound(workflowContext(request, tx, changes), request.body);
         return { body: toRound(round, [], app.clock.today()), headers: { location: `/v1/self-rating-rounds/${round.id}` } };
       });
     },
@@ -409,30 +385,17 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const councilId = councilOf(request);
+      const _councilId = councilOf(request);
       const component = request.params.component as SelfRatingComponent;
-      const row = await write(request, async (tx, changes) => {
-        const round = await findRound(tx, councilId, request.params.id);
-        if (!round) throw notFound('self-rating round', request.params.id);
-        if (round.closes_on < app.clock.today()) throw invalidState(`The round closed on ${round.closes_on}`);
-        const before = await findRatingForUpdate(tx, councilId, round.id, component);
-        if (before) assertVersion(requireIfMatch(request), before.version);
-        const after = await saveRating(tx, councilId, round.id, component, {
+      const row = await runWorkflow(request, (context) =>
+        rateComponent(context, request.params.id, component, {
           rating: request.body.rating,
           comment: request.body.comment ?? null,
           proposedAction: request.body.proposedAction ?? null,
           userComments: request.body.userComments ?? [],
-          updatedBy: actorOf(request.principal),
-        });
-        changes.record({
-          action: 'self-rating.rated',
-          entityType: 'self-rating-round',
-          entityId: round.id,
-          before: before ? { component, rating: before.rating } : null,
-          after: { component, rating: after.rating },
-        });
-        return after;
-      });
+          version: () => requireIfMatch(request),
+        }),
+      );
       reply.header('etag', etag(row.version));
       return toRating(component, row);
     },
