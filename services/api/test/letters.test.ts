@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget, PLAN, reviewedYear } from './helpers/plan.js';
@@ -34,40 +35,10 @@ const WELSH_INDICATIVE_BUDGET = {
   signOff: 'Oddi wrth {{council}}',
 };
 
-/** The date a reply is due: the letter's date (the budget's, here) plus 28 days, as a letter writes it. */
-function replyDate(createdAt: string, months: readonly string[]): string {
-  const due = new Date(`${createdAt.slice(0, 10)}T00:00:00Z`);
-  due.setUTCDate(due.getUTCDate() + 28);
-  return `${due.getUTCDate()} ${months[due.getUTCMonth()]} ${due.getUTCFullYear()}`;
+/** Dates the letter from 15 July 2026 (a budget is stamped by the database when it is made): a reply is due 28 days on, on 12 August 2026. */
+async function datedFifteenthOfJuly(budgetId: string): Promise<void> {
+  await sql`update budgets set created_at = '2026-07-15T10:00:00Z' where id = ${budgetId}`.execute(t.database.db);
 }
-const ENGLISH_MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const WELSH_MONTHS = [
-  'Ionawr',
-  'Chwefror',
-  'Mawrth',
-  'Ebrill',
-  'Mai',
-  'Mehefin',
-  'Gorffennaf',
-  'Awst',
-  'Medi',
-  'Hydref',
-  'Tachwedd',
-  'Rhagfyr',
-];
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -78,7 +49,7 @@ afterAll(() => t.close());
 describe('letters to the person', () => {
   it('writes the indicative budget letter from the stored figures and explanation, with the picture and the reply date', async () => {
     const { budgetId } = await agreedBudget(t, council, { weeklyContributionPence: 1_000 });
-    const budget = (await t.call('GET', `/v1/budgets/${budgetId}`, { key: council.keys.assessor })).json();
+    await datedFifteenthOfJuly(budgetId);
     const letter = await t.call('GET', `/v1/letters/indicative-budget/${budgetId}`, { key: council.keys.assessor });
     expect(letter.statusCode, letter.body).toBe(200);
     expect(letter.headers['content-type']).toContain('text/html');
@@ -99,7 +70,7 @@ describe('letters to the person', () => {
     expect(html).toContain('You pay: £520.00');
     // The stored explanation, step by step, and what to do by when.
     expect(html).toContain('<li>Your answers add up to 25 points.</li>');
-    expect(html).toContain(`Tell us by ${replyDate(budget.createdAt, ENGLISH_MONTHS)}.`);
+    expect(html).toContain('Tell us by 12 August 2026.');
     expect(html).toContain('@page { size: A4');
   });
 
@@ -126,7 +97,7 @@ describe('letters to the person', () => {
 
   it('writes in Welsh from the council’s own template, and says when it has none', async () => {
     const { budgetId, planId } = await agreedBudget(t, council, { weeklyContributionPence: 1_000 });
-    const budget = (await t.call('GET', `/v1/budgets/${budgetId}`, { key: council.keys.assessor })).json();
+    await datedFifteenthOfJuly(budgetId);
     const welsh = await t.call('GET', `/v1/letters/indicative-budget/${budgetId}?language=cy`, { key: council.keys.assessor });
     expect(welsh.statusCode, welsh.body).toBe(200);
     expect(welsh.headers['content-language']).toBe('cy');
@@ -134,7 +105,7 @@ describe('letters to the person', () => {
     expect(welsh.body).toContain('Annwyl Syr neu Fadam,');
     expect(welsh.body).toContain('Byddwch yn talu £520.00 y flwyddyn tuag ato. Mae’r cyngor yn talu £5,730.00.');
     expect(welsh.body).toContain('Mae’r cyngor yn talu: £5,730.00');
-    expect(welsh.body).toContain(`Dywedwch wrthym erbyn ${replyDate(budget.createdAt, WELSH_MONTHS)}.`);
+    expect(welsh.body).toContain('Dywedwch wrthym erbyn 12 Awst 2026.');
     const pdf = await t.call('GET', `/v1/letters/indicative-budget/${budgetId}?language=cy&format=pdf`, { key: council.keys.assessor });
     expect(pdf.statusCode).toBe(200);
     // No Welsh plan decision letter has been supplied.

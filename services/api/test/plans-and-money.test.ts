@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreedPerson, directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { PLAN } from './helpers/plan.js';
@@ -413,6 +414,18 @@ describe('budget account', () => {
       body: { kind: 'spend', amountPence: 100, occurredOn: '2026-05-02' },
     });
     expect(wrongRole.statusCode).toBe(403);
+    // What matters is the ledger: neither wrote a line to it, nor an audit record of one.
+    const ledger = await t.database.db.selectFrom('budget_transactions').select('id').where('budget_id', '=', budgetId).execute();
+    expect(ledger).toEqual([]);
+    const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
+    expect(account.transactions).toEqual([]);
+    const audited = await t.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'transaction.recorded')
+      .where(sql<boolean>`after @> ${JSON.stringify({ budgetId })}::jsonb`)
+      .execute();
+    expect(audited).toEqual([]);
   });
 
   it('pays gross and four-weekly when the council says so: 13 instalments adding up to the council share', async () => {

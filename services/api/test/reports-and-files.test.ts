@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../src/clock.js';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
@@ -10,7 +11,8 @@ let integration: string;
 const line = (managedBy: string) => ({ ...PLAN.lines[0], costType: 'annual', amountPence: 100_000, managedBy });
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // 15 July 2026: each budget from 1 May has its four-week review (29 May) overdue, its annual one not.
+  t = await createTestApp({ clock: fixedClock('2026-07-15') });
   council = await setUpCouncil(t);
   integration = await t.key(council.keys.admin, ['integration']);
   // Four people, one for each way of counting in ASCOF 3D.
@@ -51,7 +53,7 @@ describe('getSummaryReport', () => {
     expect(report.directPayments).toMatchObject({ numerator: 2, denominator: 4, percent: 50 });
     expect(report.targets.map((target: { met: boolean }) => target.met)).toEqual([true, true]);
     expect(report.money.allocatedAnnualPence).toBe(4 * 625_000);
-    expect(report.reviews.overdueNow).toBeGreaterThanOrEqual(0);
+    expect(report.reviews.overdueNow).toBe(4);
     const csv = await t.call('GET', '/v1/reports/summary?from=2026-04-01&to=2027-03-31&format=csv', { key: council.keys.finance });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')).toContain('self-directed support,percent,100');
