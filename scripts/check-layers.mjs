@@ -9,9 +9,10 @@
 //      infrastructure that measures real time (timeouts, rate windows, lock heartbeats).
 //   4. Routes compute no money: no rounding or pro-rata arithmetic in a route file.
 //   5. No import cycles between the files of services/api/src, type imports included.
+// It also draws the layers as they are into ARCHITECTURE.md (`--write`), and fails when that picture is stale.
 // KNOWN lists the imports that break rule 1 today, each with the work that removes it; a
 // broken rule not listed there fails, and so does an entry that no longer happens.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -88,6 +89,8 @@ const problems = [];
 const knownSeen = new Set();
 /** Rule 5: each file's imports within src/. */
 const graph = new Map();
+/** The layers' imports, folder to folder: the picture in ARCHITECTURE.md is drawn from them. */
+const layerEdges = new Set();
 for (const file of files(src)) {
   const text = readFileSync(file, 'utf8');
   const at = relative(root, file);
@@ -107,6 +110,7 @@ for (const file of files(src)) {
       problems.push(`${at}: imports ${match[1]}; only routes (and app.ts) import routes`);
     if (from && toResource && from !== toResource && !target.endsWith(`${sep}schemas.ts`))
       problems.push(`${at}: imports ${match[1]}; a resource's routes may share another's schemas, nothing else`);
+    if (layer !== to && layer !== 'entry' && to !== 'kernel' && to !== 'entry') layerEdges.add(`${layer} --> ${to}`);
     if (layer === 'routes' || layer === 'entry' || to === layer || to === 'kernel') continue;
     if ((MAY_IMPORT[layer] ?? []).includes(to)) continue;
     const key = `${own} → ${to}`;
@@ -159,6 +163,20 @@ for (const file of files(src)) {
 }
 for (const key of Object.keys(KNOWN))
   if (!knownSeen.has(key)) problems.push(`scripts/check-layers.mjs: KNOWN lists "${key}", which no longer happens; remove it`);
+
+// The picture: ARCHITECTURE.md holds the graph between its markers; `--write` redraws it, and a
+// stale one fails the check, so the picture is always the code's.
+const picture = ['```mermaid', 'flowchart TD', ...[...layerEdges].sort().map((edge) => `  ${edge}`), '```'].join('\n');
+const architecturePath = join(root, 'ARCHITECTURE.md');
+const architecture = readFileSync(architecturePath, 'utf8');
+const MARKERS = /(<!-- layers:start[^>]*-->\n)[\s\S]*?(<!-- layers:end -->)/;
+if (!MARKERS.test(architecture)) problems.push('ARCHITECTURE.md: the layers picture markers are missing');
+else {
+  const drawn = architecture.replace(MARKERS, `$1${picture}\n$2`);
+  if (process.argv.includes('--write')) writeFileSync(architecturePath, drawn);
+  else if (drawn !== architecture)
+    problems.push("ARCHITECTURE.md: the layers picture is not the code's; run node scripts/check-layers.mjs --write");
+}
 
 if (problems.length > 0) {
   for (const problem of problems) console.error(problem);
