@@ -36,6 +36,39 @@ export type CalculatedBudget = BudgetCalculation & {
   readonly missingQuestionKeys: readonly string[];
 };
 
+/** One answer to a question: a statement's key, or several for a question that takes many. */
+export type StoredAnswer = string | readonly string[];
+
+/** Whether a person is eligible, on what basis, as a coordinator records it at moderation (or an upheld appeal). */
+export interface StoredEligibility {
+  readonly eligible: boolean;
+  readonly basis: 'care-act-2014' | 'facs' | 'local';
+  readonly band?: 'critical' | 'substantial' | 'moderate' | 'low';
+  readonly notes?: string;
+}
+
+/** What a coordinator's moderation decided: the answers agreed, or each one changed, from what, to what and why. */
+export interface StoredModeration {
+  readonly decision: 'agree' | 'amend';
+  readonly amendments: readonly {
+    readonly questionKey: string;
+    readonly from: StoredAnswer | null;
+    readonly to: StoredAnswer;
+    readonly reason: string;
+  }[];
+  readonly moderatedBy: string;
+  readonly moderatedAt: string;
+}
+
+/** The panel's decision on an appeal. */
+export interface StoredAppealDecision {
+  readonly outcome: 'upheld' | 'not-upheld';
+  readonly reasons: string;
+  readonly agreedAnnualPence: number | null;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+}
+
 /** A timestamp: read as a Date, written as a Date or left to its default. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -159,8 +192,8 @@ export interface AssessmentTable {
   completed_with: string[];
   answers: Json<Answers>;
   submitted_answers: NullableJson;
-  moderation: NullableJson;
-  eligibility: NullableJson;
+  moderation: NullableJson<StoredModeration>;
+  eligibility: NullableJson<StoredEligibility>;
   total_points: number | null;
   score: NullableJson;
   created_by_key_id: string | null;
@@ -570,7 +603,7 @@ export interface AppealTable {
   lodged_by: 'person' | 'agent' | 'portal';
   reason: string;
   status: 'lodged' | 'upheld' | 'not-upheld';
-  decision: NullableJson;
+  decision: NullableJson<StoredAppealDecision>;
   created_by_key_id: string | null;
   version: Generated<number>;
   created_at: Timestamp;

@@ -14,7 +14,7 @@ export function toAppeal(row: Appeal) {
     lodgedBy: row.lodged_by,
     reason: row.reason,
     status: row.status,
-    decision: row.decision as never,
+    decision: row.decision,
     version: row.version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

@@ -32,8 +32,8 @@ export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire
     completedWith: row.completed_with,
     answers: row.answers as Record<string, AnswerValue>,
     submittedAnswers: row.submitted_answers as Record<string, AnswerValue> | null,
-    moderation: row.moderation as never,
-    eligibility: row.eligibility as never,
+    moderation: row.moderation,
+    eligibility: row.eligibility,
     score: {
       totalPoints: score.totalPoints,
       complete: score.complete,

@@ -55,12 +55,12 @@ export async function lodgeAppeal(context: WorkflowContext, input: AppealInput):
         { pointer: '/assessmentId', detail: 'is not an assessment you can see' },
       ]);
     if (assessment.status !== 'agreed') throw invalidState('Only a moderated (agreed) assessment has a decision to appeal');
-    const moderation = assessment.moderation as { decision?: string } | null;
+    const moderation = assessment.moderation;
     if (input.subject === 'moderation' && moderation?.decision !== 'amend')
       throw unprocessable('INVALID_INPUT', 'The coordinator agreed the answers as the person gave them: there is no change to appeal', [
         { pointer: '/assessmentId', detail: 'its moderation changed no answer' },
       ]);
-    if (input.subject === 'eligibility' && (assessment.eligibility as { eligible?: boolean } | null)?.eligible !== false)
+    if (input.subject === 'eligibility' && assessment.eligibility?.eligible !== false)
       throw unprocessable('INVALID_INPUT', 'The person was found eligible: there is no eligibility decision to appeal', [
         { pointer: '/assessmentId', detail: 'the person is eligible' },
       ]);

@@ -30,7 +30,7 @@ export async function upholdAssessmentAppeal(context: WorkflowContext, appeal: A
   if (appeal.subject === 'eligibility') {
     // In the eligibility's own shape (its notes say why), so every reader of it still reads it.
     const eligibility = {
-      ...(before.eligibility as Record<string, unknown>),
+      ...before.eligibility,
       eligible: true,
       notes: `Found eligible on appeal: ${reasons}`.slice(0, 2000),
     };

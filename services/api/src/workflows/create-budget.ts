@@ -42,7 +42,7 @@ export async function createIndicativeBudget(
       [{ pointer: '/assessmentId', detail: `is ${assessment.status}, not agreed` }],
     );
   }
-  const eligibility = assessment.eligibility as { eligible: boolean } | null;
+  const eligibility = assessment.eligibility;
   if (!eligibility?.eligible) {
     throw unprocessable('NOT_ELIGIBLE', 'The person was found not eligible at moderation: they get information and advice, not a budget', [
       { pointer: '/assessmentId', detail: 'the person is not eligible' },

@@ -150,17 +150,14 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
     personId = assessment.person_id;
     date = assessment.agreed_at.toISOString().slice(0, 10);
     if (kind === 'eligibility-decision') {
-      const eligibility = assessment.eligibility as { eligible: boolean; basis: string; band?: string; notes?: string } | null;
+      const eligibility = assessment.eligibility;
       if (!eligibility) throw invalidState('The assessment records no eligibility decision');
       const criteria = ELIGIBILITY_BASIS[eligibility.basis] ?? eligibility.basis;
       values = { reasons: eligibility.notes ?? `we used ${criteria}.` };
       conditions.push(eligibility.eligible ? 'eligible' : 'not-eligible');
       explanation = [`We used ${criteria}${eligibility.band ? ` (band: ${eligibility.band})` : ''}.`];
     } else {
-      const moderation = assessment.moderation as {
-        decision: string;
-        amendments: { questionKey: string; from: unknown; to: unknown; reason: string }[];
-      } | null;
+      const moderation = assessment.moderation;
       if (moderation?.decision !== 'amend') throw invalidState('The care coordinator changed none of the person’s answers');
       values = { changes: String(moderation.amendments.length), points: String(assessment.total_points ?? 0) };
       const said = (answer: unknown) => (Array.isArray(answer) ? answer.join(', ') : String(answer ?? 'no answer'));
@@ -183,7 +180,7 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
   } else if (kind === 'appeal-decision') {
     const appeal = await findAppeal(db, scope, id);
     if (!appeal) throw notFound('appeal', id);
-    const decision = appeal.decision as { reasons: string; decidedAt: string } | null;
+    const decision = appeal.decision;
     if (appeal.status === 'lodged' || !decision) throw invalidState('The appeal is not decided yet');
     personId = appeal.person_id;
     date = decision.decidedAt.slice(0, 10);

@@ -117,7 +117,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
       'agreedAt',
     ],
     page: paged(assessmentsPage, (r) => {
-      const eligibility = r.eligibility as { eligible: boolean; basis: string; band?: string } | null;
+      const eligibility = r.eligibility;
       return [
         {
           id: r.id,
