@@ -4,6 +4,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
+import { fixedClock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { problemCodes } from '../../src/openapi/problems.js';
@@ -11,6 +12,9 @@ import { CompiledRules } from '../../src/repositories/compiled-rules.js';
 import { verifyStoredFigures } from '../../src/workflows/verify-figures.js';
 
 export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
+
+/** The day every test app's clock stands on, unless a test gives its own. */
+export const TEST_TODAY = '2026-12-07';
 
 /** The statements run while {@link statementsOf} is counting, in order. */
 let statements: string[] | undefined;
@@ -134,7 +138,9 @@ export async function createTestApp(
       // The tests' webhook receivers listen on 127.0.0.1.
       allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     },
-    ...(options.clock ? { clock: options.clock } : {}),
+    // A fixed day unless the test brings its own clock: what is due, overdue or in force never
+    // depends on the day the suite runs (records the database stamps itself still carry the real time).
+    clock: options.clock ?? fixedClock(TEST_TODAY),
     // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
     logger: options.logger ?? process.env.TEST_LOG === '1',
   });
