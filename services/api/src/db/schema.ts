@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type {
   AccountStatement,
   AnnualClawback,
@@ -848,3 +848,6 @@ export type CriticalPathProgress = Selectable<CriticalPathProgressTable>;
 export type SelfRatingRound = Selectable<SelfRatingRoundTable>;
 export type SelfRating = Selectable<SelfRatingTable>;
 export type AccessLogRow = Selectable<AccessLogTable>;
+
+/** The database or a transaction on it: what a repository reads and writes through. */
+export type Db = Kysely<DB> | Transaction<DB>;

@@ -1,8 +1,6 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AllocationScheme, DB } from '../db/schema.js';
+import { sql, type Transaction } from 'kysely';
+import type { AllocationScheme, DB, Db } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** What is stored of a scheme besides its key, version and selection columns. */
 export interface SchemeRow {

@@ -1,10 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
-import type { Appeal, AppealUpdate, DB } from '../db/schema.js';
+import type { Appeal, AppealUpdate, DB, Db } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 function visibleAppeals(db: Db, scope: Scope) {
   return visibleTo(db, 'appeals', scope);

@@ -1,10 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
-import type { Assessment, AssessmentUpdate, DB } from '../db/schema.js';
+import type { Assessment, AssessmentUpdate, DB, Db } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** The assessments a scope may see: the council's, narrowed to a portal key's own people. */
 function visibleAssessments(db: Db, scope: Scope) {

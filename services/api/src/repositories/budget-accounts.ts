@@ -1,9 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { StoredLedger } from '../db/rows.js';
-import type { BudgetTransaction, DB, PaymentAgreement, PaymentInstalment, TransactionKind } from '../db/schema.js';
+import type { BudgetTransaction, DB, Db, PaymentAgreement, PaymentInstalment, TransactionKind } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export interface NewAgreement {
   readonly budgetId: string;

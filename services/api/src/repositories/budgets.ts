@@ -1,11 +1,9 @@
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, sql, type Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
 import type { AccountBudget } from '../db/rows.js';
-import type { Budget, BudgetTable, BudgetUpdate, CalculatedBudget, DB } from '../db/schema.js';
+import type { Budget, BudgetTable, BudgetUpdate, CalculatedBudget, DB, Db } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 function visibleBudgets(db: Db, scope: Scope) {
   return visibleTo(db, 'budgets', scope);

@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { CalibrationResult } from 'ras-core';
-import type { Calibration, DB } from '../db/schema.js';
+import type { Calibration, DB, Db } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export function insertCalibration(
   tx: Transaction<DB>,

@@ -1,10 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { ChargingPolicyRules } from 'ras-core';
-import type { ChargingPolicy, DB } from '../db/schema.js';
+import type { ChargingPolicy, DB, Db } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { afterRow } from './keyset.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export interface NewChargingPolicy {
   readonly name: string;

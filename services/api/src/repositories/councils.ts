@@ -1,11 +1,9 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { mintApiKey } from '../auth/api-key.js';
 import type { Role } from '../auth/roles.js';
-import type { ApiKey, Council, DB } from '../db/schema.js';
+import type { ApiKey, Council, DB, Db } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export function insertCouncil(db: Db, name: string, settings: CouncilSettingsInput): Promise<Council> {
   return db

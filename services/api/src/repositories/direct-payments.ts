@@ -1,11 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { AccountStatement, AuditSampleRule, ReturnCheck, SampledAccount } from 'ras-core';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
-import type { AccountReturn, AuditSample, AuditSampleItem, DB, DirectPaymentAgreement } from '../db/schema.js';
+import type { AccountReturn, AuditSample, AuditSampleItem, DB, Db, DirectPaymentAgreement } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export type NewDirectPaymentAgreement = Pick<
   DirectPaymentAgreement,

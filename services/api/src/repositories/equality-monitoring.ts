@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, EqualityMonitoring } from '../db/schema.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
+import type { Transaction } from 'kysely';
+import type { DB, Db, EqualityMonitoring } from '../db/schema.js';
 
 /** The equality monitoring answers that can be recorded, by column. */
 export interface EqualityAnswers {

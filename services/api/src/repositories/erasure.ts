@@ -1,8 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, LegalHold, Person } from '../db/schema.js';
+import type { DB, Db, LegalHold, Person } from '../db/schema.js';
 import { afterRow } from './keyset.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Every record that belongs to one person, by entity type as the audit trail names it, but for

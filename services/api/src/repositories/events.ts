@@ -1,8 +1,6 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { NumberedEvent } from '../db/rows.js';
-import type { DB, EventRow } from '../db/schema.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
+import type { DB, Db, EventRow } from '../db/schema.js';
 
 /** A council's numbered events after a sequence number, in order. */
 export function listEventsAfter(

@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, FinancialAssessment } from '../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { DB, Db, FinancialAssessment } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { afterRow } from './keyset.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export interface NewFinancialAssessment {
   readonly personId: string;

@@ -1,10 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { LedgerEntry, ScheduledPayment, SupportPlan } from 'ras-core';
 import type { RunItemCounts } from '../db/rows.js';
-import type { DB, HolderOption, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
+import type { DB, Db, HolderOption, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Budgets with a council instalment that may be owing on a run date: agreed, running on the

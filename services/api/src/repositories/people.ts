@@ -1,10 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import type { PersonRecord } from '../db/rows.js';
-import type { DB, Person } from '../db/schema.js';
+import type { DB, Db, Person } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export type { PersonRecord };
 

@@ -1,9 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { RevisionComparison, SupportPlan } from 'ras-core';
-import type { DB, PlanRevision } from '../db/schema.js';
+import type { DB, Db, PlanRevision } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export interface NewRevision {
   readonly planId: string;

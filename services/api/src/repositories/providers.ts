@@ -1,9 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, Provider } from '../db/schema.js';
+import { sql, type Transaction } from 'kysely';
+import type { DB, Db, Provider } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { afterRow } from './keyset.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export type NewProvider = Pick<Provider, 'name' | 'account_type' | 'account_reference' | 'contact' | 'created_by'>;
 

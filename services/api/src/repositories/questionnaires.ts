@@ -1,8 +1,6 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, Questionnaire } from '../db/schema.js';
+import { sql, type Transaction } from 'kysely';
+import type { DB, Db, Questionnaire } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Stores the next version of a questionnaire key. An advisory lock on the council and key makes

@@ -1,10 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
-import type { DB, Review, ReviewUpdate } from '../db/schema.js';
+import type { DB, Db, Review, ReviewUpdate } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** A review to book; one that repeats counts its cycle from `repeatFrom` (default its due date). */
 export interface NewReview {

@@ -1,9 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { CriticalPathProgress, DB, SelfRating, SelfRatingComponent, SelfRatingRound } from '../db/schema.js';
+import { sql, type Transaction } from 'kysely';
+import type { CriticalPathProgress, DB, Db, SelfRating, SelfRatingComponent, SelfRatingRound } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { afterRow } from './keyset.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export function listProgress(db: Db, councilId: string, frameworkVersion: string): Promise<CriticalPathProgress[]> {
   return db

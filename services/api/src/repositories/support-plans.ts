@@ -1,13 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
 import type { PlanContext } from '../db/rows.js';
-import type { DB, PlanDecision, PlanStage, SupportPlanRow, SupportPlanUpdate } from '../db/schema.js';
+import type { DB, Db, PlanDecision, PlanStage, SupportPlanRow, SupportPlanUpdate } from '../db/schema.js';
 import { assertVersion, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { councilSettings } from './councils.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 function visiblePlans(db: Db, scope: Scope) {
   return visibleTo(db, 'support_plans', scope);

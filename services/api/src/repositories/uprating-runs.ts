@@ -1,10 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Answers, FundingStream, Referral, UpratingSummary } from 'ras-core';
-import type { DB, UpratingRun, UpratingRunItem } from '../db/schema.js';
+import type { DB, Db, UpratingRun, UpratingRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { chunks, ROWS_PER_STATEMENT } from '../slices.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** One current agreed budget as an uprating re-works it: only the parts the re-run needs, not its explanation. */
 export interface CurrentBudget {

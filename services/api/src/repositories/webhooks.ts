@@ -1,8 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, Webhook, WebhookDelivery } from '../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { DB, Db, Webhook, WebhookDelivery } from '../db/schema.js';
 import { newId } from '../ids.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 export function insertWebhook(
   tx: Transaction<DB>,

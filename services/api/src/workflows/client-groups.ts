@@ -1,9 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { councilClientGroups } from '../repositories/councils.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Why a client group is refused, or null when the council allows it. The allowed groups

@@ -294,7 +294,7 @@ export async function confirmPaymentRun(inTransaction: InTransaction, runId: str
 async function confirmBatch(context: WorkflowContext, runId: string): Promise<number> {
   const { tx, scope, changes, actor } = context;
   const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
-  if (!run || run.status !== 'confirming') return 0;
+  if (run?.status !== 'confirming') return 0;
   await assertNoUprating(context);
   const fetched = await listRunItems(tx, scope.councilId, run.id, { status: 'pending', limit: CONFIRM_BATCH });
   if (fetched.length === 0) return 0;

@@ -1,15 +1,12 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { Role, Scope } from '../auth/roles.js';
 import type { PersonRecord } from '../db/rows.js';
-import type { DB } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import { AppError, unprocessable } from '../errors.js';
 import { findExternalIdOwners, findPerson, insertPerson, replaceExternalIds, updatePerson } from '../repositories/people.js';
 import { personEvent } from '../representations/people.js';
 import { assertClientGroup } from './client-groups.js';
 import type { WorkflowContext } from './context.js';
 import { stateMachine, transition } from './transition.js';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** Who may register and change people: a portal registers the person it serves. */
 const WRITERS: readonly Role[] = ['admin', 'assessor', 'integration', 'portal'];
