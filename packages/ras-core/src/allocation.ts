@@ -183,41 +183,22 @@ function findBand(bands: readonly Band[], points: number): Band | undefined {
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
-/**
- * Turns points into an indicative personal budget under a scheme: linear or banded amount, floor,
- * ceiling referral, pro-rata for weeks at home, rounding, funding streams and the net of the
- * person's contribution. Every step is in `explanation`.
- *
- * @param scheme - from {@link compileScheme}
- * @param points - a {@link Score} (or `{ totalPoints }`)
- * @param options - weeks at home, funding streams, weekly contribution
- * @returns the budget with its breakdown and explanation
- * @throws RasError `INVALID_MONEY`, `INVALID_NUMBER` or `INVALID_FUNDING_STREAMS` for bad inputs
- * @example
- * ```ts
- * const scheme = compileScheme({ key: 'ld', method: { type: 'linear', poundsPerPointPence: 25_000 } });
- * const budget = allocateBudget(scheme, { totalPoints: 40 }, { weeklyContributionPence: 2_000 });
- * budget.rasAnnualPence; // 1_000_000 (£10,000.00)
- * budget.netAnnualPence; // 896_000
- * ```
- */
-export function allocateBudget(scheme: CompiledScheme, points: PointsInput, options: AllocationOptions = {}): BudgetCalculation {
-  const definition = scheme.definition;
-  const totalPoints = points.totalPoints;
-  if (!Number.isSafeInteger(totalPoints) || totalPoints < 0)
-    fail('INVALID_NUMBER', '/totalPoints', 'must be a whole number of points, 0 or more');
-  const explanation: ExplanationStep[] = [];
-  // Without words the figures are computed exactly the same way; only the sentences are skipped.
-  const explain = options.explain !== false;
-  const sections = points.sections ?? [];
-  // The trace names every figure's source by version, so a figure can be followed to the published rule.
-  const schemeSource = traceSource('scheme', definition.key, definition.version);
-  const questionnaireSource = points.questionnaire
-    ? traceSource('questionnaire', points.questionnaire.key, points.questionnaire.version)
-    : INPUT;
+/** What every step of an allocation adds to: its explanation and referrals, and where its figures come from. */
+interface Working {
+  /** Without words the figures are computed exactly the same way; only the sentences are skipped. */
+  readonly explain: boolean;
+  readonly explanation: ExplanationStep[];
+  readonly referrals: Referral[];
+  /** The trace names every figure's source by version, so a figure can be followed to the published rule. */
+  readonly schemeSource: string;
+  readonly questionnaireSource: string;
+}
+
+/** Step 1: the points, section by section, then in all. */
+function explainPoints(work: Working, sections: NonNullable<PointsInput['sections']>, totalPoints: number): void {
   for (const section of sections) {
-    if (explain)
-      explanation.push(
+    if (work.explain)
+      work.explanation.push(
         step(
           `section:${section.key}`,
           section.unpaidSupportPoints
@@ -227,41 +208,48 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           'points',
           'ras.section-points',
           [
-            traced(questionnaireSource, `sections.${section.key}`, section.points),
+            traced(work.questionnaireSource, `sections.${section.key}`, section.points),
             ...(section.unpaidSupportPoints
-              ? [traced(questionnaireSource, `sections.${section.key}.unpaidSupport`, section.unpaidSupportPoints)]
+              ? [traced(work.questionnaireSource, `sections.${section.key}.unpaidSupport`, section.unpaidSupportPoints)]
               : []),
             ...(section.weight !== undefined && section.weight !== 1
-              ? [traced(questionnaireSource, `sections.${section.key}.weight`, section.weight)]
+              ? [traced(work.questionnaireSource, `sections.${section.key}.weight`, section.weight)]
               : []),
           ],
         ),
       );
   }
-  if (explain)
-    explanation.push(
+  if (work.explain)
+    work.explanation.push(
       step('total-points', `Your answers add up to ${plural(totalPoints, 'point', 'points')}.`, totalPoints, 'points', 'ras.total-points', [
-        traced(questionnaireSource, 'totalPoints', totalPoints),
+        traced(work.questionnaireSource, 'totalPoints', totalPoints),
       ]),
     );
+}
 
+/** Step 2: the full-year amount by the scheme's method (pounds per point, or the band the points fall in). */
+function fullYearByMethod(
+  work: Working,
+  scheme: CompiledScheme,
+  totalPoints: number,
+): { fullYear: number; band: Band | null; belowBands: boolean } {
+  const definition = scheme.definition;
   // Full-year amount by the scheme's method.
   let fullYear: number;
   let band: Band | null = null;
   let belowBands = false;
-  const referrals: Referral[] = [];
   const method = definition.method;
   if (method.type === 'linear') {
     fullYear = checkedPence(totalPoints * method.poundsPerPointPence, '/rasAnnualPence');
-    if (explain)
-      explanation.push(
+    if (work.explain)
+      work.explanation.push(
         step(
           'ras-full-year',
           `Each point is worth ${formatPounds(method.poundsPerPointPence)} a year: ${totalPoints} × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(fullYear)}.`,
           fullYear,
           'pence',
           'ras.linear',
-          [traced(schemeSource, 'method.poundsPerPointPence', method.poundsPerPointPence)],
+          [traced(work.schemeSource, 'method.poundsPerPointPence', method.poundsPerPointPence)],
         ),
       );
   } else {
@@ -270,45 +258,52 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     if (found) {
       band = found;
       fullYear = found.annualPence;
-      if (explain)
-        explanation.push(
+      if (work.explain)
+        work.explanation.push(
           step(
             'ras-full-year',
             `${plural(totalPoints, 'point', 'points')} falls in the band ${found.fromPoints}–${found.toPoints} points, worth ${formatPounds(fullYear)} a year.`,
             fullYear,
             'pence',
             'ras.band',
-            [traced(schemeSource, `method.bands[${found.fromPoints}-${found.toPoints}].annualPence`, fullYear)],
+            [traced(work.schemeSource, `method.bands[${found.fromPoints}-${found.toPoints}].annualPence`, fullYear)],
           ),
         );
     } else if (totalPoints < (bands[0] as Band).fromPoints) {
       fullYear = 0;
       belowBands = true;
-      if (explain)
-        explanation.push(
+      if (work.explain)
+        work.explanation.push(
           step(
             'ras-full-year',
             `${plural(totalPoints, 'point', 'points')} is below the lowest band, which starts at ${(bands[0] as Band).fromPoints} points: no RAS amount.`,
             0,
             'pence',
             'ras.below-bands',
-            [traced(schemeSource, 'method.bands[0].fromPoints', (bands[0] as Band).fromPoints)],
+            [traced(work.schemeSource, 'method.bands[0].fromPoints', (bands[0] as Band).fromPoints)],
           ),
         );
     } else {
       band = bands[bands.length - 1] as Band;
       fullYear = band.annualPence;
       const detail = `${plural(totalPoints, 'point', 'points')} is above the top band, which ends at ${band.toPoints} points: the panel decides the budget; the top band's ${formatPounds(fullYear)} is shown.`;
-      referrals.push({ reason: 'above-top-band', topBandToPoints: band.toPoints, totalPoints, detail });
-      if (explain)
-        explanation.push(
+      work.referrals.push({ reason: 'above-top-band', topBandToPoints: band.toPoints, totalPoints, detail });
+      if (work.explain)
+        work.explanation.push(
           step('ras-full-year', detail, fullYear, 'pence', 'ras.above-top-band', [
-            traced(schemeSource, `method.bands[${band.fromPoints}-${band.toPoints}].annualPence`, fullYear),
+            traced(work.schemeSource, `method.bands[${band.fromPoints}-${band.toPoints}].annualPence`, fullYear),
           ]),
         );
     }
   }
 
+  return { fullYear, band, belowBands };
+}
+
+/** Step 3: below the floor (or the lowest band), the scheme's floor amount, or a referral for the panel's own amount. */
+function applyFloor(work: Working, scheme: CompiledScheme, totalPoints: number, amount: number, belowBands: boolean): number {
+  const definition = scheme.definition;
+  let fullYear = amount;
   const belowFloor = definition.floorPoints !== undefined && totalPoints < definition.floorPoints;
   if (belowFloor || belowBands) {
     // Everyone eligible has a personal budget (seed 003; the Care Act 2014, s.26): below the floor
@@ -318,53 +313,61 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
       ? `${plural(totalPoints, 'point', 'points')} is below the scheme's floor of ${definition.floorPoints} points`
       : `${plural(totalPoints, 'point', 'points')} is below the lowest band`;
     const source = belowFloor
-      ? traced(schemeSource, 'floorPoints', definition.floorPoints ?? null)
-      : traced(schemeSource, 'method.bands[0].fromPoints', (scheme.bands[0] as Band).fromPoints);
+      ? traced(work.schemeSource, 'floorPoints', definition.floorPoints ?? null)
+      : traced(work.schemeSource, 'method.bands[0].fromPoints', (scheme.bands[0] as Band).fromPoints);
     if (rule.action === 'floor-amount') {
       fullYear = rule.annualPence;
-      if (explain)
-        explanation.push(
+      if (work.explain)
+        work.explanation.push(
           step(
             'floor',
             `${where}. Everyone eligible gets a personal budget, so the scheme gives its floor amount: ${formatPounds(fullYear)} a year.`,
             fullYear,
             'pence',
             'ras.floor-amount',
-            [source, traced(schemeSource, 'belowFloor.annualPence', rule.annualPence)],
+            [source, traced(work.schemeSource, 'belowFloor.annualPence', rule.annualPence)],
           ),
         );
     } else {
       fullYear = 0;
       const detail = `${where}, so the RAS gives no amount of its own. Everyone eligible gets a personal budget, so your care coordinator sets the amount your needs call for and the Resource Allocation Panel agrees it.`;
-      referrals.push({ reason: 'below-floor', totalPoints, detail });
-      if (explain)
-        explanation.push(step('floor', detail, 0, 'pence', 'ras.floor', [source, traced(schemeSource, 'belowFloor.action', 'refer')]));
+      work.referrals.push({ reason: 'below-floor', totalPoints, detail });
+      if (work.explain)
+        work.explanation.push(
+          step('floor', detail, 0, 'pence', 'ras.floor', [source, traced(work.schemeSource, 'belowFloor.action', 'refer')]),
+        );
     }
   }
 
-  const rounding = definition.rounding ?? 'penny';
-  const perYear = scheme.weeksPerYearHundredths;
-  const weeks = options.weeksAtHome === undefined ? perYear : weeksToHundredths(options.weeksAtHome, '/weeksAtHome');
-  if (weeks > perYear)
-    fail('INVALID_NUMBER', '/weeksAtHome', `must not be more than the ${formatHundredths(perYear)} weeks of the scheme's year`);
+  return fullYear;
+}
 
+/**
+ * Step 4: the scheme's rounding, its ceiling (above it, a referral to the panel), then the part of
+ * the year the support covers: one rounding, at the end, from the unrounded full-year amount.
+ */
+function roundAndProRate(work: Working, scheme: CompiledScheme, amount: number, weeks: number): { fullYear: number; ras: number } {
+  const definition = scheme.definition;
+  const perYear = scheme.weeksPerYearHundredths;
+  let fullYear = amount;
+  const rounding = definition.rounding ?? 'penny';
   const exactFullYear = fullYear;
   if (rounding === 'pound' && fullYear % 100 !== 0) {
     fullYear = divide(fullYear, 100, 'half-up') * 100;
-    if (explain)
-      explanation.push(
+    if (work.explain)
+      work.explanation.push(
         step('rounding', `The scheme rounds to whole pounds: ${formatPounds(fullYear)}.`, fullYear, 'pence', 'ras.rounding', [
-          traced(schemeSource, 'rounding', rounding),
+          traced(work.schemeSource, 'rounding', rounding),
         ]),
       );
   }
 
   if (definition.ceilingPence !== undefined && fullYear > definition.ceilingPence) {
     const detail = `${formatPounds(fullYear)} is above the scheme's ceiling of ${formatPounds(definition.ceilingPence)}: the amount is shown, and the Resource Allocation Panel decides the budget.`;
-    referrals.push({ reason: 'above-ceiling', ceilingPence: definition.ceilingPence, fullYearPence: fullYear, detail });
-    if (explain)
-      explanation.push(
-        step('ceiling', detail, fullYear, 'pence', 'ras.ceiling', [traced(schemeSource, 'ceilingPence', definition.ceilingPence)]),
+    work.referrals.push({ reason: 'above-ceiling', ceilingPence: definition.ceilingPence, fullYearPence: fullYear, detail });
+    if (work.explain)
+      work.explanation.push(
+        step('ceiling', detail, fullYear, 'pence', 'ras.ceiling', [traced(work.schemeSource, 'ceilingPence', definition.ceilingPence)]),
       );
   }
 
@@ -375,14 +378,14 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
       rounding === 'pound'
         ? multiplyDivide(exactFullYear, weeks, perYear * 100, 'half-up') * 100
         : multiplyDivide(exactFullYear, weeks, perYear, 'half-up');
-    if (explain) {
+    if (work.explain) {
       const exact = formatQuotient(exactFullYear, weeks, perYear);
       const unrounded = exactFullYear === fullYear ? '' : ' (the full-year amount before rounding)';
       const rounded =
         exact.exact && rounding === 'penny'
           ? ''
           : `, which is ${formatPounds(ras)} to the nearest ${rounding === 'pound' ? 'pound' : 'penny'}`;
-      explanation.push(
+      work.explanation.push(
         step(
           'pro-rata',
           `Support is for ${formatHundredths(weeks)} of ${formatHundredths(perYear)} weeks: ${formatPounds(exactFullYear)}${unrounded} × ${formatHundredths(weeks)} ÷ ${formatHundredths(perYear)} = ${exact.text}${rounded}.`,
@@ -391,81 +394,66 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           'ras.pro-rata',
           [
             traced(INPUT, 'weeksAtHome', weeks / 100),
-            traced(schemeSource, 'weeksPerYear', perYear / 100),
-            traced(schemeSource, 'rounding', rounding),
+            traced(work.schemeSource, 'weeksPerYear', perYear / 100),
+            traced(work.schemeSource, 'rounding', rounding),
           ],
         ),
       );
     }
   }
-  if (explain) explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence', 'ras.amount'));
-  if (options.outsideQuestionnaire !== undefined) {
-    const detail = `Your care coordinator says your needs do not fit the questionnaire (${options.outsideQuestionnaire}): the RAS amount is shown, and the Resource Allocation Panel decides the budget.`;
-    referrals.push({ reason: 'needs-outside-questionnaire', coordinatorReason: options.outsideQuestionnaire, detail });
-    if (explain)
-      explanation.push(
-        step('outside-questionnaire', detail, ras, 'pence', 'ras.outside-questionnaire', [
-          traced(INPUT, 'outsideQuestionnaire', options.outsideQuestionnaire),
-        ]),
-      );
-  }
+  return { fullYear, ras };
+}
 
-  // Transitional protection: a re-run budget falls by no more than the rule allows in one year.
+/** Step 5: transitional protection: a re-run budget falls by no more than the rule allows in one year. */
+function protect(
+  work: Working,
+  ras: number,
+  rule: TransitionalProtection,
+): { base: number; protection: BudgetCalculation['transitionalProtection'] } {
   let base = ras;
   let protection: BudgetCalculation['transitionalProtection'] = null;
-  if (options.transitionalProtection !== undefined && options.panelAmount === undefined) {
-    const rule = options.transitionalProtection;
-    const previous = assertPence(rule.previousAnnualPence, '/transitionalProtection/previousAnnualPence');
-    const allowed = allowedDecreasePence(previous, rule);
-    const floor = Math.max(0, previous - allowed);
-    if (ras < floor) {
-      protection = { previousAnnualPence: previous, allowedDecreasePence: allowed, protectedPence: floor - ras };
-      base = floor;
-      if (explain)
-        explanation.push(
-          step(
-            'transitional-protection',
-            `Your budget was ${formatPounds(previous)} a year. Transitional protection lets it fall by at most ${formatPounds(allowed)} in one year, so ${formatPounds(floor - ras)} is added: ${formatPounds(floor)} a year.`,
-            floor,
-            'pence',
-            'ras.transitional-protection',
-            [
-              traced(INPUT, 'transitionalProtection.previousAnnualPence', previous),
-              ...(rule.maxDecreasePercent === undefined
-                ? []
-                : [traced(INPUT, 'transitionalProtection.maxDecreasePercent', rule.maxDecreasePercent)]),
-              ...(rule.maxDecreasePence === undefined
-                ? []
-                : [traced(INPUT, 'transitionalProtection.maxDecreasePence', rule.maxDecreasePence)]),
-            ],
-          ),
-        );
-    }
-  }
-
-  // The panel may agree an amount outside the RAS; it then stands in for the RAS amount below.
-  let panelAmount: BudgetCalculation['panelAmount'] = null;
-  if (options.panelAmount !== undefined) {
-    base = assertPence(options.panelAmount.annualPence, '/panelAmount/annualPence');
-    panelAmount = { annualPence: base, reason: options.panelAmount.reason };
-    if (explain)
-      explanation.push(
+  const previous = assertPence(rule.previousAnnualPence, '/transitionalProtection/previousAnnualPence');
+  const allowed = allowedDecreasePence(previous, rule);
+  const floor = Math.max(0, previous - allowed);
+  if (ras < floor) {
+    protection = { previousAnnualPence: previous, allowedDecreasePence: allowed, protectedPence: floor - ras };
+    base = floor;
+    if (work.explain)
+      work.explanation.push(
         step(
-          'panel-amount',
-          `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`,
-          base,
+          'transitional-protection',
+          `Your budget was ${formatPounds(previous)} a year. Transitional protection lets it fall by at most ${formatPounds(allowed)} in one year, so ${formatPounds(floor - ras)} is added: ${formatPounds(floor)} a year.`,
+          floor,
           'pence',
-          'ras.panel-amount',
-          [traced(INPUT, 'panelAmount.annualPence', base)],
+          'ras.transitional-protection',
+          [
+            traced(INPUT, 'transitionalProtection.previousAnnualPence', previous),
+            ...(rule.maxDecreasePercent === undefined
+              ? []
+              : [traced(INPUT, 'transitionalProtection.maxDecreasePercent', rule.maxDecreasePercent)]),
+            ...(rule.maxDecreasePence === undefined
+              ? []
+              : [traced(INPUT, 'transitionalProtection.maxDecreasePence', rule.maxDecreasePence)]),
+          ],
         ),
       );
   }
+  return { base, protection };
+}
 
-  // Funding streams: included ones pay part of the RAS amount, added ones come on top.
+/**
+ * Step 7: funding streams: included ones pay part of the amount (never more than it), added ones
+ * come on top. `agreed` says whether the amount is the panel's rather than the RAS's.
+ */
+function shareStreams(
+  work: Working,
+  given: readonly FundingStream[],
+  base: number,
+  agreed: boolean,
+): { streams: StreamShare[]; included: number; added: number } {
   const streams: StreamShare[] = [];
   let included = 0;
   let added = 0;
-  const given = options.fundingStreams ?? [];
   for (let index = 0; index < given.length; index++) {
     const stream = given[index] as FundingStream;
     const amount = assertPence(stream.annualPence, `/fundingStreams/${index}/annualPence`);
@@ -490,11 +478,11 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     });
     if (stream.mode === 'included') {
       included += amount;
-      if (explain)
-        explanation.push(
+      if (work.explain)
+        work.explanation.push(
           step(
             `stream:${stream.key}`,
-            `${name} pays ${formatPounds(amount)} of the ${panelAmount ? 'agreed' : 'RAS'} amount.`,
+            `${name} pays ${formatPounds(amount)} of the ${agreed ? 'agreed' : 'RAS'} amount.`,
             amount,
             'pence',
             'ras.stream-included',
@@ -503,8 +491,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
         );
     } else {
       added = checkedPence(added + amount, '/totalAnnualPence');
-      if (explain)
-        explanation.push(
+      if (work.explain)
+        work.explanation.push(
           step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence', 'ras.stream-added', [
             traced(INPUT, `fundingStreams.${stream.key}.annualPence`, amount),
           ]),
@@ -515,9 +503,98 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     fail(
       'INVALID_FUNDING_STREAMS',
       '/fundingStreams',
-      `included streams (${formatPounds(included)}) cannot pay more than the ${panelAmount ? 'agreed' : 'RAS'} amount (${formatPounds(base)})`,
+      `included streams (${formatPounds(included)}) cannot pay more than the ${agreed ? 'agreed' : 'RAS'} amount (${formatPounds(base)})`,
     );
   }
+  return { streams, included, added };
+}
+
+/**
+ * Turns points into an indicative personal budget under a scheme: linear or banded amount, floor,
+ * ceiling referral, pro-rata for weeks at home, rounding, funding streams and the net of the
+ * person's contribution. Every step is in `explanation`.
+ *
+ * @param scheme - from {@link compileScheme}
+ * @param points - a {@link Score} (or `{ totalPoints }`)
+ * @param options - weeks at home, funding streams, weekly contribution
+ * @returns the budget with its breakdown and explanation
+ * @throws RasError `INVALID_MONEY`, `INVALID_NUMBER` or `INVALID_FUNDING_STREAMS` for bad inputs
+ * @example
+ * ```ts
+ * const scheme = compileScheme({ key: 'ld', method: { type: 'linear', poundsPerPointPence: 25_000 } });
+ * const budget = allocateBudget(scheme, { totalPoints: 40 }, { weeklyContributionPence: 2_000 });
+ * budget.rasAnnualPence; // 1_000_000 (£10,000.00)
+ * budget.netAnnualPence; // 896_000
+ * ```
+ */
+export function allocateBudget(scheme: CompiledScheme, points: PointsInput, options: AllocationOptions = {}): BudgetCalculation {
+  const definition = scheme.definition;
+  const totalPoints = points.totalPoints;
+  if (!Number.isSafeInteger(totalPoints) || totalPoints < 0)
+    fail('INVALID_NUMBER', '/totalPoints', 'must be a whole number of points, 0 or more');
+  const sections = points.sections ?? [];
+  const work: Working = {
+    explain: options.explain !== false,
+    explanation: [],
+    referrals: [],
+    schemeSource: traceSource('scheme', definition.key, definition.version),
+    questionnaireSource: points.questionnaire
+      ? traceSource('questionnaire', points.questionnaire.key, points.questionnaire.version)
+      : INPUT,
+  };
+  const { explain, explanation, referrals } = work;
+  explainPoints(work, sections, totalPoints);
+  const byMethod = fullYearByMethod(work, scheme, totalPoints);
+  const { band } = byMethod;
+  let fullYear = applyFloor(work, scheme, totalPoints, byMethod.fullYear, byMethod.belowBands);
+
+  const perYear = scheme.weeksPerYearHundredths;
+  const weeks = options.weeksAtHome === undefined ? perYear : weeksToHundredths(options.weeksAtHome, '/weeksAtHome');
+  if (weeks > perYear)
+    fail('INVALID_NUMBER', '/weeksAtHome', `must not be more than the ${formatHundredths(perYear)} weeks of the scheme's year`);
+
+  const rounded = roundAndProRate(work, scheme, fullYear, weeks);
+  fullYear = rounded.fullYear;
+  const ras = rounded.ras;
+  if (work.explain)
+    work.explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence', 'ras.amount'));
+  if (options.outsideQuestionnaire !== undefined) {
+    const detail = `Your care coordinator says your needs do not fit the questionnaire (${options.outsideQuestionnaire}): the RAS amount is shown, and the Resource Allocation Panel decides the budget.`;
+    work.referrals.push({ reason: 'needs-outside-questionnaire', coordinatorReason: options.outsideQuestionnaire, detail });
+    if (work.explain)
+      work.explanation.push(
+        step('outside-questionnaire', detail, ras, 'pence', 'ras.outside-questionnaire', [
+          traced(INPUT, 'outsideQuestionnaire', options.outsideQuestionnaire),
+        ]),
+      );
+  }
+
+  // Step 5, unless the panel has agreed an amount of its own.
+  let { base, protection } =
+    options.transitionalProtection !== undefined && options.panelAmount === undefined
+      ? protect(work, ras, options.transitionalProtection)
+      : { base: ras, protection: null as BudgetCalculation['transitionalProtection'] };
+
+  // Step 6: the panel may agree an amount outside the RAS; it then stands in for the RAS amount below.
+  let panelAmount: BudgetCalculation['panelAmount'] = null;
+  if (options.panelAmount !== undefined) {
+    base = assertPence(options.panelAmount.annualPence, '/panelAmount/annualPence');
+    panelAmount = { annualPence: base, reason: options.panelAmount.reason };
+    if (explain)
+      explanation.push(
+        step(
+          'panel-amount',
+          `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`,
+          base,
+          'pence',
+          'ras.panel-amount',
+          [traced(INPUT, 'panelAmount.annualPence', base)],
+        ),
+      );
+  }
+
+  // Step 7.
+  const { streams, included, added } = shareStreams(work, options.fundingStreams ?? [], base, panelAmount !== null);
   const total = checkedPence(base + added, '/totalAnnualPence');
   const council = base - included;
   if (streams.length > 0) {
@@ -568,9 +645,9 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     questionnaire: points.questionnaire ?? null,
     totalPoints,
     sections,
-    method: method.type,
+    method: definition.method.type,
     band,
-    belowFloor,
+    belowFloor: definition.floorPoints !== undefined && totalPoints < definition.floorPoints,
     fullYearPence: fullYear,
     weeksCovered: weeks / 100,
     weeksPerYear: perYear / 100,

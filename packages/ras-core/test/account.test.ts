@@ -6,6 +6,8 @@ import {
   LEDGER_DIRECTION,
   type LedgerEntry,
   type LedgerKind,
+  recoverablePence,
+  scheduleFunderPayments,
   schedulePayments,
   summariseAccount,
 } from '../src/index.js';
@@ -307,5 +309,43 @@ describe('annualClawback', () => {
     ]);
     expect(result.totalClawbackPence).toBe(400_000);
     expect(result.funders[0]?.explanation.at(-1)?.text).toBe('Supporting People may reclaim £1,000.00.');
+  });
+});
+
+describe('recoverablePence', () => {
+  it('is what the council paid in less what came back to it, never below nothing', () => {
+    const schedule = schedulePayments(100_000, '2026-05-01').map((i) => ({ ...i, funder: 'council' }));
+    // £500.00 paid in, £120.00 clawed back: £380.00 could still be recovered.
+    const paid = summariseAccount(
+      [entry('p', 'council-payment', 50_000), entry('s', 'spend', 10_000), entry('c', 'clawback', 12_000)],
+      schedule,
+      '2026-12-01',
+    );
+    expect(recoverablePence(paid)).toBe(38_000);
+    // Nothing paid in: nothing to recover.
+    expect(recoverablePence(summariseAccount([], schedule, '2026-12-01'))).toBe(0);
+    // The person's own contribution is not the council's to recover.
+    expect(recoverablePence(summariseAccount([entry('k', 'contribution', 5_000)], schedule, '2026-12-01'))).toBe(0);
+  });
+});
+
+describe('scheduleFunderPayments', () => {
+  it('gives each funder its own instalments adding up to its amount, and none to a later funder of nothing', () => {
+    const instalments = scheduleFunderPayments(
+      [
+        { funder: 'council', annualPence: 100_000 },
+        { funder: 'supporting-people', annualPence: 12_000 },
+        { funder: 'nhs', annualPence: 0 },
+      ],
+      '2026-05-01',
+    );
+    const total = (funder: string) =>
+      instalments.filter((instalment) => instalment.funder === funder).reduce((sum, instalment) => sum + instalment.amountPence, 0);
+    expect(total('council')).toBe(100_000);
+    expect(total('supporting-people')).toBe(12_000);
+    expect(instalments.filter((instalment) => instalment.funder === 'nhs')).toEqual([]);
+    expect(instalments.filter((instalment) => instalment.funder === 'council')).toHaveLength(12);
+    // The council's schedule is kept even at nothing (a budget wholly paid by others still has its dates).
+    expect(scheduleFunderPayments([{ funder: 'council', annualPence: 0 }], '2026-05-01').length).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateBudget, compileScheme, nextReviewInCycle, RasError, upratingSummary } from '../src/index.js';
+import { allocateBudget, compileScheme, nextReviewInCycle, RasError, upratedAnnualPence, upratingSummary } from '../src/index.js';
 
 const scheme = compileScheme({ key: 'ld', version: 2, method: { type: 'linear', poundsPerPointPence: 20_000 } });
 
@@ -86,5 +86,28 @@ describe('nextReviewInCycle', () => {
     expect(nextReviewInCycle('2027-01-31', '2027-01-31', 3)).toBe('2027-04-30');
     expect(nextReviewInCycle('2027-01-31', '2027-04-30', 3)).toBe('2027-07-31');
     expect(nextReviewInCycle('2026-08-01', '2026-11-01', 6)).toBe('2027-05-01');
+  });
+});
+
+describe('upratedAnnualPence', () => {
+  it('is the new figure plus its protection, and today’s figure for a budget outside the RAS', () => {
+    // A loser held at £6,750 by £750 of protection on a new figure of £6,000.
+    expect(
+      upratedAnnualPence({
+        clientGroup: 'ld',
+        oldAnnualPence: 750_000,
+        newAnnualPence: 600_000,
+        protectedPence: 75_000,
+        outsideRas: false,
+      }),
+    ).toBe(675_000);
+    // A winner: no protection.
+    expect(
+      upratedAnnualPence({ clientGroup: 'ld', oldAnnualPence: 500_000, newAnnualPence: 520_000, protectedPence: 0, outsideRas: false }),
+    ).toBe(520_000);
+    // The panel's own amount stands, whatever the new version would give.
+    expect(
+      upratedAnnualPence({ clientGroup: 'ld', oldAnnualPence: 900_000, newAnnualPence: 400_000, protectedPence: 0, outsideRas: true }),
+    ).toBe(900_000);
   });
 });
