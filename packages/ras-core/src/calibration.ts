@@ -118,37 +118,14 @@ export interface CalibrationResult {
 const MAX_PROBLEMS = 100;
 
 /**
- * Runs the desktop exercise (RAS4 in seed 002): top-slice the budget, derive the £/point the
- * budget affords (floor(available ÷ Σ points)), project every case under the proposed scheme
- * (default: linear at that rate) and test the projection against what the cases cost today.
- *
- * @param input - the cases, the budget (default Σ current costs), the top-slice percentage and the proposed scheme
- * @returns £/point, the integrity test, every case's projection and a summary
- * @throws RasError `INVALID_CALIBRATION` for no cases, negative or fractional figures (up to 100 listed) or Σ points = 0;
- *   `INVALID_SCHEME` (pointers under `/proposed`) for a proposed scheme that is not valid
- * @example
- * ```ts
- * const result = calibrate({
- *   topSlicePercent: 10,
- *   cases: [
- *     { ref: 'A', points: 20, currentAnnualPence: 500_000 },
- *     { ref: 'B', points: 60, currentAnnualPence: 1_500_000 },
- *   ],
- * });
- * result.poundsPerPointPence; // 22_500 (£225.00 a point)
- * ```
+ * Step 1: every case checked (each problem named, at most MAX_PROBLEMS of them), and the cases'
+ * points and what they cost today added up.
  */
-export function calibrate(input: CalibrationInput): CalibrationResult {
-  const cases = input.cases;
+function checkCases(cases: readonly CalibrationCase[]): { totalPoints: number; currentTotal: number } {
   const problems: Problem[] = [];
   const add = (pointer: string, detail: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ pointer, detail });
   };
-  if (!Array.isArray(cases) || cases.length === 0)
-    throw new RasError('INVALID_CALIBRATION', [{ pointer: '/cases', detail: 'must list at least one case' }]);
-  const topSliceBasisPoints = percentToBasisPoints(input.topSlicePercent, '/topSlicePercent');
-  const proposedScheme = input.proposed === undefined ? undefined : compileProposal(input.proposed);
-
   let totalPoints = 0;
   let currentTotal = 0;
   let invalid = 0;
@@ -185,6 +162,122 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
     ]);
   checkedPence(totalPoints, '/cases');
   checkedPence(currentTotal, '/cases');
+
+  return { totalPoints, currentTotal };
+}
+
+/** The figures a calibration's explanation tells, in the order it tells them. */
+interface CalibrationFigures {
+  readonly budget: number;
+  readonly budgetGiven: boolean;
+  readonly topSliceBasisPoints: number;
+  readonly topSlice: number;
+  readonly available: number;
+  readonly n: number;
+  readonly totalPoints: number;
+  readonly perPoint: number;
+  readonly proposal: string;
+  readonly projectedTotal: number;
+  readonly headroom: number;
+  readonly referrals: number;
+  readonly passes: boolean;
+  readonly currentTotal: number;
+  readonly overToday: number;
+  readonly winners: number;
+  readonly losers: number;
+}
+
+/** The last step: the calibration in words, from the budget to the integrity test. */
+function explainCalibration(figures: CalibrationFigures): ExplanationStep[] {
+  const {
+    budget,
+    topSlice,
+    available,
+    n,
+    totalPoints,
+    perPoint,
+    projectedTotal,
+    headroom,
+    referrals,
+    passes,
+    currentTotal,
+    overToday,
+    winners,
+    losers,
+  } = figures;
+  const percentText = formatHundredths(figures.topSliceBasisPoints);
+  return [
+    step(
+      'budget',
+      `The budget to share is ${formatPounds(budget)}${figures.budgetGiven ? '' : ', what the cases cost today'}.`,
+      budget,
+      'pence',
+    ),
+    step('top-slice', `${percentText}% is kept back as contingency: ${formatPounds(topSlice)}.`, topSlice, 'pence'),
+    step('available', `That leaves ${formatPounds(available)} for ${n} cases with ${totalPoints} points in all.`, available, 'pence'),
+    step(
+      'pounds-per-point',
+      `${formatPounds(available)} ÷ ${totalPoints} points = ${formatPounds(perPoint)} a point (rounded down, so the total at this rate can never exceed what is available).`,
+      perPoint,
+      'pence',
+    ),
+    step('proposed', figures.proposal, projectedTotal, 'pence'),
+    step(
+      'projected-total',
+      `Under it the cases would cost ${formatPounds(projectedTotal)}${
+        headroom >= 0
+          ? `, leaving ${formatPounds(headroom)} of the ${formatPounds(available)} available`
+          : `, ${formatPounds(-headroom)} more than the ${formatPounds(available)} available`
+      }${referrals > 0 ? `; ${plural(referrals, 'case is', 'cases are')} above the ceiling and would go to the panel` : ''}.`,
+      projectedTotal,
+      'pence',
+    ),
+    step(
+      'integrity',
+      passes
+        ? `The cases cost ${formatPounds(currentTotal)} today; the proposal costs ${formatPounds(-overToday)} less${overToday === 0 ? ' (the same)' : ''}, so it passes the integrity test: it costs the council no more.`
+        : `The cases cost ${formatPounds(currentTotal)} today; the proposal costs ${formatPounds(projectedTotal)} − ${formatPounds(currentTotal)} = ${formatPounds(overToday)} more, so it fails the integrity test.`,
+      overToday,
+      'pence',
+    ),
+    step(
+      'winners-losers',
+      `${winners} cases would get more than today, ${losers} less and ${n - winners - losers} the same.`,
+      winners,
+      'count',
+    ),
+  ];
+}
+
+/**
+ * Runs the desktop exercise (RAS4 in seed 002): top-slice the budget, derive the £/point the
+ * budget affords (floor(available ÷ Σ points)), project every case under the proposed scheme
+ * (default: linear at that rate) and test the projection against what the cases cost today.
+ *
+ * @param input - the cases, the budget (default Σ current costs), the top-slice percentage and the proposed scheme
+ * @returns £/point, the integrity test, every case's projection and a summary
+ * @throws RasError `INVALID_CALIBRATION` for no cases, negative or fractional figures (up to 100 listed) or Σ points = 0;
+ *   `INVALID_SCHEME` (pointers under `/proposed`) for a proposed scheme that is not valid
+ * @example
+ * ```ts
+ * const result = calibrate({
+ *   topSlicePercent: 10,
+ *   cases: [
+ *     { ref: 'A', points: 20, currentAnnualPence: 500_000 },
+ *     { ref: 'B', points: 60, currentAnnualPence: 1_500_000 },
+ *   ],
+ * });
+ * result.poundsPerPointPence; // 22_500 (£225.00 a point)
+ * ```
+ */
+export function calibrate(input: CalibrationInput): CalibrationResult {
+  const cases = input.cases;
+  if (!Array.isArray(cases) || cases.length === 0)
+    throw new RasError('INVALID_CALIBRATION', [{ pointer: '/cases', detail: 'must list at least one case' }]);
+  const topSliceBasisPoints = percentToBasisPoints(input.topSlicePercent, '/topSlicePercent');
+  const proposedScheme = input.proposed === undefined ? undefined : compileProposal(input.proposed);
+
+  const { totalPoints, currentTotal } = checkCases(cases);
 
   const budget = input.budgetPence ?? currentTotal;
   if (!Number.isSafeInteger(budget) || budget < 0)
@@ -280,53 +373,25 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([clientGroup, g]) => ({ clientGroup, ...g, differencePence: g.projectedPence - g.currentPence })),
   };
-  const percentText = formatHundredths(topSliceBasisPoints);
-  const explanation = [
-    step(
-      'budget',
-      `The budget to share is ${formatPounds(budget)}${input.budgetPence === undefined ? ', what the cases cost today' : ''}.`,
-      budget,
-      'pence',
-    ),
-    step('top-slice', `${percentText}% is kept back as contingency: ${formatPounds(topSlice)}.`, topSlice, 'pence'),
-    step('available', `That leaves ${formatPounds(available)} for ${n} cases with ${totalPoints} points in all.`, available, 'pence'),
-    step(
-      'pounds-per-point',
-      `${formatPounds(available)} ÷ ${totalPoints} points = ${formatPounds(perPoint)} a point (rounded down, so the total at this rate can never exceed what is available).`,
-      perPoint,
-      'pence',
-    ),
-    step(
-      'proposed',
-      describeProposal({ ...proposalOf(scheme), derived: proposedScheme === undefined }, totalPoints, projectedTotal),
-      projectedTotal,
-      'pence',
-    ),
-    step(
-      'projected-total',
-      `Under it the cases would cost ${formatPounds(projectedTotal)}${
-        headroom >= 0
-          ? `, leaving ${formatPounds(headroom)} of the ${formatPounds(available)} available`
-          : `, ${formatPounds(-headroom)} more than the ${formatPounds(available)} available`
-      }${referrals > 0 ? `; ${plural(referrals, 'case is', 'cases are')} above the ceiling and would go to the panel` : ''}.`,
-      projectedTotal,
-      'pence',
-    ),
-    step(
-      'integrity',
-      passes
-        ? `The cases cost ${formatPounds(currentTotal)} today; the proposal costs ${formatPounds(-overToday)} less${overToday === 0 ? ' (the same)' : ''}, so it passes the integrity test: it costs the council no more.`
-        : `The cases cost ${formatPounds(currentTotal)} today; the proposal costs ${formatPounds(projectedTotal)} − ${formatPounds(currentTotal)} = ${formatPounds(overToday)} more, so it fails the integrity test.`,
-      overToday,
-      'pence',
-    ),
-    step(
-      'winners-losers',
-      `${winners} cases would get more than today, ${losers} less and ${n - winners - losers} the same.`,
-      winners,
-      'count',
-    ),
-  ];
+  const explanation = explainCalibration({
+    budget,
+    budgetGiven: input.budgetPence !== undefined,
+    topSliceBasisPoints,
+    topSlice,
+    available,
+    n,
+    totalPoints,
+    perPoint,
+    proposal: describeProposal({ ...proposalOf(scheme), derived: proposedScheme === undefined }, totalPoints, projectedTotal),
+    projectedTotal,
+    headroom,
+    referrals,
+    passes,
+    currentTotal,
+    overToday,
+    winners,
+    losers,
+  });
   return {
     caseCount: n,
     totalPoints,

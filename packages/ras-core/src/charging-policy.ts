@@ -317,6 +317,116 @@ function checkRules(rules: ChargingPolicyRules): void {
   if (problems.length > 0) throw new RasError('INVALID_MONEY', problems);
 }
 
+/** Step 1: the weekly income that counts: every income, less what the policy ignores of each (named, for the explanation). */
+function countIncome(
+  circumstances: FinancialCircumstances,
+  rules: ChargingPolicyRules,
+): { gross: number; disregarded: number; counted: number; disregardTexts: string[] } {
+  let gross = 0;
+  let disregarded = 0;
+  const disregardTexts: string[] = [];
+  circumstances.incomes.forEach((income, index) => {
+    const amount = assertPence(income.weeklyPence, `/incomes/${index}/weeklyPence`);
+    gross = checkedPence(gross + amount, '/incomes');
+    const disregard = rules.incomeDisregards[income.kind];
+    const ignored = disregard === undefined ? 0 : disregard.rule === 'full' ? amount : Math.min(amount, disregard.weeklyPence);
+    if (ignored > 0) {
+      disregarded += ignored;
+      disregardTexts.push(
+        `${formatPounds(ignored)} of ${income.kind}${disregard?.rule === 'first' ? ` (the first ${formatPounds(disregard.weeklyPence)})` : ''}`,
+      );
+    }
+  });
+  return { gross, disregarded, counted: gross - disregarded, disregardTexts };
+}
+
+/** What a full financial assessment is worked out from, besides the circumstances and the rules. */
+interface Means {
+  readonly income: ReturnType<typeof countIncome>;
+  readonly mig: ReturnType<typeof minimumIncomeGuarantee>;
+  readonly standardDre: number;
+  readonly claimedDre: number;
+  readonly dre: number;
+  readonly capital: number;
+  readonly housing: number;
+  readonly cost: number;
+}
+
+/**
+ * Step 2 of a full assessment: the charge from the person's means (income that counts, the
+ * Minimum Income Guarantee, disability-related expenditure, capital), explained step by step.
+ */
+function assessMeans(
+  circumstances: FinancialCircumstances,
+  rules: ChargingPolicyRules,
+  source: string,
+  means: Means,
+  explanation: ExplanationStep[],
+): { weekly: number; fullCost: boolean; tariff: number; assessable: number } {
+  const { gross, disregarded, counted, disregardTexts } = means.income;
+  const { mig, standardDre, claimedDre, dre, capital, housing, cost } = means;
+  explanation.push(
+    step(
+      'income',
+      `Weekly income ${formatPounds(gross)}${disregarded > 0 ? `, less ${formatPounds(disregarded)} the charging policy ignores (${disregardTexts.join('; ')})` : ''}: ${formatPounds(counted)} counts.`,
+      counted,
+      'pence',
+      'charge.income',
+      [
+        traced(INPUT, 'incomes', gross),
+        ...circumstances.incomes.flatMap((income) => {
+          const disregard = rules.incomeDisregards[income.kind];
+          return disregard === undefined
+            ? []
+            : [traced(source, `incomeDisregards.${income.kind}`, disregard.rule === 'full' ? 'full' : disregard.weeklyPence)];
+        }),
+      ],
+    ),
+    step(
+      'minimum-income-guarantee',
+      `Minimum Income Guarantee: ${mig.text} = ${formatPounds(mig.pence)} a week.`,
+      mig.pence,
+      'pence',
+      'charge.minimum-income-guarantee',
+      [traced(INPUT, 'household', circumstances.household), traced(INPUT, 'ageBand', circumstances.ageBand), ...mig.used],
+    ),
+    step(
+      'disability-related-expenditure',
+      claimedDre > standardDre
+        ? `Disability-related expenditure: ${formatPounds(claimedDre)} a week, as evidenced.`
+        : standardDre > 0
+          ? `Disability-related expenditure: the standard allowance of ${formatPounds(standardDre)} a week, as you receive a disability benefit.`
+          : 'No disability-related expenditure is allowed.',
+      dre,
+      'pence',
+      'charge.disability-related-expenditure',
+      [
+        traced(source, 'standardDisabilityRelatedExpenditurePence', rules.standardDisabilityRelatedExpenditurePence),
+        traced(INPUT, 'weeklyDisabilityRelatedExpenditurePence', claimedDre),
+      ],
+    ),
+  );
+  const contribution = calculateContribution(
+    {
+      weeklyIncomePence: counted,
+      capitalPence: capital,
+      weeklyHousingCostsPence: housing,
+      weeklyDisabilityRelatedExpenditurePence: dre,
+      weeklyMinimumIncomeGuaranteePence: mig.pence,
+      weeklyCostOfCarePence: cost,
+    },
+    rules.capital,
+    source,
+  );
+  explanation.push(...contribution.explanation.filter((s) => s.key !== 'income'));
+  return {
+    weekly: contribution.weeklyContributionPence,
+    fullCost: contribution.fullCost,
+    tariff: contribution.tariffIncomePence,
+    assessable: contribution.assessableIncomePence,
+  };
+}
+
 /**
  * Works out a person's weekly charge for care at home under a council's charging policy: income
  * less what the policy disregards, tariff income from capital, less the Minimum Income Guarantee
@@ -352,22 +462,7 @@ export function assessCharge(
   const explanation: ExplanationStep[] = [];
   const maximum = rules.weeklyMaximumChargePence;
 
-  let gross = 0;
-  let disregarded = 0;
-  const disregardTexts: string[] = [];
-  circumstances.incomes.forEach((income, index) => {
-    const amount = assertPence(income.weeklyPence, `/incomes/${index}/weeklyPence`);
-    gross = checkedPence(gross + amount, '/incomes');
-    const disregard = rules.incomeDisregards[income.kind];
-    const ignored = disregard === undefined ? 0 : disregard.rule === 'full' ? amount : Math.min(amount, disregard.weeklyPence);
-    if (ignored > 0) {
-      disregarded += ignored;
-      disregardTexts.push(
-        `${formatPounds(ignored)} of ${income.kind}${disregard?.rule === 'first' ? ` (the first ${formatPounds(disregard.weeklyPence)})` : ''}`,
-      );
-    }
-  });
-  const counted = gross - disregarded;
+  const { gross, disregarded, counted, disregardTexts } = countIncome(circumstances, rules);
   const mig = minimumIncomeGuarantee(circumstances, rules.minimumIncomeGuarantee, source);
   const receivesDisabilityBenefit = circumstances.incomes.some(
     (income) => DISABILITY_BENEFITS.includes(income.kind) && income.weeklyPence > 0,
@@ -399,64 +494,13 @@ export function assessCharge(
       ),
     );
   } else {
-    explanation.push(
-      step(
-        'income',
-        `Weekly income ${formatPounds(gross)}${disregarded > 0 ? `, less ${formatPounds(disregarded)} the charging policy ignores (${disregardTexts.join('; ')})` : ''}: ${formatPounds(counted)} counts.`,
-        counted,
-        'pence',
-        'charge.income',
-        [
-          traced(INPUT, 'incomes', gross),
-          ...circumstances.incomes.flatMap((income) => {
-            const disregard = rules.incomeDisregards[income.kind];
-            return disregard === undefined
-              ? []
-              : [traced(source, `incomeDisregards.${income.kind}`, disregard.rule === 'full' ? 'full' : disregard.weeklyPence)];
-          }),
-        ],
-      ),
-      step(
-        'minimum-income-guarantee',
-        `Minimum Income Guarantee: ${mig.text} = ${formatPounds(mig.pence)} a week.`,
-        mig.pence,
-        'pence',
-        'charge.minimum-income-guarantee',
-        [traced(INPUT, 'household', circumstances.household), traced(INPUT, 'ageBand', circumstances.ageBand), ...mig.used],
-      ),
-      step(
-        'disability-related-expenditure',
-        claimedDre > standardDre
-          ? `Disability-related expenditure: ${formatPounds(claimedDre)} a week, as evidenced.`
-          : standardDre > 0
-            ? `Disability-related expenditure: the standard allowance of ${formatPounds(standardDre)} a week, as you receive a disability benefit.`
-            : 'No disability-related expenditure is allowed.',
-        dre,
-        'pence',
-        'charge.disability-related-expenditure',
-        [
-          traced(source, 'standardDisabilityRelatedExpenditurePence', rules.standardDisabilityRelatedExpenditurePence),
-          traced(INPUT, 'weeklyDisabilityRelatedExpenditurePence', claimedDre),
-        ],
-      ),
-    );
-    const contribution = calculateContribution(
-      {
-        weeklyIncomePence: counted,
-        capitalPence: capital,
-        weeklyHousingCostsPence: housing,
-        weeklyDisabilityRelatedExpenditurePence: dre,
-        weeklyMinimumIncomeGuaranteePence: mig.pence,
-        weeklyCostOfCarePence: cost,
-      },
-      rules.capital,
+    ({ weekly, fullCost, tariff, assessable } = assessMeans(
+      circumstances,
+      rules,
       source,
-    );
-    explanation.push(...contribution.explanation.filter((s) => s.key !== 'income'));
-    weekly = contribution.weeklyContributionPence;
-    fullCost = contribution.fullCost;
-    tariff = contribution.tariffIncomePence;
-    assessable = contribution.assessableIncomePence;
+      { income: { gross, disregarded, counted, disregardTexts }, mig, standardDre, claimedDre, dre, capital, housing, cost },
+      explanation,
+    ));
   }
 
   let cappedAtMaximum = false;
