@@ -36,7 +36,7 @@ const MAY_IMPORT = {
   openapi: ['plugins'],
   plugins: ['auth', 'db', 'http', 'openapi', 'repositories'],
   repositories: ['auth', 'db', 'schemas'], // never rules, workflows or anything above
-  representations: ['auth', 'db', 'html', 'http'], // pure: given rows, never reading them
+  representations: ['auth', 'db', 'html', 'http', 'self-review'], // pure: given rows, never reading them
   documents: ['db', 'html', 'http', 'schemas'], // what is rendered (HTML, PDF, CSV, Bacs) from what it is given; never repositories
   workflows: ['auth', 'db', 'documents', 'events', 'repositories', 'representations', 'schemas'], // never http or routes
   webhooks: ['db', 'events', 'repositories'],

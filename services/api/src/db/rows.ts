@@ -1,4 +1,4 @@
-import type { CompiledQuestionnaire, CompiledScheme } from 'ras-core';
+import type { ChargingPolicyRules, CompiledQuestionnaire, CompiledScheme } from 'ras-core';
 import type {
   AllocationScheme,
   Budget,
@@ -86,4 +86,27 @@ export interface LoadedScheme {
 export interface PersonRecord {
   readonly person: Person;
   readonly externalIds: Readonly<Record<string, string>>;
+}
+
+/** A charging policy as the service uses it: a council's own, or one that ships. */
+export interface PolicyInForce {
+  readonly id: string;
+  readonly version: number | null;
+  readonly shipped: boolean;
+  readonly name: string;
+  readonly effectiveFrom: string;
+  readonly effectiveTo: string | null;
+  readonly basedOn: string | null;
+  readonly rules: ChargingPolicyRules;
+  readonly createdAt: Date | null;
+}
+
+/** An individual service fund a provider holds: an approved plan's ISF lines naming it. */
+export interface HeldFund {
+  readonly budget_id: string;
+  readonly person_id: string;
+  readonly plan_id: string;
+  readonly budget_status: string;
+  /** The plan's lines that are the fund, by index. */
+  readonly lines: number[];
 }

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import type { HeldFund } from '../db/rows.js';
 import type { DB, Db, Provider } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { afterRow } from './keyset.js';
@@ -40,15 +41,7 @@ export async function providersOf(db: Db, councilId: string, ids: readonly strin
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** An individual service fund a provider holds: an approved plan's ISF lines naming it. */
-export interface HeldFund {
-  readonly budget_id: string;
-  readonly person_id: string;
-  readonly plan_id: string;
-  readonly budget_status: string;
-  /** The plan's lines that are the fund, by index. */
-  readonly lines: number[];
-}
+export type { HeldFund };
 
 /** The people a provider holds individual service funds for: approved plans with ISF lines naming it. */
 export async function fundsHeldBy(db: Db, councilId: string, providerId: string): Promise<HeldFund[]> {

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type ChargingPolicyRules, SHIPPED_CHARGING_POLICIES, type ShippedChargingPolicy } from 'ras-core';
+import type { PolicyInForce } from '../db/rows.js';
 import type { ChargingPolicy, DB } from '../db/schema.js';
 import { AppError, unprocessable } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -14,18 +15,7 @@ import { councilSettings } from '../repositories/councils.js';
 import { checkPolicyRules } from '../schemas/charging-policy-checks.js';
 import type { WorkflowContext } from './context.js';
 
-/** A charging policy as the service uses it: a council's own, or one that ships. */
-export interface PolicyInForce {
-  readonly id: string;
-  readonly version: number | null;
-  readonly shipped: boolean;
-  readonly name: string;
-  readonly effectiveFrom: string;
-  readonly effectiveTo: string | null;
-  readonly basedOn: string | null;
-  readonly rules: ChargingPolicyRules;
-  readonly createdAt: Date | null;
-}
+export type { PolicyInForce };
 
 const SHIPPED_NAMES: Record<ShippedChargingPolicy, string> = {
   'england-2025-26': 'England 2025/26 (shipped)',

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type CalibrationInput, type CalibrationResult, calibrate, renderCalibrationReport } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import type { Calibration } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { workflowContext } from '../../../http/write.js';
@@ -10,13 +9,10 @@ import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findCalibration } from '../../../repositories/calibrations.js';
 import { findCouncil } from '../../../repositories/councils.js';
+import { toCalibration } from '../../../representations/calibrations.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { recordCalibration } from '../../../workflows/calibrations.js';
 import { CalibrationResource, MAX_CASES, RunCalibrationBody } from './schemas.js';
-
-function toCalibration(row: Calibration) {
-  return { ...row.result, id: row.id, createdAt: iso(row.created_at) };
-}
 
 const READ = rolesAccess('admin', 'finance', 'auditor');
 

@@ -2,36 +2,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { notFound, unprocessable } from '../../../errors.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { listChargingPolicies } from '../../../repositories/charging-policies.js';
+import { toChargingPolicy } from '../../../representations/charging-policies.js';
 import { IdempotencyHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import {
   councilPolicy,
   councilPolicyById,
   createChargingPolicy,
   isShippedPolicy,
-  type PolicyInForce,
   shippedPolicy,
 } from '../../../workflows/charging-policy.js';
 import { ChargingPolicyParams, ChargingPolicyResource, CreateChargingPolicyBody } from './schemas.js';
-
-function toChargingPolicy(policy: PolicyInForce) {
-  return {
-    id: policy.id,
-    version: policy.version,
-    shipped: policy.shipped,
-    name: policy.name,
-    effectiveFrom: policy.effectiveFrom,
-    effectiveTo: policy.effectiveTo,
-    basedOn: policy.basedOn,
-    rules: policy.rules as never,
-    createdAt: policy.createdAt === null ? null : iso(policy.createdAt),
-  };
-}
 
 /** Charging policies: a council's dated charging rules, one version in force on any date. */
 const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {

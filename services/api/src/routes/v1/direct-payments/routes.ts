@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
-import type { AccountReturn, AuditSample, DB, DirectPaymentAgreement } from '../../../db/schema.js';
+import type { AuditSample, DB, DirectPaymentAgreement } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
@@ -9,6 +9,7 @@ import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { councilOf, scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findAuditSample, findDirectPaymentAgreement, listAccountReturns, listAuditItems } from '../../../repositories/direct-payments.js';
+import { toReturn } from '../../../representations/direct-payments.js';
 import { IdempotencyHeaders, IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import {
   changeAgreementStatus,
@@ -27,21 +28,6 @@ import {
   RecordAccountReturnBody,
   RecordAuditOutcomeBody,
 } from './schemas.js';
-
-function toReturn(row: AccountReturn) {
-  return {
-    id: row.id,
-    agreementId: row.agreement_id,
-    periodFrom: row.period_from,
-    periodTo: row.period_to,
-    statement: row.statement,
-    matches: row.matches,
-    ledger: row.check_result.ledger,
-    checks: row.check_result.checks as never,
-    explanation: row.check_result.explanation as never,
-    createdAt: iso(row.created_at),
-  };
-}
 
 async function toAgreement(db: Kysely<DB>, row: DirectPaymentAgreement) {
   return {

@@ -2,16 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { costSupportPlan } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess, STAFF } from '../../../auth/roles.js';
-import type { Provider } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
-import { findProvider, fundLedger, fundsHeldBy, type HeldFund, listProviders } from '../../../repositories/providers.js';
+import { findProvider, fundLedger, fundsHeldBy, listProviders } from '../../../repositories/providers.js';
 import { listPlans } from '../../../repositories/support-plans.js';
+import { toProvider, toProviderWithFunds } from '../../../representations/providers.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { createProvider } from '../../../workflows/providers.js';
 import {
@@ -22,30 +21,6 @@ import {
   StatementParams,
   StatementQuery,
 } from './schemas.js';
-
-function toProvider(row: Provider) {
-  return {
-    id: row.id,
-    name: row.name,
-    account: { type: row.account_type, reference: row.account_reference },
-    contact: row.contact,
-    version: row.version,
-    createdAt: iso(row.created_at),
-  };
-}
-
-function toProviderWithFunds(row: Provider, funds: readonly HeldFund[]) {
-  return {
-    ...toProvider(row),
-    individualServiceFunds: funds.map((fund) => ({
-      budgetId: fund.budget_id,
-      personId: fund.person_id,
-      planId: fund.plan_id,
-      budgetStatus: fund.budget_status,
-      lines: fund.lines,
-    })),
-  };
-}
 
 /** The provider register: who holds individual service funds and is paid them, and their statements. */
 const providerRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,30 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type QuestionnaireDefinition, validateQuestionnaire } from 'ras-core';
+import { validateQuestionnaire } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
-import type { Questionnaire } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findQuestionnaire, listQuestionnaires } from '../../../repositories/questionnaires.js';
+import { toQuestionnaire } from '../../../representations/questionnaires.js';
 import { IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { createQuestionnaireVersion } from '../../../workflows/rule-versions.js';
 import { QuestionnaireBody, QuestionnaireResource } from './schemas.js';
-
-export function toQuestionnaire(row: Questionnaire) {
-  const definition = row.definition as Pick<QuestionnaireDefinition, 'sections'>;
-  return {
-    id: row.id,
-    key: row.key,
-    version: row.version,
-    title: row.title,
-    sections: definition.sections,
-    createdAt: iso(row.created_at),
-  };
-}
 
 /** Questionnaires: immutable versions of a council's self-assessment. */
 const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -2,11 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { addMonths } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import type { CriticalPathProgress, SelfRating, SelfRatingComponent, SelfRatingRound } from '../../../db/schema.js';
+import type { CriticalPathProgress, SelfRatingComponent } from '../../../db/schema.js';
 import { buildSummaryReport, type Target } from '../../../documents/summary-report.js';
 import { AppError, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { runWorkflow, workflowContext } from '../../../http/write.js';
@@ -23,6 +22,7 @@ import {
   regionalRatings,
   tookPartIn,
 } from '../../../repositories/self-review.js';
+import { toRating, toRound } from '../../../representations/self-review.js';
 import {
   CalendarDate,
   IdempotencyHeaders,
@@ -88,35 +88,6 @@ const RoundResource = Type.Object(
   },
   { title: 'SelfRatingRound' },
 );
-
-function toRound(round: SelfRatingRound, ratings: readonly SelfRating[], today: string) {
-  return {
-    id: round.id,
-    roundKey: round.round_key,
-    title: round.title,
-    closesOn: round.closes_on,
-    closed: round.closes_on < today,
-    ratings: COMPONENTS.map(({ key }) =>
-      toRating(
-        key,
-        ratings.find((candidate) => candidate.component === key),
-      ),
-    ),
-    createdAt: iso(round.created_at),
-  };
-}
-
-function toRating(component: SelfRatingComponent, rating: SelfRating | undefined) {
-  return {
-    component,
-    title: COMPONENTS.find((candidate) => candidate.key === component)?.title ?? component,
-    rating: rating?.rating ?? null,
-    comment: rating?.comment ?? null,
-    proposedAction: rating?.proposed_action ?? null,
-    userComments: (rating?.user_comments as string[] | undefined) ?? [],
-    version: rating?.version ?? null,
-  };
-}
 
 const WRITE = rolesAccess('admin');
 const READ = rolesAccess('admin', 'auditor');

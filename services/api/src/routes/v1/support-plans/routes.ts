@@ -3,16 +3,16 @@ import type { SupportPlan } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { PlanContext } from '../../../db/rows.js';
-import type { PlanRevision, PlanStage } from '../../../db/schema.js';
+import type { PlanStage } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { listRevisions } from '../../../repositories/plan-revisions.js';
 import { findPlan, findPlanContext, findPlanContexts, listPlans } from '../../../repositories/support-plans.js';
+import { toRevision } from '../../../representations/plan-revisions.js';
 import { toPlan } from '../../../representations/support-plans.js';
 import {
   ActorHeader,
@@ -289,26 +289,5 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
-
-function toRevision(row: PlanRevision) {
-  return {
-    id: row.id,
-    planId: row.plan_id,
-    budgetId: row.budget_id,
-    personId: row.person_id,
-    number: row.number,
-    status: row.status,
-    stage: row.stage,
-    effectiveFrom: row.effective_from,
-    reason: row.reason,
-    plan: row.plan,
-    previous: row.previous,
-    comparison: row.comparison,
-    decisions: row.decisions,
-    createdBy: row.created_by,
-    createdAt: iso(row.created_at),
-    decidedAt: row.decided_at === null ? null : iso(row.decided_at),
-  };
-}
 
 export default supportPlanRoutes;

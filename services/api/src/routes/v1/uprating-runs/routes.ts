@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { formatPounds, renderUpratingReport, type UpratingSummary, upratedAnnualPence } from 'ras-core';
+import { formatPounds, renderUpratingReport, type UpratingSummary } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
-import type { UpratingRun, UpratingRunItem } from '../../../db/schema.js';
+import type { UpratingRun } from '../../../db/schema.js';
 import { csvField } from '../../../documents/summary-report.js';
 import { notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
@@ -15,50 +15,10 @@ import { createOnce } from '../../../plugins/idempotency.js';
 import { findScheme } from '../../../repositories/allocation-schemes.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { findUpratingRun, listUpratingItems } from '../../../repositories/uprating-runs.js';
+import { toUpratedPerson, toUpratingRun, upratedFiguresOf } from '../../../representations/uprating-runs.js';
 import { IdempotencyHeaders, IdParams, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { applyUpratingRun, createUpratingRun } from '../../../workflows/uprating.js';
 import { CreateUpratingRunBody, UpratingRunResource } from './schemas.js';
-
-function figuresOf(item: UpratingRunItem) {
-  return {
-    clientGroup: item.client_group,
-    oldAnnualPence: item.old_annual_pence,
-    newAnnualPence: item.new_annual_pence,
-    protectedPence: item.protected_pence,
-    outsideRas: item.outcome === 'outside-ras',
-  };
-}
-
-function toPerson(item: UpratingRunItem) {
-  return {
-    budgetId: item.budget_id,
-    personId: item.person_id,
-    clientGroup: item.client_group,
-    oldAnnualPence: item.old_annual_pence,
-    newAnnualPence: item.new_annual_pence,
-    protectedPence: item.protected_pence,
-    upratedAnnualPence: upratedAnnualPence(figuresOf(item)),
-    outcome: item.outcome,
-    newBudgetId: item.new_budget_id,
-    reviewId: item.review_id,
-  };
-}
-
-function toRun(run: UpratingRun, people: { items: ReturnType<typeof toPerson>[]; nextPageToken: string | null }) {
-  return {
-    id: run.id,
-    schemeId: run.scheme_id,
-    replacesSchemeIds: run.replaces_scheme_ids,
-    effectiveFrom: run.effective_from,
-    transitionalProtection: run.protection,
-    status: run.status,
-    summary: run.summary as UpratingSummary,
-    people,
-    createdAt: iso(run.created_at),
-    appliedAt: run.applied_at === null ? null : iso(run.applied_at),
-    version: run.version,
-  };
-}
 
 const CSV_COLUMNS = [
   'budgetId',
@@ -107,10 +67,10 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const people = toPage(
           await listUpratingItems(tx, run.council_id, run.id, null, 51),
           { size: 50, after: null },
-          toPerson,
+          toUpratedPerson,
           (item) => item.budget_id,
         );
-        return { body: toRun(run, people), headers: { location: `/v1/uprating-runs/${run.id}`, etag: etag(run.version) } };
+        return { body: toUpratingRun(run, people), headers: { location: `/v1/uprating-runs/${run.id}`, etag: etag(run.version) } };
       }),
   );
 
@@ -151,7 +111,7 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const lines = [
           CSV_COLUMNS.join(','),
           ...items.map((item) => {
-            const person = toPerson(item);
+            const person = toUpratedPerson(item);
             return CSV_COLUMNS.map((column) => csvField(person[column])).join(',');
           }),
         ];
@@ -166,7 +126,7 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const protection = protectionInWords(run.protection);
         const html = renderUpratingReport(
           run.summary as UpratingSummary,
-          items.map((item) => ({ ...figuresOf(item), ref: item.budget_id.slice(0, 8) })),
+          items.map((item) => ({ ...upratedFiguresOf(item), ref: item.budget_id.slice(0, 8) })),
           {
             council: council?.name ?? '',
             scheme: scheme ? `${scheme.key} v${scheme.version}` : run.scheme_id,
@@ -181,9 +141,9 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = pageRequest(request.query);
       const items = await listUpratingItems(app.db, councilId, run.id, page.after, page.size + 1);
       reply.header('etag', etag(run.version)).header('vary', 'accept');
-      return toRun(
+      return toUpratingRun(
         run,
-        toPage(items, page, toPerson, (item) => item.budget_id),
+        toPage(items, page, toUpratedPerson, (item) => item.budget_id),
       );
     },
   );
@@ -207,9 +167,9 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const run = await runWorkflow(request, (context) => applyUpratingRun(context, request.params.id));
       const items = await listUpratingItems(app.db, scope.councilId, run.id, null, 51);
       reply.header('etag', etag(run.version));
-      return toRun(
+      return toUpratingRun(
         run,
-        toPage(items, { size: 50, after: null }, toPerson, (item) => item.budget_id),
+        toPage(items, { size: 50, after: null }, toUpratedPerson, (item) => item.budget_id),
       );
     },
   );

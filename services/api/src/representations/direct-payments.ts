@@ -1,0 +1,17 @@
+import type { AccountReturn } from '../db/schema.js';
+import { iso } from '../http/iso.js';
+
+export function toReturn(row: AccountReturn) {
+  return {
+    id: row.id,
+    agreementId: row.agreement_id,
+    periodFrom: row.period_from,
+    periodTo: row.period_to,
+    statement: row.statement,
+    matches: row.matches,
+    ledger: row.check_result.ledger,
+    checks: row.check_result.checks as never,
+    explanation: row.check_result.explanation as never,
+    createdAt: iso(row.created_at),
+  };
+}
