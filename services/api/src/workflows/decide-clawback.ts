@@ -1,10 +1,11 @@
 import type { Review } from '../db/schema.js';
-import { assertVersion, invalidState, notFound, unprocessable } from '../errors.js';
+import { invalidState, unprocessable } from '../errors.js';
 import { findLedger, insertTransaction } from '../repositories/budget-accounts.js';
 import { findReview, updateReview } from '../repositories/reviews.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
-import { reviewEvent } from '../representations/reviews.js';
+import { REVIEW } from './complete-review.js';
 import type { WorkflowContext } from './context.js';
+import { transition } from './transition.js';
 
 /** Finance's decision on a recommended clawback. */
 export interface ClawbackDecision {
@@ -36,91 +37,83 @@ export async function decideClawback(
       { pointer: '/amountPence', detail: decision === 'reduce' ? 'is required to reduce' : 'applies only to reduce' },
     ]);
   }
-  const before = await findReview(tx, scope, reviewId, { forUpdate: true });
-  if (!before) throw notFound('review', reviewId);
-  assertVersion(expectedVersion, before.version);
-  const recommendation = before.clawback;
-  if (before.status !== 'completed' || recommendation === null)
-    throw invalidState('Only a completed annual review has a clawback to decide');
-  if (recommendation.decision !== null) throw invalidState('The clawback has already been decided');
-  if (decision === 'reduce' && (amountPence as number) >= recommendation.clawbackPence) {
-    throw unprocessable('INVALID_INPUT', 'A reduced clawback is less than the recommendation', [
-      { pointer: '/amountPence', detail: `must be less than ${recommendation.clawbackPence}` },
-    ]);
-  }
-  const decided = decision === 'confirm' ? recommendation.clawbackPence : decision === 'reduce' ? (amountPence as number) : 0;
-  // The recommendation was worked out when the review was completed; money may have moved since.
-  // Nothing goes back beyond what each pot holds now.
-  const account = summariseStoredAccount(await findLedger(tx, scope.councilId, before.budget_id), clock.today());
-  const holds = (funder: string) => Math.max(0, account.funders.find((f) => f.funder === funder)?.balancePence ?? 0);
-  const councilPot = Math.max(0, holds('council') + holds('person'));
-  const refund = Math.min(recommendation.contributionRefundPence, councilPot);
-  const amount = Math.min(decided, councilPot - refund);
-  const transactionIds: string[] = [];
-  const on = clock.today();
-  const record = async (kind: 'clawback' | 'contribution-refund', funder: string, pence: number, description: string) => {
-    if (pence <= 0) return;
-    const entry = await insertTransaction(tx, scope.councilId, {
-      budgetId: before.budget_id,
-      kind,
-      direction: -1,
-      amountPence: pence,
-      occurredOn: on,
-      category: null,
-      planLine: null,
-      managedBy: null,
-      instalmentNumber: null,
-      funder,
-      description,
-      reversesId: null,
-      createdBy: actor.actor,
-    });
-    transactionIds.push(entry.id);
-    changes.record({
-      action: 'transaction.recorded',
-      entityType: 'budget-transaction',
-      entityId: entry.id,
-      after: { id: entry.id, budgetId: before.budget_id, kind, funder, amountPence: pence },
-    });
-  };
-  await record(
-    'contribution-refund',
-    'person',
-    recommendation.contributionRefundPence,
-    `Overpaid contribution refunded at review ${before.id}`,
-  );
-  for (const funder of recommendation.funders ?? [])
-    await record('clawback', funder.funder, funder.clawbackPence, `${funder.name}’s unspent share returned at review ${before.id}`);
-  await record(
-    'clawback',
-    'council',
-    amount,
-    `Clawback ${decision === 'confirm' ? 'confirmed' : 'reduced'} at review ${before.id}${reason ? `: ${reason}` : ''}`,
-  );
-  const outcome = {
-    decision,
-    amountPence: amount,
-    ...(amount < decided || refund < recommendation.contributionRefundPence
-      ? { cappedBecause: 'money was spent after the review, so less was left to return than recommended' }
-      : {}),
-    reason: reason ?? null,
-    decidedBy: actor.actor,
-    decidedAt: clock.now().toISOString(),
-    transactionIds,
-  };
-  const after = await updateReview(
-    tx,
-    scope.councilId,
-    before.id,
-    { clawback: JSON.stringify({ ...recommendation, decision: outcome }) },
-    clock.now(),
-  );
-  changes.record({
-    action: 'review.clawback-decided',
-    entityType: 'review',
-    entityId: after.id,
-    before: reviewEvent(before),
-    after: { ...reviewEvent(after), decision, amountPence: amount },
+  const target = { id: reviewId, expectedVersion, lock: () => findReview(tx, scope, reviewId, { forUpdate: true }) };
+  return transition(context, REVIEW, 'decideClawback', target, async (before) => {
+    const recommendation = before.clawback;
+    if (recommendation === null) throw invalidState('Only a completed annual review has a clawback to decide');
+    if (recommendation.decision !== null) throw invalidState('The clawback has already been decided');
+    if (decision === 'reduce' && (amountPence as number) >= recommendation.clawbackPence) {
+      throw unprocessable('INVALID_INPUT', 'A reduced clawback is less than the recommendation', [
+        { pointer: '/amountPence', detail: `must be less than ${recommendation.clawbackPence}` },
+      ]);
+    }
+    const decided = decision === 'confirm' ? recommendation.clawbackPence : decision === 'reduce' ? (amountPence as number) : 0;
+    // The recommendation was worked out when the review was completed; money may have moved since.
+    // Nothing goes back beyond what each pot holds now.
+    const account = summariseStoredAccount(await findLedger(tx, scope.councilId, before.budget_id), clock.today());
+    const holds = (funder: string) => Math.max(0, account.funders.find((f) => f.funder === funder)?.balancePence ?? 0);
+    const councilPot = Math.max(0, holds('council') + holds('person'));
+    const refund = Math.min(recommendation.contributionRefundPence, councilPot);
+    const amount = Math.min(decided, councilPot - refund);
+    const transactionIds: string[] = [];
+    const on = clock.today();
+    const record = async (kind: 'clawback' | 'contribution-refund', funder: string, pence: number, description: string) => {
+      if (pence <= 0) return;
+      const entry = await insertTransaction(tx, scope.councilId, {
+        budgetId: before.budget_id,
+        kind,
+        direction: -1,
+        amountPence: pence,
+        occurredOn: on,
+        category: null,
+        planLine: null,
+        managedBy: null,
+        instalmentNumber: null,
+        funder,
+        description,
+        reversesId: null,
+        createdBy: actor.actor,
+      });
+      transactionIds.push(entry.id);
+      changes.record({
+        action: 'transaction.recorded',
+        entityType: 'budget-transaction',
+        entityId: entry.id,
+        after: { id: entry.id, budgetId: before.budget_id, kind, funder, amountPence: pence },
+      });
+    };
+    await record(
+      'contribution-refund',
+      'person',
+      recommendation.contributionRefundPence,
+      `Overpaid contribution refunded at review ${before.id}`,
+    );
+    for (const funder of recommendation.funders ?? [])
+      await record('clawback', funder.funder, funder.clawbackPence, `${funder.name}’s unspent share returned at review ${before.id}`);
+    await record(
+      'clawback',
+      'council',
+      amount,
+      `Clawback ${decision === 'confirm' ? 'confirmed' : 'reduced'} at review ${before.id}${reason ? `: ${reason}` : ''}`,
+    );
+    const outcome = {
+      decision,
+      amountPence: amount,
+      ...(amount < decided || refund < recommendation.contributionRefundPence
+        ? { cappedBecause: 'money was spent after the review, so less was left to return than recommended' }
+        : {}),
+      reason: reason ?? null,
+      decidedBy: actor.actor,
+      decidedAt: clock.now().toISOString(),
+      transactionIds,
+    };
+    const after = await updateReview(
+      tx,
+      scope.councilId,
+      before.id,
+      { clawback: JSON.stringify({ ...recommendation, decision: outcome }) },
+      clock.now(),
+    );
+    return { after, extra: { decision, amountPence: amount } };
   });
-  return after;
 }

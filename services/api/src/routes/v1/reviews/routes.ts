@@ -20,7 +20,7 @@ import {
   PageQuery,
   problemResponses,
 } from '../../../schemas/common.js';
-import { completeReview } from '../../../workflows/complete-review.js';
+import { completeReview, REVIEW } from '../../../workflows/complete-review.js';
 import { type ClawbackDecision, decideClawback } from '../../../workflows/decide-clawback.js';
 import { scheduleReview } from '../../../workflows/schedule-review.js';
 import { ClawbackDecisionBody, CompleteReviewBody, ReviewKind, ReviewResource, ReviewStatus, ScheduleReviewBody } from './schemas.js';
@@ -119,7 +119,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews/:id/completion',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('assessor') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess(...REVIEW.steps.complete.roles) },
       schema: {
         operationId: 'completeReview',
         tags: ['reviews'],
@@ -143,7 +143,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews/:id/clawback',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('finance') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess(...REVIEW.steps.decideClawback.roles) },
       schema: {
         operationId: 'decideClawback',
         tags: ['reviews'],
