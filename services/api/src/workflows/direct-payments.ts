@@ -1,6 +1,7 @@
 import { type AccountStatement, checkAccountReturn, ledgerForPeriod, PAYEE_OF, recoverablePence, selectAuditSample } from 'ras-core';
+import type { Role } from '../auth/roles.js';
 import type { AccountReturn, AuditSample, DirectPaymentAgreement, HolderOption, SupportPlanRow } from '../db/schema.js';
-import { AppError, assertVersion, invalidState, notFound, unprocessable } from '../errors.js';
+import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
 import { findLedger, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
@@ -21,6 +22,7 @@ import {
 import { listPlans } from '../repositories/support-plans.js';
 import { summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
 import type { WorkflowContext } from './context.js';
+import { stateMachine, transition } from './transition.js';
 
 type Context = Pick<WorkflowContext, 'tx' | 'scope' | 'changes' | 'clock' | 'actor'>;
 
@@ -396,6 +398,47 @@ export interface StatusChange {
   readonly reason: string;
 }
 
+/** Who manages direct payment agreements: finance (and admin). */
+const AGREEMENT_MANAGERS: readonly Role[] = ['finance', 'admin'];
+/** Why a status change is refused: an ended agreement stays ended; otherwise it is already where it would go. */
+const agreementRefusal = (to: string) => (status: string) =>
+  status === 'ended' ? 'The agreement has ended; a new budget gets a new agreement' : `The agreement is already ${to}`;
+
+/**
+ * A direct payment agreement: active, suspended (an audit found a problem) and reinstated, or
+ * ended for good (a new plan and budget get a new agreement).
+ */
+export const DIRECT_PAYMENT_AGREEMENT = stateMachine({
+  entity: 'direct-payment-agreement',
+  noun: 'direct payment agreement',
+  statusOf: (row: DirectPaymentAgreement) => row.status,
+  eventOf: agreementEvent,
+  personOf: (row: DirectPaymentAgreement) => row.person_id,
+  steps: {
+    suspend: {
+      from: ['active'],
+      to: 'suspended',
+      roles: AGREEMENT_MANAGERS,
+      audit: 'direct-payment-agreement.suspended',
+      refusal: agreementRefusal('suspended'),
+    },
+    reinstate: {
+      from: ['suspended'],
+      to: 'active',
+      roles: AGREEMENT_MANAGERS,
+      audit: 'direct-payment-agreement.reinstated',
+      refusal: agreementRefusal('active'),
+    },
+    end: {
+      from: ['active', 'suspended'],
+      to: 'ended',
+      roles: AGREEMENT_MANAGERS,
+      audit: 'direct-payment-agreement.ended',
+      refusal: agreementRefusal('ended'),
+    },
+  },
+});
+
 /**
  * Suspends, reinstates or ends a direct payment agreement, with the reason: reinstating one an
  * audit suspended lets council payments go in again; an ended agreement stays ended (a new plan
@@ -407,24 +450,11 @@ export async function changeAgreementStatus(
   expectedVersion: number,
   change: StatusChange,
 ): Promise<DirectPaymentAgreement> {
-  const { tx, scope, changes } = context;
-  const before = await findDirectPaymentAgreement(tx, scope, agreementId, { forUpdate: true });
-  if (!before) throw notFound('direct payment agreement', agreementId);
-  assertVersion(expectedVersion, before.version);
-  if (before.status === 'ended') throw invalidState('The agreement has ended; a new budget gets a new agreement');
-  if (before.status === change.status) throw invalidState(`The agreement is already ${change.status}`);
-  const after = await setAgreementStatus(tx, scope.councilId, before.id, change.status, context.clock.now());
-  changes.record({
-    action:
-      change.status === 'active'
-        ? 'direct-payment-agreement.reinstated'
-        : change.status === 'suspended'
-          ? 'direct-payment-agreement.suspended'
-          : 'direct-payment-agreement.ended',
-    entityType: 'direct-payment-agreement',
-    entityId: after.id,
-    before: agreementEvent(before),
-    after: { ...agreementEvent(after), reason: change.reason },
-  });
-  return after;
+  const { tx, scope } = context;
+  const target = { id: agreementId, expectedVersion, lock: () => findDirectPaymentAgreement(tx, scope, agreementId, { forUpdate: true }) };
+  const action = change.status === 'active' ? 'reinstate' : change.status === 'suspended' ? 'suspend' : 'end';
+  return transition(context, DIRECT_PAYMENT_AGREEMENT, action, target, async (before, status) => ({
+    after: await setAgreementStatus(tx, scope.councilId, before.id, status, context.clock.now()),
+    extra: { reason: change.reason },
+  }));
 }

@@ -56,6 +56,8 @@ function ownIdentity(row: unknown): { readonly id: string; readonly version: num
 export interface Changed<Row> {
   readonly after: Row;
   readonly extra?: Record<string, unknown>;
+  /** The event's payload, where it is not the audit record's `after` (which may say more, such as a reason). */
+  readonly event?: Record<string, unknown>;
 }
 
 /**
@@ -66,7 +68,7 @@ export interface Changed<Row> {
  * row and event. `change` gets the row as it was and the status the step leads to.
  */
 export async function transition<Status extends string, Action extends string, Row>(
-  context: WorkflowContext,
+  context: Pick<WorkflowContext, 'tx' | 'scope' | 'changes' | 'roles'>,
   machine: StateMachine<Status, Action, Row>,
   action: Action,
   target: {
@@ -90,14 +92,14 @@ export async function transition<Status extends string, Action extends string, R
     throw invalidState(step.refusal?.(status) ?? `The ${machine.noun ?? machine.entity} is ${status}: it cannot be changed that way`);
   if (context.roles !== undefined && !step.roles.some((role) => context.roles?.includes(role)))
     throw new AppError('FORBIDDEN', `Only ${step.roles.join(', ')} keys may do this`);
-  const { after, extra } = await change(before, step.to ?? status);
+  const { after, extra, event } = await change(before, step.to ?? status);
   context.changes.record({
     action: step.audit,
     entityType: machine.entity,
     entityId: identity(after).id,
     before: machine.eventOf(before),
     after: { ...machine.eventOf(after), ...extra },
-    ...(machine.events === false ? { event: false } : {}),
+    ...(machine.events === false ? { event: false } : event !== undefined ? { event } : {}),
   });
   return after;
 }

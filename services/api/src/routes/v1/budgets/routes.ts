@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
-import { assertVersion, notFound } from '../../../errors.js';
+import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { runWorkflow, workflowContext } from '../../../http/write.js';
@@ -11,7 +11,7 @@ import { findBudget, listBudgets } from '../../../repositories/budgets.js';
 import { toBudget } from '../../../representations/budgets.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { createIndicativeBudget } from '../../../workflows/create-budget.js';
-import { endBudget } from '../../../workflows/end-budget.js';
+import { BUDGET, endBudget } from '../../../workflows/end-budget.js';
 import { BudgetResource, BudgetStatus, CreateBudgetBody, EndBudgetBody } from './schemas.js';
 
 /** Budgets: the indicative personal budget from an agreed assessment, then its life. */
@@ -72,7 +72,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/budgets/:id/end',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('admin', 'team-manager') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess(...BUDGET.steps.end.roles) },
       schema: {
         operationId: 'endBudget',
         tags: ['budgets'],
@@ -88,7 +88,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const expected = requireIfMatch(request);
       const row = await runWorkflow(request, (context) =>
-        endBudget(context, request.params.id, (version) => assertVersion(expected, version), request.body.endDate, request.body.reason),
+        endBudget(context, request.params.id, expected, request.body.endDate, request.body.reason),
       );
       reply.header('etag', etag(row.version));
       return toBudget(row);

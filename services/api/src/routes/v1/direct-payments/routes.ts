@@ -15,6 +15,7 @@ import {
   changeAgreementStatus,
   createAuditSample,
   createDirectPaymentAgreement,
+  DIRECT_PAYMENT_AGREEMENT,
   recordAccountReturn,
   recordAuditOutcome,
 } from '../../../workflows/direct-payments.js';
@@ -125,7 +126,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/direct-payment-agreements/:id/status',
     {
-      config: { problems: ['INVALID_STATE'], access: FINANCE },
+      config: { problems: ['INVALID_STATE'], access: rolesAccess(...DIRECT_PAYMENT_AGREEMENT.steps.suspend.roles) },
       schema: {
         operationId: 'changeDirectPaymentAgreementStatus',
         tags: ['money'],
