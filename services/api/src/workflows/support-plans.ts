@@ -12,6 +12,9 @@ import { stateMachine, transition } from './transition.js';
 
 /** Who may write and submit a plan: the person through a portal, or the coordinator with them. */
 const WRITERS: readonly Role[] = ['admin', 'assessor', 'integration', 'portal'];
+/** Who decides a submitted plan: the coordinator, the team manager and the panels, each at their own stage. */
+const DECIDERS: readonly Role[] = ['assessor', 'team-manager', 'panel'];
+const undecidable = (status: string) => `Only a submitted plan can be decided; this one is ${status}`;
 
 /**
  * A support plan until it is decided: draft (or returned) → submitted. From there the decision
@@ -38,6 +41,11 @@ export const SUPPORT_PLAN = stateMachine({
       audit: 'support-plan.submitted',
       refusal: (status) => `Only a draft or returned plan can be submitted; this one is ${status}`,
     },
+    // A decision at the plan's stage; which role each stage needs is ras-core's chain (PLAN_STAGE_ROLES).
+    advance: { from: ['submitted'], to: null, roles: DECIDERS, audit: 'support-plan.stage-approved', refusal: undecidable },
+    approve: { from: ['submitted'], to: 'approved', roles: DECIDERS, audit: 'support-plan.approved', refusal: undecidable },
+    return: { from: ['submitted'], to: 'returned', roles: DECIDERS, audit: 'support-plan.returned', refusal: undecidable },
+    reject: { from: ['submitted'], to: 'rejected', roles: DECIDERS, audit: 'support-plan.rejected', refusal: undecidable },
   },
 });
 

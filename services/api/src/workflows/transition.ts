@@ -70,7 +70,8 @@ export interface Changed<Row> {
 export async function transition<Status extends string, Action extends string, Row>(
   context: Pick<WorkflowContext, 'tx' | 'scope' | 'changes' | 'roles'>,
   machine: StateMachine<Status, Action, Row>,
-  action: Action,
+  /** The step, or how to choose it from the row as it is (a plan's decision depends on the stage after it). */
+  action: Action | ((before: NoInfer<Row>) => Action),
   target: {
     readonly id: string;
     /** The version the client last saw (If-Match); `null` where the operation's contract takes none. */
@@ -86,7 +87,7 @@ export async function transition<Status extends string, Action extends string, R
     throw new AppError('PERSON_ERASED', 'The person’s personal data has been erased: their record can no longer change');
   const identity = machine.identity ?? ownIdentity;
   if (target.expectedVersion !== null) assertVersion(target.expectedVersion, identity(before).version);
-  const step = machine.steps[action];
+  const step = machine.steps[typeof action === 'function' ? action(before) : action];
   const status = machine.statusOf(before);
   if (step.from !== 'any' && !step.from.includes(status))
     throw invalidState(step.refusal?.(status) ?? `The ${machine.noun ?? machine.entity} is ${status}: it cannot be changed that way`);

@@ -262,7 +262,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/decisions',
     {
-      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess('assessor', 'team-manager', 'panel') },
+      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess(...SUPPORT_PLAN.steps.approve.roles) },
       schema: {
         operationId: 'decideSupportPlan',
         tags: ['plans'],
