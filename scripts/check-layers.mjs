@@ -7,7 +7,8 @@
 //      connection, migrations, the change recorder) and files named *-repository.ts.
 //   3. One clock: no `new Date()` or `Date.now()` outside clock.ts and WALL_CLOCK, the
 //      infrastructure that measures real time (timeouts, rate windows, lock heartbeats).
-//   4. Routes compute no money: no rounding or pro-rata arithmetic in a route file.
+//   4. Routes compute no money (no rounding or pro-rata arithmetic) and open no transaction of their
+//      own: a state change is a workflow, run with runWorkflow (or createOnce with workflowContext).
 //   5. No import cycles between the files of services/api/src, type imports included.
 // It also draws the layers as they are into ARCHITECTURE.md (`--write`), and fails when that picture is stale.
 // KNOWN lists the imports that break rule 1 today, each with the work that removes it; a
@@ -82,6 +83,7 @@ const v1 = join(src, 'routes', 'v1');
 const resourceOf = (path) => (path.startsWith(v1 + sep) ? relative(v1, path).split(sep)[0] : null);
 const IMPORT = /(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 const MONEY = /multiplyDivide\(|Math\.(?:round|floor|ceil)\(|Pence \*|Pence \//;
+const TRANSACTION = /\.transaction\(\)|writeTransaction\(/;
 const CLOCK = /new Date\(\)|Date\.now\(\)/;
 const SQL = /\.(?:selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql(?:<[^>]*>)?`/;
 
@@ -130,6 +132,8 @@ for (const file of files(src)) {
     if (!(own in WALL_CLOCK) && CLOCK.test(line))
       problems.push(`${at}:${index + 1}: the wall clock; take the time from the clock the app or workflow is given`);
     if (layer === 'routes' && MONEY.test(line)) problems.push(`${at}:${index + 1}: money arithmetic in a route; it belongs in ras-core`);
+    if (layer === 'routes' && TRANSACTION.test(line))
+      problems.push(`${at}:${index + 1}: a route opening a transaction; a state change is a workflow (runWorkflow)`);
   });
 }
 // Rule 5, by Tarjan's strongly connected components: a component of more than one file is a cycle.

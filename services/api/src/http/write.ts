@@ -7,7 +7,7 @@ import { changeContext, scopeOf } from '../plugins/auth.js';
 import type { WorkflowContext } from '../workflows/context.js';
 
 /** Runs a state change for a request in one transaction, with its audit records and events. */
-export function write<T>(request: FastifyRequest, work: (tx: Transaction<DB>, changes: Changes) => Promise<T>): Promise<T> {
+function write<T>(request: FastifyRequest, work: (tx: Transaction<DB>, changes: Changes) => Promise<T>): Promise<T> {
   return writeTransaction(request.server.db, changeContext(request), work);
 }
 
