@@ -69,6 +69,25 @@ export interface StoredAppealDecision {
   readonly decidedAt: string;
 }
 
+/** What a completed review found: each outcome of the plan rated, the person's experience, and what follows. */
+export interface StoredReviewOutcome {
+  readonly outcomes: readonly {
+    readonly key: string;
+    readonly description: string;
+    readonly achieved: 'yes' | 'partly' | 'no';
+    readonly note: string | null;
+  }[];
+  readonly experience: Readonly<Record<string, number>>;
+  readonly spentAsPlanned: 'yes' | 'partly' | 'no';
+  readonly spendingNote: string | null;
+  readonly notes: string | null;
+  readonly completedOn: string;
+  readonly onTime: boolean;
+  readonly nextBudgetId: string | null;
+  readonly nextReviewId?: string | null;
+  readonly reassessmentId?: string | null;
+}
+
 /** A timestamp: read as a Date, written as a Date or left to its default. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -582,7 +601,7 @@ export interface ReviewTable {
   /** The first due date of a repeating cycle, which the next is counted from. */
   repeat_from: ColumnType<string | null, string | null | undefined, string | null>;
   status: 'scheduled' | 'completed' | 'cancelled';
-  outcome: NullableJson;
+  outcome: NullableJson<StoredReviewOutcome>;
   clawback: NullableJson<StoredClawback>;
   completed_at: NullableTimestamp;
   version: Generated<number>;

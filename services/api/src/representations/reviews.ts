@@ -20,7 +20,7 @@ export function toReview(row: Review, today: string) {
   return {
     ...reviewEvent(row),
     overdue: row.status === 'scheduled' && row.due_date < today,
-    outcome: row.outcome as never,
+    outcome: row.outcome,
     clawback: row.clawback as never,
     completedAt: iso(row.completed_at),
     createdAt: iso(row.created_at),

@@ -190,10 +190,7 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
   } else if (kind === 'review-outcome') {
     const review = await findReview(db, scope, id);
     if (!review) throw notFound('review', id);
-    const outcome = review.outcome as {
-      completedOn: string;
-      outcomes: { description: string; achieved: string; note: string | null }[];
-    } | null;
+    const outcome = review.outcome;
     if (review.status !== 'completed' || !outcome) throw invalidState('Only a completed review has an outcome to write about');
     budget = await findBudget(db, scope, review.budget_id);
     date = outcome.completedOn;
@@ -213,7 +210,7 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
       decision: { amountPence: number } | null;
     };
     recordedOn = review.completed_at.toISOString().slice(0, 10);
-    date = stored.inputs?.reviewDate ?? (review.outcome as { completedOn?: string } | null)?.completedOn ?? recordedOn;
+    date = stored.inputs?.reviewDate ?? review.outcome?.completedOn ?? recordedOn;
     // Every funder's share comes back, not only the council's.
     const total = clawback.totalClawbackPence ?? clawback.clawbackPence;
     values = {

@@ -206,7 +206,7 @@ export async function verifyClawback({ db, scope }: VerifyContext, review: Revie
   // Reviews completed before the inputs were kept: the account as its entries stood at completion.
   const completedAt = review.completed_at;
   if (completedAt === null) throw new Error(`review ${review.id} has a clawback but was never completed`);
-  const reviewDate = (review.outcome as { completedOn?: string } | null)?.completedOn ?? completedAt.toISOString().slice(0, 10);
+  const reviewDate = review.outcome?.completedOn ?? completedAt.toISOString().slice(0, 10);
   const inputs: ClawbackInputs = stored.inputs ?? {
     agreement: clawbackAgreement(budget, ledger.agreement, scheme),
     reviewDate,

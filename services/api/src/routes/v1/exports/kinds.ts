@@ -259,12 +259,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
       'clawbackPence',
     ],
     page: paged(reviewsPage, (r) => {
-      const outcome = r.outcome as {
-        completedOn: string;
-        onTime: boolean;
-        spentAsPlanned: string;
-        outcomes: { achieved: string }[];
-      } | null;
+      const outcome = r.outcome;
       const clawback = r.clawback as { clawbackPence: number; decision: { decision: string; amountPence: number } | null } | null;
       const count = (achieved: string) => outcome?.outcomes.filter((o) => o.achieved === achieved).length ?? null;
       return [
