@@ -142,7 +142,10 @@ describe('fuzzing every operation', () => {
       .whereRef('a.council_id', '!=', 'p.council_id')
       .execute();
     expect(crossCouncil).toEqual([]);
-    // Events are numbered once committed, gap-free per council: 1 to n for n events.
+    // Events are numbered gap-free per council at every moment: 1 to n for the n numbered. Once
+    // the sequencer has run, every event of this file's council is numbered. (On the shared
+    // PostgreSQL database other files write events into their own councils meanwhile, which a
+    // later round numbers: found by a CI run where one council had 2 events, 1 numbered.)
     await numberEvents(db);
     const gaps = await db
       .selectFrom('events')
@@ -154,8 +157,13 @@ describe('fuzzing every operation', () => {
       ])
       .groupBy('council_id')
       .execute();
-    for (const row of gaps)
-      expect([Number(row.numbered), Number(row.last)], row.council_id).toEqual([Number(row.events), Number(row.events)]);
+    for (const row of gaps) {
+      expect(Number(row.last ?? 0), row.council_id).toBe(Number(row.numbered));
+      expect(Number(row.numbered), row.council_id).toBeLessThanOrEqual(Number(row.events));
+    }
+    const own = gaps.find((row) => row.council_id === council.id);
+    expect(Number(own?.numbered), council.id).toBe(Number(own?.events));
+    expect(Number(own?.events)).toBeGreaterThan(0);
     // The money in every agreement adds up: each funder's instalments sum to what it pays, the
     // council's to the net (or gross) amount, each stream's to the stream's amount.
     const schedules = await db
