@@ -1,9 +1,10 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { actorNameOf, actorOf } from '../auth/roles.js';
 import { type Changes, writeTransaction } from '../db/changes.js';
 import type { DB } from '../db/schema.js';
 import { changeContext, scopeOf } from '../plugins/auth.js';
+import { type Created, createOnce } from '../plugins/idempotency.js';
 import type { WorkflowContext } from '../workflows/context.js';
 
 /** Runs a state change for a request in one transaction, with its audit records and events. */
@@ -27,4 +28,16 @@ export function workflowContext(request: FastifyRequest, tx: Transaction<DB>, ch
     actor: { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
     ...(request.principal.kind === 'key' ? { roles: request.principal.roles } : {}),
   };
+}
+
+/**
+ * Runs a creating workflow once per Idempotency-Key (a retry replays the first answer: see
+ * createOnce), in one transaction with the request's workflow context.
+ */
+export function createWithWorkflow<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (context: WorkflowContext) => Promise<Created<T>>,
+): Promise<T> {
+  return createOnce(request, reply, (tx, changes) => work(workflowContext(request, tx, changes)));
 }

@@ -398,12 +398,14 @@ function heldRecords(councilId: string) {
 export async function auditRecordsBefore(
   tx: Kysely<DB> | Transaction<DB>,
   councilId: string,
-  before: Date,
+  /** The first day kept (a calendar date): records from before its start (UTC) go. */
+  before: string,
   remove: boolean,
 ): Promise<{ auditRecords: number; accessLog: number }> {
   const held = heldRecords(councilId);
-  const audit = sql`audit_log where council_id = ${councilId} and at < ${before} and entity_id not in ${held.records}`;
-  const access = sql`access_log where council_id = ${councilId} and at < ${before} and (person_id is null or person_id not in ${held.people})`;
+  const cutoff = sql`(${before}::date::timestamp at time zone 'UTC')`;
+  const audit = sql`audit_log where council_id = ${councilId} and at < ${cutoff} and entity_id not in ${held.records}`;
+  const access = sql`access_log where council_id = ${councilId} and at < ${cutoff} and (person_id is null or person_id not in ${held.people})`;
   if (!remove) {
     const { rows } = await sql<{ audit: number; access: number }>`
       select (select count(*)::int from ${audit}) as audit, (select count(*)::int from ${access}) as access`.execute(tx);

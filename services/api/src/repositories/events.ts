@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NumberedEvent } from '../db/rows.js';
 import type { DB, Db, EventRow } from '../db/schema.js';
 
@@ -50,26 +50,38 @@ const SEQUENCER_LOCK = 0x5e0_e7e7;
 export async function numberEvents(db: Kysely<DB>): Promise<number> {
   let numbered = 0;
   for (;;) {
-    const count = await db.transaction().execute(async (tx) => {
-      // Cheap when there is nothing to do, and without the lock, so idle readers never queue.
-      const waiting = await sql<{ any: boolean }>`select exists (select 1 from events where seq is null) as any`.execute(tx);
-      if (!waiting.rows[0]?.any) return 0;
-      await sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`.execute(tx);
-      // A statement after the lock: its snapshot holds every round that committed before.
-      const result = await sql`
-        with ready as (
-          select id, council_id, pos from events where seq is null order by pos limit ${NUMBER_BATCH}
-        ), last as materialized (
-          select c.council_id, (select coalesce(max(x.seq), 0) from events x where x.council_id = c.council_id) as seq
-            from (select distinct council_id from ready) c
-        ), numbered as (
-          select r.id, l.seq + row_number() over (partition by r.council_id order by r.pos) as seq
-            from ready r join last l on l.council_id = r.council_id
-        )
-        update events e set seq = n.seq from numbered n where e.id = n.id`.execute(tx);
-      return Number(result.numAffectedRows ?? 0);
-    });
+    const count = await db.transaction().execute((tx) => numberingRound(tx));
     numbered += count;
     if (count < NUMBER_BATCH) return numbered;
   }
+}
+
+/**
+ * Numbers every committed event inside the caller's transaction, holding the sequencer's lock to
+ * its end: a new webhook takes its cursor in the same transaction, so it starts after exactly the
+ * events numbered before it, whichever instance numbers the next ones.
+ */
+export async function numberEventsIn(tx: Transaction<DB>): Promise<void> {
+  while ((await numberingRound(tx)) === NUMBER_BATCH);
+}
+
+/** One round of the sequencer, in `tx`: up to NUMBER_BATCH committed events numbered. */
+async function numberingRound(tx: Transaction<DB>): Promise<number> {
+  // Cheap when there is nothing to do, and without the lock, so idle readers never queue.
+  const waiting = await sql<{ any: boolean }>`select exists (select 1 from events where seq is null) as any`.execute(tx);
+  if (!waiting.rows[0]?.any) return 0;
+  await sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`.execute(tx);
+  // A statement after the lock: its snapshot holds every round that committed before.
+  const result = await sql`
+    with ready as (
+      select id, council_id, pos from events where seq is null order by pos limit ${NUMBER_BATCH}
+    ), last as materialized (
+      select c.council_id, (select coalesce(max(x.seq), 0) from events x where x.council_id = c.council_id) as seq
+        from (select distinct council_id from ready) c
+    ), numbered as (
+      select r.id, l.seq + row_number() over (partition by r.council_id order by r.pos) as seq
+        from ready r join last l on l.council_id = r.council_id
+    )
+    update events e set seq = n.seq from numbered n where e.id = n.id`.execute(tx);
+  return Number(result.numAffectedRows ?? 0);
 }

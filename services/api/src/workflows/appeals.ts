@@ -144,13 +144,6 @@ export function decideAppeal(
         });
       }
     }
-    const _decision = {
-      outcome,
-      reasons,
-      agreedAnnualPence: agreedAnnualPence ?? null,
-      decidedBy: context.actor.actor,
-      decidedAt: context.clock.now().toISOString(),
-    };
     const now = context.clock.now();
     const decision = {
       outcome,

@@ -279,10 +279,9 @@ export async function auditRecordsPast(
 ): Promise<AuditRecordsPast> {
   const councilId = base.scope.councilId;
   const before = auditRecordsKeptFrom(base.clock.today(), policy);
-  const cutoff = new Date(`${before}T00:00:00Z`);
-  if (!remove) return { before, ...(await auditRecordsBefore(db, councilId, cutoff, false)), removed: false };
+  if (!remove) return { before, ...(await auditRecordsBefore(db, councilId, before, false)), removed: false };
   return writeTransaction(db, { councilId, actor: base.actor.actor, actorName: base.actor.actorName, requestId }, async (tx, changes) => {
-    const counts = await auditRecordsBefore(tx, councilId, cutoff, true);
+    const counts = await auditRecordsBefore(tx, councilId, before, true);
     if (counts.auditRecords + counts.accessLog > 0)
       changes.record({
         action: 'retention.audit-records-removed',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../auth/roles.js';
 import type { Webhook } from '../db/schema.js';
-import { latestSeq } from '../repositories/events.js';
+import { latestSeq, numberEventsIn } from '../repositories/events.js';
 import { findWebhook, insertWebhook, updateWebhook } from '../repositories/webhooks.js';
 import { toWebhook } from '../representations/webhooks.js';
 import type { WorkflowContext } from './context.js';
@@ -22,14 +22,16 @@ export const WEBHOOK = stateMachine({
 });
 
 /**
- * Subscribes a URL to the council's events, from the last one committed (the caller numbers the
- * feed first, so that one is numbered). The secret is made here and shown once.
+ * Subscribes a URL to the council's events, from the last one committed: the feed is numbered in
+ * this transaction first, so the cursor passes every event committed before it. The secret is
+ * made here and shown once.
  */
 export async function createWebhook(
   context: WorkflowContext,
   input: { readonly url: string; readonly description?: string; readonly eventTypes?: readonly string[] },
 ): Promise<{ row: Webhook; secret: string }> {
   const { tx, scope, changes } = context;
+  await numberEventsIn(tx);
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const row = await insertWebhook(tx, scope.councilId, {
     url: input.url,

@@ -6,9 +6,8 @@ import { describeScheme, renderSchemeDescription } from '../../../documents/sche
 import { notFound, unprocessable } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
-import { workflowContext } from '../../../http/write.js';
+import { createWithWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findScheme, listSchemes } from '../../../repositories/allocation-schemes.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { findQuestionnaire } from '../../../repositories/questionnaires.js';
@@ -40,8 +39,8 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const questionnaire = await findQuestionnaire(app.db, councilId, questionnaireId);
       if (!questionnaire) problems.push({ pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' });
       if (problems.length > 0) throw unprocessable('INVALID_SCHEME', `The scheme has ${problems.length} problem(s): see errors`, problems);
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await createSchemeVersion(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await createSchemeVersion(context, {
           key,
           questionnaireId,
           clientGroups,

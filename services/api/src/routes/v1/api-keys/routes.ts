@@ -3,9 +3,8 @@ import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { AppError } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { listApiKeys } from '../../../repositories/councils.js';
 import { toApiKeySummary } from '../../../representations/councils.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses, Text } from '../../../schemas/common.js';
@@ -41,9 +40,8 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ pointer: '/roles', detail: 'portal cannot be combined with other roles' }],
         });
       }
-      const _councilId = councilOf(request);
-      return createOnce(request, reply, async (tx, changes) => {
-        const { row, key } = await createApiKey(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const { row, key } = await createApiKey(context, {
           name,
           roles,
           createdBy: `key:${request.principal.kind === 'key' ? request.principal.keyId : 'operator'}`,
@@ -87,7 +85,6 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _councilId = councilOf(request);
       await runWorkflow(request, (context) => revokeApiKey(context, request.params.id));
       app.forgetApiKey(request.params.id);
       return reply.code(204).send(null);

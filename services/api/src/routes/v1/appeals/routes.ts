@@ -5,9 +5,8 @@ import type { Appeal } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findAppeal, listAppeals } from '../../../repositories/appeals.js';
 import { toAppeal } from '../../../representations/appeals.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
@@ -33,7 +32,6 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
       const body = request.body;
       // Each subject names exactly its own thing.
       const names = { budget: 'budgetId', 'plan-decision': 'decisionId', eligibility: 'assessmentId', moderation: 'assessmentId' } as const;
@@ -43,8 +41,8 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw unprocessable('INVALID_INPUT', `A ${body.subject} appeal names the ${named.replace('Id', '')} it disputes`, [
           { pointer: `/${named}`, detail: `is required for subject ${body.subject} (and the other ids are not used)` },
         ]);
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await lodgeAppeal(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await lodgeAppeal(context, {
           ...body,
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
         });
@@ -119,7 +117,6 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const _scope = scopeOf(request);
       const { outcome, reasons, agreedAnnualPence } = request.body;
       const row = await runWorkflow(request, (context) =>
         decideAppeal(context, request.params.id, expected, { outcome, reasons, agreedAnnualPence }),

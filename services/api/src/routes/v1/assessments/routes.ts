@@ -5,9 +5,8 @@ import type { LoadedQuestionnaire } from '../../../db/rows.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findAssessment, listAssessments } from '../../../repositories/assessments.js';
 import { toAssessment } from '../../../representations/assessments.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
@@ -56,8 +55,8 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' },
         ]);
       checkAnswers(questionnaire, answers, true);
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await createAssessment(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await createAssessment(context, {
           personId,
           questionnaire,
           completedWith,

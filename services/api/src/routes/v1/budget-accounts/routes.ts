@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
-import { workflowContext } from '../../../http/write.js';
+import { createWithWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findLedger } from '../../../repositories/budget-accounts.js';
 import { findAccountBudget } from '../../../repositories/budgets.js';
 import { toAccount } from '../../../representations/budget-accounts.js';
@@ -66,8 +65,8 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const body = await recordTransaction(workflowContext(request, tx, changes), request.params.id, request.body as TransactionRequest);
+      createWithWorkflow(request, reply, async (context) => {
+        const body = await recordTransaction(context, request.params.id, request.body as TransactionRequest);
         return { body, headers: { location: `/v1/budgets/${body.budgetId}/account` } };
       }),
   );

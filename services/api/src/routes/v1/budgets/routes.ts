@@ -4,9 +4,8 @@ import { READERS, rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget, listBudgets } from '../../../repositories/budgets.js';
 import { toBudget } from '../../../representations/budgets.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
@@ -35,10 +34,9 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
       const { assessmentId, startDate, contributionCollection, ...input } = request.body;
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await createIndicativeBudget(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await createIndicativeBudget(context, {
           assessmentId,
           startDate,
           ...input,

@@ -4,9 +4,8 @@ import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
-import { workflowContext } from '../../../http/write.js';
+import { createWithWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findCalibration } from '../../../repositories/calibrations.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { toCalibration } from '../../../representations/calibrations.js';
@@ -37,10 +36,9 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _councilId = councilOf(request);
       const result = calibrate(request.body as CalibrationInput);
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await recordCalibration(workflowContext(request, tx, changes), result);
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await recordCalibration(context, result);
         return { body: toCalibration(row), headers: { location: `/v1/calibrations/${row.id}` } };
       });
     },

@@ -3,9 +3,8 @@ import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { workflowContext } from '../../../http/write.js';
+import { createWithWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { listChargingPolicies } from '../../../repositories/charging-policies.js';
 import { toChargingPolicy } from '../../../representations/charging-policies.js';
 import { IdempotencyHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
@@ -36,7 +35,6 @@ const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
       const { name, effectiveFrom, effectiveTo, basedOn, changes, rules } = request.body;
       if ((basedOn === undefined) === (rules === undefined)) {
         throw unprocessable('INVALID_INPUT', 'Send either basedOn (with any changes) or the whole rules', [
@@ -51,8 +49,8 @@ const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw unprocessable('INVALID_INPUT', 'The policy ends before it starts', [
           { pointer: '/effectiveTo', detail: `must be on or after ${effectiveFrom}` },
         ]);
-      return createOnce(request, reply, async (tx, changesLog) => {
-        const row = await createChargingPolicy(workflowContext(request, tx, changesLog), request.body);
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await createChargingPolicy(context, request.body);
         return { body: toChargingPolicy(councilPolicy(row)), headers: { location: `/v1/charging-policies/${row.id}` } };
       });
     },

@@ -30,6 +30,8 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       assertCouncilSettings(request.body.settings);
+      // The operator's act: there is no council yet to scope a workflow context to, so the
+      // workflow gets the transaction and binds its change recorder to the council it makes.
       return createOnce(request, reply, async (tx, changes) => {
         const { council, adminKey, key } = await createCouncil({ tx, changes }, request.body);
         return {
@@ -75,7 +77,6 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const _councilId = councilOf(request);
       assertCouncilSettings(request.body.settings);
       const after = await runWorkflow(request, (context) => updateCouncil(context, expected, request.body));
       reply.header('etag', etag(after.version));

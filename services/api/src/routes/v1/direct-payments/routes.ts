@@ -5,9 +5,8 @@ import type { AuditSample, DB, DirectPaymentAgreement } from '../../../db/schema
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf, scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findAuditSample, findDirectPaymentAgreement, listAccountReturns, listAuditItems } from '../../../repositories/direct-payments.js';
 import { toReturn } from '../../../representations/direct-payments.js';
 import { IdempotencyHeaders, IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
@@ -94,10 +93,10 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const row = await createDirectPaymentAgreement(workflowContext(request, tx, changes), request.body);
+      createWithWorkflow(request, reply, async (context) => {
+        const row = await createDirectPaymentAgreement(context, request.body);
         return {
-          body: await toAgreement(tx, row),
+          body: await toAgreement(context.tx, row),
           headers: { location: `/v1/direct-payment-agreements/${row.id}`, etag: etag(row.version) },
         };
       }),
@@ -169,8 +168,8 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const row = await recordAccountReturn(workflowContext(request, tx, changes), request.params.id, request.body);
+      createWithWorkflow(request, reply, async (context) => {
+        const row = await recordAccountReturn(context, request.params.id, request.body);
         return { body: toReturn(row), headers: { location: `/v1/direct-payment-agreements/${row.agreement_id}` } };
       }),
   );
@@ -191,10 +190,10 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const sample = await createAuditSample(workflowContext(request, tx, changes), request.body);
+      createWithWorkflow(request, reply, async (context) => {
+        const sample = await createAuditSample(context, request.body);
         return {
-          body: await toSample(tx, sample),
+          body: await toSample(context.tx, sample),
           headers: { location: `/v1/direct-payment-audits/${sample.id}` },
         };
       }),

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Principal, rolesAccess } from '../../../auth/roles.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { runWorkflow } from '../../../http/write.js';
-import { scopeOf } from '../../../plugins/auth.js';
 import { toEqualityMonitoring } from '../../../representations/equality-monitoring.js';
 import { IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import { readEqualityMonitoring, recordEqualityMonitoring } from '../../../workflows/equality-monitoring.js';
@@ -29,7 +28,6 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
       const { person, row } = await runWorkflow(request, (context) => readEqualityMonitoring(context, request.params.id));
       const body = toEqualityMonitoring(person.person.id, row, person.person.date_of_birth, app.clock.today());
       reply.header('etag', etag(body.version));
@@ -53,7 +51,6 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
       const expected = requireIfMatch(request);
       const { person, row } = await runWorkflow(request, (context) =>
         recordEqualityMonitoring(context, request.params.id, expected, request.body),

@@ -3,9 +3,8 @@ import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { workflowContext } from '../../../http/write.js';
+import { createWithWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { listFinancialAssessments } from '../../../repositories/financial-assessments.js';
 import { findPerson } from '../../../repositories/people.js';
 import { toFinancialAssessment } from '../../../representations/financial-assessments.js';
@@ -35,7 +34,6 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
       const { effectiveFrom, weeklyContributionPence, calculate, circumstances, notes } = request.body;
       const sent = [
         ['/weeklyContributionPence', weeklyContributionPence],
@@ -50,8 +48,8 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
         ]);
       }
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await recordFinancialAssessment(workflowContext(request, tx, changes), request.params.id, request.body);
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await recordFinancialAssessment(context, request.params.id, request.body);
         return {
           body: toFinancialAssessment(row),
           headers: { location: `/v1/people/${row.person_id}/financial-assessments/${row.id}` },

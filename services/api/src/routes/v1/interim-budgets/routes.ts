@@ -7,9 +7,8 @@ import { notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findInterimBudget, interimPayments, listInterimBudgets } from '../../../repositories/interim-budgets.js';
 import { Id, IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import {
@@ -74,10 +73,10 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const row = await createInterimBudget(workflowContext(request, tx, changes), request.body);
+      createWithWorkflow(request, reply, async (context) => {
+        const row = await createInterimBudget(context, request.body);
         return {
-          body: await toInterim(tx, row),
+          body: await toInterim(context.tx, row),
           headers: { location: `/v1/interim-budgets/${row.id}`, etag: etag(row.version) },
         };
       }),

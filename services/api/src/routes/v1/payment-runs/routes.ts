@@ -6,9 +6,8 @@ import type { PaymentRun } from '../../../db/schema.js';
 import { bacsCredits, PAYMENT_RUN_CSV_COLUMNS, paymentRunCsv } from '../../../documents/payment-run-file.js';
 import { AppError, invalidState, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { councilSettings } from '../../../repositories/councils.js';
 import { fileItems, findPaymentRun, runItemCounts } from '../../../repositories/payment-runs.js';
 import { toPaymentRun } from '../../../representations/payment-runs.js';
@@ -50,11 +49,11 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const { run, created } = await createPaymentRun(workflowContext(request, tx, changes), request.body);
+      createWithWorkflow(request, reply, async (context) => {
+        const { run, created } = await createPaymentRun(context, request.body);
         return {
           status: created ? 201 : 200,
-          body: toPaymentRun(run, await runItemCounts(tx, run.council_id, run.id)),
+          body: toPaymentRun(run, await runItemCounts(context.tx, run.council_id, run.id)),
           headers: { location: `/v1/payment-runs/${run.id}`, etag: etag(run.version) },
         };
       }),

@@ -4,9 +4,8 @@ import { READERS, rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findPerson, listPeople } from '../../../repositories/people.js';
 import { toPerson } from '../../../representations/people.js';
 import { IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
@@ -33,11 +32,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
       const body = request.body;
-      const _externalIds = body.externalIds ?? {};
-      return createOnce(request, reply, async (tx, changes) => {
-        const record = await createPerson(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const record = await createPerson(context, {
           ...body,
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
         });
@@ -83,7 +80,6 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const _scope = scopeOf(request);
       const body = request.body;
       const record = await runWorkflow(request, (context) => updatePersonRecord(context, request.params.id, expected, body));
       reply.header('etag', etag(record.person.version));

@@ -4,9 +4,8 @@ import { Type } from 'typebox';
 import { READERS, rolesAccess, STAFF } from '../../../auth/roles.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { workflowContext } from '../../../http/write.js';
+import { createWithWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
 import { findProvider, fundLedger, fundsHeldBy, listProviders } from '../../../repositories/providers.js';
 import { listPlans } from '../../../repositories/support-plans.js';
@@ -40,8 +39,8 @@ const providerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const row = await createProvider(workflowContext(request, tx, changes), request.body);
+      createWithWorkflow(request, reply, async (context) => {
+        const row = await createProvider(context, request.body);
         return { body: toProvider(row), headers: { location: `/v1/providers/${row.id}` } };
       }),
   );

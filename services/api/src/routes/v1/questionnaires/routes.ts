@@ -4,9 +4,8 @@ import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { workflowContext } from '../../../http/write.js';
+import { createWithWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findQuestionnaire, listQuestionnaires } from '../../../repositories/questionnaires.js';
 import { toQuestionnaire } from '../../../representations/questionnaires.js';
 import { IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
@@ -34,10 +33,9 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const problems = validateQuestionnaire(request.body);
       if (problems.length > 0)
         throw unprocessable('INVALID_QUESTIONNAIRE', `The questionnaire has ${problems.length} problem(s): see errors`, problems);
-      const _councilId = councilOf(request);
       const { key, title, sections } = request.body;
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await createQuestionnaireVersion(workflowContext(request, tx, changes), { key, title, sections });
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await createQuestionnaireVersion(context, { key, title, sections });
         const body = toQuestionnaire(row);
         return { body, headers: { location: `/v1/questionnaires/${row.id}` } };
       });

@@ -5,9 +5,8 @@ import type { Review } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findReview, listReviews } from '../../../repositories/reviews.js';
 import { toReview } from '../../../representations/reviews.js';
 import {
@@ -105,9 +104,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _scope = scopeOf(request);
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await scheduleReview(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await scheduleReview(context, {
           ...request.body,
           kind: request.body.kind as Review['kind'],
         });

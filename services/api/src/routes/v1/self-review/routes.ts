@@ -8,9 +8,8 @@ import { AppError, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { activeBudgets, commissionedSupportOnly, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
 import {
@@ -231,7 +230,6 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _councilId = councilOf(request);
       const step = CRITICAL_PATH.steps.find((candidate) => candidate.number === request.params.number);
       if (!step) throw notFound('Critical Path step', String(request.params.number));
       const answers = request.body.answers ?? {};
@@ -281,9 +279,8 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _councilId = councilOf(request);
-      return createOnce(request, reply, async (tx, changes) => {
-        const round = await openSelfRatingRound(workflowContext(request, tx, changes), request.body);
+      return createWithWorkflow(request, reply, async (context) => {
+        const round = await openSelfRatingRound(context, request.body);
         return { body: toRound(round, [], app.clock.today()), headers: { location: `/v1/self-rating-rounds/${round.id}` } };
       });
     },
@@ -356,7 +353,6 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _councilId = councilOf(request);
       const component = request.params.component as SelfRatingComponent;
       const row = await runWorkflow(request, (context) =>
         rateComponent(context, request.params.id, component, {

@@ -7,9 +7,8 @@ import type { PlanStage } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { listRevisions } from '../../../repositories/plan-revisions.js';
 import { findPlan, findPlanContext, findPlanContexts, listPlans } from '../../../repositories/support-plans.js';
 import { toRevision } from '../../../representations/plan-revisions.js';
@@ -63,14 +62,14 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const scope = scopeOf(request);
       const { budgetId, ...written } = request.body;
-      return createOnce(request, reply, async (tx, changes) => {
-        const row = await createSupportPlan(workflowContext(request, tx, changes), {
+      return createWithWorkflow(request, reply, async (context) => {
+        const row = await createSupportPlan(context, {
           budgetId,
           plan: written,
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
         });
         return {
-          body: toPlan(row, await findPlanContext(tx, scope.councilId, row)),
+          body: toPlan(row, await findPlanContext(context.tx, scope.councilId, row)),
           headers: { location: `/v1/support-plans/${row.id}`, etag: etag(row.version) },
         };
       });

@@ -9,9 +9,8 @@ import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf, scopeOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
 import { findScheme } from '../../../repositories/allocation-schemes.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { findUpratingRun, listUpratingItems } from '../../../repositories/uprating-runs.js';
@@ -62,10 +61,10 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      createOnce(request, reply, async (tx, changes) => {
-        const run = await createUpratingRun(workflowContext(request, tx, changes), request.body);
+      createWithWorkflow(request, reply, async (context) => {
+        const run = await createUpratingRun(context, request.body);
         const people = toPage(
-          await listUpratingItems(tx, run.council_id, run.id, null, 51),
+          await listUpratingItems(context.tx, run.council_id, run.id, null, 51),
           { size: 50, after: null },
           toUpratedPerson,
           (item) => item.budget_id,

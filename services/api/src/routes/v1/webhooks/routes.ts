@@ -6,10 +6,8 @@ import { assertKnownEventTypes } from '../../../events/catalogue.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { isWebLink, WEB_LINK_DETAIL } from '../../../http/web-link.js';
-import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { createOnce } from '../../../plugins/idempotency.js';
-import { numberEvents } from '../../../repositories/events.js';
 import { findWebhook, listDeliveries, listWebhooks } from '../../../repositories/webhooks.js';
 import { toDelivery, toWebhook } from '../../../representations/webhooks.js';
 import {
@@ -105,14 +103,10 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _councilId = councilOf(request);
       await checkUrl(request.body.url, '/url', app.webhookTargets);
       assertKnownEventTypes(request.body.eventTypes, '/eventTypes');
-      // A webhook starts after the last event committed before it: number those first, so its
-      // cursor passes them.
-      await numberEvents(app.db);
-      return createOnce(request, reply, async (tx, changes) => {
-        const { row, secret } = await createWebhook(workflowContext(request, tx, changes), request.body);
+      return createWithWorkflow(request, reply, async (context) => {
+        const { row, secret } = await createWebhook(context, request.body);
         return { body: { ...toWebhook(row), secret }, headers: { location: `/v1/webhooks/${row.id}`, etag: etag(row.version) } };
       });
     },
@@ -181,7 +175,6 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const _councilId = councilOf(request);
       const body = request.body;
       if (body.url !== undefined) await checkUrl(body.url, '/url', app.webhookTargets);
       assertKnownEventTypes(body.eventTypes, '/eventTypes');
@@ -204,7 +197,6 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const _councilId = councilOf(request);
       await runWorkflow(request, (context) => deleteWebhook(context, request.params.id));
       return reply.code(204).send(null);
     },
