@@ -166,50 +166,25 @@ function checkCases(cases: readonly CalibrationCase[]): { totalPoints: number; c
   return { totalPoints, currentTotal };
 }
 
-/** The figures a calibration's explanation tells, in the order it tells them. */
-interface CalibrationFigures {
-  readonly budget: number;
-  readonly budgetGiven: boolean;
-  readonly topSliceBasisPoints: number;
-  readonly topSlice: number;
-  readonly available: number;
-  readonly n: number;
-  readonly totalPoints: number;
-  readonly perPoint: number;
-  readonly proposal: string;
-  readonly projectedTotal: number;
-  readonly headroom: number;
-  readonly referrals: number;
-  readonly passes: boolean;
-  readonly currentTotal: number;
-  readonly overToday: number;
-  readonly winners: number;
-  readonly losers: number;
-}
-
 /** The last step: the calibration in words, from the budget to the integrity test. */
-function explainCalibration(figures: CalibrationFigures): ExplanationStep[] {
-  const {
-    budget,
-    topSlice,
-    available,
-    n,
-    totalPoints,
-    perPoint,
-    projectedTotal,
-    headroom,
-    referrals,
-    passes,
-    currentTotal,
-    overToday,
-    winners,
-    losers,
-  } = figures;
-  const percentText = formatHundredths(figures.topSliceBasisPoints);
+function explainCalibration(
+  result: Omit<CalibrationResult, 'explanation'>,
+  told: { readonly budgetGiven: boolean; readonly topSliceBasisPoints: number },
+): ExplanationStep[] {
+  const budget = result.budgetPence;
+  const topSlice = result.topSlicePence;
+  const available = result.availablePence;
+  const n = result.caseCount;
+  const { totalPoints, referrals } = result;
+  const perPoint = result.poundsPerPointPence;
+  const projectedTotal = result.projectedTotalPence;
+  const { passes, currentTotalPence: currentTotal, differencePence: overToday, headroomPence: headroom } = result.integrity;
+  const { winners, losers } = result.summary;
+  const percentText = formatHundredths(told.topSliceBasisPoints);
   return [
     step(
       'budget',
-      `The budget to share is ${formatPounds(budget)}${figures.budgetGiven ? '' : ', what the cases cost today'}.`,
+      `The budget to share is ${formatPounds(budget)}${told.budgetGiven ? '' : ', what the cases cost today'}.`,
       budget,
       'pence',
     ),
@@ -221,7 +196,7 @@ function explainCalibration(figures: CalibrationFigures): ExplanationStep[] {
       perPoint,
       'pence',
     ),
-    step('proposed', figures.proposal, projectedTotal, 'pence'),
+    step('proposed', describeProposal(result.proposed, totalPoints, projectedTotal), projectedTotal, 'pence'),
     step(
       'projected-total',
       `Under it the cases would cost ${formatPounds(projectedTotal)}${
@@ -373,26 +348,7 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([clientGroup, g]) => ({ clientGroup, ...g, differencePence: g.projectedPence - g.currentPence })),
   };
-  const explanation = explainCalibration({
-    budget,
-    budgetGiven: input.budgetPence !== undefined,
-    topSliceBasisPoints,
-    topSlice,
-    available,
-    n,
-    totalPoints,
-    perPoint,
-    proposal: describeProposal({ ...proposalOf(scheme), derived: proposedScheme === undefined }, totalPoints, projectedTotal),
-    projectedTotal,
-    headroom,
-    referrals,
-    passes,
-    currentTotal,
-    overToday,
-    winners,
-    losers,
-  });
-  return {
+  const result = {
     caseCount: n,
     totalPoints,
     currentTotalPence: currentTotal,
@@ -414,7 +370,10 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
     cases: results,
     summary,
     diagnostic: { leastSquaresPoundsPerPointPence: leastSquares, rSquared },
-    explanation,
+  };
+  return {
+    ...result,
+    explanation: explainCalibration(result, { budgetGiven: input.budgetPence !== undefined, topSliceBasisPoints }),
   };
 }
 

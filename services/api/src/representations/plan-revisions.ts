@@ -21,3 +21,16 @@ export function toRevision(row: PlanRevision) {
     decidedAt: row.decided_at === null ? null : iso(row.decided_at),
   };
 }
+
+export function revisionEvent(row: PlanRevision) {
+  return {
+    id: row.id,
+    planId: row.plan_id,
+    budgetId: row.budget_id,
+    personId: row.person_id,
+    number: row.number,
+    status: row.status,
+    effectiveFrom: row.effective_from,
+    changePence: row.comparison.changePence,
+  };
+}

@@ -6,6 +6,7 @@ import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { findRevision, insertRevision, listRevisions, updateRevision } from '../repositories/plan-revisions.js';
 import { findPlan, findPlanContext, lockPlan, updatePlan } from '../repositories/support-plans.js';
+import { revisionEvent } from '../representations/plan-revisions.js';
 import { assess, planEvent } from '../representations/support-plans.js';
 import type { WorkflowContext } from './context.js';
 import { assertPlanLines } from './plan-lines.js';
@@ -24,19 +25,6 @@ export interface RevisionDecisionRequest {
   readonly stage: 'team-manager' | 'panel';
   readonly outcome: 'approve' | 'reject';
   readonly reasons: string;
-}
-
-export function revisionEvent(row: PlanRevision) {
-  return {
-    id: row.id,
-    planId: row.plan_id,
-    budgetId: row.budget_id,
-    personId: row.person_id,
-    number: row.number,
-    status: row.status,
-    effectiveFrom: row.effective_from,
-    changePence: row.comparison.changePence,
-  };
 }
 
 /** Puts an approved revision's content in force on the plan, with its event. */

@@ -12,7 +12,6 @@ import { toAssessment } from '../../../representations/assessments.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import {
   ASSESSMENT,
-  checkAnswers,
   createAssessment,
   moderateAssessment,
   questionnaireOf,
@@ -54,7 +53,6 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw unprocessable('INVALID_INPUT', 'The questionnaire does not exist', [
           { pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' },
         ]);
-      checkAnswers(questionnaire, answers, true);
       return createWithWorkflow(request, reply, async (context) => {
         const row = await createAssessment(context, {
           personId,
