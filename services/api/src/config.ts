@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isOneOf } from './one-of.js';
 import { parseBlockedAddresses } from './webhooks/target-policy.js';
 
 /** The service's configuration, read from the environment once at start. */
@@ -14,7 +15,7 @@ export interface Config {
   readonly dataDir: string;
   /** The operator token that allows `createCouncil`; the route is off without it. */
   readonly bootstrapToken: string | null;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Seed the demo council into an empty database (default on). */
   readonly seedDemo: boolean;
   /** Requests a minute per API key on this instance; 0 switches the limit off. */
@@ -101,9 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('BOOTSTRAP_TOKEN must be at least 24 characters long (use e.g. `openssl rand -hex 32`)');
   }
 
-  const logLevel = (text('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const logLevelText = (text('LOG_LEVEL') ?? 'info').toLowerCase();
+  const logLevel = isOneOf(LOG_LEVELS, logLevelText) ? logLevelText : 'info';
+  if (logLevel !== logLevelText) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelText}")`);
 
   // The demo council (and its admin key in a file) is for trying the service on the embedded
   // database; a PostgreSQL server is a council's own, seeded only when asked.
@@ -158,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     replicaMaxLagSeconds: Number(lagText),
     dataDir: resolve(text('DATA_DIR') ?? '.data'),
     bootstrapToken,
-    logLevel: logLevel as Config['logLevel'],
+    logLevel,
     seedDemo: ['true', '1', 'yes'].includes(seedText),
     rateLimitPerMinute: Number(rateText),
     failedAuthPerMinute: Number(failuresText),

@@ -274,7 +274,7 @@ async function main(): Promise<void> {
   await sql`vacuum (analyze)`.execute(db);
   lap('vacuum and analyze');
 
-  const keysFile = options.keys as string;
+  const keysFile = options.keys;
   mkdirSync(dirname(keysFile), { recursive: true });
   writeFileSync(
     keysFile,

@@ -27,9 +27,9 @@ export function mintApiKey(id: string): MintedKey {
 export function parseApiKey(key: string): { id: string; secret: string } | null {
   const match = PATTERN.exec(key);
   if (!match) return null;
-  const hex = match[1] as string;
+  const [, hex = '', secret = ''] = match;
   const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return { id, secret: match[2] as string };
+  return { id, secret };
 }
 
 /** Compares a presented secret with a stored hash (decoded from its hex) in constant time. */

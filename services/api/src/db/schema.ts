@@ -7,6 +7,7 @@ import type {
   BudgetCalculation,
   CalibrationResult,
   ChargingPolicyRules,
+  ExplanationStep,
   LedgerKind,
   Referral,
   Representation,
@@ -420,7 +421,7 @@ export interface AuditSampleTable {
   period_from: string;
   period_to: string;
   rule: Json<AuditSampleRule>;
-  explanation: Json;
+  explanation: Json<readonly ExplanationStep[]>;
   created_by: string;
   created_at: Timestamp;
 }
@@ -429,7 +430,7 @@ export interface AuditSampleItemTable {
   sample_id: string;
   council_id: string;
   agreement_id: string;
-  reasons: string[];
+  reasons: ('random' | 'high-balance')[];
   balance_pence: number;
   threshold_pence: number;
   outcome: 'satisfactory' | 'query' | 'suspend' | 'recover' | null;

@@ -26,27 +26,30 @@ export const PAYMENT_RUN_CSV_COLUMNS = [
 /** Payments with the same key go to one payee as one amount. */
 export const payeeKey = (item: { payee_kind: string; payee_reference: string }) => `${item.payee_kind}:${item.payee_reference}`;
 
-/** Items grouped by payee in the order given, with ras-core's totals. */
+/** Items grouped by payee in the order given (each payee with its first item and the rest), with ras-core's totals. */
 function byPayee(items: readonly PaymentRunItem[]) {
   const totals = totalPaymentRun(items.map((item) => ({ payeeKey: payeeKey(item), amountPence: item.amount_pence })));
-  const groups = new Map<string, PaymentRunItem[]>();
+  const groups = new Map<string, [PaymentRunItem, ...PaymentRunItem[]]>();
   for (const item of items) {
     const key = payeeKey(item);
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);
   }
-  return { totals, groups };
+  const payees = totals.payees.flatMap((payee) => {
+    const group = groups.get(payee.payeeKey);
+    return group ? [{ payee, group }] : [];
+  });
+  return { totals, payees };
 }
 
 /** The run as CSV ({@link PAYMENT_RUN_CSV_COLUMNS}), from its items in payee order. */
 export function paymentRunCsv(run: PaymentRun, items: readonly PaymentRunItem[]): string {
-  const { totals, groups } = byPayee(items);
+  const { totals, payees } = byPayee(items);
   const row = (values: readonly unknown[]) => values.map(csvField).join(',');
   const lines = [PAYMENT_RUN_CSV_COLUMNS.join(',')];
-  for (const payee of totals.payees) {
-    const group = groups.get(payee.payeeKey) as PaymentRunItem[];
-    const first = group[0] as PaymentRunItem;
+  for (const { payee, group } of payees) {
+    const [first] = group;
     for (const item of group)
       lines.push(
         row([
@@ -103,11 +106,13 @@ const BACS_PAYEES: ReadonlySet<PaymentRunItem['payee_kind']> = new Set([
  * not a sort code and account number.
  */
 export function bacsCredits(run: PaymentRun, items: readonly PaymentRunItem[]): { credits: BacsCredit[]; unreadable: string[] } {
-  const { totals, groups } = byPayee(items.filter((item) => BACS_PAYEES.has(item.payee_kind)));
+  const { payees } = byPayee(items.filter((item) => BACS_PAYEES.has(item.payee_kind)));
   const credits: BacsCredit[] = [];
   const unreadable: string[] = [];
-  for (const payee of totals.payees) {
-    const first = (groups.get(payee.payeeKey) as PaymentRunItem[])[0] as PaymentRunItem;
+  for (const {
+    payee,
+    group: [first],
+  } of payees) {
     const match = BANK_ACCOUNT.exec(first.payee_reference.trim());
     if (!match) {
       unreadable.push(first.payee_reference);
@@ -115,7 +120,7 @@ export function bacsCredits(run: PaymentRun, items: readonly PaymentRunItem[]): 
     }
     credits.push({
       sortCode: `${match[1]}${match[2]}${match[3]}`,
-      accountNumber: match[4] as string,
+      accountNumber: match[4] ?? '',
       name: first.payee_name,
       reference: `BUDGET ${run.run_date.slice(0, 7)}`,
       amountPence: payee.amountPence,

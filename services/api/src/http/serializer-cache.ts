@@ -24,7 +24,7 @@ export function cachedSerializers(): BuildSerializer {
       if (serializer === undefined) {
         let compiledOnce: Serializer | undefined;
         serializer = (data) => {
-          compiledOnce ??= compile(route) as Serializer;
+          compiledOnce ??= compile(route);
           return compiledOnce(data);
         };
         compiled.set(key, serializer);

@@ -1,3 +1,5 @@
+import { isOneOf } from '../one-of.js';
+
 /**
  * Shapes the JSON Schemas @fastify/swagger copies from the routes into what code generators
  * (openapi-typescript, NSwag, openapi-generator) make good types from: closed sets as one `enum`
@@ -48,7 +50,7 @@ export function normaliseSchema(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'properties' && isSchema(value)) {
       result.properties = Object.fromEntries(Object.entries(value).map(([name, property]) => [name, normaliseSchema(property)]));
-    } else if ((SUBSCHEMA_LISTS as readonly string[]).includes(key) || (SUBSCHEMA_KEYS as readonly string[]).includes(key)) {
+    } else if (isOneOf(SUBSCHEMA_LISTS, key) || isOneOf(SUBSCHEMA_KEYS, key)) {
       result[key] = normaliseSchema(value);
     } else {
       result[key] = value;
@@ -111,7 +113,7 @@ export class ComponentRegistry {
         result.properties = Object.fromEntries(
           Object.entries(value).map(([name, property]) => [name, this.hoist(property, `${where}/properties/${name}`)]),
         );
-      } else if ((SUBSCHEMA_LISTS as readonly string[]).includes(key) || (SUBSCHEMA_KEYS as readonly string[]).includes(key)) {
+      } else if (isOneOf(SUBSCHEMA_LISTS, key) || isOneOf(SUBSCHEMA_KEYS, key)) {
         result[key] = this.hoist(value, `${where}/${key}`);
       } else {
         result[key] = value;

@@ -1,5 +1,5 @@
 import { pipeline, Readable, Transform } from 'node:stream';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, onSendHookHandler, preSerializationHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
@@ -148,8 +148,6 @@ declare module 'fastify' {
     personalDataShown: readonly AccessKind[] | null;
   }
 }
-
-type HookDone = (error: Error | null, payload: unknown) => void;
 
 /** A PostgreSQL error in the data itself (class 22 data exception, 23 integrity): retrying will not help. */
 function isDataError(error: unknown): boolean {
@@ -367,14 +365,14 @@ export default fp(
       if (options.enabled === false) return;
       // The people an answer shows are gathered from it as it is serialised; a single read of an
       // entity that does not name its person is logged by the entity, and the writer finds the person.
-      const preSerialization = (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: HookDone) => {
+      const preSerialization: preSerializationHookHandler<unknown> = (request, _reply, payload, done) => {
         request.peopleShown = peopleIn(payload, operationId, read.peopleAt);
         done(null, payload);
       };
-      route.preSerialization = [...hooksOf(route.preSerialization), preSerialization as never];
+      route.preSerialization = [...hooksOf(route.preSerialization), preSerialization];
       // Logged as the answer starts to go out, not when it has gone: a read is a read even if the
       // client hangs up half-way through it.
-      const onSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: HookDone) => {
+      const onSend: onSendHookHandler<unknown> = (request, reply, payload, done) => {
         // HEAD sends no body; an error answer shows no one's data unless it says it does (MONEY_OWED).
         if (request.method === 'HEAD' || (reply.statusCode >= 300 && request.personalDataShown === null)) {
           done(null, payload);
@@ -392,7 +390,7 @@ export default fp(
           done(null, payload);
         }
       };
-      route.onSend = [...hooksOf(route.onSend), onSend as never];
+      route.onSend = [...hooksOf(route.onSend), onSend];
     });
   },
   { name: 'access-log', dependencies: ['database'] },

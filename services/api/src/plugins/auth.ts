@@ -53,7 +53,7 @@ function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? (match[1] as string) : null;
+  return match?.[1] ?? null;
 }
 
 /** The header naming the person acting through a key. */
@@ -115,7 +115,7 @@ export default fp(
      */
     let revisions = 0;
     const revokedAt = new Map<string, number>();
-    app.decorateRequest('principal', null as never);
+    app.decorateRequest('principal', null, []);
     app.decorate('forgetApiKey', (id: string) => {
       revisions += 1;
       if (revokedAt.size >= KEY_CACHE_MAX) revokedAt.delete(revokedAt.keys().next().value as string);

@@ -143,9 +143,9 @@ function isUnavailable(error: unknown): boolean {
 export function toProblem(error: unknown, request: FastifyRequest): ProblemBody {
   const known = refusal(error, request.url.split('?')[0] as string);
   if (known) return known;
-  const fastifyError = error as FastifyError & { validation?: unknown[]; validationContext?: string };
+  const fastifyError = error as FastifyError;
   if (Array.isArray(fastifyError.validation)) {
-    const errors = toFieldProblems(fastifyError.validation as never[], fastifyError.validationContext);
+    const errors = toFieldProblems(fastifyError.validation, fastifyError.validationContext);
     return problem(
       'VALIDATION_FAILED',
       `The request ${fastifyError.validationContext ?? 'body'} is not valid: see errors`,

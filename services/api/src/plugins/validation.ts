@@ -1,4 +1,4 @@
-import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
+import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Format } from 'typebox/format';
@@ -12,10 +12,12 @@ import { isServiceDate, isServiceTimestamp } from '../http/dates.js';
 Format.Set('date', isServiceDate);
 Format.Set('date-time', isServiceTimestamp);
 
-type JsonSchema = { readonly type?: unknown; readonly items?: JsonSchema; readonly anyOf?: readonly JsonSchema[] } & Record<
-  string,
-  unknown
->;
+interface JsonSchema {
+  readonly type?: unknown;
+  readonly items?: JsonSchema;
+  readonly anyOf?: readonly JsonSchema[];
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+}
 
 const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
@@ -52,7 +54,7 @@ function convertParameter(schema: JsonSchema | undefined, value: unknown): unkno
 }
 
 function convertParameters(schema: JsonSchema, value: unknown): unknown {
-  const properties = schema.properties as Record<string, JsonSchema> | undefined;
+  const properties = schema.properties;
   if (properties === undefined || typeof value !== 'object' || value === null) return value;
   const converted: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const name of Object.keys(properties)) {
@@ -78,22 +80,29 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   if (httpPart === 'body' || httpPart === undefined) {
     return (value: unknown) => {
       const check = checker();
-      return check.Check(value) ? { value } : { error: check.Errors(value) as unknown as FastifySchemaValidationError[] };
+      return check.Check(value) ? { value } : { error: check.Errors(value) };
     };
   }
   return (value: unknown) => {
     const check = checker();
-    const candidate = convertParameters(schema as JsonSchema, value);
-    if (!check.Check(candidate)) return { error: check.Errors(candidate) as unknown as FastifySchemaValidationError[] };
+    const candidate = convertParameters(schema, value);
+    if (!check.Check(candidate)) return { error: check.Errors(candidate) };
     // Only declared fields are read by routes; a header the route never declared is not its concern.
-    const declared = Object.keys(((schema as JsonSchema).properties as object | undefined) ?? {});
+    const parameters: JsonSchema = schema;
+    const declared = Object.keys(parameters.properties ?? {});
     for (const name of declared) {
       const found = findControlCharacter((candidate as Record<string, unknown>)[name], '');
       if (found) {
         return {
           error: [
-            { keyword: 'control', instancePath: `/${name}${found.pointer}`, message: found.detail, params: {} },
-          ] as unknown as FastifySchemaValidationError[],
+            {
+              keyword: 'control',
+              instancePath: `/${name}${found.pointer}`,
+              schemaPath: `#/properties/${name}`,
+              message: found.detail,
+              params: {},
+            },
+          ],
         };
       }
     }

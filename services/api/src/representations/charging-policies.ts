@@ -10,7 +10,7 @@ export function toChargingPolicy(policy: PolicyInForce) {
     effectiveFrom: policy.effectiveFrom,
     effectiveTo: policy.effectiveTo,
     basedOn: policy.basedOn,
-    rules: policy.rules as never,
+    rules: policy.rules,
     createdAt: policy.createdAt === null ? null : iso(policy.createdAt),
   };
 }

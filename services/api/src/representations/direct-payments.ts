@@ -10,8 +10,8 @@ export function toReturn(row: AccountReturn) {
     statement: row.statement,
     matches: row.matches,
     ledger: row.check_result.ledger,
-    checks: row.check_result.checks as never,
-    explanation: row.check_result.explanation as never,
+    checks: row.check_result.checks,
+    explanation: row.check_result.explanation,
     createdAt: iso(row.created_at),
   };
 }

@@ -9,7 +9,7 @@ export function toFinancialAssessment(row: FinancialAssessment) {
     effectiveFrom: row.effective_from,
     method: row.method,
     weeklyContributionPence: row.weekly_contribution_pence,
-    calculation: row.calculation as never,
+    calculation: row.calculation,
     chargingPolicy:
       row.charging_policy_id === null
         ? null

@@ -13,7 +13,7 @@ export function toPerson({ person, externalIds }: PersonRecord) {
     caresForPersonId: person.cares_for_person_id,
     commissionedSupport:
       person.commissioned_support_from === null ? null : { from: person.commissioned_support_from, to: person.commissioned_support_to },
-    representation: person.representation as never,
+    representation: person.representation,
     underLegalHold: person.legal_hold !== null,
     erasedAt: iso(person.erased_at),
     version: person.version,

@@ -128,7 +128,7 @@ function cell(key: string, value: unknown): string {
   if (typeof value === 'string') {
     if (ISO_DATE.test(value)) return escapeHtml(letterDate(value, 'en'));
     const time = ISO_TIME.exec(value);
-    if (time) return escapeHtml(`${letterDate(time[1] as string, 'en')} at ${time[2]}`);
+    if (time) return escapeHtml(`${letterDate(time[1] ?? value, 'en')} at ${time[2]}`);
     return escapeHtml(value);
   }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';

@@ -21,7 +21,7 @@ export function toReview(row: Review, today: string) {
     ...reviewEvent(row),
     overdue: row.status === 'scheduled' && row.due_date < today,
     outcome: row.outcome,
-    clawback: row.clawback as never,
+    clawback: row.clawback,
     completedAt: iso(row.completed_at),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

@@ -26,7 +26,7 @@ export function toRating(component: SelfRatingComponent, rating: SelfRating | un
     rating: rating?.rating ?? null,
     comment: rating?.comment ?? null,
     proposedAction: rating?.proposed_action ?? null,
-    userComments: (rating?.user_comments as string[] | undefined) ?? [],
+    userComments: rating?.user_comments ?? [],
     version: rating?.version ?? null,
   };
 }

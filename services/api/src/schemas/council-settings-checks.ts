@@ -13,9 +13,10 @@ function assertWebLinks(settings: CouncilSettingsInput | undefined): void {
   if (!transparency) return;
   const links: [string, string | undefined][] = [
     ['/settings/transparency/website', transparency.website],
-    ...(transparency.impactAssessments ?? []).map(
-      (assessment, index) => [`/settings/transparency/impactAssessments/${index}/link`, assessment.link] as [string, string | undefined],
-    ),
+    ...(transparency.impactAssessments ?? []).map((assessment, index): [string, string | undefined] => [
+      `/settings/transparency/impactAssessments/${index}/link`,
+      assessment.link,
+    ]),
   ];
   const problems = links
     .filter(([, link]) => link !== undefined && !isWebLink(link))

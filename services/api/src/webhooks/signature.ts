@@ -35,8 +35,11 @@ export function standardWebhookHeaders(secret: string, id: string, timestamp: nu
 
 /** Signs a delivery body the deprecated way: HMAC-SHA256 over `<timestamp>.<body>` with the secret. */
 export function signDelivery(secret: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${mac}`;
+  return `t=${timestamp},v1=${deprecatedMac(secret, timestamp, body)}`;
+}
+
+function deprecatedMac(secret: string, timestamp: number, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
 /**
@@ -50,10 +53,15 @@ export function verifyDelivery(
   nowSeconds = Math.floor(Date.now() / 1000),
   toleranceSeconds = 300,
 ): boolean {
-  const parts = Object.fromEntries(header.split(',').map((part) => part.split('=', 2) as [string, string]));
+  const parts = Object.fromEntries(
+    header.split(',').map((part) => {
+      const at = part.indexOf('=');
+      return at < 0 ? [part, ''] : [part.slice(0, at), part.slice(at + 1)];
+    }),
+  );
   const timestamp = Number(parts.t);
   if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds || typeof parts.v1 !== 'string') return false;
-  const expected = Buffer.from(signDelivery(secret, timestamp, body).split('v1=')[1] as string, 'hex');
+  const expected = Buffer.from(deprecatedMac(secret, timestamp, body), 'hex');
   const given = Buffer.from(parts.v1, 'hex');
   return expected.length === given.length && timingSafeEqual(expected, given);
 }

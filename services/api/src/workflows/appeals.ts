@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles.js';
-import type { Appeal, PlanStage } from '../db/schema.js';
+import type { Appeal } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { findAppeal, insertAppeal, updateAppeal } from '../repositories/appeals.js';
 import { findAssessment } from '../repositories/assessments.js';
@@ -85,7 +85,7 @@ export async function lodgeAppeal(context: WorkflowContext, input: AppealInput):
   }
   const row = await insertAppeal(tx, scope.councilId, {
     personId,
-    subject: input.subject as Appeal['subject'],
+    subject: input.subject,
     budgetId,
     planId,
     decisionId: input.decisionId ?? null,
@@ -133,7 +133,7 @@ export function decideAppeal(
           tx,
           scope.councilId,
           plan.id,
-          { status: 'submitted', stage: decision.stage as PlanStage },
+          { status: 'submitted', stage: decision.stage },
           context.clock.now(),
         );
         changes.record({

@@ -45,7 +45,7 @@ export async function decidePlan(
   expectedVersion: number,
   request: PlanDecisionRequest,
 ): Promise<SupportPlanRow> {
-  const { tx, changes, scope, clock, actor } = context;
+  const { tx, scope, clock, actor } = context;
   const { stage, outcome, reasons, startDate, exceptionReason } = request;
   const target = { id: planId, expectedVersion, lock: () => findPlan(tx, scope, planId, { forUpdate: true }) };
   const step = (before: SupportPlanRow) =>

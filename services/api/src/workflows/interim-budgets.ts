@@ -218,6 +218,7 @@ export async function reconcileInterimBudget(context: WorkflowContext, id: strin
   const after = await updateInterimBudget(tx, scope.councilId, before.id, {
     updatedAt: context.clock.now(),
     status: 'reconciled',
+    // biome-ignore lint/complexity/useMathMinMax: ISO dates are text; Math.max would make them NaN.
     end_date: endDate < before.start_date ? before.start_date : endDate,
     reconciled_into: budget.id,
     reconciliation: {

@@ -182,7 +182,7 @@ export async function* personRecordSections(
     'desktopExercises',
     'Cases in the council’s checks of its rates',
     'When the council tested its rates on real cases, the case that was yours (found by your record number).',
-    (await desktopExercisesOf(db, councilId, Object.values(externalIds) as string[])).map(exported),
+    (await desktopExercisesOf(db, councilId, Object.values(externalIds))).map(exported),
   );
   const reviews = await rows('reviews', 'person_id', [personId]);
   yield section('reviews', 'Reviews', 'Reviews of your support, with outcomes and any clawback.', reviews);

@@ -79,8 +79,8 @@ async function schemesOf(
         },
       );
   }
-  const replaces = versions.filter((version) => version.version < (successor as AllocationScheme).version);
-  const otherQuestionnaire = replaces.find((version) => version.questionnaire_id !== (successor as AllocationScheme).questionnaire_id);
+  const replaces = versions.filter((version) => version.version < successor.version);
+  const otherQuestionnaire = replaces.find((version) => version.questionnaire_id !== successor.questionnaire_id);
   if (otherQuestionnaire)
     throw unprocessable('INVALID_INPUT', 'The new version uses another questionnaire: people need re-assessing, not uprating', [
       {

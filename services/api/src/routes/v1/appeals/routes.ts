@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
-import type { Appeal } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -91,7 +90,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await listAppeals(
         app.db,
         scopeOf(request),
-        { personId: request.query.personId, status: request.query.status as Appeal['status'] | undefined },
+        { personId: request.query.personId, status: request.query.status },
         page.after,
         page.size + 1,
       );

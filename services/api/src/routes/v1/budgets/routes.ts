@@ -40,7 +40,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
           assessmentId,
           startDate,
           ...input,
-          contributionCollection: (contributionCollection as 'net' | 'gross' | undefined) ?? null,
+          contributionCollection: contributionCollection ?? null,
         });
         return { body: toBudget(row), headers: { location: `/v1/budgets/${row.id}`, etag: etag(row.version) } };
       });

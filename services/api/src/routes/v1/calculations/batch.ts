@@ -96,7 +96,7 @@ async function answer(
     const control = mayHoldControlCharacter(line) ? findControlCharacter(value) : null;
     if (control) return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', [control]);
     if (!checkLine.Check(value)) {
-      const errors = toFieldProblems(checkLine.Errors(value) as never[], 'body');
+      const errors = toFieldProblems(checkLine.Errors(value), 'body');
       return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', errors);
     }
     ref = value.ref === undefined ? '' : `,"ref":${JSON.stringify(value.ref)}`;

@@ -35,7 +35,7 @@ const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { name, effectiveFrom, effectiveTo, basedOn, changes, rules } = request.body;
+      const { effectiveFrom, effectiveTo, basedOn, changes, rules } = request.body;
       if ((basedOn === undefined) === (rules === undefined)) {
         throw unprocessable('INVALID_INPUT', 'Send either basedOn (with any changes) or the whole rules', [
           { pointer: basedOn === undefined ? '/basedOn' : '/rules', detail: 'exactly one of basedOn and rules is needed' },

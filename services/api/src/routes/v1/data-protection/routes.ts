@@ -224,7 +224,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       return toPage(rows, page, (row) => ({
         id: row.id,
-        at: iso(row.at) as string,
+        at: iso(row.at),
         keyId: row.key_id,
         actorName: row.actor_name,
         operationId: row.operation_id,

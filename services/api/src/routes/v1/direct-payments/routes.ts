@@ -56,7 +56,7 @@ async function toSample(db: Kysely<DB>, sample: AuditSample) {
     rule: { percent: sample.rule.percent, seed: sample.rule.seed, riskWeeks: sample.rule.riskWeeks },
     accounts: items.map((item) => ({
       agreementId: item.agreement_id,
-      reasons: item.reasons as ('random' | 'high-balance')[],
+      reasons: item.reasons,
       balancePence: item.balance_pence,
       thresholdPence: item.threshold_pence,
       outcome: item.outcome,
@@ -65,7 +65,7 @@ async function toSample(db: Kysely<DB>, sample: AuditSample) {
       recoveryTransactionId: item.recovery_transaction_id,
       decidedAt: item.decided_at === null ? null : iso(item.decided_at),
     })),
-    explanation: sample.explanation as never,
+    explanation: sample.explanation,
     createdAt: iso(sample.created_at),
   };
 }

@@ -34,16 +34,17 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { effectiveFrom, weeklyContributionPence, calculate, circumstances, notes } = request.body;
-      const sent = [
+      const { weeklyContributionPence, calculate, circumstances } = request.body;
+      const given: [string, unknown][] = [
         ['/weeklyContributionPence', weeklyContributionPence],
         ['/circumstances', circumstances],
         ['/calculate', calculate],
-      ].filter(([, value]) => value !== undefined);
+      ];
+      const sent = given.filter(([, value]) => value !== undefined);
       if (sent.length !== 1) {
         throw unprocessable('INVALID_INPUT', 'Send one of weeklyContributionPence, circumstances or calculate', [
           {
-            pointer: (sent[1]?.[0] as string | undefined) ?? '/circumstances',
+            pointer: sent[1]?.[0] ?? '/circumstances',
             detail: 'exactly one of weeklyContributionPence, circumstances and calculate is needed',
           },
         ]);

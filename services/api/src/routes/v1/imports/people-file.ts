@@ -89,7 +89,7 @@ export async function readPeopleFile(
   for (const { line, record } of records) {
     await breathe();
     const text = (name: string) =>
-      typeof record[name] === 'string' ? (record[name] as string).trim() : record[name] === undefined || record[name] === null ? '' : null;
+      typeof record[name] === 'string' ? record[name].trim() : record[name] === undefined || record[name] === null ? '' : null;
     const rowErrors: RowError[] = [];
     const bad = (field: string | null, detail: string) =>
       rowErrors.push({ line, pointer: field === null ? `/line/${line}` : `/line/${line}/${field}`, detail });

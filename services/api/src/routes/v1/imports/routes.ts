@@ -66,7 +66,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const scope = scopeOf(request);
-      const mode = (request.query.mode ?? 'best-effort') as 'all-or-nothing' | 'best-effort';
+      const mode = request.query.mode ?? 'best-effort';
       const ndjson = String(request.headers['content-type']).startsWith('application/x-ndjson');
       const allowed = await councilClientGroups(app.db, scope.councilId);
       const { rows, errors, failedRows } = await readPeopleFile(request.body, ndjson, allowed);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { DB, InterimBudget } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
@@ -123,62 +124,60 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const action = <B>(
-    url: string,
-    operationId: string,
-    summary: string,
-    description: string,
-    access: ReturnType<typeof rolesAccess>,
-    body: B,
-    work: (context: Parameters<typeof createInterimBudget>[0], id: string, body: never) => Promise<InterimBudget>,
-  ) =>
-    app.post(
-      url,
-      {
-        config: { problems: ['INVALID_INPUT', 'INVALID_STATE'], access },
-        schema: {
-          operationId,
-          tags: ['money'],
-          summary,
-          description,
-          params: IdParams,
-          body: body as never,
-          response: { 200: InterimBudgetResource, ...problemResponses },
-        },
-      },
-      async (request, reply) => {
-        const row = await runWorkflow(request, (context) => work(context, (request.params as { id: string }).id, request.body as never));
-        reply.header('etag', etag(row.version));
-        return toInterim(app.db, row);
-      },
-    );
+  // The three actions on interim support share their shape: the body each takes, then the
+  // interim support as it now stands.
+  const action = <B extends TSchema>(operationId: string, summary: string, description: string, access: typeof FINANCE, body: B) => ({
+    config: { problems: ['INVALID_INPUT', 'INVALID_STATE'] as const, access },
+    schema: {
+      operationId,
+      tags: ['money'],
+      summary,
+      description,
+      params: IdParams,
+      body,
+      response: { 200: InterimBudgetResource, ...problemResponses },
+    },
+  });
+  const answer = (reply: FastifyReply, row: InterimBudget) => {
+    reply.header('etag', etag(row.version));
+    return toInterim(app.db, row);
+  };
 
-  action(
+  app.post(
     '/interim-budgets/:id/payments',
-    'recordInterimPayment',
-    'Record a payment of interim support',
-    'Paid on a day the interim support runs (422 /paidOn otherwise), and never more in all than its total (422 /amountPence naming what is left).',
-    FINANCE,
-    InterimPaymentBody,
-    recordInterimPayment,
+    action(
+      'recordInterimPayment',
+      'Record a payment of interim support',
+      'Paid on a day the interim support runs (422 /paidOn otherwise), and never more in all than its total (422 /amountPence naming what is left).',
+      FINANCE,
+      InterimPaymentBody,
+    ),
+    async (request, reply) =>
+      answer(reply, await runWorkflow(request, (context) => recordInterimPayment(context, request.params.id, request.body))),
   );
-  action(
+  app.post(
     '/interim-budgets/:id/review',
-    'reviewInterimBudget',
-    'Review interim support: continue it to a new end date, or end it',
-    'continue needs endDate, still within settings.interimMaxWeeks of the start; end closes it on endDate (default reviewedOn), never before what was already paid is covered. The total is worked out again for the new dates.',
-    COORDINATORS,
-    InterimReviewBody,
-    reviewInterimBudget,
+    action(
+      'reviewInterimBudget',
+      'Review interim support: continue it to a new end date, or end it',
+      'continue needs endDate, still within settings.interimMaxWeeks of the start; end closes it on endDate (default reviewedOn), never before what was already paid is covered. The total is worked out again for the new dates.',
+      COORDINATORS,
+      InterimReviewBody,
+    ),
+    async (request, reply) =>
+      answer(reply, await runWorkflow(request, (context) => reviewInterimBudget(context, request.params.id, request.body))),
   );
-  action(
+  app.post(
     '/interim-budgets/:id/reconciliation',
-    'reconcileInterimBudget',
-    'Reconcile interim support into the person’s agreed budget',
-    'Interim money paid on or after the agreed budget’s start was for the budget’s own period: each such payment is recorded in the budget’s account as a council payment (so its instalments owe that much less and the payment run pays nothing twice); money paid before the start stays the interim support’s. The interim support ends the day before the budget starts. The budget must be the person’s and agreed (422 /budgetId, 409).',
-    FINANCE,
-    InterimReconciliationBody,
-    (context, id, body: { budgetId: string }) => reconcileInterimBudget(context, id, body.budgetId),
+    action(
+      'reconcileInterimBudget',
+      'Reconcile interim support into the person’s agreed budget',
+      'Interim money paid on or after the agreed budget’s start was for the budget’s own period: each such payment is recorded in the budget’s account as a council payment (so its instalments owe that much less and the payment run pays nothing twice); money paid before the start stays the interim support’s. The interim support ends the day before the budget starts. The budget must be the person’s and agreed (422 /budgetId, 409).',
+      FINANCE,
+      InterimReconciliationBody,
+    ),
+    async (request, reply) =>
+      answer(reply, await runWorkflow(request, (context) => reconcileInterimBudget(context, request.params.id, request.body.budgetId))),
   );
 };
 

@@ -71,7 +71,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           overdueReviews(reader, councilId, today),
         ]),
       );
-      const targets = ((council?.settings as { targets?: Target[] } | undefined)?.targets ?? []) as Target[];
+      const targets = (council?.settings as { targets?: Target[] } | undefined)?.targets ?? [];
       const report = buildSummaryReport({ from, to, today, budgets, commissioned, money, reviews, overdueReviews: overdue, targets });
       // The exceptions name budgets and what they were over by: a read of those people's money.
       request.personalDataShown = report.exceptions.plans.length > 0 ? ['record', 'money'] : [];

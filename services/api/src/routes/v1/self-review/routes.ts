@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { addMonths } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import type { CriticalPathProgress, SelfRatingComponent } from '../../../db/schema.js';
+import type { SelfRatingComponent } from '../../../db/schema.js';
 import { buildSummaryReport, type Target } from '../../../documents/summary-report.js';
 import { AppError, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
@@ -171,8 +171,8 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         source: CRITICAL_PATH.source,
         stages: CRITICAL_PATH.stages.map((stage) => ({ key: stage.key, title: stage.title, steps: [...stage.steps] })),
         steps: CRITICAL_PATH.steps.map((step) => {
-          const record = progress.find((row) => row.step_number === step.number) as CriticalPathProgress | undefined;
-          const answers = (record?.answers ?? {}) as Record<string, string>;
+          const record = progress.find((row) => row.step_number === step.number);
+          const answers = record?.answers ?? {};
           return {
             number: step.number,
             key: step.key,
@@ -244,7 +244,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         recordCriticalPathStep(context, {
           pathVersion: CRITICAL_PATH.version,
           step: step.number,
-          status: request.body.status as CriticalPathProgress['status'],
+          status: request.body.status,
           statusDate: request.body.statusDate ?? null,
           notes: request.body.notes ?? null,
           answers,
@@ -257,7 +257,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         status: row.status,
         statusDate: row.status_date,
         notes: row.notes,
-        answers: row.answers as Record<string, string>,
+        answers: row.answers,
         version: row.version,
       };
     },
