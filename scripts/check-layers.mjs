@@ -21,7 +21,18 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'services/api/src');
 
 /** Leaf modules any layer may use: they import only each other. */
-const KERNEL = ['errors.ts', 'ids.ts', 'clock.ts', 'slices.ts', 'version.ts', 'logger.ts', 'config.ts', 'one-of.ts', 'bounded-map.ts'];
+const KERNEL = [
+  'errors.ts',
+  'ids.ts',
+  'clock.ts',
+  'slices.ts',
+  'version.ts',
+  'logger.ts',
+  'config.ts',
+  'one-of.ts',
+  'bounded-map.ts',
+  'field-of.ts',
+];
 /** Entry points compose the whole service, so they may import anything. */
 const ENTRY_POINTS = ['app.ts', 'server.ts', 'migrate.ts', 'openapi.ts', 'pglite-template.ts', 'seed-scale.ts', 'verify-figures.ts'];
 

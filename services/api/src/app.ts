@@ -136,7 +136,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // An empty body with a JSON content type (curl -X POST with headers set for the session) is no
   // body, not malformed JSON: transitions such as submitAssessment take none.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
+    // parseAs 'string' hands over text; the parser's type also allows a Buffer.
+    const body = typeof raw === 'string' ? raw : raw.toString('utf8');
     const encoded = encodedBodyError(request);
     if (encoded) {
       done(encoded, undefined);
@@ -146,7 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(null, undefined);
       return;
     }
-    if (nestsDeeperThan(body as string)) {
+    if (nestsDeeperThan(body)) {
       done(
         new AppError('VALIDATION_FAILED', 'The request body is not valid: see errors', {
           errors: [{ pointer: '', detail: JSON_DEPTH_DETAIL }],
@@ -155,11 +157,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
       return;
     }
-    if (!mayHoldControlCharacter(body as string)) {
-      parseJson(request, body as string, done);
+    if (!mayHoldControlCharacter(body)) {
+      parseJson(request, body, done);
       return;
     }
-    parseJson(request, body as string, (error, value) => {
+    parseJson(request, body, (error, value) => {
       const found = error ? null : findControlCharacter(value);
       if (found) done(new AppError('VALIDATION_FAILED', 'The request body is not valid: see errors', { errors: [found] }), undefined);
       else done(error, value);

@@ -1,3 +1,5 @@
+import { textFieldOf } from './field-of.js';
+
 /** A field-level problem: the JSON Pointer of the offending input and what is wrong with it. */
 export interface FieldProblem {
   readonly pointer: string;
@@ -74,6 +76,11 @@ export const ERROR_CATALOGUE = {
 /** A code from {@link ERROR_CATALOGUE}. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/** Whether a value names an entry of the catalogue. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
+}
+
 /** The extension members a problem may carry beside the standard ones (see the Problem schema). */
 export interface ProblemExtensions {
   /** ALREADY_EXISTS: the id of the record that already holds the value. */
@@ -133,4 +140,39 @@ export function assertVersion(expected: number, actual: number): void {
       `The resource has changed since you read it (ETag "${actual}", If-Match "${expected}"); read it again`,
     );
   }
+}
+
+/** The `code` a thrown value carries (a Node errno code, a PostgreSQL SQLSTATE), if it carries one. */
+export function errorCode(error: unknown): string | undefined {
+  return textFieldOf(error, 'code');
+}
+
+/** A thrown value's message, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const CONNECTION_CODES = new Set([
+  // The socket: refused, reset, timed out, closed under us.
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  // PostgreSQL's admin shutdown (57P0x) and connection exception (08xxx) classes.
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+
+/** A failure to reach the database server (refused, reset, shut down, pool timed out), not a query's own error. */
+export function isConnectionFailure(error: unknown): boolean {
+  return (
+    CONNECTION_CODES.has(errorCode(error) ?? '') ||
+    /timeout exceeded when trying to connect|Connection terminated|connection error/i.test(errorMessage(error))
+  );
 }

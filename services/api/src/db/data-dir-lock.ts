@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
+import { errorCode } from '../errors.js';
 
 /** Who holds a data directory: written into its lock file. */
 export interface LockHolder {
@@ -41,15 +42,21 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errorCode(error) === 'EPERM';
   }
 }
 
 function readHolder(file: string): LockHolder | null {
   try {
-    const holder = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    return typeof holder.pid === 'number' && Number.isSafeInteger(holder.pid) && typeof holder.hostname === 'string'
-      ? (holder as LockHolder)
+    const holder: Partial<LockHolder> = JSON.parse(readFileSync(file, 'utf8'));
+    const { pid, hostname: host, command, startedAt } = holder;
+    return typeof pid === 'number' && Number.isSafeInteger(pid) && typeof host === 'string'
+      ? {
+          pid,
+          hostname: host,
+          command: typeof command === 'string' ? command : 'unknown',
+          startedAt: typeof startedAt === 'string' ? startedAt : 'unknown',
+        }
       : null;
   } catch {
     return null;
@@ -76,7 +83,7 @@ function createExclusive(file: string, text: string): boolean {
     linkSync(draft, file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   } finally {
     unlinkSync(draft);
@@ -87,7 +94,7 @@ function removeIfThere(file: string): void {
   try {
     unlinkSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (errorCode(error) !== 'ENOENT') throw error;
   }
 }
 
@@ -116,7 +123,7 @@ export function lockDataDir(dataDir: string, command = basename(process.argv[1] 
   for (let attempt = 0; attempt < 50; attempt++) {
     if (createExclusive(file, text)) return held(file);
     const holder = readHolder(file);
-    if (!isStale(holder, me)) throw new DataDirInUseError(dataDir, holder as LockHolder);
+    if (holder !== null && !isStale(holder, me)) throw new DataDirInUseError(dataDir, holder);
     // Stale. Only the process holding the takeover lock may replace it, after reading it again.
     if (!createExclusive(takeover, text)) {
       const breaker = readHolder(takeover);

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { errorMessage, isConnectionFailure } from '../errors.js';
 import type { Database } from './database.js';
 import type { DB } from './schema.js';
 
@@ -74,7 +75,7 @@ export class ReadRouter {
         return { using: 'primary', reason: `the replica is ${lag ?? 'an unknown number of'} seconds behind`, lagSeconds: lag };
       return { using: 'replica', reason: 'caught up', lagSeconds: lag };
     } catch (error) {
-      return { using: 'primary', reason: `the replica cannot be reached: ${(error as Error).message}`, lagSeconds: null };
+      return { using: 'primary', reason: `the replica cannot be reached: ${errorMessage(error)}`, lagSeconds: null };
     }
   }
 
@@ -88,8 +89,8 @@ export class ReadRouter {
     try {
       return await work(db);
     } catch (error) {
-      if (!isConnectionError(error)) throw error;
-      this.#state = { using: 'primary', reason: `the replica failed: ${(error as Error).message}`, lagSeconds: null };
+      if (!isConnectionFailure(error)) throw error;
+      this.#state = { using: 'primary', reason: `the replica failed: ${errorMessage(error)}`, lagSeconds: null };
       this.#checkedAt = Date.now();
       return work(this.#primary);
     }
@@ -98,14 +99,4 @@ export class ReadRouter {
   async close(): Promise<void> {
     await this.#replica?.close();
   }
-}
-
-/** A failure to reach the server (refused, reset, shut down, timed out), not a query's own error. */
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  const message = error instanceof Error ? error.message : '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
-  );
 }

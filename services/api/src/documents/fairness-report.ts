@@ -31,10 +31,7 @@ export function fairnessCase(row: FairnessRow): FairnessCase {
     groups: {
       clientGroup: row.client_group,
       primarySupportReason: row.primary_support_reason,
-      ageBand:
-        row.date_of_birth === null
-          ? (row.monitoring_age_band as FairnessCase['groups']['ageBand'])
-          : monitoringAgeBand(row.date_of_birth, row.start_date),
+      ageBand: row.date_of_birth === null ? row.monitoring_age_band : monitoringAgeBand(row.date_of_birth, row.start_date),
       sex: row.sex,
       ethnicGroup: row.ethnicity === null ? null : ethnicGroupOf(row.ethnicity),
     },

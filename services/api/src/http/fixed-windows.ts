@@ -1,3 +1,5 @@
+import { makeRoom } from '../bounded-map.js';
+
 /** Where one counter stands in its window. */
 export interface WindowState {
   readonly count: number;
@@ -26,7 +28,7 @@ export class FixedWindows {
     let window = this.#current(name, now);
     if (!window) {
       // Insertion order is window-start order: the first entry is the oldest window.
-      while (this.#windows.size >= this.#maxTracked) this.#windows.delete(this.#windows.keys().next().value as string);
+      makeRoom(this.#windows, this.#maxTracked);
       window = { start: now, count: 0 };
       this.#windows.set(name, window);
     }

@@ -1,6 +1,7 @@
-import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
+import { ERROR_CATALOGUE, type ErrorCode, isErrorCode } from '../errors.js';
+import { fieldOf } from '../field-of.js';
 import { problemsByStatus } from './problems.js';
-import { ComponentRegistry, type JsonSchema, normaliseSchema } from './schemas.js';
+import { ComponentRegistry, isSchema, type JsonSchema, normaliseSchema } from './schemas.js';
 
 /**
  * Finishes the document @fastify/swagger builds from the routes: named components, shared
@@ -129,7 +130,9 @@ function successDescription(method: string, status: string, operation: Operation
 }
 
 function problemResponse(codes: readonly ErrorCode[], keyed: boolean): JsonSchema {
-  const status = ERROR_CATALOGUE[codes[0] as ErrorCode].status;
+  const [first] = codes;
+  if (first === undefined) throw new Error('a problem response names at least one code');
+  const status = ERROR_CATALOGUE[first].status;
   const headers: Record<string, unknown> = keyed ? { ...RATE_LIMIT_HEADERS } : {};
   if (status === 429 || status === 503) headers['Retry-After'] = header('RetryAfter');
   return {
@@ -166,10 +169,10 @@ function shortened(example: unknown): unknown {
 
 /** The finished document. */
 export function finishDocument(document: JsonSchema, examples: OperationExamples = {}): JsonSchema {
-  const components = (document.components ?? {}) as JsonSchema;
-  const existing = (components.schemas ?? {}) as Record<string, JsonSchema>;
+  const components = isSchema(document.components) ? document.components : {};
+  const existing = isSchema(components.schemas) ? components.schemas : {};
   const registry = new ComponentRegistry(
-    Object.fromEntries(Object.entries(existing).map(([name, schema]) => [name, normaliseSchema(schema) as JsonSchema])),
+    Object.fromEntries(Object.entries(existing).flatMap(([name, schema]) => (isSchema(schema) ? [[name, normaliseSchema(schema)]] : []))),
   );
   const paths = document.paths as Record<string, Record<string, Operation>>;
   for (const [path, methods] of Object.entries(paths)) {
@@ -177,7 +180,8 @@ export function finishDocument(document: JsonSchema, examples: OperationExamples
       const name = pascal(operation.operationId ?? `${method}${path}`);
       const where = `${method.toUpperCase()} ${path}`;
       const keyed = operation[KEYED_EXTENSION] === true;
-      const codes = (operation[PROBLEMS_EXTENSION] ?? []) as ErrorCode[];
+      const declared = operation[PROBLEMS_EXTENSION];
+      const codes = Array.isArray(declared) ? declared.filter(isErrorCode) : [];
       delete operation[KEYED_EXTENSION];
       delete operation[PROBLEMS_EXTENSION];
       if (!keyed) operation.security = [];
@@ -208,7 +212,7 @@ export function finishDocument(document: JsonSchema, examples: OperationExamples
           if (example && String(example.status) === status && example.contentType === type) {
             Object.assign(media, { example: shortened(example.response) });
           }
-          const ref = (media.schema as JsonSchema).$ref;
+          const ref = fieldOf(media.schema, '$ref');
           if (typeof ref === 'string' && schemaName === undefined) schemaName = ref.split('/').at(-1);
         }
         const headers: Record<string, unknown> = keyed ? { ...RATE_LIMIT_HEADERS } : {};
@@ -226,7 +230,7 @@ export function finishDocument(document: JsonSchema, examples: OperationExamples
             response.description && response.description !== 'Default Response'
               ? response.description
               : successDescription(method, status, operation, schemaName),
-          ...(Object.keys(headers).length > 0 ? { headers: { ...((response.headers as object) ?? {}), ...headers } } : {}),
+          ...(Object.keys(headers).length > 0 ? { headers: { ...(isSchema(response.headers) ? response.headers : {}), ...headers } } : {}),
         };
       }
       for (const [status, statusCodes] of problemsByStatus(codes)) responses[String(status)] = problemResponse(statusCodes, keyed);
@@ -249,6 +253,10 @@ export function finishDocument(document: JsonSchema, examples: OperationExamples
  * service's, a string, and sends none.)
  */
 function isVersioned(schema: JsonSchema | undefined): boolean {
-  const version = (schema?.properties as Record<string, JsonSchema> | undefined)?.version;
-  return version?.type === 'integer' && (schema?.required as string[] | undefined)?.includes('version') === true;
+  const required = fieldOf(schema, 'required');
+  return (
+    fieldOf(fieldOf(fieldOf(schema, 'properties'), 'version'), 'type') === 'integer' &&
+    Array.isArray(required) &&
+    required.includes('version')
+  );
 }

@@ -1,6 +1,8 @@
-import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
+import { ERROR_CATALOGUE, type ErrorCode, isErrorCode } from '../errors.js';
+import { fieldOf } from '../field-of.js';
 import { changesPersonRecords } from '../plugins/erased-people.js';
 import type { DeclaredRoute } from './declared-route.js';
+import { isSchema } from './schemas.js';
 
 export type { DeclaredRoute };
 
@@ -16,8 +18,8 @@ declare module 'fastify' {
 }
 
 function propertiesOf(schema: unknown): Record<string, unknown> {
-  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
-  return properties ?? {};
+  const properties = fieldOf(schema, 'properties');
+  return isSchema(properties) ? properties : {};
 }
 
 /**
@@ -51,7 +53,9 @@ export function problemCodes(route: DeclaredRoute): ErrorCode[] {
   if ('pageToken' in propertiesOf(schema?.querystring)) codes.add('INVALID_PAGE_TOKEN');
   if (changesPersonRecords(route)) codes.add('PERSON_ERASED');
   for (const code of config?.problems ?? []) codes.add(code);
-  return (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).filter((code) => codes.has(code));
+  return Object.keys(ERROR_CATALOGUE)
+    .filter(isErrorCode)
+    .filter((code) => codes.has(code));
 }
 
 /** The codes grouped by the HTTP status each answers with, statuses in order. */

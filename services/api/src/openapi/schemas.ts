@@ -1,3 +1,4 @@
+import { fieldOf, textFieldOf } from '../field-of.js';
 import { isOneOf } from '../one-of.js';
 
 /**
@@ -11,7 +12,7 @@ export type JsonSchema = Record<string, unknown>;
 const SUBSCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const;
 const SUBSCHEMA_KEYS = ['items', 'additionalProperties', 'not', 'contains'] as const;
 
-function isSchema(value: unknown): value is JsonSchema {
+export function isSchema(value: unknown): value is JsonSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -39,10 +40,13 @@ function constantsOf(members: readonly unknown[]): unknown[] | null {
 function sharedType(values: readonly unknown[]): string | null {
   const types = new Set(values.map(jsonType));
   if (types.size === 2 && types.has('integer') && types.has('number')) return 'number';
-  return types.size === 1 ? ([...types][0] as string) : null;
+  const [only] = types;
+  return types.size === 1 && only !== undefined ? only : null;
 }
 
 /** Rewrites unions of constants as `enum` with `type`, and gives a bare `enum` or `const` its type. */
+export function normaliseSchema(schema: JsonSchema): JsonSchema;
+export function normaliseSchema(schema: unknown): unknown;
 export function normaliseSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(normaliseSchema);
   if (!isSchema(schema)) return schema;
@@ -133,10 +137,10 @@ export class ComponentRegistry {
   body(schema: unknown, fallback: string, where: string): unknown {
     const hoisted = this.hoist(schema, where);
     if (!isSchema(hoisted) || '$ref' in hoisted) return hoisted;
-    const items = isSchema(hoisted.properties) ? (hoisted.properties.items as JsonSchema | undefined) : undefined;
-    const itemRef = isSchema(items?.items) ? (items.items.$ref as string | undefined) : undefined;
-    if (itemRef && 'nextPageToken' in (hoisted.properties as JsonSchema)) {
-      const item = itemRef.split('/').at(-1) as string;
+    const properties = hoisted.properties;
+    const itemRef = textFieldOf(fieldOf(fieldOf(properties, 'items'), 'items'), '$ref');
+    const item = itemRef?.split('/').at(-1);
+    if (item && isSchema(properties) && 'nextPageToken' in properties) {
       return this.add(`${item}Page`, { title: `${item}Page`, description: `A page of ${item} items`, ...hoisted }, where);
     }
     if (hoisted.type === 'object' || hoisted.type === 'array') return this.add(fallback, { title: fallback, ...hoisted }, where);

@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
+import { errorCode } from '../errors.js';
+import { fieldOf, textFieldOf } from '../field-of.js';
 import { isUuid, newId } from '../ids.js';
 import { type AccessEntry, insertAccessEntries } from '../repositories/access-log.js';
 
@@ -151,8 +153,8 @@ declare module 'fastify' {
 
 /** A PostgreSQL error in the data itself (class 22 data exception, 23 integrity): retrying will not help. */
 function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+  const code = errorCode(error) ?? '';
+  return code.startsWith('22') || code.startsWith('23');
 }
 
 /**
@@ -273,26 +275,25 @@ const PERSON_ANSWERS = new Set(['listPeople', 'getPerson', 'createPerson', 'upda
  */
 function peopleIn(payload: unknown, operationId: string, peopleAt = 'items'): string[] {
   const key = PERSON_ANSWERS.has(operationId) ? 'id' : 'personId';
-  const items = (payload as Record<string, unknown> | null)?.[peopleAt];
+  const items = fieldOf(payload, peopleAt);
   const candidates = Array.isArray(items) ? items : [payload];
   const ids: string[] = [];
   for (const item of candidates) {
-    const id = (item as Record<string, unknown> | null)?.[key];
-    if (typeof id === 'string') ids.push(id);
+    const id = textFieldOf(item, key);
+    if (id !== undefined) ids.push(id);
   }
   return ids;
 }
 
 /** The reads of an answer, one per person shown (or one for a bulk read or an entity read). */
-function entriesOf(request: FastifyRequest, read: PersonalDataRead, clock: Clock): AccessEntry[] {
+function entriesOf(request: FastifyRequest, operationId: string, read: PersonalDataRead, clock: Clock): AccessEntry[] {
   const principal = request.principal;
   if (principal?.kind !== 'key') return [];
   const what = request.personalDataShown ?? read.what;
   if (what.length === 0) return [];
-  const operationId = request.routeOptions.schema?.operationId as string;
-  const params = (request.params ?? {}) as Record<string, unknown>;
+  const id = textFieldOf(request.params, 'id');
   // Lower-cased: an id written in capitals names the same record and must be logged as it.
-  const entityId = typeof params.id === 'string' && isUuid(params.id) ? params.id.toLowerCase() : null;
+  const entityId = id !== undefined && isUuid(id) ? id.toLowerCase() : null;
   const base = {
     councilId: principal.councilId,
     at: clock.now(),
@@ -300,7 +301,7 @@ function entriesOf(request: FastifyRequest, read: PersonalDataRead, clock: Clock
     actorName: principal.actorName,
     operationId,
     what,
-    entityType: read.bulk ? ((params.kind as string | undefined) ?? operationId) : entityId === null ? null : operationId,
+    entityType: read.bulk ? (textFieldOf(request.params, 'kind') ?? operationId) : entityId === null ? null : operationId,
     requestId: request.id,
   };
   if (read.bulk) return [{ ...base, id: newId(), personId: null, entityId }];
@@ -351,7 +352,7 @@ export default fp(
       await writer.flush().catch((error: unknown) => app.log.error({ err: error }, 'access log: reads lost at shutdown'));
     });
     app.addHook('onRoute', (route) => {
-      const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+      const operationId = route.schema?.operationId;
       const read = operationId === undefined ? undefined : PERSONAL_DATA_READS[operationId];
       if (!read || operationId === undefined) return;
       const access = route.config?.access;
@@ -378,7 +379,7 @@ export default fp(
           done(null, payload);
           return;
         }
-        const entries = entriesOf(request, read, app.clock);
+        const entries = entriesOf(request, operationId, read, app.clock);
         if (entries.length === 0) done(null, payload);
         else if (isStream(payload))
           done(

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { parseApiKey, secretMatches, textsMatch, tokensMatch } from '../auth/api-key.js';
 import { type Access, actorNameOf, actorOf, type Principal, PUBLIC, type Role, type Scope } from '../auth/roles.js';
+import { makeRoom } from '../bounded-map.js';
 import type { ChangeContext } from '../db/changes.js';
 import { AppError } from '../errors.js';
 import { hasControlCharacter } from '../http/control-characters.js';
@@ -118,7 +119,7 @@ export default fp(
     app.decorateRequest('principal', null, []);
     app.decorate('forgetApiKey', (id: string) => {
       revisions += 1;
-      if (revokedAt.size >= KEY_CACHE_MAX) revokedAt.delete(revokedAt.keys().next().value as string);
+      makeRoom(revokedAt, KEY_CACHE_MAX);
       revokedAt.set(id, revisions);
       cache.delete(id);
     });
@@ -142,7 +143,7 @@ export default fp(
       const row = await findKeyToAuthenticate(app.db, id);
       const now = Date.now();
       if (!row) {
-        if (missing.size >= KEY_CACHE_MAX) missing.delete(missing.keys().next().value as string);
+        makeRoom(missing, KEY_CACHE_MAX);
         missing.set(id, now + MISSING_KEY_CACHE_MS);
         return null;
       }
@@ -155,7 +156,7 @@ export default fp(
         expiresAt: now + KEY_CACHE_MS,
       };
       if ((revokedAt.get(id) ?? -1) > started) return entry;
-      if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+      makeRoom(cache, KEY_CACHE_MAX);
       cache.set(id, entry);
       return entry;
     }
@@ -182,7 +183,7 @@ export default fp(
       if (key.verifiedSecret === null || !textsMatch(secret, key.verifiedSecret)) {
         if (!secretMatches(secret, key.secretHash)) return failed(request, 'The API key is not valid');
         key.verifiedSecret = secret;
-        if (verified.size >= KEY_CACHE_MAX) verified.delete(verified.keys().next().value as string);
+        makeRoom(verified, KEY_CACHE_MAX);
         verified.set(id, Date.now() + VERIFIED_KEY_MS);
       }
       if (key.revoked) return failed(request, 'The API key has been revoked');

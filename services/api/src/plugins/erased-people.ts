@@ -48,7 +48,7 @@ function namedIds(request: FastifyRequest): string[] {
 export default fp(
   async function erasedPeople(app: FastifyInstance) {
     app.addHook('onRoute', (route) => {
-      if (!changesPersonRecords(route as DeclaredRoute)) return;
+      if (!changesPersonRecords(route)) return;
       const guard = async (request: FastifyRequest) => {
         if (request.principal?.kind !== 'key') return;
         const ids = namedIds(request);

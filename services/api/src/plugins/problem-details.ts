@@ -2,7 +2,16 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RasError } from 'ras-core';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldProblem, type ProblemExtensions } from '../errors.js';
+import {
+  AppError,
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  errorCode,
+  type FieldProblem,
+  isConnectionFailure,
+  type ProblemExtensions,
+} from '../errors.js';
+import { fieldOf } from '../field-of.js';
 import { toFieldProblems } from './validation.js';
 
 /** The body of every error answer (RFC 9457). */
@@ -73,7 +82,7 @@ function problem(
   errors?: readonly FieldProblem[],
   extensions?: ProblemExtensions,
 ): ProblemBody {
-  return problemBody(code, detail, request.url.split('?')[0] as string, errors, extensions);
+  return problemBody(code, detail, pathOf(request), errors, extensions);
 }
 
 /**
@@ -89,10 +98,11 @@ export function loggableError(error: unknown): Record<string, unknown> {
       .replace(/'(?:[^'\\]|\\.)*'/g, "'[redacted]'")
       .replace(/\((?:[^()]|\([^()]*\))*\)=\((?:[^()]|\([^()]*\))*\)/g, '(…)=([redacted])');
   if (!(error instanceof Error)) return { type: typeof error };
-  const { code, routine } = error as Error & { code?: unknown; routine?: unknown };
+  const code = errorCode(error);
+  const routine = fieldOf(error, 'routine');
   return {
     type: error.name,
-    ...(typeof code === 'string' ? { code } : {}),
+    ...(code !== undefined ? { code } : {}),
     ...(typeof routine === 'string' ? { routine } : {}),
     message: scrub(error.message),
     stack: scrub(error.stack ?? ''),
@@ -127,21 +137,20 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   reply.code(body.status).type('application/problem+json').serializer(JSON.stringify).send(body);
 }
 
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  // Connection refused/reset, pool timeouts, and PostgreSQL's admin shutdown / cannot-connect classes.
-  return (
-    (typeof code === 'string' &&
-      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(
-        code,
-      )) ||
-    /timeout exceeded when trying to connect|Connection terminated|connection error/i.test(String((error as Error).message))
-  );
+/** The path a request was made to, without its query string. */
+function pathOf(request: FastifyRequest): string {
+  const [path = ''] = request.url.split('?', 1);
+  return path;
+}
+
+/** When the rate limiter's refusal says to try again (it sets the header on the error it throws). */
+function rateLimitRetryAfter(error: unknown): unknown {
+  return fieldOf(fieldOf(error, 'headers'), 'retry-after');
 }
 
 /** Maps any thrown error to a problem body; 5xx never carries the error's own words. */
 export function toProblem(error: unknown, request: FastifyRequest): ProblemBody {
-  const known = refusal(error, request.url.split('?')[0] as string);
+  const known = refusal(error, pathOf(request));
   if (known) return known;
   const fastifyError = error as FastifyError;
   if (Array.isArray(fastifyError.validation)) {
@@ -159,7 +168,7 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemBody 
   if (mapped) return problem(mapped, fastifyError.message, request);
   if (fastifyError.statusCode === 429)
     return problem('RATE_LIMITED', 'Too many requests for this API key; retry after the time in Retry-After', request);
-  if (isUnavailable(error)) return problem('SERVICE_UNAVAILABLE', 'The database is not reachable; retry shortly', request);
+  if (isConnectionFailure(error)) return problem('SERVICE_UNAVAILABLE', 'The database is not reachable; retry shortly', request);
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return problem('VALIDATION_FAILED', fastifyError.message, request);
   return problem('INTERNAL', 'The request could not be completed. It has been logged with its request id.', request);
@@ -176,7 +185,7 @@ export default fp(
       // A refusal that names a person's budgets and what they are owed is a read of their money.
       if (error instanceof AppError && error.extensions?.owed) request.personalDataShown = ['record', 'money'];
       if (body.status === 503) reply.header('retry-after', '5');
-      const retryAfter = (error as { headers?: Record<string, unknown> }).headers?.['retry-after'];
+      const retryAfter = rateLimitRetryAfter(error);
       if (body.status === 429 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       return reply.code(body.status).type('application/problem+json').serializer(JSON.stringify).send(body);
     });

@@ -82,7 +82,7 @@ export default fp(
         transformed[PROBLEMS_EXTENSION] = problemCodes(route);
         const description = typeof schema.description === 'string' ? `${schema.description}\n\n` : '';
         transformed.description = `${description}${accessNote(access)}`;
-        return { schema: transformed as typeof schema, url };
+        return { schema: transformed, url };
       },
     });
     await app.register(swaggerUi, {

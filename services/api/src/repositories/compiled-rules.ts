@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { compileQuestionnaire, compileScheme, type QuestionnaireDefinition, type AllocationScheme as SchemeDefinition } from 'ras-core';
+import { makeRoom } from '../bounded-map.js';
 import type { LoadedQuestionnaire, LoadedScheme } from '../db/rows.js';
 import type { AllocationScheme, DB, Questionnaire } from '../db/schema.js';
 import { findScheme } from './allocation-schemes.js';
@@ -65,7 +66,7 @@ export class CompiledRules {
       return loaded;
     });
     loading.catch(() => this.#entries.delete(key));
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
+    makeRoom(this.#entries, MAX_ENTRIES);
     this.#entries.set(key, loading);
     return loading;
   }

@@ -58,5 +58,5 @@ export function agreedBudgetsForFairness(db: Kysely<DB>, councilId: string, from
     .orderBy('b.person_id')
     .orderBy('b.agreed_at', 'desc')
     .orderBy('b.id', 'desc')
-    .execute() as Promise<FairnessRow[]>;
+    .execute();
 }

@@ -30,7 +30,7 @@ export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire
     questionnaire: { id: questionnaire.row.id, key: questionnaire.row.key, version: questionnaire.row.version },
     status: row.status,
     completedWith: row.completed_with,
-    answers: row.answers as Record<string, AnswerValue>,
+    answers: row.answers,
     submittedAnswers: row.submitted_answers as Record<string, AnswerValue> | null,
     moderation: row.moderation,
     eligibility: row.eligibility,

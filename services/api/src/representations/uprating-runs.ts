@@ -1,4 +1,4 @@
-import { type UpratingSummary, upratedAnnualPence } from 'ras-core';
+import { upratedAnnualPence } from 'ras-core';
 import type { UpratingRun, UpratingRunItem } from '../db/schema.js';
 import { iso } from '../http/iso.js';
 
@@ -25,7 +25,7 @@ export function toUpratingRun(run: UpratingRun, people: { items: ReturnType<type
     effectiveFrom: run.effective_from,
     transitionalProtection: run.protection,
     status: run.status,
-    summary: run.summary as UpratingSummary,
+    summary: run.summary,
     people,
     createdAt: iso(run.created_at),
     appliedAt: run.applied_at === null ? null : iso(run.applied_at),

@@ -1,4 +1,4 @@
-import { type RetentionPolicy, retentionPolicyProblems } from 'ras-core';
+import { retentionPolicyProblems } from 'ras-core';
 import { unprocessable } from '../errors.js';
 import { isWebLink, WEB_LINK_DETAIL } from '../http/web-link.js';
 import type { CouncilSettingsInput } from './council-settings.js';
@@ -30,7 +30,7 @@ export function assertCouncilSettings(settings: CouncilSettingsInput | undefined
   assertWebLinks(settings);
   const retention = settings?.dataProtection?.retention;
   if (!retention) return;
-  const problems = retentionPolicyProblems(retention as RetentionPolicy);
+  const problems = retentionPolicyProblems(retention);
   if (problems.length > 0)
     throw unprocessable(
       'RETENTION_BELOW_STATUTORY_MINIMUM',

@@ -1,4 +1,4 @@
-import { type LetterTemplate, letterTemplateProblems } from 'ras-core';
+import { letterTemplateProblems } from 'ras-core';
 import { unprocessable } from '../errors.js';
 import type { CouncilSettingsInput } from './council-settings.js';
 
@@ -10,7 +10,7 @@ export function assertLetterTemplates(settings: CouncilSettingsInput | undefined
   const templates = settings?.letters?.templates ?? {};
   const problems = Object.entries(templates).flatMap(([language, kinds]) =>
     Object.entries(kinds ?? {}).flatMap(([kind, template]) =>
-      template ? letterTemplateProblems(template as LetterTemplate, `/settings/letters/templates/${language}/${kind}`) : [],
+      template ? letterTemplateProblems(template, `/settings/letters/templates/${language}/${kind}`) : [],
     ),
   );
   if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'A letter template uses a placeholder the service does not fill', problems);

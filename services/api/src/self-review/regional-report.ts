@@ -155,7 +155,7 @@ export function buildRegionalReport(roundKey: string, ratings: readonly Regional
               highPerformers: [],
             };
           }
-          const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } as Record<'1' | '2' | '3' | '4' | '5', number>;
+          const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
           for (const row of rows) distribution[String(row.rating) as '1'] += 1;
           const mean = rows.length === 0 ? null : Math.round((rows.reduce((sum, row) => sum + row.rating, 0) / rows.length) * 10) / 10;
           return {
@@ -174,7 +174,7 @@ export function buildRegionalReport(roundKey: string, ratings: readonly Regional
               pattern,
             ),
             userComments: anonymise(
-              rows.flatMap((row) => (Array.isArray(row.user_comments) ? (row.user_comments as string[]) : [])),
+              rows.flatMap((row) => (Array.isArray(row.user_comments) ? row.user_comments : [])),
               pattern,
             ),
             highPerformers: rows

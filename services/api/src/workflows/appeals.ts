@@ -27,18 +27,26 @@ export const APPEAL = {
     },
   }),
   /** Who may lodge one. */
-  lodgedBy: ['portal', 'assessor', 'admin', 'integration'] as readonly Role[],
+  lodgedBy: ['portal', 'assessor', 'admin', 'integration'] satisfies Role[],
 };
 
-/** What an appeal is lodged with: its subject and the one id that subject names. */
+/**
+ * What an appeal is lodged with: its subject and the one thing that subject disputes (a budget's
+ * id, a plan decision's, or for eligibility and moderation the assessment's).
+ */
 export interface AppealInput {
-  readonly subject: 'budget' | 'plan-decision' | 'eligibility' | 'moderation';
-  readonly budgetId?: string;
-  readonly decisionId?: string;
-  readonly assessmentId?: string;
-  readonly lodgedBy?: string;
+  readonly subject: Appeal['subject'];
+  readonly disputedId: string;
+  readonly lodgedBy?: 'person' | 'agent' | undefined;
   readonly reason: string;
   readonly createdByKeyId: string | null;
+}
+
+/** An id an appeal of its subject always holds (lodgeAppeal sets it for that subject). */
+function held(appeal: Appeal, column: 'budget_id' | 'plan_id' | 'decision_id' | 'assessment_id'): string {
+  const id = appeal[column];
+  if (id === null) throw new Error(`appeal ${appeal.id} (${appeal.subject}) holds no ${column}`);
+  return id;
 }
 
 /** Lodges an appeal against a budget, a plan decision, an eligibility decision or a moderation change. */
@@ -49,7 +57,7 @@ export async function lodgeAppeal(context: WorkflowContext, input: AppealInput):
   let planId: string | null = null;
   let assessmentId: string | null = null;
   if (input.subject === 'eligibility' || input.subject === 'moderation') {
-    const assessment = await findAssessment(tx, scope, input.assessmentId as string);
+    const assessment = await findAssessment(tx, scope, input.disputedId);
     if (!assessment)
       throw unprocessable('INVALID_INPUT', 'The assessment does not exist', [
         { pointer: '/assessmentId', detail: 'is not an assessment you can see' },
@@ -67,13 +75,13 @@ export async function lodgeAppeal(context: WorkflowContext, input: AppealInput):
     personId = assessment.person_id;
     assessmentId = assessment.id;
   } else if (input.subject === 'budget') {
-    const budget = await findBudget(tx, scope, input.budgetId as string);
+    const budget = await findBudget(tx, scope, input.disputedId);
     if (!budget)
       throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
     personId = budget.person_id;
     budgetId = budget.id;
   } else {
-    const decision = await findDecision(tx, scope.councilId, input.decisionId as string);
+    const decision = await findDecision(tx, scope.councilId, input.disputedId);
     const plan = decision && (await findPlan(tx, scope, decision.plan_id));
     if (!decision || !plan)
       throw unprocessable('INVALID_INPUT', 'The decision does not exist', [
@@ -88,9 +96,9 @@ export async function lodgeAppeal(context: WorkflowContext, input: AppealInput):
     subject: input.subject,
     budgetId,
     planId,
-    decisionId: input.decisionId ?? null,
+    decisionId: input.subject === 'plan-decision' ? input.disputedId : null,
     assessmentId,
-    lodgedBy: scope.portalKeyId !== null ? 'portal' : ((input.lodgedBy as Appeal['lodged_by'] | undefined) ?? 'person'),
+    lodgedBy: scope.portalKeyId !== null ? 'portal' : (input.lodgedBy ?? 'person'),
     reason: input.reason,
     createdByKeyId: input.createdByKeyId,
   });
@@ -119,15 +127,16 @@ export function decideAppeal(
       ]);
     }
     if (outcome === 'upheld' && before.subject === 'budget' && agreedAnnualPence !== undefined) {
-      const budget = await findBudget(tx, scope, before.budget_id as string, { forUpdate: true });
-      if (!budget) throw notFound('budget', before.budget_id as string);
+      const budgetId = held(before, 'budget_id');
+      const budget = await findBudget(tx, scope, budgetId, { forUpdate: true });
+      if (!budget) throw notFound('budget', budgetId);
       await setPanelAmount(context, budget, { annualPence: agreedAnnualPence, reasons }, { appealId: before.id });
     }
     if (outcome === 'upheld' && (before.subject === 'eligibility' || before.subject === 'moderation'))
-      await upholdAssessmentAppeal(context, before, reasons);
+      await upholdAssessmentAppeal(context, before, held(before, 'assessment_id'), reasons);
     if (outcome === 'upheld' && before.subject === 'plan-decision') {
-      const decision = await findDecision(tx, scope.councilId, before.decision_id as string);
-      const plan = await findPlan(tx, scope, before.plan_id as string, { forUpdate: true });
+      const decision = await findDecision(tx, scope.councilId, held(before, 'decision_id'));
+      const plan = await findPlan(tx, scope, held(before, 'plan_id'), { forUpdate: true });
       if (decision && plan && (plan.status === 'returned' || plan.status === 'rejected')) {
         const reopened = await updatePlan(
           tx,

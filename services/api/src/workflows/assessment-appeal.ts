@@ -13,9 +13,13 @@ import type { WorkflowContext } from './context.js';
  * again (the overturned one is kept); an indicative budget set from the amended answers is superseded. A budget already agreed
  * from them is not undone here (409): that is a budget appeal.
  */
-export async function upholdAssessmentAppeal(context: WorkflowContext, appeal: Appeal, reasons: string): Promise<void> {
+export async function upholdAssessmentAppeal(
+  context: WorkflowContext,
+  appeal: Appeal,
+  assessmentId: string,
+  reasons: string,
+): Promise<void> {
   const { tx, scope, changes } = context;
-  const assessmentId = appeal.assessment_id as string;
   const before = await findAssessment(tx, { councilId: scope.councilId, portalKeyId: null }, assessmentId, { forUpdate: true });
   if (!before) throw notFound('assessment', assessmentId);
   const event = (row: typeof before) => ({

@@ -155,7 +155,7 @@ export function moderateAssessment(
   const { decision, amendments, eligibility } = request;
   return transition(context, ASSESSMENT, 'moderate', target(context, id, expectedVersion), async (before, status) => {
     const questionnaire = await questionnaireOf(context.rules, context.scope.councilId, before.questionnaire_id, context.tx);
-    const original = before.answers as Record<string, AnswerValue>;
+    const original = before.answers;
     const answers: Record<string, AnswerValue> = { ...original };
     for (const amendment of amendments) answers[amendment.questionKey] = amendment.answer;
     const problems = validateAnswers(questionnaire.compiled, answers).map((problem) => {

@@ -103,14 +103,14 @@ export interface ChargingPolicyInput {
 export async function createChargingPolicy(context: WorkflowContext, input: ChargingPolicyInput): Promise<ChargingPolicy> {
   const { tx, scope } = context;
   const { name, effectiveFrom, effectiveTo, basedOn, changes, rules } = input;
-  let base: ChargingPolicyRules | undefined = rules as ChargingPolicyRules | undefined;
+  let base: ChargingPolicyRules | undefined = rules;
   if (basedOn !== undefined) {
     const source = isShippedPolicy(basedOn) ? shippedPolicy(basedOn) : await councilPolicyById(tx, scope.councilId, basedOn);
     if (!source)
       throw unprocessable('INVALID_INPUT', `There is no charging policy ${basedOn} to start from`, [
         { pointer: '/basedOn', detail: 'is neither a shipped policy nor one of the council’s' },
       ]);
-    base = { ...source.rules, ...(changes as Partial<ChargingPolicyRules> | undefined) };
+    base = { ...source.rules, ...changes };
   }
   const merged = base as ChargingPolicyRules;
   checkPolicyRules(merged, basedOn === undefined ? '/rules' : '/changes');

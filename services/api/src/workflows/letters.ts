@@ -1,13 +1,11 @@
 import type { Kysely } from 'kysely';
 import {
-  type BudgetCalculation,
   ENGLISH_LETTERS,
   formatPounds,
   type LetterCondition,
   type LetterContent,
   type LetterKind,
   type LetterPlaceholder,
-  type LetterTemplate,
   letterContent,
   letterDate,
   moneyPictureOf,
@@ -57,7 +55,7 @@ const OUTCOME: Record<'approve' | 'return' | 'reject', LetterCondition> = { appr
 async function templateFor(db: Kysely<DB>, councilId: string, kind: LetterKind, language: string | undefined) {
   const letters = (await councilSettings(db, councilId)).letters ?? {};
   const chosen = language ?? letters.defaultLanguage ?? 'en';
-  const own = letters.templates?.[chosen]?.[kind] as LetterTemplate | undefined;
+  const own = letters.templates?.[chosen]?.[kind];
   const template = own ?? (chosen === 'en' ? ENGLISH_LETTERS[kind] : undefined);
   if (!template)
     throw unprocessable('NO_LETTER_TEMPLATE', `The council has no "${kind}" letter in "${chosen}"`, [
@@ -71,7 +69,7 @@ async function templateFor(db: Kysely<DB>, councilId: string, kind: LetterKind, 
 
 /** The figures every letter about a budget can use, and its picture. */
 function budgetFacts(budget: Budget) {
-  const calculation = budget.calculation as BudgetCalculation;
+  const calculation = budget.calculation;
   const picture = moneyPictureOf(calculation);
   const values: Partial<Record<LetterPlaceholder, string>> = {
     budget: formatPounds(budget.total_annual_pence),

@@ -67,7 +67,7 @@ export async function createSupportPlan(
   await assertPlanLines(tx, scope.councilId, written.lines, budget);
   const person = written.representation === undefined ? await findPerson(tx, scope, budget.person_id) : undefined;
   const plan = person?.person.representation ? { ...written, representation: person.person.representation } : written;
-  assess(plan as SupportPlan, { budget, financialAssessmentDone: false, paymentFrequency: 'monthly' });
+  assess(plan, { budget, financialAssessmentDone: false, paymentFrequency: 'monthly' });
   const row = await insertPlan(tx, scope.councilId, {
     budgetId: input.budgetId,
     personId: budget.person_id,

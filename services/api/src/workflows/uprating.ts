@@ -3,7 +3,6 @@ import {
   protectedBasePence,
   RasError,
   type UpratedBudget,
-  type UpratingSummary,
   upratedBudget,
   upratingOutcome,
   upratingSummary,
@@ -163,7 +162,7 @@ function itemOf(reworked: Reworked): Omit<UpratingRunItem, 'run_id' | 'council_i
 }
 
 function runEvent(run: UpratingRun) {
-  const summary = run.summary as UpratingSummary;
+  const summary = run.summary;
   return {
     id: run.id,
     schemeId: run.scheme_id,
@@ -294,7 +293,7 @@ export async function applyUpratingRun(context: Context, runId: string): Promise
       });
     }
   }
-  for (const item of items) (item as { review_id: string | null }).review_id = reviewByBudget.get(item.budget_id) ?? null;
+  for (const item of items) item.review_id = reviewByBudget.get(item.budget_id) ?? null;
   await replaceUpratingItems(tx, scope.councilId, run.id, items);
   const applied = await updateUpratingRun(tx, scope.councilId, run.id, {
     status: 'applied',

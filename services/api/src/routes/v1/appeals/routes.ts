@@ -36,13 +36,17 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const names = { budget: 'budgetId', 'plan-decision': 'decisionId', eligibility: 'assessmentId', moderation: 'assessmentId' } as const;
       const named = names[body.subject];
       const given = (['budgetId', 'decisionId', 'assessmentId'] as const).filter((field) => body[field] !== undefined);
-      if (given.length !== 1 || given[0] !== named)
+      const disputedId = body[named];
+      if (given.length !== 1 || disputedId === undefined)
         throw unprocessable('INVALID_INPUT', `A ${body.subject} appeal names the ${named.replace('Id', '')} it disputes`, [
           { pointer: `/${named}`, detail: `is required for subject ${body.subject} (and the other ids are not used)` },
         ]);
       return createWithWorkflow(request, reply, async (context) => {
         const row = await lodgeAppeal(context, {
-          ...body,
+          subject: body.subject,
+          disputedId,
+          lodgedBy: body.lodgedBy,
+          reason: body.reason,
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
         });
         return { body: toAppeal(row), headers: { location: `/v1/appeals/${row.id}`, etag: etag(row.version) } };

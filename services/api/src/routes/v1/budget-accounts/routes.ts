@@ -8,7 +8,7 @@ import { findLedger } from '../../../repositories/budget-accounts.js';
 import { findAccountBudget } from '../../../repositories/budgets.js';
 import { toAccount } from '../../../representations/budget-accounts.js';
 import { ActorHeader, IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
-import { recordTransaction, type TransactionRequest } from '../../../workflows/record-transaction.js';
+import { recordTransaction } from '../../../workflows/record-transaction.js';
 import { AccountResource, RecordTransactionBody, TransactionResource } from './schemas.js';
 
 /** The budget account: an append-only ledger of money in and out, with the payment schedule. */
@@ -66,7 +66,7 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       createWithWorkflow(request, reply, async (context) => {
-        const body = await recordTransaction(context, request.params.id, request.body as TransactionRequest);
+        const body = await recordTransaction(context, request.params.id, request.body);
         return { body, headers: { location: `/v1/budgets/${body.budgetId}/account` } };
       }),
   );

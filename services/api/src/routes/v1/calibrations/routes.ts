@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type CalibrationInput, type CalibrationResult, calibrate, renderCalibrationReport } from 'ras-core';
+import { calibrate, renderCalibrationReport } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
@@ -36,7 +36,7 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = calibrate(request.body as CalibrationInput);
+      const result = calibrate(request.body);
       return createWithWorkflow(request, reply, async (context) => {
         const row = await recordCalibration(context, result);
         return { body: toCalibration(row), headers: { location: `/v1/calibrations/${row.id}` } };
@@ -86,7 +86,7 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findCalibration(app.db, councilId, request.params.id);
       if (!row) throw notFound('calibration', request.params.id);
       const council = await findCouncil(app.db, councilId);
-      const html = renderCalibrationReport(row.result as CalibrationResult, {
+      const html = renderCalibrationReport(row.result, {
         title: 'Desktop exercise: setting the amount per point',
         council: council?.name ?? '',
         generatedOn: iso(row.created_at).slice(0, 10),

@@ -14,7 +14,7 @@ import { erasureCounts, exportsSince, listAccessEntries } from '../../../reposit
 import { councilSettings, findCouncil } from '../../../repositories/councils.js';
 import { findPerson } from '../../../repositories/people.js';
 import { listWebhooks } from '../../../repositories/webhooks.js';
-import { personRecordHtml, personRecordJson, type Redaction } from '../../../representations/person-record.js';
+import { personRecordHtml, personRecordJson } from '../../../representations/person-record.js';
 import { IdParams, problemResponses } from '../../../schemas/common.js';
 import {
   auditRecordsPast,
@@ -80,7 +80,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Reads still queued are written first, so the record's access log holds every read until now.
       await accessLogUpToDate();
       const [council, settings] = await Promise.all([findCouncil(app.db, scope.councilId), councilSettings(app.db, scope.councilId)]);
-      const redacted = (settings.dataProtection?.redactInSubjectAccess ?? []) as Redaction[];
+      const redacted = settings.dataProtection?.redactInSubjectAccess ?? [];
       const header = {
         generatedAt: app.clock.now().toISOString(),
         councilName: council?.name ?? '',

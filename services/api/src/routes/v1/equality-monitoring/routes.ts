@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Principal, rolesAccess } from '../../../auth/roles.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { runWorkflow } from '../../../http/write.js';
+import { isOneOf } from '../../../one-of.js';
 import { toEqualityMonitoring } from '../../../representations/equality-monitoring.js';
 import { IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import { readEqualityMonitoring, recordEqualityMonitoring } from '../../../workflows/equality-monitoring.js';
@@ -66,7 +67,7 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 function mayRead(principal: Principal): boolean {
-  return principal.kind === 'key' && principal.roles.some((role) => (READERS as readonly string[]).includes(role));
+  return principal.kind === 'key' && principal.roles.some((role) => isOneOf(READERS, role));
 }
 
 export default equalityMonitoringRoutes;

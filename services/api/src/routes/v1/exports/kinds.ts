@@ -177,7 +177,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
         councilAnnualPence: r.council_annual_pence,
         annualContributionPence: r.annual_contribution_pence,
         netAnnualPence: r.net_annual_pence,
-        referral: (r.referral as { reason: string } | null)?.reason ?? null,
+        referral: r.referral?.reason ?? null,
         agreedAt: ts(r.agreed_at),
       },
     ]),

@@ -2,6 +2,7 @@ import { unprocessable } from '../../../errors.js';
 import { hasControlCharacter } from '../../../http/control-characters.js';
 import { isServiceDate } from '../../../http/dates.js';
 import { JSON_DEPTH_DETAIL, nestsDeeperThan } from '../../../http/json-depth.js';
+import { isOneOf } from '../../../one-of.js';
 import type { ImportedPerson } from '../../../repositories/people.js';
 import { slicer } from '../../../slices.js';
 import { clientGroupProblem } from '../../../workflows/client-groups.js';
@@ -93,7 +94,7 @@ export async function readPeopleFile(
     const rowErrors: RowError[] = [];
     const bad = (field: string | null, detail: string) =>
       rowErrors.push({ line, pointer: field === null ? `/line/${line}` : `/line/${line}/${field}`, detail });
-    const unknown = Object.keys(record).filter((name) => !(FIELDS as readonly string[]).includes(name));
+    const unknown = Object.keys(record).filter((name) => !isOneOf(FIELDS, name));
     for (const name of unknown) bad(name.replaceAll('~', '~0').replaceAll('/', '~1'), 'is not a field of a people file');
     const system = text('system');
     const externalId = text('externalId');

@@ -3,7 +3,7 @@ import { fairnessPeriod, financialYear, renderFairnessReport } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { buildFairnessReport, FAIRNESS_CSV_COLUMNS, fairnessReportCsv, GROUP_LABELS } from '../../../documents/fairness-report.js';
-import { buildSummaryReport, summaryReportCsv, type Target } from '../../../documents/summary-report.js';
+import { buildSummaryReport, summaryReportCsv } from '../../../documents/summary-report.js';
 import { unprocessable } from '../../../errors.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { councilOf } from '../../../plugins/auth.js';
@@ -71,7 +71,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           overdueReviews(reader, councilId, today),
         ]),
       );
-      const targets = (council?.settings as { targets?: Target[] } | undefined)?.targets ?? [];
+      const targets = council?.settings?.targets ?? [];
       const report = buildSummaryReport({ from, to, today, budgets, commissioned, money, reviews, overdueReviews: overdue, targets });
       // The exceptions name budgets and what they were over by: a read of those people's money.
       request.personalDataShown = report.exceptions.plans.length > 0 ? ['record', 'money'] : [];

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
-import type { Review } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -20,7 +19,7 @@ import {
   problemResponses,
 } from '../../../schemas/common.js';
 import { completeReview, REVIEW } from '../../../workflows/complete-review.js';
-import { type ClawbackDecision, decideClawback } from '../../../workflows/decide-clawback.js';
+import { decideClawback } from '../../../workflows/decide-clawback.js';
 import { scheduleReview } from '../../../workflows/schedule-review.js';
 import { ClawbackDecisionBody, CompleteReviewBody, ReviewKind, ReviewResource, ReviewStatus, ScheduleReviewBody } from './schemas.js';
 
@@ -58,8 +57,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         {
           budgetId,
           personId,
-          kind: kind as Review['kind'] | undefined,
-          status: status as Review['status'] | undefined,
+          kind: kind,
+          status: status,
           dueBefore,
           overdueOn: overdue ? app.clock.today() : undefined,
         },
@@ -107,7 +106,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return createWithWorkflow(request, reply, async (context) => {
         const row = await scheduleReview(context, {
           ...request.body,
-          kind: request.body.kind as Review['kind'],
+          kind: request.body.kind,
         });
         return { body: toReview(row, app.clock.today()), headers: { location: `/v1/reviews/${row.id}`, etag: etag(row.version) } };
       });
@@ -156,9 +155,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const row = await runWorkflow(request, (context) =>
-        decideClawback(context, request.params.id, expected, request.body as ClawbackDecision),
-      );
+      const row = await runWorkflow(request, (context) => decideClawback(context, request.params.id, expected, request.body));
       reply.header('etag', etag(row.version));
       return toReview(row, app.clock.today());
     },

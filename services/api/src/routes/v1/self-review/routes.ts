@@ -3,7 +3,7 @@ import { addMonths } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import type { SelfRatingComponent } from '../../../db/schema.js';
-import { buildSummaryReport, type Target } from '../../../documents/summary-report.js';
+import { buildSummaryReport } from '../../../documents/summary-report.js';
 import { AppError, notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -133,7 +133,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         money,
         reviews,
         overdueReviews: overdue,
-        targets: [] as Target[],
+        targets: [],
       });
       const figures: Record<number, { key: string; label: string; value: number | null; unit: string }[]> = {
         9: [
@@ -399,7 +399,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const principal = request.principal;
       if (principal.kind === 'key') {
         const council = await findCouncil(app.db, principal.councilId);
-        if (!(council?.settings as { regionalReportOptIn?: boolean } | undefined)?.regionalReportOptIn) {
+        if (!council?.settings?.regionalReportOptIn) {
           throw new AppError('FORBIDDEN', 'Only councils that opted in to the regional report can read it (settings.regionalReportOptIn)');
         }
         // A council reads only rounds it answered: a round key guessed is not a way in.

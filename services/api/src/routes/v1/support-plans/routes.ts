@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { SupportPlan } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { PlanContext } from '../../../db/rows.js';
-import type { PlanStage } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -23,7 +21,7 @@ import {
   PageQuery,
   problemResponses,
 } from '../../../schemas/common.js';
-import { assertMayDecide, decidePlan, type PlanDecisionRequest } from '../../../workflows/decide-plan.js';
+import { assertMayDecide, decidePlan } from '../../../workflows/decide-plan.js';
 import { decidePlanRevision, reviseSupportPlan } from '../../../workflows/revise-plan.js';
 import { createSupportPlan, SUPPORT_PLAN, submitSupportPlan, updateSupportPlan } from '../../../workflows/support-plans.js';
 import {
@@ -148,13 +146,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const page = pageRequest(request.query);
       const { budgetId, personId, status, stage } = request.query;
-      const rows = await listPlans(
-        app.db,
-        scope,
-        { budgetId, personId, status, stage: stage as PlanStage | undefined },
-        page.after,
-        page.size + 1,
-      );
+      const rows = await listPlans(app.db, scope, { budgetId, personId, status, stage: stage }, page.after, page.size + 1);
       const contexts = await findPlanContexts(app.db, scope.councilId, rows.slice(0, page.size));
       return toPage(rows, page, (row) => toPlan(row, contexts.get(row.id) as PlanContext));
     },
@@ -205,7 +197,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const expected = requireIfMatch(request);
       const { effectiveFrom, reason, throughChain, ...content } = request.body;
       const { revision, plan } = await runWorkflow(request, (context) =>
-        reviseSupportPlan(context, request.params.id, expected, { plan: content as SupportPlan, effectiveFrom, reason, throughChain }),
+        reviseSupportPlan(context, request.params.id, expected, { plan: content, effectiveFrom, reason, throughChain }),
       );
       reply.header('etag', etag(plan.version));
       reply.code(201);
@@ -276,7 +268,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const decision = request.body as PlanDecisionRequest;
+      const decision = request.body;
       const principal = request.principal;
       assertMayDecide(principal.kind === 'key' ? principal.roles : [], decision.stage);
       const body = await runWorkflow(request, async (context) => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { formatPounds, renderUpratingReport, type UpratingSummary } from 'ras-core';
+import { formatPounds, renderUpratingReport } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { UpratingRun } from '../../../db/schema.js';
@@ -124,7 +124,7 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
         const protection = protectionInWords(run.protection);
         const html = renderUpratingReport(
-          run.summary as UpratingSummary,
+          run.summary,
           items.map((item) => ({ ...upratedFiguresOf(item), ref: item.budget_id.slice(0, 8) })),
           {
             council: council?.name ?? '',
