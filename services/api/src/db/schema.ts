@@ -7,12 +7,15 @@ import type {
   BudgetCalculation,
   CalibrationResult,
   ChargingPolicyRules,
+  ClawbackAgreement,
   ExplanationStep,
   LedgerKind,
+  QuestionnaireDefinition,
   Referral,
   Representation,
   ReturnCheck,
   RevisionComparison,
+  AllocationScheme as SchemeDefinition,
   SupportPlan,
   UpratingOutcome,
   UpratingSummary,
@@ -122,9 +125,18 @@ export interface QuestionnaireTable {
   key: string;
   version: number;
   title: string;
-  definition: Json;
+  definition: Json<StoredQuestionnaire>;
   created_at: Timestamp;
 }
+
+/** A questionnaire's stored definition: its sections (its key, title and version are columns). */
+export type StoredQuestionnaire = Pick<QuestionnaireDefinition, 'sections'>;
+
+/** A scheme's stored definition: its money rules (key, version, questionnaire, client groups and dates are columns). */
+export type StoredSchemeRules = Omit<
+  SchemeDefinition,
+  'key' | 'version' | 'questionnaireId' | 'clientGroups' | 'effectiveFrom' | 'effectiveTo'
+>;
 
 export interface AllocationSchemeTable {
   id: string;
@@ -135,7 +147,7 @@ export interface AllocationSchemeTable {
   client_groups: string[];
   effective_from: string;
   effective_to: string | null;
-  definition: Json;
+  definition: Json<StoredSchemeRules>;
   created_at: Timestamp;
 }
 
@@ -215,7 +227,8 @@ export interface AssessmentTable {
   moderation: NullableJson<StoredModeration>;
   eligibility: NullableJson<StoredEligibility>;
   total_points: number | null;
-  score: NullableJson;
+  /** The score as submitted: the total and each section's points. */
+  score: NullableJson<{ readonly totalPoints: number; readonly sections: readonly { readonly key: string; readonly points: number }[] }>;
   created_by_key_id: string | null;
   submitted_at: NullableTimestamp;
   agreed_at: NullableTimestamp;
@@ -820,9 +833,37 @@ export interface DB {
   access_log: AccessLogTable;
 }
 
-/** A clawback recommendation as a review stores it, with finance's decision once made. */
+/**
+ * What an annual review's clawback is worked out from, kept with the recommendation so the figure
+ * can be worked out again later (verifyClawback) even after money has moved in the account.
+ */
+export interface ClawbackInputs {
+  readonly agreement: ClawbackAgreement;
+  readonly reviewDate: string;
+  /** Each funder's money in and what the account held for it on the review date. */
+  readonly funders: readonly { readonly funder: string; readonly paidInPence: number; readonly balancePence: number }[];
+}
+
+/** Finance's decision on a clawback recommendation, as the review stores it. */
+export interface StoredClawbackDecision {
+  readonly decision: 'confirm' | 'reduce' | 'waive';
+  readonly amountPence: number;
+  readonly cappedBecause?: string;
+  readonly reason: string | null;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  readonly transactionIds: readonly string[];
+}
+
+/**
+ * A clawback recommendation as a review stores it (its inputs kept since they were, so it can be
+ * worked out again), with finance's decision once made.
+ */
 export type StoredClawback = Partial<AnnualClawback> &
-  Pick<AnnualClawback, 'clawbackPence' | 'contributionRefundPence'> & { readonly decision: unknown };
+  Pick<AnnualClawback, 'clawbackPence' | 'contributionRefundPence'> & {
+    readonly inputs?: ClawbackInputs;
+    readonly decision: StoredClawbackDecision | null;
+  };
 
 export type Council = Selectable<CouncilTable>;
 export type ApiKey = Selectable<ApiKeyTable>;

@@ -1,4 +1,4 @@
-import { formatPounds, type QuestionnaireDefinition, type AllocationScheme as SchemeDefinition } from 'ras-core';
+import { formatPounds } from 'ras-core';
 import type { AllocationScheme, Questionnaire } from '../db/schema.js';
 import { escapeHtml } from '../html/escape.js';
 
@@ -18,8 +18,8 @@ const list = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? '')
  * published words can never drift from the rules applied.
  */
 export function describeScheme(councilName: string, scheme: AllocationScheme, questionnaire: Questionnaire): SchemeDescription {
-  const definition = scheme.definition as SchemeDefinition;
-  const saq = questionnaire.definition as Pick<QuestionnaireDefinition, 'sections'>;
+  const definition = scheme.definition;
+  const saq = questionnaire.definition;
   const method = definition.method;
   const weeksPerYear = definition.weeksPerYear ?? 52;
   const dates = scheme.effective_to

@@ -140,7 +140,7 @@ export function transparencyRecord(
       toolSpecification: {
         heading: 'Tool specification: the data and the maths',
         paragraphs: [
-          `It uses the person’s answers to the questionnaire "${(questionnaire.definition as { title?: string }).title ?? questionnaire.key}" (version ${questionnaire.version}), their client group, the weeks a year they need support and, where it applies, their assessed contribution. No other personal data goes into the figure.`,
+          `It uses the person’s answers to the questionnaire "${questionnaire.title}" (version ${questionnaire.version}), their client group, the weeks a year they need support and, where it applies, their assessed contribution. No other personal data goes into the figure.`,
           'How the answers become money is set out below, generated from the scheme itself.',
         ],
         maths,

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { AllocationScheme, DB, Db } from '../db/schema.js';
+import type { AllocationScheme, DB, Db, StoredSchemeRules } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 /** What is stored of a scheme besides its key, version and selection columns. */
@@ -9,7 +9,7 @@ export interface SchemeRow {
   readonly clientGroups: readonly string[];
   readonly effectiveFrom: string;
   readonly effectiveTo: string | null;
-  readonly definition: unknown;
+  readonly definition: StoredSchemeRules;
 }
 
 /** Stores the next version of a scheme key (queued per key by an advisory lock). */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { compileQuestionnaire, compileScheme, type QuestionnaireDefinition, type AllocationScheme as SchemeDefinition } from 'ras-core';
+import { compileQuestionnaire, compileScheme } from 'ras-core';
 import { makeRoom } from '../bounded-map.js';
 import type { LoadedQuestionnaire, LoadedScheme } from '../db/rows.js';
 import type { AllocationScheme, DB, Questionnaire } from '../db/schema.js';
@@ -12,13 +12,13 @@ const MAX_ENTRIES = 2_000;
 
 /** Compiles a questionnaire row (validated when it was created). */
 export function loadQuestionnaire(row: Questionnaire): LoadedQuestionnaire {
-  const definition = { ...(row.definition as QuestionnaireDefinition), key: row.key, title: row.title, version: row.version };
+  const definition = { ...row.definition, key: row.key, title: row.title, version: row.version };
   return { row, compiled: compileQuestionnaire(definition) };
 }
 
 /** Compiles a scheme row (validated when it was created). */
 export function loadScheme(row: AllocationScheme): LoadedScheme {
-  const definition = { ...(row.definition as SchemeDefinition), key: row.key, version: row.version };
+  const definition = { ...row.definition, key: row.key, version: row.version };
   return { row, compiled: compileScheme(definition) };
 }
 

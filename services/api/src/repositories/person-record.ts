@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { DB, Questionnaire } from '../db/schema.js';
 import { listAccessEntries } from './access-log.js';
 import { auditRowsAbout, eventsAbout, ledgerEntryIds, type PersonEntities, pairs } from './erasure.js';
 import { numberEvents } from './events.js';
@@ -166,14 +166,21 @@ export async function desktopExercisesOf(db: Kysely<DB>, councilId: string, refe
 }
 
 /** The words of the questionnaires the person's assessments used, by questionnaire id. */
-export async function questionnairesOfPerson(db: Kysely<DB>, councilId: string, personId: string): Promise<Row[]> {
-  const { rows } = await sql<Row>`
-    select q.id, q.title, q.definition from questionnaires q
-     where q.council_id = ${councilId}
-       and q.id in (select a.questionnaire_id from assessments a where a.council_id = ${councilId} and a.person_id = ${personId})`.execute(
-    db,
-  );
-  return rows;
+export function questionnairesOfPerson(
+  db: Kysely<DB>,
+  councilId: string,
+  personId: string,
+): Promise<Pick<Questionnaire, 'id' | 'title' | 'definition'>[]> {
+  return db
+    .selectFrom('questionnaires')
+    .select(['id', 'title', 'definition'])
+    .where('council_id', '=', councilId)
+    .where(
+      'id',
+      'in',
+      db.selectFrom('assessments').select('questionnaire_id').where('council_id', '=', councilId).where('person_id', '=', personId),
+    )
+    .execute();
 }
 
 /** What went into and out of the person's budget accounts, by kind of entry: reversals and the entries they reverse left out. */

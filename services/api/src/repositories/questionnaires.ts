@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB, Db, Questionnaire } from '../db/schema.js';
+import type { DB, Db, Questionnaire, StoredQuestionnaire } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 /**
@@ -11,7 +11,7 @@ export async function insertQuestionnaireVersion(
   councilId: string,
   key: string,
   title: string,
-  definition: unknown,
+  definition: StoredQuestionnaire,
 ): Promise<Questionnaire> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`questionnaire:${councilId}:${key}`}, 0))`.execute(tx);
   const { latest } = await tx

@@ -1,9 +1,8 @@
-import type { QuestionnaireDefinition } from 'ras-core';
 import type { Questionnaire } from '../db/schema.js';
 import { iso } from '../http/iso.js';
 
 export function toQuestionnaire(row: Questionnaire) {
-  const definition = row.definition as Pick<QuestionnaireDefinition, 'sections'>;
+  const definition = row.definition;
   return {
     id: row.id,
     key: row.key,

@@ -1,16 +1,7 @@
 import { type AccountSummary, type ClawbackAgreement, type ClawbackRule, DEFAULT_CLAWBACK } from 'ras-core';
-import type { AllocationScheme, Budget, PaymentAgreement } from '../db/schema.js';
+import type { AllocationScheme, Budget, ClawbackInputs, PaymentAgreement } from '../db/schema.js';
 
-/**
- * What an annual review's clawback is worked out from, kept with the recommendation so the figure
- * can be worked out again later (verifyClawback) even after money has moved in the account.
- */
-export interface ClawbackInputs {
-  readonly agreement: ClawbackAgreement;
-  readonly reviewDate: string;
-  /** Each funder's money in and what the account held for it on the review date. */
-  readonly funders: readonly { readonly funder: string; readonly paidInPence: number; readonly balancePence: number }[];
-}
+export type { ClawbackInputs };
 
 /** The scheme's clawback rule (seed 002's 20% when it names none) and where it is published, for the trace. */
 export function schemeClawbackRule(scheme: Pick<AllocationScheme, 'key' | 'version' | 'definition'> | undefined): {
@@ -18,10 +9,9 @@ export function schemeClawbackRule(scheme: Pick<AllocationScheme, 'key' | 'versi
   weeksPerYear: number;
   source: string;
 } {
-  const definition = (scheme?.definition ?? {}) as { clawback?: ClawbackRule; weeksPerYear?: number };
   return {
-    rule: definition.clawback ?? DEFAULT_CLAWBACK,
-    weeksPerYear: definition.weeksPerYear ?? 52,
+    rule: scheme?.definition.clawback ?? DEFAULT_CLAWBACK,
+    weeksPerYear: scheme?.definition.weeksPerYear ?? 52,
     source: scheme ? `scheme ${scheme.key} v${scheme.version}` : 'clawback rule',
   };
 }

@@ -203,12 +203,8 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
       throw invalidState('Only a completed annual review has a clawback recommendation to write about');
     budget = await findBudget(db, scope, review.budget_id);
     // The review's own date (it may be recorded days later), as the recommendation used it.
-    const stored = clawback as typeof clawback & {
-      inputs?: { reviewDate?: string };
-      decision: { amountPence: number } | null;
-    };
     recordedOn = review.completed_at.toISOString().slice(0, 10);
-    date = stored.inputs?.reviewDate ?? review.outcome?.completedOn ?? recordedOn;
+    date = clawback.inputs?.reviewDate ?? review.outcome?.completedOn ?? recordedOn;
     // Every funder's share comes back, not only the council's.
     const total = clawback.totalClawbackPence ?? clawback.clawbackPence;
     values = {
@@ -216,11 +212,11 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
       allowance: formatPounds(clawback.allowancePence ?? 0),
       clawback: formatPounds(total),
       refund: formatPounds(clawback.contributionRefundPence),
-      decidedAmount: formatPounds(stored.decision?.amountPence ?? 0),
+      decidedAmount: formatPounds(clawback.decision?.amountPence ?? 0),
     };
     conditions.push(total > 0 ? 'has-clawback' : 'no-clawback');
     if (clawback.contributionRefundPence > 0) conditions.push('has-refund');
-    if (total > 0) conditions.push(stored.decision ? 'decided' : 'awaiting-decision');
+    if (total > 0) conditions.push(clawback.decision ? 'decided' : 'awaiting-decision');
     explanation = (clawback.explanation ?? []).map((s) => s.text);
   } else {
     budget = await findBudget(db, scope, id);

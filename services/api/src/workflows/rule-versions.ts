@@ -1,4 +1,4 @@
-import type { AllocationScheme, Questionnaire } from '../db/schema.js';
+import type { AllocationScheme, Questionnaire, StoredQuestionnaire } from '../db/schema.js';
 import { insertSchemeVersion, type SchemeRow } from '../repositories/allocation-schemes.js';
 import { insertQuestionnaireVersion } from '../repositories/questionnaires.js';
 import { toScheme } from '../representations/allocation-schemes.js';
@@ -10,7 +10,7 @@ import type { WorkflowContext } from './context.js';
 /** Adds a version of a questionnaire (the next number for its key). */
 export async function createQuestionnaireVersion(
   context: WorkflowContext,
-  input: { readonly key: string; readonly title: string; readonly sections: unknown },
+  input: { readonly key: string; readonly title: string; readonly sections: StoredQuestionnaire['sections'] },
 ): Promise<Questionnaire> {
   const { tx, scope, changes } = context;
   const { key, title, sections } = input;

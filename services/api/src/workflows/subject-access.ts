@@ -17,7 +17,7 @@ import {
   upratingsOf,
 } from '../repositories/person-record.js';
 import { exported, REDACTED, type RecordSection, type Redaction, redactor } from '../representations/person-record.js';
-import type { OpeningFacts, QuestionnaireWords } from '../representations/subject-access-opening.js';
+import type { OpeningFacts } from '../representations/subject-access-opening.js';
 
 type Row = Record<string, unknown>;
 
@@ -124,7 +124,7 @@ export async function* personRecordSections(
     await rows(
       'interim_payments',
       'interim_id',
-      interims.map((interim) => interim.id as string),
+      interims.map((interim) => String(interim.id)),
     ),
   );
   yield section(
@@ -142,7 +142,7 @@ export async function* personRecordSections(
     await rows(
       'payment_instalments',
       'agreement_id',
-      agreements.map((agreement) => agreement.id as string),
+      agreements.map((agreement) => String(agreement.id)),
     ),
   );
   const directPayments = await rows('direct_payment_agreements', 'person_id', [personId]);
@@ -242,12 +242,7 @@ export async function openingFacts(
   ]);
   return {
     today,
-    questionnaires: new Map(
-      questionnaires.map((row) => [
-        row.id as string,
-        { title: row.title as string, sections: (row.definition as QuestionnaireWords).sections },
-      ]),
-    ),
+    questionnaires: new Map(questionnaires.map((row) => [row.id, { title: row.title, sections: row.definition.sections }])),
     money,
     reads,
   };

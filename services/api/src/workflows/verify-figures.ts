@@ -196,10 +196,8 @@ export async function verifyFinancialAssessment({ db, scope }: VerifyContext, ro
  * the ledger holds exactly the entries the decision names.
  */
 export async function verifyClawback({ db, scope }: VerifyContext, review: Review, budget: Budget): Promise<Verification> {
-  const stored = review.clawback as NonNullable<Review['clawback']> & {
-    inputs?: ClawbackInputs;
-    decision: { amountPence: number; transactionIds: string[] } | null;
-  };
+  const stored = review.clawback;
+  if (stored === null) throw new Error(`review ${review.id} has no clawback to verify`);
   const scheme = await findScheme(db, scope.councilId, budget.scheme_id);
   const { rule, source } = schemeClawbackRule(scheme);
   const ledger = await findLedger(db, scope.councilId, budget.id);

@@ -40,12 +40,12 @@ const ts = (value: Date | string | null) => (value === null ? null : iso(value))
 function paged<R extends { id: string }>(read: (db: Kysely<DB>, request: PageRequest) => Promise<R[]>, map: (row: R) => ExportRecord[]) {
   return async (db: Kysely<DB>, request: PageRequest) => {
     const rows = await read(db, request);
-    return { records: rows.flatMap(map), last: rows.length === request.limit ? (rows.at(-1) as R).id : null };
+    return { records: rows.flatMap(map), last: rows.length === request.limit ? (rows.at(-1)?.id ?? null) : null };
   };
 }
 
-function lines(row: { plan: unknown }) {
-  return ((row.plan as SupportPlan).lines ?? []).map((line, index) => ({ line, index }));
+function lines(row: { plan: SupportPlan }) {
+  return (row.plan.lines ?? []).map((line, index) => ({ line, index }));
 }
 
 /** The people export with each person's equality monitoring beside them (an admin's, audited). */
@@ -59,12 +59,12 @@ export function withEqualityMonitoring(kind: ExportKind): ExportKind {
       const monitoring = await equalityMonitoringOf(
         db,
         request.councilId,
-        page.records.map((record) => record.id as string),
+        page.records.map((record) => String(record.id)),
       );
       return {
         last: page.last,
         records: page.records.map((record) => {
-          const row = monitoring.get(record.id as string);
+          const row = monitoring.get(String(record.id));
           return {
             ...record,
             sex: row?.sex ?? null,
@@ -80,7 +80,19 @@ export function withEqualityMonitoring(kind: ExportKind): ExportKind {
 }
 
 /** Every bulk file a record system can pull. */
-export const EXPORT_KINDS: Record<string, ExportKind> = {
+/** The kinds of record that can be exported, as the URL names them. */
+export const EXPORT_KIND_NAMES = [
+  'people',
+  'assessments',
+  'budgets',
+  'plans',
+  'decisions',
+  'reviews',
+  'transactions',
+  'client-level-data',
+] as const;
+
+export const EXPORT_KINDS: Record<(typeof EXPORT_KIND_NAMES)[number], ExportKind> = {
   people: {
     description: 'People with their record-system ids',
     shows: ['record'],
@@ -128,7 +140,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
           status: r.status,
           completedWith: r.completed_with.join(';'),
           totalPoints: r.total_points,
-          sectionPoints: json((r.score as { sections?: unknown } | null)?.sections ?? null),
+          sectionPoints: json(r.score?.sections ?? null),
           eligible: eligibility?.eligible ?? null,
           eligibilityBasis: eligibility?.basis ?? null,
           facsBand: eligibility?.band ?? null,
@@ -260,7 +272,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
     ],
     page: paged(reviewsPage, (r) => {
       const outcome = r.outcome;
-      const clawback = r.clawback as { clawbackPence: number; decision: { decision: string; amountPence: number } | null } | null;
+      const clawback = r.clawback;
       const count = (achieved: string) => outcome?.outcomes.filter((o) => o.achieved === achieved).length ?? null;
       return [
         {

@@ -8,7 +8,7 @@ import { runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { problemResponses, Timestamp } from '../../../schemas/common.js';
 import { recordEqualityExport } from '../../../workflows/equality-monitoring.js';
-import { EXPORT_KINDS, type ExportRecord, withEqualityMonitoring } from './kinds.js';
+import { EXPORT_KIND_NAMES, EXPORT_KINDS, type ExportRecord, withEqualityMonitoring } from './kinds.js';
 
 const PAGE = 500;
 
@@ -25,7 +25,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: Object.entries(EXPORT_KINDS)
           .map(([kind, spec]) => `- \`${kind}\`: ${spec.description}. Fields: ${spec.columns.join(', ')}.`)
           .join('\n'),
-        params: Type.Object({ kind: Type.Enum(Object.keys(EXPORT_KINDS) as [string, ...string[]]) }, { additionalProperties: false }),
+        params: Type.Object({ kind: Type.Enum(EXPORT_KIND_NAMES) }, { additionalProperties: false }),
         querystring: Type.Object(
           {
             format: Type.Optional(Type.Enum(['csv', 'ndjson'], { description: 'Default ndjson' })),
@@ -48,7 +48,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const councilId = councilOf(request);
-      let spec = EXPORT_KINDS[request.params.kind] as (typeof EXPORT_KINDS)[string];
+      let spec = EXPORT_KINDS[request.params.kind];
       if (request.query.includeEquality === true) {
         if (request.params.kind !== 'people')
           throw unprocessable('INVALID_INPUT', 'Equality monitoring is exported only with people', [
