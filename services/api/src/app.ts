@@ -16,7 +16,6 @@ import accessLog from './plugins/access-log.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import deprecation from './plugins/deprecation.js';
-import erasedPeople from './plugins/erased-people.js';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js';
 import rateLimit from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -188,7 +187,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(deprecation);
   await app.register(openapi);
   await app.register(accessLog, { enabled: options.accessLog !== false });
-  await app.register(erasedPeople);
   await app.register(routes);
   return app;
 }

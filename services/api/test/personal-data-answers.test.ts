@@ -5,11 +5,11 @@ import { PERSONAL_DATA_READS } from '../src/plugins/access-log.js';
 import {
   buildWorld,
   type Caller,
+  callersOf,
   EQUALITY_MARKERS,
   PLANTED,
   type Recipe,
   ROLES,
-  type Role,
   type World,
   worldClock,
 } from './helpers/every-operation.js';
@@ -70,15 +70,6 @@ interface Schema {
   oneOf?: Schema[];
   allOf?: Schema[];
   additionalProperties?: Schema | boolean;
-}
-
-/** The callers an operation admits, from the roles its description lists (public routes: anyone). */
-function callersOf(operation: { operationId: string; description?: string; security?: unknown[] }): Caller[] {
-  if (operation.security && operation.security.length === 0) return ['anyone'];
-  if (operation.operationId === 'createCouncil') return ['operator'];
-  const listed = operation.description?.match(/Roles: ([^.\n]*)/)?.[1];
-  if (!listed) throw new Error(`${operation.operationId} lists no roles`);
-  return listed.split(',').map((role) => (role.includes('operator') ? 'operator' : (role.trim() as Role)));
 }
 
 /** Every field name a response schema can carry, through references and either-or branches. */

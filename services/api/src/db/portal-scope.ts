@@ -24,5 +24,6 @@ export function visibleTo<T extends PersonOwned>(
       db.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
     );
   }
-  return query as never;
+  // The same query Kysely would type for one named table; it cannot say so for a generic one.
+  return query as unknown as SelectQueryBuilder<DB, T, Selectable<DB[T]>>;
 }

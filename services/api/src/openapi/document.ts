@@ -168,13 +168,15 @@ function shortened(example: unknown): unknown {
 }
 
 /** The finished document. */
-export function finishDocument(document: JsonSchema, examples: OperationExamples = {}): JsonSchema {
-  const components = isSchema(document.components) ? document.components : {};
+export function finishDocument<D extends object>(document: D, examples: OperationExamples = {}): D {
+  const given = fieldOf(document, 'components');
+  const components = isSchema(given) ? given : {};
   const existing = isSchema(components.schemas) ? components.schemas : {};
   const registry = new ComponentRegistry(
     Object.fromEntries(Object.entries(existing).flatMap(([name, schema]) => (isSchema(schema) ? [[name, normaliseSchema(schema)]] : []))),
   );
-  const paths = document.paths as Record<string, Record<string, Operation>>;
+  // The paths as @fastify/swagger writes them from the routes: the one shape this step assumes.
+  const paths = fieldOf(document, 'paths') as Record<string, Record<string, Operation>>;
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       const name = pascal(operation.operationId ?? `${method}${path}`);

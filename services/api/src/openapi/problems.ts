@@ -1,6 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorCode, isErrorCode } from '../errors.js';
 import { fieldOf } from '../field-of.js';
-import { changesPersonRecords } from '../plugins/erased-people.js';
 import type { DeclaredRoute } from './declared-route.js';
 import { isSchema } from './schemas.js';
 
@@ -51,7 +50,6 @@ export function problemCodes(route: DeclaredRoute): ErrorCode[] {
   }
   if ('idempotency-key' in headers) codes.add('IDEMPOTENCY_KEY_REUSED');
   if ('pageToken' in propertiesOf(schema?.querystring)) codes.add('INVALID_PAGE_TOKEN');
-  if (changesPersonRecords(route)) codes.add('PERSON_ERASED');
   for (const code of config?.problems ?? []) codes.add(code);
   return Object.keys(ERROR_CATALOGUE)
     .filter(isErrorCode)

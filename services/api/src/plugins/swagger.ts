@@ -72,7 +72,9 @@ export default fp(
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
       transformObject: (documentObject) =>
-        finishDocument((documentObject as { openapiObject: Record<string, unknown> }).openapiObject, operationExamples()) as never,
+        'openapiObject' in documentObject
+          ? finishDocument(documentObject.openapiObject, operationExamples())
+          : documentObject.swaggerObject,
       transform: ({ schema, url, route }) => {
         const access = route.config?.access;
         if (!schema) return { schema, url };

@@ -9,7 +9,7 @@ import { appealEvent } from '../representations/appeals.js';
 import { upholdAssessmentAppeal } from './assessment-appeal.js';
 import type { WorkflowContext } from './context.js';
 import { setPanelAmount } from './set-panel-amount.js';
-import { stateMachine, transition } from './transition.js';
+import { refuseErased, stateMachine, transition } from './transition.js';
 
 const PANEL: readonly Role[] = ['panel'];
 const decided = (status: string) => `The appeal is already decided (${status})`;
@@ -52,6 +52,7 @@ function held(appeal: Appeal, column: 'budget_id' | 'plan_id' | 'decision_id' | 
 /** Lodges an appeal against a budget, a plan decision, an eligibility decision or a moderation change. */
 export async function lodgeAppeal(context: WorkflowContext, input: AppealInput): Promise<Appeal> {
   const { tx, scope, changes } = context;
+  await refuseErased(context, input.disputedId);
   let personId: string;
   let budgetId: string | null = null;
   let planId: string | null = null;

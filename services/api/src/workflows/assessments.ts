@@ -9,7 +9,7 @@ import type { CompiledRules } from '../repositories/compiled-rules.js';
 import { findPerson } from '../repositories/people.js';
 import { assessmentEvent } from '../representations/assessments.js';
 import type { WorkflowContext } from './context.js';
-import { stateMachine, transition } from './transition.js';
+import { refuseErased, stateMachine, transition } from './transition.js';
 
 type AnswerValue = string | readonly string[];
 
@@ -88,6 +88,7 @@ export async function createAssessment(
   },
 ): Promise<Assessment> {
   const { tx, scope, changes } = context;
+  await refuseErased(context, input.personId);
   checkAnswers(input.questionnaire, input.answers, true);
   const person = await findPerson(tx, scope, input.personId);
   if (!person)

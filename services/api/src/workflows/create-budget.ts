@@ -9,6 +9,7 @@ import { findPerson } from '../repositories/people.js';
 import { budgetEvent } from '../representations/budgets.js';
 import { calculateBudget } from './calculate-budget.js';
 import type { WorkflowContext } from './context.js';
+import { refuseErased } from './transition.js';
 
 /** What an indicative budget is made from. */
 export interface IndicativeBudgetRequest {
@@ -30,6 +31,7 @@ export async function createIndicativeBudget(
   { tx, changes, rules, scope }: Pick<WorkflowContext, 'tx' | 'changes' | 'rules' | 'scope'>,
   request: IndicativeBudgetRequest,
 ): Promise<Budget> {
+  await refuseErased({ tx, scope }, request.assessmentId);
   const assessment = await findAssessment(tx, scope, request.assessmentId, { forUpdate: true });
   if (!assessment)
     throw unprocessable('INVALID_INPUT', 'The assessment does not exist', [

@@ -22,7 +22,7 @@ import {
 import { listPlans } from '../repositories/support-plans.js';
 import { summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
 import type { WorkflowContext } from './context.js';
-import { stateMachine, transition } from './transition.js';
+import { refuseErased, stateMachine, transition } from './transition.js';
 
 type Context = Pick<WorkflowContext, 'tx' | 'scope' | 'changes' | 'clock' | 'actor'>;
 
@@ -108,6 +108,7 @@ export function agreementEvent(row: DirectPaymentAgreement) {
  */
 export async function createDirectPaymentAgreement(context: Context, request: AgreementRequest): Promise<DirectPaymentAgreement> {
   const { tx, scope, changes, actor } = context;
+  await refuseErased(context, request.budgetId);
   const budget = await findBudget(tx, scope, request.budgetId, { forUpdate: true });
   if (!budget)
     throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
@@ -190,6 +191,7 @@ export interface ReturnRequest extends AccountStatement {
  */
 export async function recordAccountReturn(context: Context, agreementId: string, request: ReturnRequest): Promise<AccountReturn> {
   const { tx, scope, changes, actor } = context;
+  await refuseErased(context, agreementId);
   if (request.periodTo < request.periodFrom)
     throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [
       { pointer: '/periodTo', detail: `must be on or after ${request.periodFrom}` },
@@ -311,6 +313,7 @@ export interface OutcomeRequest {
  */
 export async function recordAuditOutcome(context: Context, sampleId: string, request: OutcomeRequest): Promise<AuditSample> {
   const { tx, scope, changes, actor, clock } = context;
+  await refuseErased(context, request.agreementId);
   const sample = await findAuditSample(tx, scope.councilId, sampleId, { forUpdate: true });
   if (!sample) throw notFound('audit sample', sampleId);
   const item = (await listAuditItems(tx, scope.councilId, sample.id)).find((entry) => entry.agreement_id === request.agreementId);

@@ -4,6 +4,7 @@ import { assertVersion, notFound } from '../errors.js';
 import { findEqualityMonitoring, saveEqualityMonitoring } from '../repositories/equality-monitoring.js';
 import { findPerson } from '../repositories/people.js';
 import type { WorkflowContext } from './context.js';
+import { refuseErased } from './transition.js';
 
 /** A person with their equality monitoring answers (none recorded yet: undefined). */
 export interface PersonMonitoring {
@@ -51,6 +52,7 @@ export async function recordEqualityMonitoring(
   sent: SentAnswers,
 ): Promise<PersonMonitoring> {
   const { tx, scope, changes } = context;
+  await refuseErased(context, personId);
   const person = await findPerson(tx, scope, personId);
   if (!person) throw notFound('person', personId);
   const before = await findEqualityMonitoring(tx, scope.councilId, person.person.id, { forUpdate: true });

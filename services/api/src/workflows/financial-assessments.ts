@@ -5,6 +5,7 @@ import { insertFinancialAssessment } from '../repositories/financial-assessments
 import { findPerson } from '../repositories/people.js';
 import { policyInForce, policyTraceSource } from './charging-policy.js';
 import type { WorkflowContext } from './context.js';
+import { refuseErased } from './transition.js';
 
 /** What a financial assessment is recorded with: one of an entered charge, circumstances, or a calculation's inputs. */
 export interface FinancialAssessmentInput {
@@ -27,6 +28,7 @@ export async function recordFinancialAssessment(
 ): Promise<FinancialAssessment> {
   const { tx, scope, changes } = context;
   const { effectiveFrom, weeklyContributionPence, calculate, circumstances, notes } = input;
+  await refuseErased(context, personId);
   const person = await findPerson(tx, scope, personId);
   if (!person) throw notFound('person', personId);
   let weekly = weeklyContributionPence ?? 0;

@@ -16,6 +16,7 @@ import {
 import { findPerson } from '../repositories/people.js';
 import { toTransaction } from '../representations/budget-accounts.js';
 import type { WorkflowContext } from './context.js';
+import { refuseErased } from './transition.js';
 
 export function interimEvent(row: InterimBudget) {
   return {
@@ -56,6 +57,7 @@ export async function createInterimBudget(
   request: { personId: string; weeklyPence: number; startDate: string; endDate: string; reason: string; reviewOn?: string | undefined },
 ): Promise<InterimBudget> {
   const { tx, scope, actor, changes } = context;
+  await refuseErased(context, request.personId);
   const person = await findPerson(tx, scope, request.personId);
   if (!person)
     throw unprocessable('INVALID_INPUT', 'The person does not exist', [{ pointer: '/personId', detail: 'is not a person you can see' }]);
@@ -179,6 +181,7 @@ export async function reviewInterimBudget(
  */
 export async function reconcileInterimBudget(context: WorkflowContext, id: string, budgetId: string): Promise<InterimBudget> {
   const { tx, scope, actor, changes } = context;
+  await refuseErased(context, budgetId);
   const before = await findInterimBudget(tx, scope, id, { forUpdate: true });
   if (!before) throw notFound('interim budget', id);
   if (before.status === 'reconciled') throw invalidState(`The interim budget was reconciled into budget ${before.reconciled_into}`);

@@ -6,7 +6,7 @@ import { findExternalIdOwners, findPerson, insertPerson, replaceExternalIds, upd
 import { personEvent } from '../representations/people.js';
 import { assertClientGroup } from './client-groups.js';
 import type { WorkflowContext } from './context.js';
-import { stateMachine, transition } from './transition.js';
+import { refuseErased, stateMachine, transition } from './transition.js';
 
 /** Who may register and change people: a portal registers the person it serves. */
 const WRITERS: readonly Role[] = ['admin', 'assessor', 'integration', 'portal'];
@@ -36,7 +36,12 @@ export interface PersonInput {
 }
 
 /** The person a carer cares for, checked: one the caller can see, and not the carer themself. */
-async function caredFor(db: Db, scope: Scope, id: string | null | undefined, self: string | null): Promise<string | null | undefined> {
+async function caredFor(
+  context: Pick<WorkflowContext, 'tx' | 'scope'>,
+  id: string | null | undefined,
+  self: string | null,
+): Promise<string | null | undefined> {
+  const { tx: db, scope } = context;
   if (id === undefined || id === null) return id;
   if (id === self)
     throw unprocessable('INVALID_INPUT', 'A person cannot be their own carer', [
@@ -46,6 +51,8 @@ async function caredFor(db: Db, scope: Scope, id: string | null | undefined, sel
     throw unprocessable('INVALID_INPUT', 'The person cared for does not exist', [
       { pointer: '/caresForPersonId', detail: 'is not a person you can see' },
     ]);
+  // Caring for someone is part of their record too: an erased person's is closed.
+  await refuseErased(context, id);
   return id;
 }
 
@@ -88,7 +95,7 @@ export async function createPerson(
     displayName: input.displayName ?? null,
     dateOfBirth: input.dateOfBirth ?? null,
     agent: input.agent ?? null,
-    caresForPersonId: await caredFor(tx, scope, input.caresForPersonId, null),
+    caresForPersonId: await caredFor(context, input.caresForPersonId, null),
     commissionedSupport: checkedSupport(input.commissionedSupport),
     representation: input.representation,
   };
@@ -125,7 +132,7 @@ export function updatePersonRecord(
         displayName: change.displayName === undefined ? before.person.display_name : change.displayName,
         dateOfBirth: change.dateOfBirth === undefined ? before.person.date_of_birth : change.dateOfBirth,
         agent: change.agent === undefined ? before.person.agent : change.agent,
-        caresForPersonId: await caredFor(tx, scope, change.caresForPersonId, before.person.id),
+        caresForPersonId: await caredFor(context, change.caresForPersonId, before.person.id),
         commissionedSupport: checkedSupport(change.commissionedSupport),
         representation: change.representation,
       },

@@ -11,6 +11,7 @@ import { summariseStoredAccount, toTransaction } from '../representations/budget
 import type { WorkflowContext } from './context.js';
 import { assertDirectPaymentsAllowed } from './direct-payments.js';
 import { planInForce } from './plan-in-force.js';
+import { refuseErased } from './transition.js';
 
 /** A transaction as the API takes it. */
 export interface TransactionRequest {
@@ -109,6 +110,7 @@ export function transactionProblems(body: TransactionRequest): FieldProblem[] {
  */
 export async function recordTransaction(context: WorkflowContext, budgetId: string, body: TransactionRequest) {
   const { tx, changes, scope, clock, actor } = context;
+  await refuseErased(context, budgetId);
   const problems = transactionProblems(body);
   if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'The transaction does not fit its kind: see errors', problems);
   const budget = await findBudget(tx, scope, budgetId, { forUpdate: true });

@@ -10,6 +10,7 @@ import { revisionEvent } from '../representations/plan-revisions.js';
 import { assess, planEvent } from '../representations/support-plans.js';
 import type { WorkflowContext } from './context.js';
 import { assertPlanLines } from './plan-lines.js';
+import { refuseErased } from './transition.js';
 
 /** A change to an approved plan, as the API takes it. */
 export interface RevisionRequest {
@@ -60,6 +61,7 @@ export async function reviseSupportPlan(
   request: RevisionRequest,
 ): Promise<{ revision: PlanRevision; plan: SupportPlanRow }> {
   const { tx, scope, clock, actor, changes } = context;
+  await refuseErased(context, planId);
   const before = await lockPlan(tx, scope, planId, expectedVersion);
   if (before.status !== 'approved') throw invalidState(`Only an approved plan is revised; this one is ${before.status}`);
   const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, before.budget_id);
@@ -141,6 +143,7 @@ export async function decidePlanRevision(
   request: RevisionDecisionRequest,
 ): Promise<PlanRevision> {
   const { tx, scope, clock, actor, changes } = context;
+  await refuseErased(context, planId);
   // The plan first, as every writer of a plan locks it before its revisions.
   const plan = await findPlan(tx, scope, planId, { forUpdate: true });
   if (!plan) throw notFound('support plan', planId);

@@ -8,7 +8,7 @@ import { findPlan, insertPlan, updatePlan } from '../repositories/support-plans.
 import { assess, planEvent } from '../representations/support-plans.js';
 import type { WorkflowContext } from './context.js';
 import { assertPlanLines } from './plan-lines.js';
-import { stateMachine, transition } from './transition.js';
+import { refuseErased, stateMachine, transition } from './transition.js';
 
 /** Who may write and submit a plan: the person through a portal, or the coordinator with them. */
 const WRITERS: readonly Role[] = ['admin', 'assessor', 'integration', 'portal'];
@@ -59,6 +59,7 @@ export async function createSupportPlan(
   },
 ): Promise<SupportPlanRow> {
   const { tx, scope, changes } = context;
+  await refuseErased(context, input.budgetId);
   const budget = await findBudget(tx, scope, input.budgetId);
   if (!budget)
     throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);

@@ -61,6 +61,17 @@ export interface Changed<Row> {
 }
 
 /**
+ * An erased person's record is closed for good: every change to it (a new assessment, a plan, a
+ * payment, an appeal, a review) is 409 PERSON_ERASED, checked in the change's own transaction.
+ * `ids` are people or any record of theirs (an assessment, budget, plan, review, appeal, agreement).
+ * Reads still answer, with what erasure left.
+ */
+export async function refuseErased(context: Pick<WorkflowContext, 'tx' | 'scope'>, ...ids: string[]): Promise<void> {
+  if (ids.length > 0 && (await erasedAmong(context.tx, context.scope.councilId, ids)))
+    throw new AppError('PERSON_ERASED', 'The person’s personal data has been erased: their record can no longer change');
+}
+
+/**
  * Takes one step of a state machine, in the caller's transaction, the same way for every resource:
  * lock the row (404 when the scope cannot see it), refuse an erased person's record (409
  * PERSON_ERASED), check If-Match against its version (412), check the step may start from its
@@ -83,8 +94,7 @@ export async function transition<Status extends string, Action extends string, R
   const before = await target.lock();
   if (!before) throw notFound(machine.noun ?? machine.entity, target.id);
   const person = machine.personOf?.(before);
-  if (person && (await erasedAmong(context.tx, context.scope.councilId, [person])))
-    throw new AppError('PERSON_ERASED', 'The person’s personal data has been erased: their record can no longer change');
+  if (person) await refuseErased(context, person);
   const identity = machine.identity ?? ownIdentity;
   if (target.expectedVersion !== null) assertVersion(target.expectedVersion, identity(before).version);
   const step = machine.steps[typeof action === 'function' ? action(before) : action];

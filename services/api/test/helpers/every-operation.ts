@@ -31,6 +31,15 @@ export interface Call {
 
 export type Recipe = (caller: Caller) => Promise<Call>;
 
+/** The callers an operation admits, from the roles its description lists (public routes: anyone). */
+export function callersOf(operation: { operationId: string; description?: string; security?: unknown[] }): Caller[] {
+  if (operation.security && operation.security.length === 0) return ['anyone'];
+  if (operation.operationId === 'createCouncil') return ['operator'];
+  const listed = operation.description?.match(/Roles: ([^.\n]*)/)?.[1];
+  if (!listed) throw new Error(`${operation.operationId} lists no roles`);
+  return listed.split(',').map((role) => (role.includes('operator') ? 'operator' : (role.trim() as Role)));
+}
+
 /** The person whose data the world plants: distinctive values, so an answer carrying them is found. */
 export const PLANTED = {
   displayName: 'Zara Quill',

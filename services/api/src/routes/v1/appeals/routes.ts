@@ -18,7 +18,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/appeals',
     {
       config: {
-        problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT'],
+        problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'],
         access: rolesAccess(...APPEAL.lodgedBy),
       },
       schema: {
@@ -105,7 +105,10 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/appeals/:id/decision',
     {
-      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess(...APPEAL.steps.uphold.roles) },
+      config: {
+        problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT', 'PERSON_ERASED'],
+        access: rolesAccess(...APPEAL.steps.uphold.roles),
+      },
       schema: {
         operationId: 'decideAppeal',
         tags: ['plans'],

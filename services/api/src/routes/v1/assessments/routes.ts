@@ -32,7 +32,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments',
     {
-      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: mayTake('saveAnswers') },
+      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS', 'PERSON_ERASED'], access: mayTake('saveAnswers') },
       schema: {
         operationId: 'createAssessment',
         tags: ['assessments'],
@@ -123,7 +123,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/assessments/:id/answers',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: mayTake('saveAnswers') },
+      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS', 'PERSON_ERASED'], access: mayTake('saveAnswers') },
       schema: {
         operationId: 'saveAnswers',
         tags: ['assessments'],
@@ -145,7 +145,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments/:id/submit',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: mayTake('submit') },
+      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS', 'PERSON_ERASED'], access: mayTake('submit') },
       schema: {
         operationId: 'submitAssessment',
         tags: ['assessments'],
@@ -167,7 +167,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments/:id/moderation',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: mayTake('moderate') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'INVALID_ANSWERS', 'PERSON_ERASED'], access: mayTake('moderate') },
       schema: {
         operationId: 'moderateAssessment',
         tags: ['assessments'],

@@ -49,6 +49,7 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'DIRECT_PAYMENT_AGREEMENT_REQUIRED',
           'DIRECT_PAYMENTS_SUSPENDED',
           'RING_FENCED',
+          'PERSON_ERASED',
         ],
         access: rolesAccess('finance', 'integration'),
       },

@@ -19,7 +19,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/budgets',
     {
       config: {
-        problems: ['NOT_FOUND', 'INVALID_INPUT', 'NO_SCHEME_IN_FORCE', 'ASSESSMENT_NOT_AGREED', 'NOT_ELIGIBLE'],
+        problems: ['NOT_FOUND', 'INVALID_INPUT', 'NO_SCHEME_IN_FORCE', 'ASSESSMENT_NOT_AGREED', 'NOT_ELIGIBLE', 'PERSON_ERASED'],
         access: rolesAccess('admin', 'assessor', 'integration'),
       },
       schema: {
@@ -70,7 +70,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/budgets/:id/end',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess(...BUDGET.steps.end.roles) },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: rolesAccess(...BUDGET.steps.end.roles) },
       schema: {
         operationId: 'endBudget',
         tags: ['budgets'],

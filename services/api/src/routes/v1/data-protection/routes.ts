@@ -103,7 +103,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/people/:id/legal-hold',
     {
-      config: { access: ADMIN },
+      config: { access: ADMIN, problems: ['PERSON_ERASED'] },
       schema: {
         operationId: 'placeLegalHold',
         tags: ['data-protection'],
@@ -125,7 +125,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/people/:id/legal-hold',
     {
-      config: { access: ADMIN, problems: ['INVALID_STATE'] },
+      config: { access: ADMIN, problems: ['INVALID_STATE', 'PERSON_ERASED'] },
       schema: {
         operationId: 'releaseLegalHold',
         tags: ['data-protection'],
@@ -145,7 +145,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people/:id/erasure',
     {
-      config: { access: ADMIN, problems: ['LEGAL_HOLD', 'SUPPORT_CONTINUES', 'MONEY_OWED'] },
+      config: { access: ADMIN, problems: ['LEGAL_HOLD', 'SUPPORT_CONTINUES', 'MONEY_OWED', 'PERSON_ERASED'] },
       schema: {
         operationId: 'erasePerson',
         tags: ['data-protection'],

@@ -78,7 +78,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/direct-payment-agreements',
     {
       config: {
-        problems: ['INVALID_STATE', 'INVALID_INPUT', 'NO_DIRECT_PAYMENT_LINES', 'ALREADY_EXISTS'],
+        problems: ['INVALID_STATE', 'INVALID_INPUT', 'NO_DIRECT_PAYMENT_LINES', 'ALREADY_EXISTS', 'PERSON_ERASED'],
         access: rolesAccess('finance', 'admin', 'assessor'),
       },
       schema: {
@@ -125,7 +125,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/direct-payment-agreements/:id/status',
     {
-      config: { problems: ['INVALID_STATE'], access: rolesAccess(...DIRECT_PAYMENT_AGREEMENT.steps.suspend.roles) },
+      config: { problems: ['INVALID_STATE', 'PERSON_ERASED'], access: rolesAccess(...DIRECT_PAYMENT_AGREEMENT.steps.suspend.roles) },
       schema: {
         operationId: 'changeDirectPaymentAgreementStatus',
         tags: ['money'],
@@ -152,7 +152,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/direct-payment-agreements/:id/returns',
     {
       config: {
-        problems: ['INVALID_INPUT', 'ALREADY_EXISTS', 'RETURN_PERIOD_AUDITED'],
+        problems: ['INVALID_INPUT', 'ALREADY_EXISTS', 'RETURN_PERIOD_AUDITED', 'PERSON_ERASED'],
         access: rolesAccess('finance', 'admin', 'integration', 'portal'),
       },
       schema: {
@@ -221,7 +221,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/direct-payment-audits/:id/outcomes',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: FINANCE },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: FINANCE },
       schema: {
         operationId: 'recordAuditOutcome',
         tags: ['money'],

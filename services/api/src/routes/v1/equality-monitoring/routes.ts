@@ -39,7 +39,7 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/people/:id/equality-monitoring',
     {
-      config: { access: rolesAccess('admin', 'assessor', 'integration', 'portal') },
+      config: { problems: ['PERSON_ERASED'], access: rolesAccess('admin', 'assessor', 'integration', 'portal') },
       schema: {
         operationId: 'recordEqualityMonitoring',
         tags: ['people'],

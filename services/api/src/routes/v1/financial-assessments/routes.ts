@@ -18,7 +18,7 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/people/:id/financial-assessments',
     {
       config: {
-        problems: ['INVALID_INPUT', 'NO_CHARGING_POLICY'],
+        problems: ['INVALID_INPUT', 'NO_CHARGING_POLICY', 'PERSON_ERASED'],
         access: rolesAccess('finance', 'assessor', 'admin', 'integration'),
       },
       schema: {

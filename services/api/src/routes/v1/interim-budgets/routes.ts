@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type TSchema, Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { DB, InterimBudget } from '../../../db/schema.js';
+import type { ErrorCode } from '../../../errors.js';
 import { notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
@@ -61,7 +62,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/interim-budgets',
     {
-      config: { problems: ['INVALID_INPUT', 'INVALID_STATE', 'ALREADY_EXISTS'], access: COORDINATORS },
+      config: { problems: ['INVALID_INPUT', 'INVALID_STATE', 'ALREADY_EXISTS', 'PERSON_ERASED'], access: COORDINATORS },
       schema: {
         operationId: 'createInterimBudget',
         tags: ['money'],
@@ -126,8 +127,15 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // The three actions on interim support share their shape: the body each takes, then the
   // interim support as it now stands.
-  const action = <B extends TSchema>(operationId: string, summary: string, description: string, access: typeof FINANCE, body: B) => ({
-    config: { problems: ['INVALID_INPUT', 'INVALID_STATE'] as const, access },
+  const action = <B extends TSchema>(
+    operationId: string,
+    summary: string,
+    description: string,
+    access: typeof FINANCE,
+    body: B,
+    problems: readonly ErrorCode[] = [],
+  ) => ({
+    config: { problems: ['INVALID_INPUT', 'INVALID_STATE', ...problems] satisfies ErrorCode[], access },
     schema: {
       operationId,
       tags: ['money'],
@@ -175,6 +183,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'Interim money paid on or after the agreed budget’s start was for the budget’s own period: each such payment is recorded in the budget’s account as a council payment (so its instalments owe that much less and the payment run pays nothing twice); money paid before the start stays the interim support’s. The interim support ends the day before the budget starts. The budget must be the person’s and agreed (422 /budgetId, 409).',
       FINANCE,
       InterimReconciliationBody,
+      ['PERSON_ERASED'],
     ),
     async (request, reply) =>
       answer(reply, await runWorkflow(request, (context) => reconcileInterimBudget(context, request.params.id, request.body.budgetId))),

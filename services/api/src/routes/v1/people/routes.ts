@@ -20,7 +20,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people',
     {
-      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT'], access: WRITERS },
+      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT', 'PERSON_ERASED'], access: WRITERS },
       schema: {
         operationId: 'createPerson',
         tags: ['people'],
@@ -66,7 +66,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/people/:id',
     {
-      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT'], access: WRITERS },
+      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT', 'PERSON_ERASED'], access: WRITERS },
       schema: {
         operationId: 'updatePerson',
         tags: ['people'],

@@ -92,7 +92,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('assessor') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: rolesAccess('assessor') },
       schema: {
         operationId: 'scheduleReview',
         tags: ['reviews'],
@@ -116,7 +116,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews/:id/completion',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess(...REVIEW.steps.complete.roles) },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: rolesAccess(...REVIEW.steps.complete.roles) },
       schema: {
         operationId: 'completeReview',
         tags: ['reviews'],
@@ -140,7 +140,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews/:id/clawback',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess(...REVIEW.steps.decideClawback.roles) },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: rolesAccess(...REVIEW.steps.decideClawback.roles) },
       schema: {
         operationId: 'decideClawback',
         tags: ['reviews'],

@@ -47,7 +47,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans',
     {
-      config: { problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT'], access: mayTake('update') },
+      config: { problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: mayTake('update') },
       schema: {
         operationId: 'createSupportPlan',
         tags: ['plans'],
@@ -77,7 +77,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/support-plans/:id',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: mayTake('update') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: mayTake('update') },
       schema: {
         operationId: 'updateSupportPlan',
         tags: ['plans'],
@@ -155,7 +155,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/submit',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: mayTake('submit') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'PERSON_ERASED'], access: mayTake('submit') },
       schema: {
         operationId: 'submitSupportPlan',
         tags: ['plans'],
@@ -180,7 +180,10 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/revisions',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'REVISION_NEEDS_APPROVAL'], access: rolesAccess('admin', 'assessor') },
+      config: {
+        problems: ['INVALID_STATE', 'INVALID_INPUT', 'REVISION_NEEDS_APPROVAL', 'PERSON_ERASED'],
+        access: rolesAccess('admin', 'assessor'),
+      },
       schema: {
         operationId: 'reviseSupportPlan',
         tags: ['plans'],
@@ -228,7 +231,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/revisions/:number/decisions',
     {
-      config: { problems: ['INVALID_STATE'], access: rolesAccess('team-manager', 'panel') },
+      config: { problems: ['INVALID_STATE', 'PERSON_ERASED'], access: rolesAccess('team-manager', 'panel') },
       schema: {
         operationId: 'decidePlanRevision',
         tags: ['plans'],
@@ -253,7 +256,10 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/decisions',
     {
-      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess(...SUPPORT_PLAN.steps.approve.roles) },
+      config: {
+        problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT', 'PERSON_ERASED'],
+        access: rolesAccess(...SUPPORT_PLAN.steps.approve.roles),
+      },
       schema: {
         operationId: 'decideSupportPlan',
         tags: ['plans'],
