@@ -3,7 +3,6 @@ import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
 import type { PlanContext } from '../db/rows.js';
 import type { DB, Db, PlanDecision, PlanStage, SupportPlanRow, SupportPlanUpdate } from '../db/schema.js';
-import { assertVersion, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { councilSettings } from './councils.js';
 
@@ -173,12 +172,4 @@ export async function findPlanContexts(db: Db, councilId: string, plans: readonl
 /** What one plan is shown with (see {@link findPlanContexts}). */
 export async function findPlanContext(db: Db, councilId: string, plan: SupportPlanRow): Promise<PlanContext> {
   return (await findPlanContexts(db, councilId, [plan])).get(plan.id) as PlanContext;
-}
-
-/** A plan locked for a change, visible to the scope, at the version the client saw (If-Match). */
-export async function lockPlan(tx: Db, scope: Scope, id: string, expected: number): Promise<SupportPlanRow> {
-  const plan = await findPlan(tx, scope, id, { forUpdate: true });
-  if (!plan) throw notFound('support plan', id);
-  assertVersion(expected, plan.version);
-  return plan;
 }

@@ -1,8 +1,9 @@
 import { instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, type SupportPlan, totalPaymentRun } from 'ras-core';
+import type { Role } from '../auth/roles.js';
 import { sameDecider } from '../auth/separation-of-duties.js';
 import type { PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
 import { payeeKey } from '../documents/payment-run-file.js';
-import { AppError, type FieldProblem, invalidState, notFound, unprocessable } from '../errors.js';
+import { AppError, type FieldProblem, unprocessable } from '../errors.js';
 import { newId } from '../ids.js';
 import { councilSettings } from '../repositories/councils.js';
 import {
@@ -32,6 +33,7 @@ import { paymentRunEvent } from '../representations/payment-runs.js';
 import type { WorkflowContext } from './context.js';
 import { type BudgetPayees, budgetPayees, instalmentShares, type RunPayee } from './payment-run-payees.js';
 import { planInForce } from './plan-in-force.js';
+import { stateMachine, transition } from './transition.js';
 
 /** What a payment run is asked for. */
 export interface PaymentRunRequest {
@@ -223,6 +225,45 @@ export async function createPaymentRun(
   return { run, created: true };
 }
 
+const FINANCE: readonly Role[] = ['finance', 'admin'];
+
+/**
+ * A payment run: prepared, then confirmed (started, its payments recorded in batches, finished)
+ * or cancelled. Confirming or cancelling again answers the run as it is.
+ */
+export const PAYMENT_RUN = stateMachine({
+  entity: 'payment-run',
+  noun: 'payment run',
+  statusOf: (run: PaymentRun) => run.status,
+  eventOf: paymentRunEvent,
+  steps: {
+    startConfirmation: {
+      from: ['prepared', 'confirming'],
+      done: ['confirmed'],
+      to: 'confirming',
+      roles: FINANCE,
+      audit: 'payment-run.confirmation-started',
+      refusal: () => 'The payment run was cancelled; prepare a new one',
+    },
+    // Finished once, by whichever confirmation gets there first.
+    finishConfirmation: { from: ['confirming'], done: ['confirmed'], to: 'confirmed', roles: FINANCE, audit: 'payment-run.confirmed' },
+    cancel: {
+      from: ['prepared'],
+      done: ['cancelled'],
+      to: 'cancelled',
+      roles: FINANCE,
+      audit: 'payment-run.cancelled',
+      refusal: (status) => `The payment run is ${status}: its payments are being or have been recorded, so it cannot be cancelled`,
+    },
+  },
+});
+
+const lockRun = (context: WorkflowContext, runId: string) => ({
+  id: runId,
+  expectedVersion: null,
+  lock: () => findPaymentRun(context.tx, context.scope.councilId, runId, { forUpdate: true }),
+});
+
 /** Runs one unit of work in its own transaction (with its audit rows and events). */
 export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) => Promise<T>;
 
@@ -235,59 +276,40 @@ export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) 
  * confirmed again; confirming a confirmed run answers it as it is.
  */
 export async function confirmPaymentRun(inTransaction: InTransaction, runId: string): Promise<PaymentRun> {
-  const started = await inTransaction(async (context) => {
-    const { tx, scope, actor } = context;
-    const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
-    if (!run) throw notFound('payment run', runId);
-    if (run.status === 'confirmed') return run;
-    if (run.status === 'cancelled') throw invalidState('The payment run was cancelled; prepare a new one');
-    await assertNoUprating(context);
-    if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
-      const clash = (await panelApproversOf(tx, scope.councilId, run.id)).find((approval) =>
-        sameDecider({ actor: approval.decided_by, actorName: approval.actor_name }, actor),
-      );
-      if (clash)
-        throw new AppError(
-          'SAME_ACTOR',
-          `This key approved the plan of budget ${clash.budget_id} at panel, so it may not also confirm the council's payments into it (settings.separationOfDuties)`,
+  const started = await inTransaction((context) =>
+    transition(context, PAYMENT_RUN, 'startConfirmation', lockRun(context, runId), async (run, status) => {
+      const { tx, scope, actor } = context;
+      await assertNoUprating(context);
+      if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
+        const clash = (await panelApproversOf(tx, scope.councilId, run.id)).find((approval) =>
+          sameDecider({ actor: approval.decided_by, actorName: approval.actor_name }, actor),
         );
-    }
-    if (run.status === 'confirming') return run;
-    const confirming = await updatePaymentRun(tx, scope.councilId, run.id, { status: 'confirming', confirmed_by: actor.actor });
-    // Who started it, even if it stops part-way: an audit row, no event (consumers see each payment).
-    context.changes.record({
-      action: 'payment-run.confirmation-started',
-      entityType: 'payment-run',
-      entityId: run.id,
-      before: paymentRunEvent(run),
-      after: paymentRunEvent(confirming),
-      event: false,
-    });
-    return confirming;
-  });
+        if (clash)
+          throw new AppError(
+            'SAME_ACTOR',
+            `This key approved the plan of budget ${clash.budget_id} at panel, so it may not also confirm the council's payments into it (settings.separationOfDuties)`,
+          );
+      }
+      // Confirmed again after stopping part-way: it carries on, already recorded as started.
+      if (run.status === 'confirming') return { after: run, record: false };
+      const confirming = await updatePaymentRun(tx, scope.councilId, run.id, { status, confirmed_by: actor.actor });
+      // Who started it, even if it stops part-way: an audit row, no event (consumers see each payment).
+      return { after: confirming, event: false };
+    }),
+  );
   if (started.status === 'confirmed') return started;
   while ((await inTransaction((context) => confirmBatch(context, runId))) > 0);
-  return inTransaction(async (context) => {
-    const { tx, scope, clock, changes } = context;
-    const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
-    if (!run) throw notFound('payment run', runId);
-    if (run.status !== 'confirming') return run;
-    const confirmed = await updatePaymentRun(tx, scope.councilId, run.id, { status: 'confirmed', confirmed_at: clock.now() });
-    const counts = await runItemCounts(tx, scope.councilId, run.id);
-    changes.record({
-      action: 'payment-run.confirmed',
-      entityType: 'payment-run',
-      entityId: run.id,
-      before: paymentRunEvent(run),
-      after: {
-        ...paymentRunEvent(confirmed),
-        paidPayments: counts.paid.payments,
-        paidPence: counts.paid.amountPence,
-        skippedPayments: counts.skipped.payments,
-      },
-    });
-    return confirmed;
-  });
+  return inTransaction((context) =>
+    transition(context, PAYMENT_RUN, 'finishConfirmation', lockRun(context, runId), async (run, status) => {
+      const { tx, scope, clock } = context;
+      const confirmed = await updatePaymentRun(tx, scope.councilId, run.id, { status, confirmed_at: clock.now() });
+      const counts = await runItemCounts(tx, scope.councilId, run.id);
+      return {
+        after: confirmed,
+        extra: { paidPayments: counts.paid.payments, paidPence: counts.paid.amountPence, skippedPayments: counts.skipped.payments },
+      };
+    }),
+  );
 }
 
 /** Records the next batch of a confirming run's payments; the number of items settled (0 when none are left). */
@@ -426,24 +448,9 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
 }
 
 /** Cancels a prepared run: nothing was paid, and the date is free for a new run. */
-export async function cancelPaymentRun(context: WorkflowContext, runId: string): Promise<PaymentRun> {
-  const { tx, scope, clock, changes, actor } = context;
-  const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
-  if (!run) throw notFound('payment run', runId);
-  if (run.status === 'cancelled') return run;
-  if (run.status !== 'prepared')
-    throw invalidState(`The payment run is ${run.status}: its payments are being or have been recorded, so it cannot be cancelled`);
-  const cancelled = await updatePaymentRun(tx, scope.councilId, run.id, {
-    status: 'cancelled',
-    cancelled_by: actor.actor,
-    cancelled_at: clock.now(),
-  });
-  changes.record({
-    action: 'payment-run.cancelled',
-    entityType: 'payment-run',
-    entityId: run.id,
-    before: paymentRunEvent(run),
-    after: paymentRunEvent(cancelled),
-  });
-  return cancelled;
+export function cancelPaymentRun(context: WorkflowContext, runId: string): Promise<PaymentRun> {
+  const { tx, scope, clock, actor } = context;
+  return transition(context, PAYMENT_RUN, 'cancel', lockRun(context, runId), async (run, status) => ({
+    after: await updatePaymentRun(tx, scope.councilId, run.id, { status, cancelled_by: actor.actor, cancelled_at: clock.now() }),
+  }));
 }

@@ -34,6 +34,14 @@ export const SUPPORT_PLAN = stateMachine({
       audit: 'support-plan.updated',
       refusal: (status) => `Only a draft or returned plan can change; this one is ${status}`,
     },
+    // A live plan changed from a date: the revision's own record says what and who agreed it.
+    revise: {
+      from: ['approved'],
+      to: null,
+      roles: ['admin', 'assessor'],
+      audit: 'support-plan.revised',
+      refusal: (status) => `Only an approved plan is revised; this one is ${status}`,
+    },
     submit: {
       from: ['draft', 'returned'],
       to: 'submitted',

@@ -11,6 +11,11 @@ import type { WorkflowContext } from './context.js';
  */
 export interface Step<Status extends string> {
   readonly from: readonly Status[] | 'any';
+  /**
+   * Statuses in which the step has already been taken: a retry finds the row there and gets it
+   * back as it is, with nothing recorded (cancelling a cancelled payment run).
+   */
+  readonly done?: readonly Status[];
   /** The status after the step; `null` keeps the one it started from. */
   readonly to: Status | null;
   readonly roles: readonly Role[];
@@ -56,8 +61,13 @@ function ownIdentity(row: unknown): { readonly id: string; readonly version: num
 export interface Changed<Row> {
   readonly after: Row;
   readonly extra?: Record<string, unknown>;
-  /** The event's payload, where it is not the audit record's `after` (which may say more, such as a reason). */
-  readonly event?: Record<string, unknown>;
+  /**
+   * The event's payload, where it is not the audit record's `after` (which may say more, such as a
+   * reason); `false` for a step recorded in the audit trail only (consumers see what it leads to).
+   */
+  readonly event?: Record<string, unknown> | false;
+  /** `false` when the change found its work already under way and changed nothing: no audit row. */
+  readonly record?: false;
 }
 
 /**
@@ -99,11 +109,13 @@ export async function transition<Status extends string, Action extends string, R
   if (target.expectedVersion !== null) assertVersion(target.expectedVersion, identity(before).version);
   const step = machine.steps[typeof action === 'function' ? action(before) : action];
   const status = machine.statusOf(before);
+  if (step.done?.includes(status)) return before;
   if (step.from !== 'any' && !step.from.includes(status))
     throw invalidState(step.refusal?.(status) ?? `The ${machine.noun ?? machine.entity} is ${status}: it cannot be changed that way`);
   if (context.roles !== undefined && !step.roles.some((role) => context.roles?.includes(role)))
     throw new AppError('FORBIDDEN', `Only ${step.roles.join(', ')} keys may do this`);
-  const { after, extra, event } = await change(before, step.to ?? status);
+  const { after, extra, event, record } = await change(before, step.to ?? status);
+  if (record === false) return after;
   context.changes.record({
     action: step.audit,
     entityType: machine.entity,

@@ -28,6 +28,7 @@ import { reviewEvent } from '../representations/reviews.js';
 import { chunks, ROWS_PER_STATEMENT, slicer } from '../slices.js';
 import { type CalculatedBudget, calculateBudget } from './calculate-budget.js';
 import type { WorkflowContext } from './context.js';
+import { stateMachine, transition } from './transition.js';
 
 /** What an uprating run is asked to do. */
 export interface UpratingRequest {
@@ -39,7 +40,7 @@ export interface UpratingRequest {
   readonly transitionalProtection?: { readonly maxDecreasePercent?: number; readonly maxDecreasePence?: number } | undefined;
 }
 
-type Context = Pick<WorkflowContext, 'tx' | 'rules' | 'scope' | 'changes' | 'clock' | 'actor'>;
+type Context = Pick<WorkflowContext, 'tx' | 'rules' | 'scope' | 'changes' | 'clock' | 'actor' | 'roles'>;
 
 /** One budget re-worked: the figures for the run, and the calculation an applied run stores. */
 interface Reworked {
@@ -198,114 +199,119 @@ export async function createUpratingRun(context: Context, request: UpratingReque
 }
 
 /**
+ * An uprating run: worked out as a dry run, then applied once (applying it again answers it as it
+ * is).
+ */
+export const UPRATING_RUN = stateMachine({
+  entity: 'uprating-run',
+  noun: 'uprating run',
+  statusOf: (run: UpratingRun) => run.status,
+  eventOf: runEvent,
+  steps: { apply: { from: ['dry-run'], done: ['applied'], to: 'applied', roles: ['finance', 'admin'], audit: 'uprating-run.applied' } },
+});
+
+/**
  * Applies a dry run: the figures are worked out again (budgets may have changed since), and for
  * each person a new indicative budget under the successor from its start date (with its
  * explanation and any protection) and an interim review on today's budget, due that day, where the
  * new one is agreed. Budgets the panel set outside the RAS get the review only. Applying an
  * applied run changes nothing and answers the run as it is.
  */
-export async function applyUpratingRun(context: Context, runId: string): Promise<UpratingRun> {
+export function applyUpratingRun(context: Context, runId: string): Promise<UpratingRun> {
   const { tx, scope, changes, clock } = context;
-  const run = await findUpratingRun(tx, scope.councilId, runId, { forUpdate: true });
-  if (!run) throw new AppError('NOT_FOUND', `No uprating run with id ${runId}`);
-  if (run.status === 'applied') return run;
-  const successor = await findScheme(tx, scope.councilId, run.scheme_id);
-  if (!successor) throw new Error(`uprating run ${run.id} has lost its scheme`);
-  const replaces = (await schemeVersions(tx, scope.councilId, successor.key)).filter((version) =>
-    run.replaces_scheme_ids.includes(version.id),
-  );
-  await lockUpratingOf(tx, scope.councilId, successor.key);
-  // Payment runs wait for (or refuse to start during) an uprating of the council's budgets.
-  await lockCouncilUprating(tx, scope.councilId);
-  const already = await appliedRunFor(tx, scope.councilId, run.scheme_id);
-  if (already) throw invalidState(`Uprating run ${already.id} already applied version ${successor.version}; a caseload is uprated once`);
-  const request: UpratingRequest = { schemeId: successor.id, transitionalProtection: run.protection ?? undefined };
-  const reworked = await rework(context, successor, replaces, request, true);
+  const target = { id: runId, expectedVersion: null, lock: () => findUpratingRun(tx, scope.councilId, runId, { forUpdate: true }) };
+  return transition(context, UPRATING_RUN, 'apply', target, async (run) => {
+    const successor = await findScheme(tx, scope.councilId, run.scheme_id);
+    if (!successor) throw new Error(`uprating run ${run.id} has lost its scheme`);
+    const replaces = (await schemeVersions(tx, scope.councilId, successor.key)).filter((version) =>
+      run.replaces_scheme_ids.includes(version.id),
+    );
+    await lockUpratingOf(tx, scope.councilId, successor.key);
+    // Payment runs wait for (or refuse to start during) an uprating of the council's budgets.
+    await lockCouncilUprating(tx, scope.councilId);
+    const already = await appliedRunFor(tx, scope.councilId, run.scheme_id);
+    if (already) throw invalidState(`Uprating run ${already.id} already applied version ${successor.version}; a caseload is uprated once`);
+    const request: UpratingRequest = { schemeId: successor.id, transitionalProtection: run.protection ?? undefined };
+    const reworked = await rework(context, successor, replaces, request, true);
 
-  const items = reworked.map(itemOf);
-  const newBudgets = reworked.flatMap((r, index) => (r.figures.outsideRas ? [] : [{ index, id: newId(), reworked: r }]));
-  // A quarter of the usual rows to a statement: each carries its explained calculation.
-  for (const slice of chunks(newBudgets, ROWS_PER_STATEMENT / 4)) {
-    await insertBudgets(
-      tx,
-      slice.map(({ id, reworked: r }) => ({
-        id,
-        council_id: scope.councilId,
-        person_id: r.budget.person_id,
-        assessment_id: r.budget.assessment_id,
-        scheme_id: successor.id,
-        status: 'indicative' as const,
-        start_date: successor.effective_from,
-        contribution_collection: r.budget.contribution_collection,
-        ...budgetFigures(r.calculation),
-      })),
-    );
-  }
-  for (const { index, id, reworked: r } of newBudgets) {
-    (items[index] as { new_budget_id: string | null }).new_budget_id = id;
-    const c = r.calculation;
-    changes.record({
-      action: 'budget.created',
-      entityType: 'budget',
-      entityId: id,
-      after: {
-        id,
-        personId: r.budget.person_id,
-        assessmentId: r.budget.assessment_id,
-        schemeId: successor.id,
-        status: 'indicative',
-        startDate: successor.effective_from,
-        rasAnnualPence: c.rasAnnualPence,
-        totalAnnualPence: c.totalAnnualPence,
-        councilAnnualPence: c.councilAnnualPence,
-        annualContributionPence: c.annualContributionPence,
-        netAnnualPence: c.netAnnualPence,
-        referral: c.referral?.reason ?? null,
-        transitionalProtectionPence: c.transitionalProtection?.protectedPence ?? 0,
-        replacesBudgetId: r.budget.id,
-        upratingRunId: run.id,
-        version: 1,
-      },
-    });
-  }
-  // An interim review on each person's budget today, due when the new version starts: where the
-  // new budget is agreed. Written in batches, as 25,000 reviews are more parameters than one
-  // statement takes.
-  const reviewByBudget = new Map<string, string>();
-  for (const slice of chunks(reworked, ROWS_PER_STATEMENT)) {
-    const reviews = await insertReviews(
-      tx,
-      scope.councilId,
-      slice.map((r) => ({
-        budgetId: r.budget.id,
-        personId: r.budget.person_id,
-        kind: 'interim' as const,
-        dueDate: successor.effective_from,
-      })),
-    );
-    for (const review of reviews) {
-      reviewByBudget.set(review.budget_id, review.id);
+    const items = reworked.map(itemOf);
+    const newBudgets = reworked.flatMap((r, index) => (r.figures.outsideRas ? [] : [{ index, id: newId(), reworked: r }]));
+    // A quarter of the usual rows to a statement: each carries its explained calculation.
+    for (const slice of chunks(newBudgets, ROWS_PER_STATEMENT / 4)) {
+      await insertBudgets(
+        tx,
+        slice.map(({ id, reworked: r }) => ({
+          id,
+          council_id: scope.councilId,
+          person_id: r.budget.person_id,
+          assessment_id: r.budget.assessment_id,
+          scheme_id: successor.id,
+          status: 'indicative' as const,
+          start_date: successor.effective_from,
+          contribution_collection: r.budget.contribution_collection,
+          ...budgetFigures(r.calculation),
+        })),
+      );
+    }
+    for (const { index, id, reworked: r } of newBudgets) {
+      (items[index] as { new_budget_id: string | null }).new_budget_id = id;
+      const c = r.calculation;
       changes.record({
-        action: 'review.scheduled',
-        entityType: 'review',
-        entityId: review.id,
-        after: { ...reviewEvent(review), upratingRunId: run.id },
+        action: 'budget.created',
+        entityType: 'budget',
+        entityId: id,
+        after: {
+          id,
+          personId: r.budget.person_id,
+          assessmentId: r.budget.assessment_id,
+          schemeId: successor.id,
+          status: 'indicative',
+          startDate: successor.effective_from,
+          rasAnnualPence: c.rasAnnualPence,
+          totalAnnualPence: c.totalAnnualPence,
+          councilAnnualPence: c.councilAnnualPence,
+          annualContributionPence: c.annualContributionPence,
+          netAnnualPence: c.netAnnualPence,
+          referral: c.referral?.reason ?? null,
+          transitionalProtectionPence: c.transitionalProtection?.protectedPence ?? 0,
+          replacesBudgetId: r.budget.id,
+          upratingRunId: run.id,
+          version: 1,
+        },
       });
     }
-  }
-  for (const item of items) item.review_id = reviewByBudget.get(item.budget_id) ?? null;
-  await replaceUpratingItems(tx, scope.councilId, run.id, items);
-  const applied = await updateUpratingRun(tx, scope.councilId, run.id, {
-    status: 'applied',
-    summary: upratingSummary(reworked.map((r) => r.figures)),
-    applied_at: clock.now(),
+    // An interim review on each person's budget today, due when the new version starts: where the
+    // new budget is agreed. Written in batches, as 25,000 reviews are more parameters than one
+    // statement takes.
+    const reviewByBudget = new Map<string, string>();
+    for (const slice of chunks(reworked, ROWS_PER_STATEMENT)) {
+      const reviews = await insertReviews(
+        tx,
+        scope.councilId,
+        slice.map((r) => ({
+          budgetId: r.budget.id,
+          personId: r.budget.person_id,
+          kind: 'interim' as const,
+          dueDate: successor.effective_from,
+        })),
+      );
+      for (const review of reviews) {
+        reviewByBudget.set(review.budget_id, review.id);
+        changes.record({
+          action: 'review.scheduled',
+          entityType: 'review',
+          entityId: review.id,
+          after: { ...reviewEvent(review), upratingRunId: run.id },
+        });
+      }
+    }
+    for (const item of items) item.review_id = reviewByBudget.get(item.budget_id) ?? null;
+    await replaceUpratingItems(tx, scope.councilId, run.id, items);
+    const applied = await updateUpratingRun(tx, scope.councilId, run.id, {
+      status: 'applied',
+      summary: upratingSummary(reworked.map((r) => r.figures)),
+      applied_at: clock.now(),
+    });
+    return { after: applied };
   });
-  changes.record({
-    action: 'uprating-run.applied',
-    entityType: 'uprating-run',
-    entityId: run.id,
-    before: runEvent(run),
-    after: runEvent(applied),
-  });
-  return applied;
 }

@@ -15,6 +15,7 @@ import { findInterimBudget, interimPayments, listInterimBudgets } from '../../..
 import { Id, IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import {
   createInterimBudget,
+  INTERIM_BUDGET,
   reconcileInterimBudget,
   recordInterimPayment,
   reviewInterimBudget,
@@ -54,15 +55,15 @@ async function toInterim(db: Kysely<DB> | Transaction<DB>, row: InterimBudget) {
   };
 }
 
-const COORDINATORS = rolesAccess('assessor', 'admin', 'team-manager');
-const FINANCE = rolesAccess('finance', 'admin');
-
 /** Interim support in a crisis: a time-limited budget before the plan is agreed, paid, reviewed, reconciled. */
 const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/interim-budgets',
     {
-      config: { problems: ['INVALID_INPUT', 'INVALID_STATE', 'ALREADY_EXISTS', 'PERSON_ERASED'], access: COORDINATORS },
+      config: {
+        problems: ['INVALID_INPUT', 'INVALID_STATE', 'ALREADY_EXISTS', 'PERSON_ERASED'],
+        access: rolesAccess(...INTERIM_BUDGET.setUpBy),
+      },
       schema: {
         operationId: 'createInterimBudget',
         tags: ['money'],
@@ -131,7 +132,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     operationId: string,
     summary: string,
     description: string,
-    access: typeof FINANCE,
+    access: ReturnType<typeof rolesAccess>,
     body: B,
     problems: readonly ErrorCode[] = [],
   ) => ({
@@ -157,7 +158,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'recordInterimPayment',
       'Record a payment of interim support',
       'Paid on a day the interim support runs (422 /paidOn otherwise), and never more in all than its total (422 /amountPence naming what is left).',
-      FINANCE,
+      rolesAccess(...INTERIM_BUDGET.steps.pay.roles),
       InterimPaymentBody,
     ),
     async (request, reply) =>
@@ -169,7 +170,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'reviewInterimBudget',
       'Review interim support: continue it to a new end date, or end it',
       'continue needs endDate, still within settings.interimMaxWeeks of the start; end closes it on endDate (default reviewedOn), never before what was already paid is covered. The total is worked out again for the new dates.',
-      COORDINATORS,
+      rolesAccess(...INTERIM_BUDGET.steps.extend.roles),
       InterimReviewBody,
     ),
     async (request, reply) =>
@@ -181,7 +182,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'reconcileInterimBudget',
       'Reconcile interim support into the person’s agreed budget',
       'Interim money paid on or after the agreed budget’s start was for the budget’s own period: each such payment is recorded in the budget’s account as a council payment (so its instalments owe that much less and the payment run pays nothing twice); money paid before the start stays the interim support’s. The interim support ends the day before the budget starts. The budget must be the person’s and agreed (422 /budgetId, 409).',
-      FINANCE,
+      rolesAccess(...INTERIM_BUDGET.steps.reconcile.roles),
       InterimReconciliationBody,
       ['PERSON_ERASED'],
     ),

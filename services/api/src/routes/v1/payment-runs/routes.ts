@@ -12,7 +12,7 @@ import { councilSettings } from '../../../repositories/councils.js';
 import { fileItems, findPaymentRun, runItemCounts } from '../../../repositories/payment-runs.js';
 import { toPaymentRun } from '../../../representations/payment-runs.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
-import { cancelPaymentRun, confirmPaymentRun, createPaymentRun } from '../../../workflows/payment-run.js';
+import { cancelPaymentRun, confirmPaymentRun, createPaymentRun, PAYMENT_RUN } from '../../../workflows/payment-run.js';
 import { CreatePaymentRunBody, PaymentRunResource } from './schemas.js';
 
 const FINANCE = rolesAccess('finance', 'admin');
@@ -146,7 +146,10 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/payment-runs/:id/confirm',
     {
-      config: { problems: ['INVALID_STATE', 'UPRATING_IN_PROGRESS', 'SAME_ACTOR'], access: FINANCE },
+      config: {
+        problems: ['INVALID_STATE', 'UPRATING_IN_PROGRESS', 'SAME_ACTOR'],
+        access: rolesAccess(...PAYMENT_RUN.steps.startConfirmation.roles),
+      },
       schema: {
         operationId: 'confirmPaymentRun',
         tags: ['money'],
@@ -167,7 +170,7 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/payment-runs/:id/cancel',
     {
-      config: { problems: ['INVALID_STATE'], access: FINANCE },
+      config: { problems: ['INVALID_STATE'], access: rolesAccess(...PAYMENT_RUN.steps.cancel.roles) },
       schema: {
         operationId: 'cancelPaymentRun',
         tags: ['money'],

@@ -22,7 +22,7 @@ import {
   problemResponses,
 } from '../../../schemas/common.js';
 import { assertMayDecide, decidePlan } from '../../../workflows/decide-plan.js';
-import { decidePlanRevision, reviseSupportPlan } from '../../../workflows/revise-plan.js';
+import { decidePlanRevision, PLAN_REVISION, reviseSupportPlan } from '../../../workflows/revise-plan.js';
 import { createSupportPlan, SUPPORT_PLAN, submitSupportPlan, updateSupportPlan } from '../../../workflows/support-plans.js';
 import {
   CreatePlanBody,
@@ -182,7 +182,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: {
         problems: ['INVALID_STATE', 'INVALID_INPUT', 'REVISION_NEEDS_APPROVAL', 'PERSON_ERASED'],
-        access: rolesAccess('admin', 'assessor'),
+        access: rolesAccess(...SUPPORT_PLAN.steps.revise.roles),
       },
       schema: {
         operationId: 'reviseSupportPlan',
@@ -231,7 +231,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/revisions/:number/decisions',
     {
-      config: { problems: ['INVALID_STATE', 'PERSON_ERASED'], access: rolesAccess('team-manager', 'panel') },
+      config: { problems: ['INVALID_STATE', 'PERSON_ERASED'], access: rolesAccess(...PLAN_REVISION.steps.approve.roles) },
       schema: {
         operationId: 'decidePlanRevision',
         tags: ['plans'],

@@ -16,7 +16,7 @@ import { findCouncil } from '../../../repositories/councils.js';
 import { findUpratingRun, listUpratingItems } from '../../../repositories/uprating-runs.js';
 import { toUpratedPerson, toUpratingRun, upratedFiguresOf } from '../../../representations/uprating-runs.js';
 import { IdempotencyHeaders, IdParams, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { applyUpratingRun, createUpratingRun } from '../../../workflows/uprating.js';
+import { applyUpratingRun, createUpratingRun, UPRATING_RUN } from '../../../workflows/uprating.js';
 import { CreateUpratingRunBody, UpratingRunResource } from './schemas.js';
 
 const CSV_COLUMNS = [
@@ -150,7 +150,7 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/uprating-runs/:id/apply',
     {
-      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: FINANCE },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess(...UPRATING_RUN.steps.apply.roles) },
       schema: {
         operationId: 'applyUpratingRun',
         tags: ['rules'],
