@@ -22,6 +22,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The pages whose shell blocks run, in this order: each guide carries on from the README's first session. */
 const GUIDES = [
   'README.md',
+  'docs/tutorials/from-assessment-to-first-payment.md',
   'docs/how-to/calculate-many-budgets.md',
   'docs/how-to/publish-how-budgets-are-worked-out.md',
   'docs/how-to/run-the-councils-year.md',
