@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 import { appWatching } from './helpers/watched-app.js';
 
@@ -9,11 +8,9 @@ import { appWatching } from './helpers/watched-app.js';
 // lookup. Every test here failed on the code before its fix (the comment on each says how).
 
 let t: TestApp;
-let _council: SetUpCouncil;
 
 beforeAll(async () => {
   t = await createTestApp();
-  _council = await setUpCouncil(t);
 });
 afterAll(() => t.close());
 
