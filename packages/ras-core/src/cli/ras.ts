@@ -6,8 +6,8 @@ import { calibrate, type ProposedScheme } from '../calibration.js';
 import { renderCalibrationReport } from '../calibration-report.js';
 import { RasError } from '../errors.js';
 import { formatPounds, poundsToPence } from '../money.js';
-import { compileQuestionnaire } from '../questionnaire.js';
-import { compileScheme } from '../scheme.js';
+import { type Answers, compileQuestionnaire, type QuestionnaireDefinition } from '../questionnaire.js';
+import { type AllocationScheme, compileScheme } from '../scheme.js';
 import { scoreAnswers } from '../scoring.js';
 import { readCases } from './read-cases.js';
 
@@ -43,7 +43,11 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-function readJson(path: string | undefined, what: string): unknown {
+/**
+ * A file's JSON, as the type the command hands it to: the compile functions check it and throw
+ * RasError naming each problem, so nothing unchecked reaches the maths.
+ */
+function readJson<T>(path: string | undefined, what: string): T {
   if (!path) throw new UsageError(`Name the ${what} file`);
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
@@ -58,8 +62,8 @@ function out(text: string): void {
 
 function score(args: string[]): void {
   const [questionnairePath, answersPath] = args;
-  const questionnaire = compileQuestionnaire(readJson(questionnairePath, 'questionnaire') as never);
-  out(JSON.stringify(scoreAnswers(questionnaire, readJson(answersPath, 'answers') as never), null, 2));
+  const questionnaire = compileQuestionnaire(readJson<QuestionnaireDefinition>(questionnairePath, 'questionnaire'));
+  out(JSON.stringify(scoreAnswers(questionnaire, readJson<Answers>(answersPath, 'answers')), null, 2));
 }
 
 function budget(args: string[]): void {
@@ -69,9 +73,9 @@ function budget(args: string[]): void {
     options: { 'weeks-at-home': { type: 'string' }, 'weekly-contribution': { type: 'string' }, explain: { type: 'boolean' } },
   });
   const [schemePath, questionnairePath, answersPath] = positionals;
-  const scheme = compileScheme(readJson(schemePath, 'scheme') as never);
-  const questionnaire = compileQuestionnaire(readJson(questionnairePath, 'questionnaire') as never);
-  const points = scoreAnswers(questionnaire, readJson(answersPath, 'answers') as never);
+  const scheme = compileScheme(readJson<AllocationScheme>(schemePath, 'scheme'));
+  const questionnaire = compileQuestionnaire(readJson<QuestionnaireDefinition>(questionnairePath, 'questionnaire'));
+  const points = scoreAnswers(questionnaire, readJson<Answers>(answersPath, 'answers'));
   const weeks = values['weeks-at-home'];
   if (weeks !== undefined && !/^\d+(\.\d{1,2})?$/.test(weeks)) throw new UsageError('--weeks-at-home takes a number of weeks, such as 38');
   const result = allocateBudget(scheme, points, {
@@ -109,7 +113,7 @@ async function calibrateCommand(args: string[]): Promise<number> {
     process.stderr.write(`${badRowCount} bad rows: nothing calculated. Fix them and run again.\n`);
     return 1;
   }
-  const proposed = values.proposed === undefined ? undefined : (readJson(values.proposed, 'proposed scheme') as ProposedScheme);
+  const proposed = values.proposed === undefined ? undefined : readJson<ProposedScheme>(values.proposed, 'proposed scheme');
   const result = calibrate({
     cases,
     topSlicePercent: Number(topSlice),
