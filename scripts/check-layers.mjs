@@ -10,10 +10,13 @@
 //   4. Routes compute no money (no rounding or pro-rata arithmetic) and open no transaction of their
 //      own: a state change is a workflow, run with runWorkflow (or createOnce with workflowContext).
 //   5. No import cycles between the files of services/api/src, type imports included.
+//   6. Types at the boundary: no `as never`, and no more `as` casts than CAST_CEILING allows (a
+//      ratchet: lower it when casts go; a new one needs a reason a reviewer accepts, in a comment).
 // It also draws the layers as they are into ARCHITECTURE.md (`--write`), and fails when that picture is stale.
 // KNOWN lists the imports that break rule 1 today, each with the work that removes it; a
 // broken rule not listed there fails, and so does an entry that no longer happens.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -178,6 +181,34 @@ for (const file of files(src)) {
 }
 for (const key of Object.keys(KNOWN))
   if (!knownSeen.has(key)) problems.push(`scripts/check-layers.mjs: KNOWN lists "${key}", which no longer happens; remove it`);
+
+// Rule 6: casts, read with TypeScript's own parser (`as const` is not a cast). Issue 31 took the
+// service from 272 (16 `as never`) to 113.
+const CAST_CEILING = { 'services/api/src': 113, 'packages/ras-core/src': 60 };
+const ts = createRequire(import.meta.url)('typescript');
+for (const [folder, ceiling] of Object.entries(CAST_CEILING)) {
+  let casts = 0;
+  for (const file of files(join(root, folder))) {
+    const at = relative(root, file);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node) => {
+      if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) {
+        const type = node.type.getText(source);
+        if (type !== 'const') casts += 1;
+        if (type === 'never') {
+          const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+          problems.push(`${at}:${line}: \`as never\`; type the value where it comes from (db/schema.ts for stored JSON)`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  if (casts > ceiling)
+    problems.push(`${folder}: ${casts} \`as\` casts, above the ceiling of ${ceiling}; type the value where it comes from`);
+  else if (casts < ceiling)
+    problems.push(`${folder}: ${casts} \`as\` casts, below the ceiling of ${ceiling}; lower CAST_CEILING to ${casts}`);
+}
 
 // The picture: ARCHITECTURE.md holds the graph between its markers; `--write` redraws it, and a
 // stale one fails the check, so the picture is always the code's.
