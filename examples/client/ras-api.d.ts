@@ -32924,7 +32924,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -32935,7 +32935,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -33194,7 +33194,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -33205,7 +33205,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };

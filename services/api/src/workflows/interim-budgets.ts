@@ -65,7 +65,7 @@ export const INTERIM_BUDGET = {
         to: 'reconciled',
         roles: FINANCE,
         audit: 'interim-budget.reconciled',
-        refusal: () => 'The interim budget was already reconciled into a budget',
+        refusal: (_status, row) => `The interim budget was reconciled into budget ${row.reconciled_into}`,
       },
     },
   }),

@@ -145,7 +145,7 @@ export async function reviseSupportPlan(
 }
 
 const REVISION_DECIDERS: readonly Role[] = ['team-manager', 'panel'];
-const decided = (status: string) => `The revision is ${status}: there is nothing to decide`;
+const decided = (status: string, revision: PlanRevision) => `Revision ${revision.number} is ${status}: there is nothing to decide`;
 
 /** A revision the coordinator could not approve alone: team manager, then panel, decide it. */
 export const PLAN_REVISION = stateMachine({

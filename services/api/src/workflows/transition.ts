@@ -9,7 +9,7 @@ import type { WorkflowContext } from './context.js';
  * keeps the status, such as an edit), the status it leads to, the roles that may take it, and the
  * audit action (also the event type) it records.
  */
-export interface Step<Status extends string> {
+export interface Step<Status extends string, Row = unknown> {
   readonly from: readonly Status[] | 'any';
   /**
    * Statuses in which the step has already been taken: a retry finds the row there and gets it
@@ -21,7 +21,7 @@ export interface Step<Status extends string> {
   readonly roles: readonly Role[];
   readonly audit: AuditAction;
   /** The 409's words when the step is taken from a status it does not start from. */
-  readonly refusal?: (status: Status) => string;
+  readonly refusal?: (status: Status, row: Row) => string;
 }
 
 /**
@@ -42,7 +42,7 @@ export interface StateMachine<Status extends string, Action extends string, Row>
   readonly identity?: (row: Row) => { readonly id: string; readonly version: number };
   /** `false` for a resource whose changes are audited but never published as events (a webhook's own settings). */
   readonly events?: false;
-  readonly steps: { readonly [A in Action]: Step<Status> };
+  readonly steps: { readonly [A in Action]: Step<Status, Row> };
 }
 
 /** Declares a state machine (typed, so each step's statuses are the resource's own). */
@@ -86,7 +86,8 @@ export async function refuseErased(context: Pick<WorkflowContext, 'tx' | 'scope'
  * lock the row (404 when the scope cannot see it), refuse an erased person's record (409
  * PERSON_ERASED), check If-Match against its version (412), check the step may start from its
  * status (409) and the caller's role may take it (403), apply the change, then record the audit
- * row and event. `change` gets the row as it was and the status the step leads to.
+ * row and event. A step already taken (its `done` statuses) answers the row as it is. `change`
+ * gets the row as it was and the status the step leads to.
  */
 export async function transition<Status extends string, Action extends string, Row>(
   context: Pick<WorkflowContext, 'tx' | 'scope' | 'changes' | 'roles'>,
@@ -109,11 +110,15 @@ export async function transition<Status extends string, Action extends string, R
   if (target.expectedVersion !== null) assertVersion(target.expectedVersion, identity(before).version);
   const step = machine.steps[typeof action === 'function' ? action(before) : action];
   const status = machine.statusOf(before);
-  if (step.done?.includes(status)) return before;
-  if (step.from !== 'any' && !step.from.includes(status))
-    throw invalidState(step.refusal?.(status) ?? `The ${machine.noun ?? machine.entity} is ${status}: it cannot be changed that way`);
+  const done = step.done?.includes(status) === true;
+  if (!done && step.from !== 'any' && !step.from.includes(status))
+    throw invalidState(
+      step.refusal?.(status, before) ?? `The ${machine.noun ?? machine.entity} is ${status}: it cannot be changed that way`,
+    );
   if (context.roles !== undefined && !step.roles.some((role) => context.roles?.includes(role)))
     throw new AppError('FORBIDDEN', `Only ${step.roles.join(', ')} keys may do this`);
+  // Taken already (a retry): answered as it is, by a caller who may take it.
+  if (done) return before;
   const { after, extra, event, record } = await change(before, step.to ?? status);
   if (record === false) return after;
   context.changes.record({

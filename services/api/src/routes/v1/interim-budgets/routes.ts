@@ -160,6 +160,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'Paid on a day the interim support runs (422 /paidOn otherwise), and never more in all than its total (422 /amountPence naming what is left).',
       rolesAccess(...INTERIM_BUDGET.steps.pay.roles),
       InterimPaymentBody,
+      ['PERSON_ERASED'],
     ),
     async (request, reply) =>
       answer(reply, await runWorkflow(request, (context) => recordInterimPayment(context, request.params.id, request.body))),
@@ -172,6 +173,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'continue needs endDate, still within settings.interimMaxWeeks of the start; end closes it on endDate (default reviewedOn), never before what was already paid is covered. The total is worked out again for the new dates.',
       rolesAccess(...INTERIM_BUDGET.steps.extend.roles),
       InterimReviewBody,
+      ['PERSON_ERASED'],
     ),
     async (request, reply) =>
       answer(reply, await runWorkflow(request, (context) => reviewInterimBudget(context, request.params.id, request.body))),
