@@ -73,6 +73,26 @@ export function updateInterimBudget(
     .executeTakeFirstOrThrow();
 }
 
+/** The payments of each of a page of interim budgets, in one read (each budget's in the order paid). */
+export async function paymentsOfInterimBudgets(
+  db: Db,
+  councilId: string,
+  interimIds: readonly string[],
+): Promise<Map<string, InterimPayment[]>> {
+  const byInterim = new Map<string, InterimPayment[]>(interimIds.map((id) => [id, []]));
+  if (interimIds.length === 0) return byInterim;
+  const rows = await db
+    .selectFrom('interim_payments')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('interim_id', 'in', [...interimIds])
+    .orderBy('paid_on')
+    .orderBy('id')
+    .execute();
+  for (const row of rows) byInterim.get(row.interim_id)?.push(row);
+  return byInterim;
+}
+
 export function interimPayments(db: Db, councilId: string, interimId: string): Promise<InterimPayment[]> {
   return db
     .selectFrom('interim_payments')

@@ -16,20 +16,9 @@ import {
 } from '../repositories/interim-budgets.js';
 import { findPerson } from '../repositories/people.js';
 import { toTransaction } from '../representations/budget-accounts.js';
+import { interimEvent } from '../representations/interim-budgets.js';
 import type { WorkflowContext } from './context.js';
 import { refuseErased, stateMachine, transition } from './transition.js';
-
-export function interimEvent(row: InterimBudget) {
-  return {
-    id: row.id,
-    personId: row.person_id,
-    status: row.status,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    totalPence: row.total_pence,
-    version: row.version,
-  };
-}
 
 /** ras-core's refusal of a period, as the API's 422 naming the field. */
 function amountOf(weeklyPence: number, startDate: string, endDate: string, maxWeeks: number) {

@@ -4,11 +4,10 @@ import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { AuditSample, DB, DirectPaymentAgreement } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
 import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf, scopeOf } from '../../../plugins/auth.js';
 import { findAuditSample, findDirectPaymentAgreement, listAccountReturns, listAuditItems } from '../../../repositories/direct-payments.js';
-import { toReturn } from '../../../representations/direct-payments.js';
+import { toAgreement, toAuditSample, toReturn } from '../../../representations/direct-payments.js';
 import { IdempotencyHeaders, IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import {
   changeAgreementStatus,
@@ -29,45 +28,14 @@ import {
   RecordAuditOutcomeBody,
 } from './schemas.js';
 
-async function toAgreement(db: Kysely<DB>, row: DirectPaymentAgreement) {
-  return {
-    id: row.id,
-    budgetId: row.budget_id,
-    personId: row.person_id,
-    managementOption: row.management_option,
-    status: row.status,
-    terms: { version: row.terms_version, text: row.terms_text },
-    holder: { type: row.holder_type, name: row.holder_name },
-    account: { type: row.account_type, reference: row.account_reference },
-    acceptedOn: row.accepted_on,
-    acceptedBy: row.accepted_by,
-    returns: (await listAccountReturns(db, row.council_id, row.id)).map(toReturn),
-    version: row.version,
-    createdAt: iso(row.created_at),
-  };
+/** An agreement as the API shows it, with its returns read for it. */
+async function shownAgreement(db: Kysely<DB>, row: DirectPaymentAgreement) {
+  return toAgreement(row, await listAccountReturns(db, row.council_id, row.id));
 }
 
-async function toSample(db: Kysely<DB>, sample: AuditSample) {
-  const items = await listAuditItems(db, sample.council_id, sample.id);
-  return {
-    id: sample.id,
-    periodFrom: sample.period_from,
-    periodTo: sample.period_to,
-    rule: { percent: sample.rule.percent, seed: sample.rule.seed, riskWeeks: sample.rule.riskWeeks },
-    accounts: items.map((item) => ({
-      agreementId: item.agreement_id,
-      reasons: item.reasons,
-      balancePence: item.balance_pence,
-      thresholdPence: item.threshold_pence,
-      outcome: item.outcome,
-      notes: item.notes,
-      recoveryPence: item.recovery_pence,
-      recoveryTransactionId: item.recovery_transaction_id,
-      decidedAt: item.decided_at === null ? null : iso(item.decided_at),
-    })),
-    explanation: sample.explanation,
-    createdAt: iso(sample.created_at),
-  };
+/** An audit sample as the API shows it, with its accounts read for it. */
+async function shownSample(db: Kysely<DB>, sample: AuditSample) {
+  return toAuditSample(sample, await listAuditItems(db, sample.council_id, sample.id));
 }
 
 const FINANCE = rolesAccess('finance', 'admin');
@@ -96,7 +64,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       createWithWorkflow(request, reply, async (context) => {
         const row = await createDirectPaymentAgreement(context, request.body);
         return {
-          body: await toAgreement(context.tx, row),
+          body: await shownAgreement(context.tx, row),
           headers: { location: `/v1/direct-payment-agreements/${row.id}`, etag: etag(row.version) },
         };
       }),
@@ -118,7 +86,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findDirectPaymentAgreement(app.db, scopeOf(request), request.params.id);
       if (!row) throw notFound('direct payment agreement', request.params.id);
       reply.header('etag', etag(row.version));
-      return toAgreement(app.db, row);
+      return shownAgreement(app.db, row);
     },
   );
 
@@ -141,7 +109,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const expected = requireIfMatch(request);
       const body = await runWorkflow(request, async (context) =>
-        toAgreement(context.tx, await changeAgreementStatus(context, request.params.id, expected, request.body)),
+        shownAgreement(context.tx, await changeAgreementStatus(context, request.params.id, expected, request.body)),
       );
       reply.header('etag', etag(body.version));
       return body;
@@ -193,7 +161,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       createWithWorkflow(request, reply, async (context) => {
         const sample = await createAuditSample(context, request.body);
         return {
-          body: await toSample(context.tx, sample),
+          body: await shownSample(context.tx, sample),
           headers: { location: `/v1/direct-payment-audits/${sample.id}` },
         };
       }),
@@ -214,7 +182,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const sample = await findAuditSample(app.db, councilOf(request), request.params.id);
       if (!sample) throw notFound('audit sample', request.params.id);
-      return toSample(app.db, sample);
+      return shownSample(app.db, sample);
     },
   );
 
@@ -235,7 +203,7 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       return runWorkflow(request, async (context) =>
-        toSample(context.tx, await recordAuditOutcome(context, request.params.id, request.body)),
+        shownSample(context.tx, await recordAuditOutcome(context, request.params.id, request.body)),
       );
     },
   );

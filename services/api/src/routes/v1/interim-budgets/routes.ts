@@ -7,11 +7,11 @@ import type { DB, InterimBudget } from '../../../db/schema.js';
 import type { ErrorCode } from '../../../errors.js';
 import { notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { findInterimBudget, interimPayments, listInterimBudgets } from '../../../repositories/interim-budgets.js';
+import { findInterimBudget, listInterimBudgets, paymentsOfInterimBudgets } from '../../../repositories/interim-budgets.js';
+import { toInterimBudget } from '../../../representations/interim-budgets.js';
 import { Id, IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import {
   createInterimBudget,
@@ -28,31 +28,20 @@ import {
   InterimReviewBody,
 } from './schemas.js';
 
-async function toInterim(db: Kysely<DB> | Transaction<DB>, row: InterimBudget) {
-  const payments = await interimPayments(db, row.council_id, row.id);
-  return {
-    id: row.id,
-    personId: row.person_id,
-    status: row.status,
-    reason: row.reason,
-    weeklyPence: row.weekly_pence,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    totalPence: row.total_pence,
-    reviewOn: row.review_on,
-    paidPence: payments.reduce((sum, payment) => sum + payment.amount_pence, 0),
-    payments: payments.map((payment) => ({
-      id: payment.id,
-      amountPence: payment.amount_pence,
-      paidOn: payment.paid_on,
-      payeeReference: payment.payee_reference,
-      carriedTransactionId: payment.carried_transaction_id,
-    })),
-    reviews: row.reviews,
-    reconciliation: row.reconciliation,
-    version: row.version,
-    createdAt: iso(row.created_at),
-  };
+/** Interim budgets as the API shows them: their payments read in one go for the page. */
+async function shown(db: Kysely<DB> | Transaction<DB>, rows: readonly InterimBudget[]) {
+  const [first] = rows;
+  if (!first) return [];
+  const payments = await paymentsOfInterimBudgets(
+    db,
+    first.council_id,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toInterimBudget(row, payments.get(row.id) ?? []));
+}
+
+async function shownOne(db: Kysely<DB> | Transaction<DB>, row: InterimBudget) {
+  return toInterimBudget(row, (await paymentsOfInterimBudgets(db, row.council_id, [row.id])).get(row.id) ?? []);
 }
 
 /** Interim support in a crisis: a time-limited budget before the plan is agreed, paid, reviewed, reconciled. */
@@ -79,7 +68,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       createWithWorkflow(request, reply, async (context) => {
         const row = await createInterimBudget(context, request.body);
         return {
-          body: await toInterim(context.tx, row),
+          body: await shownOne(context.tx, row),
           headers: { location: `/v1/interim-budgets/${row.id}`, etag: etag(row.version) },
         };
       }),
@@ -102,7 +91,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = pageRequest(request.query);
       const rows = await listInterimBudgets(app.db, scope, request.query.personId, page.after, page.size + 1);
       const { nextPageToken } = toPage(rows, page, (row) => row.id);
-      return { items: await Promise.all(rows.slice(0, page.size).map((row) => toInterim(app.db, row))), nextPageToken };
+      return { items: await shown(app.db, rows.slice(0, page.size)), nextPageToken };
     },
   );
 
@@ -122,7 +111,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findInterimBudget(app.db, scopeOf(request), request.params.id);
       if (!row) throw notFound('interim budget', request.params.id);
       reply.header('etag', etag(row.version));
-      return toInterim(app.db, row);
+      return shownOne(app.db, row);
     },
   );
 
@@ -149,7 +138,7 @@ const interimBudgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
   const answer = (reply: FastifyReply, row: InterimBudget) => {
     reply.header('etag', etag(row.version));
-    return toInterim(app.db, row);
+    return shownOne(app.db, row);
   };
 
   app.post(
