@@ -18,6 +18,7 @@ const decided = (status: string) => `The appeal is already decided (${status})`;
 export const APPEAL = {
   ...stateMachine({
     entity: 'appeal',
+    lock: (context, id) => findAppeal(context.tx, context.scope, id, { forUpdate: true }),
     statusOf: (row: Appeal) => row.status,
     eventOf: appealEvent,
     personOf: (row: Appeal) => row.person_id,
@@ -120,7 +121,7 @@ export function decideAppeal(
 ): Promise<Appeal> {
   const { tx, scope, changes } = context;
   const { outcome, reasons, agreedAnnualPence } = request;
-  const target = { id, expectedVersion, lock: () => findAppeal(tx, scope, id, { forUpdate: true }) };
+  const target = { id, expectedVersion };
   return transition(context, APPEAL, outcome === 'upheld' ? 'uphold' : 'dismiss', target, async (before, status) => {
     if (agreedAnnualPence !== undefined && (outcome !== 'upheld' || before.subject !== 'budget')) {
       throw unprocessable('INVALID_INPUT', 'Only an upheld budget appeal sets an agreed amount', [

@@ -19,6 +19,7 @@ const WRITERS: readonly Role[] = ['admin', 'assessor', 'integration', 'portal'];
 /** A self-assessment: draft → submitted → agreed, moderated by a care coordinator. */
 export const ASSESSMENT = stateMachine({
   entity: 'assessment',
+  lock: (context, id) => findAssessment(context.tx, context.scope, id, { forUpdate: true }),
   statusOf: (row: Assessment) => row.status,
   eventOf: assessmentEvent,
   personOf: (row: Assessment) => row.person_id,
@@ -104,15 +105,9 @@ export async function createAssessment(
   return row;
 }
 
-const target = (context: WorkflowContext, id: string, expectedVersion: number) => ({
-  id,
-  expectedVersion,
-  lock: () => findAssessment(context.tx, context.scope, id, { forUpdate: true }),
-});
-
 /** Replaces a draft's answers (missing ones allowed until submission). */
 export function saveAnswers(context: WorkflowContext, id: string, expectedVersion: number, answers: Answers): Promise<Assessment> {
-  return transition(context, ASSESSMENT, 'saveAnswers', target(context, id, expectedVersion), async (before) => {
+  return transition(context, ASSESSMENT, 'saveAnswers', { id, expectedVersion: expectedVersion }, async (before) => {
     checkAnswers(await questionnaireOf(context.rules, context.scope.councilId, before.questionnaire_id, context.tx), answers, true);
     const after = await updateAssessment(
       context.tx,
@@ -127,7 +122,7 @@ export function saveAnswers(context: WorkflowContext, id: string, expectedVersio
 
 /** Submits a draft for moderation: every answer must be there, and the points are fixed as submitted. */
 export function submitAssessment(context: WorkflowContext, id: string, expectedVersion: number): Promise<Assessment> {
-  return transition(context, ASSESSMENT, 'submit', target(context, id, expectedVersion), async (before, status) => {
+  return transition(context, ASSESSMENT, 'submit', { id, expectedVersion: expectedVersion }, async (before, status) => {
     const questionnaire = await questionnaireOf(context.rules, context.scope.councilId, before.questionnaire_id, context.tx);
     checkAnswers(questionnaire, before.answers, false);
     const score = scoreAnswers(questionnaire.compiled, before.answers);
@@ -154,7 +149,7 @@ export function moderateAssessment(
   request: Moderation,
 ): Promise<Assessment> {
   const { decision, amendments, eligibility } = request;
-  return transition(context, ASSESSMENT, 'moderate', target(context, id, expectedVersion), async (before, status) => {
+  return transition(context, ASSESSMENT, 'moderate', { id, expectedVersion: expectedVersion }, async (before, status) => {
     const questionnaire = await questionnaireOf(context.rules, context.scope.councilId, before.questionnaire_id, context.tx);
     const original = before.answers;
     const answers: Record<string, AnswerValue> = { ...original };

@@ -35,6 +35,7 @@ export interface ReviewCompletion {
 /** A review: scheduled, then completed by a care coordinator (its clawback decided apart, by finance). */
 export const REVIEW = stateMachine({
   entity: 'review',
+  lock: (context, id) => findReview(context.tx, context.scope, id, { forUpdate: true }),
   statusOf: (row: Review) => row.status,
   eventOf: reviewEvent,
   personOf: (row: Review) => row.person_id,
@@ -68,7 +69,7 @@ export async function completeReview(
   body: ReviewCompletion,
 ): Promise<Review> {
   const { tx, changes, scope, clock } = context;
-  const target = { id: reviewId, expectedVersion, lock: () => findReview(tx, scope, reviewId, { forUpdate: true }) };
+  const target = { id: reviewId, expectedVersion };
   return transition(context, REVIEW, 'complete', target, async (before, status) => {
     const budget = await findBudget(tx, scope, before.budget_id, { forUpdate: true });
     if (!budget) throw notFound('budget', before.budget_id);

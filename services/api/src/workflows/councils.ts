@@ -10,6 +10,8 @@ import { stateMachine, transition } from './transition.js';
 /** A council's own record: its name and settings, changed by its admins. */
 export const COUNCIL = stateMachine({
   entity: 'council',
+  // A key changes only its own council: the id is the scope's.
+  lock: (context) => findCouncilForUpdate(context.tx, context.scope.councilId),
   statusOf: () => 'active' as const,
   eventOf: toCouncil,
   steps: { update: { from: 'any', to: null, roles: ['admin'], audit: 'council.updated' } },
@@ -38,7 +40,7 @@ export function updateCouncil(
   change: { readonly name?: string | undefined; readonly settings?: CouncilSettingsInput | undefined },
 ): Promise<Council> {
   const { tx, scope } = context;
-  const target = { id: scope.councilId, expectedVersion, lock: () => findCouncilForUpdate(tx, scope.councilId) };
+  const target = { id: scope.councilId, expectedVersion };
   return transition(context, COUNCIL, 'update', target, async (before) => ({
     after: await update(
       tx,

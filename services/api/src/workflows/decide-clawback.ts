@@ -1,7 +1,7 @@
 import type { Review } from '../db/schema.js';
 import { invalidState, unprocessable } from '../errors.js';
 import { findLedger, insertTransaction } from '../repositories/budget-accounts.js';
-import { findReview, updateReview } from '../repositories/reviews.js';
+import { updateReview } from '../repositories/reviews.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { REVIEW } from './complete-review.js';
 import type { WorkflowContext } from './context.js';
@@ -37,7 +37,7 @@ export async function decideClawback(
       { pointer: '/amountPence', detail: decision === 'reduce' ? 'is required to reduce' : 'applies only to reduce' },
     ]);
   }
-  const target = { id: reviewId, expectedVersion, lock: () => findReview(tx, scope, reviewId, { forUpdate: true }) };
+  const target = { id: reviewId, expectedVersion };
   return transition(context, REVIEW, 'decideClawback', target, async (before) => {
     const recommendation = before.clawback;
     if (recommendation === null) throw invalidState('Only a completed annual review has a clawback to decide');

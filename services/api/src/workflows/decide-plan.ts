@@ -6,7 +6,7 @@ import { AppError, invalidState, unprocessable } from '../errors.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
-import { findPlan, findPlanContext, insertDecision, updatePlan } from '../repositories/support-plans.js';
+import { findPlanContext, insertDecision, updatePlan } from '../repositories/support-plans.js';
 import { assess } from '../representations/support-plans.js';
 import { agreeBudget } from './agree-budget.js';
 import type { WorkflowContext } from './context.js';
@@ -47,7 +47,7 @@ export async function decidePlan(
 ): Promise<SupportPlanRow> {
   const { tx, scope, clock, actor } = context;
   const { stage, outcome, reasons, startDate, exceptionReason } = request;
-  const target = { id: planId, expectedVersion, lock: () => findPlan(tx, scope, planId, { forUpdate: true }) };
+  const target = { id: planId, expectedVersion };
   const step = (before: SupportPlanRow) =>
     outcome === 'return'
       ? 'return'

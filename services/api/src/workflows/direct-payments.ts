@@ -414,6 +414,7 @@ const agreementRefusal = (to: string) => (status: string) =>
 export const DIRECT_PAYMENT_AGREEMENT = stateMachine({
   entity: 'direct-payment-agreement',
   noun: 'direct payment agreement',
+  lock: (context, id) => findDirectPaymentAgreement(context.tx, context.scope, id, { forUpdate: true }),
   statusOf: (row: DirectPaymentAgreement) => row.status,
   eventOf: agreementEvent,
   personOf: (row: DirectPaymentAgreement) => row.person_id,
@@ -454,7 +455,7 @@ export async function changeAgreementStatus(
   change: StatusChange,
 ): Promise<DirectPaymentAgreement> {
   const { tx, scope } = context;
-  const target = { id: agreementId, expectedVersion, lock: () => findDirectPaymentAgreement(tx, scope, agreementId, { forUpdate: true }) };
+  const target = { id: agreementId, expectedVersion };
   const action = change.status === 'active' ? 'reinstate' : change.status === 'suspended' ? 'suspend' : 'end';
   return transition(context, DIRECT_PAYMENT_AGREEMENT, action, target, async (before, status) => ({
     after: await setAgreementStatus(tx, scope.councilId, before.id, status, context.clock.now()),

@@ -8,6 +8,7 @@ import { stateMachine, transition } from './transition.js';
 /** A budget's end: an agreed budget ends on a date, with the reason (its later instalments are not paid). */
 export const BUDGET = stateMachine({
   entity: 'budget',
+  lock: (context, id) => findBudget(context.tx, context.scope, id, { forUpdate: true }),
   statusOf: (row: Budget) => row.status,
   eventOf: budgetEvent,
   personOf: (row: Budget) => row.person_id,
@@ -35,7 +36,7 @@ export function endBudget(
   reason: string,
 ): Promise<Budget> {
   const { tx, scope } = context;
-  const target = { id: budgetId, expectedVersion, lock: () => findBudget(tx, scope, budgetId, { forUpdate: true }) };
+  const target = { id: budgetId, expectedVersion };
   return transition(context, BUDGET, 'end', target, async (budget, status) => {
     if (endDate < budget.start_date)
       throw unprocessable('INVALID_INPUT', 'A budget cannot end before it starts', [

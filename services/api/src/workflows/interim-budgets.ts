@@ -42,6 +42,7 @@ export const INTERIM_BUDGET = {
   ...stateMachine({
     entity: 'interim-budget',
     noun: 'interim budget',
+    lock: (context, id) => findInterimBudget(context.tx, context.scope, id, { forUpdate: true }),
     statusOf: (row: InterimBudget) => row.status,
     eventOf: interimEvent,
     personOf: (row: InterimBudget) => row.person_id,
@@ -61,12 +62,6 @@ export const INTERIM_BUDGET = {
   /** Who may set interim support up. */
   setUpBy: COORDINATORS,
 };
-
-const lockInterim = (context: WorkflowContext, id: string) => ({
-  id,
-  expectedVersion: null,
-  lock: () => findInterimBudget(context.tx, context.scope, id, { forUpdate: true }),
-});
 
 /**
  * Interim support in a crisis, before a plan is agreed: a weekly amount from a start date to an
@@ -118,7 +113,7 @@ export async function recordInterimPayment(
   request: { amountPence: number; paidOn: string; payeeReference?: string | undefined },
 ) {
   const { tx, scope, actor } = context;
-  return transition(context, INTERIM_BUDGET, 'pay', lockInterim(context, id), async (interim) => {
+  return transition(context, INTERIM_BUDGET, 'pay', { id, expectedVersion: null }, async (interim) => {
     if (request.paidOn < interim.start_date || request.paidOn > interim.end_date)
       throw unprocessable('INVALID_INPUT', 'Interim money is paid while the interim support runs', [
         { pointer: '/paidOn', detail: `must be from ${interim.start_date} to ${interim.end_date}` },
@@ -164,7 +159,7 @@ export async function reviewInterimBudget(
     context,
     INTERIM_BUDGET,
     request.outcome === 'end' ? 'end' : 'extend',
-    lockInterim(context, id),
+    { id, expectedVersion: null },
     async (before, status) => {
       const maxWeeks = (await councilSettings(tx, scope.councilId)).interimMaxWeeks ?? DEFAULT_INTERIM_MAX_WEEKS;
       const amount = amountOf(before.weekly_pence, before.start_date, endDate, maxWeeks);
@@ -198,7 +193,7 @@ export async function reviewInterimBudget(
 export async function reconcileInterimBudget(context: WorkflowContext, id: string, budgetId: string): Promise<InterimBudget> {
   const { tx, scope, actor, changes } = context;
   await refuseErased(context, budgetId);
-  return transition(context, INTERIM_BUDGET, 'reconcile', lockInterim(context, id), async (before, status) => {
+  return transition(context, INTERIM_BUDGET, 'reconcile', { id, expectedVersion: null }, async (before, status) => {
     const budget = await findBudget(tx, scope, budgetId, { forUpdate: true });
     if (!budget || budget.person_id !== before.person_id)
       throw unprocessable('INVALID_INPUT', 'The budget is not the person’s', [

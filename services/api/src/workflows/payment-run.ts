@@ -234,6 +234,7 @@ const FINANCE: readonly Role[] = ['finance', 'admin'];
 export const PAYMENT_RUN = stateMachine({
   entity: 'payment-run',
   noun: 'payment run',
+  lock: (context, id) => findPaymentRun(context.tx, context.scope.councilId, id, { forUpdate: true }),
   statusOf: (run: PaymentRun) => run.status,
   eventOf: paymentRunEvent,
   steps: {
@@ -258,12 +259,6 @@ export const PAYMENT_RUN = stateMachine({
   },
 });
 
-const lockRun = (context: WorkflowContext, runId: string) => ({
-  id: runId,
-  expectedVersion: null,
-  lock: () => findPaymentRun(context.tx, context.scope.councilId, runId, { forUpdate: true }),
-});
-
 /** Runs one unit of work in its own transaction (with its audit rows and events). */
 export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) => Promise<T>;
 
@@ -277,7 +272,7 @@ export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) 
  */
 export async function confirmPaymentRun(inTransaction: InTransaction, runId: string): Promise<PaymentRun> {
   const started = await inTransaction((context) =>
-    transition(context, PAYMENT_RUN, 'startConfirmation', lockRun(context, runId), async (run, status) => {
+    transition(context, PAYMENT_RUN, 'startConfirmation', { id: runId, expectedVersion: null }, async (run, status) => {
       const { tx, scope, actor } = context;
       await assertNoUprating(context);
       if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
@@ -300,7 +295,7 @@ export async function confirmPaymentRun(inTransaction: InTransaction, runId: str
   if (started.status === 'confirmed') return started;
   while ((await inTransaction((context) => confirmBatch(context, runId))) > 0);
   return inTransaction((context) =>
-    transition(context, PAYMENT_RUN, 'finishConfirmation', lockRun(context, runId), async (run, status) => {
+    transition(context, PAYMENT_RUN, 'finishConfirmation', { id: runId, expectedVersion: null }, async (run, status) => {
       const { tx, scope, clock } = context;
       const confirmed = await updatePaymentRun(tx, scope.councilId, run.id, { status, confirmed_at: clock.now() });
       const counts = await runItemCounts(tx, scope.councilId, run.id);
@@ -450,7 +445,7 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
 /** Cancels a prepared run: nothing was paid, and the date is free for a new run. */
 export function cancelPaymentRun(context: WorkflowContext, runId: string): Promise<PaymentRun> {
   const { tx, scope, clock, actor } = context;
-  return transition(context, PAYMENT_RUN, 'cancel', lockRun(context, runId), async (run, status) => ({
+  return transition(context, PAYMENT_RUN, 'cancel', { id: runId, expectedVersion: null }, async (run, status) => ({
     after: await updatePaymentRun(tx, scope.councilId, run.id, { status, cancelled_by: actor.actor, cancelled_at: clock.now() }),
   }));
 }

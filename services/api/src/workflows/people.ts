@@ -14,6 +14,7 @@ const WRITERS: readonly Role[] = ['admin', 'assessor', 'integration', 'portal'];
 /** A person's record: changed at will until their personal data is erased, which closes it for good. */
 export const PERSON = stateMachine({
   entity: 'person',
+  lock: (context, id) => findPerson(context.tx, context.scope, id, { forUpdate: true }),
   statusOf: (record: PersonRecord) => (record.person.erased_at === null ? 'current' : 'erased'),
   eventOf: personEvent,
   personOf: (record: PersonRecord) => record.person.id,
@@ -112,7 +113,7 @@ export function updatePersonRecord(
   change: PersonInput,
 ): Promise<PersonRecord> {
   const { tx, scope } = context;
-  const target = { id, expectedVersion, lock: () => findPerson(tx, scope, id, { forUpdate: true }) };
+  const target = { id, expectedVersion };
   return transition(context, PERSON, 'update', target, async (before) => {
     if (change.clientGroup !== undefined && change.clientGroup !== before.person.client_group) {
       await assertClientGroup(tx, scope.councilId, change.clientGroup);

@@ -64,7 +64,7 @@ export async function reviseSupportPlan(
 ): Promise<{ revision: PlanRevision; plan: SupportPlanRow }> {
   const { tx, scope, clock, actor, changes } = context;
   let revision: PlanRevision | undefined;
-  const target = { id: planId, expectedVersion, lock: () => findPlan(tx, scope, planId, { forUpdate: true }) };
+  const target = { id: planId, expectedVersion };
   const plan = await transition(context, SUPPORT_PLAN, 'revise', target, async (before) => {
     const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, before.budget_id);
     if (!budget) throw new Error(`plan ${before.id} has lost its budget`);

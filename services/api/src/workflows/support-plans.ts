@@ -23,6 +23,7 @@ const undecidable = (status: string) => `Only a submitted plan can be decided; t
 export const SUPPORT_PLAN = stateMachine({
   entity: 'support-plan',
   noun: 'support plan',
+  lock: (context, id) => findPlan(context.tx, context.scope, id, { forUpdate: true }),
   statusOf: (row: SupportPlanRow) => row.status,
   eventOf: planEvent,
   personOf: (row: SupportPlanRow) => row.person_id,
@@ -87,16 +88,10 @@ export async function createSupportPlan(
   return row;
 }
 
-const target = (context: WorkflowContext, id: string, expectedVersion: number) => ({
-  id,
-  expectedVersion,
-  lock: () => findPlan(context.tx, context.scope, id, { forUpdate: true }),
-});
-
 /** Replaces the content of a draft or returned plan. */
 export function updateSupportPlan(context: WorkflowContext, id: string, expectedVersion: number, plan: object): Promise<SupportPlanRow> {
   const { tx, scope } = context;
-  return transition(context, SUPPORT_PLAN, 'update', target(context, id, expectedVersion), async (before) => {
+  return transition(context, SUPPORT_PLAN, 'update', { id, expectedVersion: expectedVersion }, async (before) => {
     const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, before.budget_id);
     if (budget) await assertPlanLines(tx, scope.councilId, (plan as SupportPlan).lines, budget);
     return { after: await updatePlan(tx, scope.councilId, before.id, { plan: JSON.stringify(plan) }, context.clock.now()) };
@@ -106,7 +101,7 @@ export function updateSupportPlan(context: WorkflowContext, id: string, expected
 /** Submits a draft or returned plan for decision, to the coordinator first: it needs an outcome and a line. */
 export function submitSupportPlan(context: WorkflowContext, id: string, expectedVersion: number): Promise<SupportPlanRow> {
   const { tx, scope } = context;
-  return transition(context, SUPPORT_PLAN, 'submit', target(context, id, expectedVersion), async (before, status) => {
+  return transition(context, SUPPORT_PLAN, 'submit', { id, expectedVersion: expectedVersion }, async (before, status) => {
     const plan = before.plan;
     if (plan.outcomes.length === 0 || plan.lines.length === 0) {
       throw unprocessable('INVALID_INPUT', 'A plan needs at least one outcome and one line before it is submitted', [

@@ -34,6 +34,8 @@ export interface StateMachine<Status extends string, Action extends string, Row>
   readonly entity: string;
   /** What a person calls it in an error, e.g. `support plan` (default: the entity type). */
   readonly noun?: string;
+  /** Reads the row a step changes, locked until the transaction ends; undefined when the scope cannot see it. */
+  readonly lock?: (context: Pick<WorkflowContext, 'tx' | 'scope'>, id: string) => Promise<Row | undefined>;
   readonly statusOf: (row: Row) => Status;
   readonly eventOf: (row: Row) => Record<string, unknown>;
   /** The person the row belongs to; their erasure closes it to every step. */
@@ -98,11 +100,14 @@ export async function transition<Status extends string, Action extends string, R
     readonly id: string;
     /** The version the client last saw (If-Match); `null` where the operation's contract takes none. */
     readonly expectedVersion: number | null;
-    readonly lock: () => Promise<NoInfer<Row> | undefined>;
+    /** Where the row is reached another way than the machine's `lock` (a revision, through its plan). */
+    readonly lock?: () => Promise<NoInfer<Row> | undefined>;
   },
   change: (before: NoInfer<Row>, to: Status) => Promise<Changed<NoInfer<Row>>>,
 ): Promise<Row> {
-  const before = await target.lock();
+  const lock = target.lock ?? (machine.lock && (() => machine.lock?.(context, target.id)));
+  if (!lock) throw new Error(`the ${machine.entity} state machine names no way to lock its row`);
+  const before = await lock();
   if (!before) throw notFound(machine.noun ?? machine.entity, target.id);
   const person = machine.personOf?.(before);
   if (person) await refuseErased(context, person);

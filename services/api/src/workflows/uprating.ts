@@ -205,6 +205,7 @@ export async function createUpratingRun(context: Context, request: UpratingReque
 export const UPRATING_RUN = stateMachine({
   entity: 'uprating-run',
   noun: 'uprating run',
+  lock: (context, id) => findUpratingRun(context.tx, context.scope.councilId, id, { forUpdate: true }),
   statusOf: (run: UpratingRun) => run.status,
   eventOf: runEvent,
   steps: { apply: { from: ['dry-run'], done: ['applied'], to: 'applied', roles: ['finance', 'admin'], audit: 'uprating-run.applied' } },
@@ -219,7 +220,7 @@ export const UPRATING_RUN = stateMachine({
  */
 export function applyUpratingRun(context: Context, runId: string): Promise<UpratingRun> {
   const { tx, scope, changes, clock } = context;
-  const target = { id: runId, expectedVersion: null, lock: () => findUpratingRun(tx, scope.councilId, runId, { forUpdate: true }) };
+  const target = { id: runId, expectedVersion: null };
   return transition(context, UPRATING_RUN, 'apply', target, async (run) => {
     const successor = await findScheme(tx, scope.councilId, run.scheme_id);
     if (!successor) throw new Error(`uprating run ${run.id} has lost its scheme`);

@@ -12,6 +12,7 @@ const MANAGERS: readonly Role[] = ['admin', 'integration'];
 /** A webhook: changed, paused and resumed at will, until it is deleted. Its settings are audited, never published. */
 export const WEBHOOK = stateMachine({
   entity: 'webhook',
+  lock: (context, id) => findWebhook(context.tx, context.scope.councilId, id, { forUpdate: true }),
   statusOf: (row: Webhook) => row.status,
   eventOf: toWebhook,
   events: false,
@@ -44,12 +45,6 @@ export async function createWebhook(
   return { row, secret };
 }
 
-const target = (context: WorkflowContext, id: string, expectedVersion: number | null) => ({
-  id,
-  expectedVersion,
-  lock: () => findWebhook(context.tx, context.scope.councilId, id, { forUpdate: true }),
-});
-
 /** Changes a webhook's URL, event types or description, or pauses or resumes it (resuming delivers what queued). */
 export function updateWebhookSettings(
   context: WorkflowContext,
@@ -62,7 +57,7 @@ export function updateWebhookSettings(
     readonly status?: 'active' | 'paused';
   },
 ): Promise<Webhook> {
-  return transition(context, WEBHOOK, 'update', target(context, id, expectedVersion), async (before) => {
+  return transition(context, WEBHOOK, 'update', { id, expectedVersion: expectedVersion }, async (before) => {
     const { status } = change;
     const after = await updateWebhook(
       context.tx,
@@ -82,7 +77,7 @@ export function updateWebhookSettings(
 
 /** Stops and removes a webhook; its delivery log is kept. */
 export async function deleteWebhook(context: WorkflowContext, id: string): Promise<void> {
-  await transition(context, WEBHOOK, 'delete', target(context, id, null), async (before, status) => ({
+  await transition(context, WEBHOOK, 'delete', { id, expectedVersion: null }, async (before, status) => ({
     after: await updateWebhook(context.tx, context.scope.councilId, before.id, { status }, context.clock.now()),
   }));
 }
