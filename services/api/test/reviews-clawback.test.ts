@@ -2,17 +2,14 @@
 // Issue 11's figures, worked by hand in the comments and asserted over HTTP; each case keeps
 // the issue's number.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/clock.js';
 import { setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget, completeAnnualReview } from './helpers/plan.js';
+import { AFTER_THE_FIRST_YEAR, agreedBudget, completeAnnualReview } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 
 beforeAll(async () => {
-  // The service's clock stopped the day after the budgets' first year ends, so what is "due" is
-  // worked out by hand: every instalment of a year from 2026-05-01 is due by then.
-  t = await createTestApp({ clock: fixedClock('2027-05-03') });
+  t = await createTestApp({ clock: AFTER_THE_FIRST_YEAR });
 });
 afterAll(() => t.close());
 

@@ -1,7 +1,14 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
 import { agreedPerson, directPaymentAgreement, type SetUpCouncil } from './council-setup.js';
 import type { TestApp } from './test-app.js';
+
+/**
+ * The service's clock stopped the day after the first year of a budget from 2026-05-01 ends, so
+ * what is "due" is worked out by hand: every instalment of that year is due by then.
+ */
+export const AFTER_THE_FIRST_YEAR = fixedClock('2027-05-03');
 
 // The plan from plans-and-money.test.ts: £5,360 a year plus £500 contingency, two outcomes.
 export const PLAN = {
