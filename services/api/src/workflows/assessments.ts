@@ -6,10 +6,10 @@ import type { Assessment, DB } from '../db/schema.js';
 import { unprocessable } from '../errors.js';
 import { findAssessment, insertAssessment, updateAssessment } from '../repositories/assessments.js';
 import type { CompiledRules } from '../repositories/compiled-rules.js';
-import { findPerson } from '../repositories/people.js';
 import { assessmentEvent } from '../representations/assessments.js';
 import type { WorkflowContext } from './context.js';
-import { refuseErased, stateMachine, transition } from './transition.js';
+import { namedPerson } from './named-records.js';
+import { stateMachine, transition } from './transition.js';
 
 type AnswerValue = string | readonly string[];
 
@@ -89,11 +89,8 @@ export async function createAssessment(
   },
 ): Promise<Assessment> {
   const { tx, scope, changes } = context;
-  await refuseErased(context, input.personId);
+  await namedPerson(context, input.personId);
   checkAnswers(input.questionnaire, input.answers, true);
-  const person = await findPerson(tx, scope, input.personId);
-  if (!person)
-    throw unprocessable('INVALID_INPUT', 'The person does not exist', [{ pointer: '/personId', detail: 'is not a person you can see' }]);
   const row = await insertAssessment(tx, scope.councilId, {
     personId: input.personId,
     questionnaireId: input.questionnaire.row.id,

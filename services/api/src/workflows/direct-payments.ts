@@ -22,6 +22,7 @@ import {
 import { listPlans } from '../repositories/support-plans.js';
 import { summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
 import type { WorkflowContext } from './context.js';
+import { namedBudget } from './named-records.js';
 import { refuseErased, stateMachine, transition } from './transition.js';
 
 type Context = Pick<WorkflowContext, 'tx' | 'scope' | 'changes' | 'clock' | 'actor'>;
@@ -108,10 +109,7 @@ export function agreementEvent(row: DirectPaymentAgreement) {
  */
 export async function createDirectPaymentAgreement(context: Context, request: AgreementRequest): Promise<DirectPaymentAgreement> {
   const { tx, scope, changes, actor } = context;
-  await refuseErased(context, request.budgetId);
-  const budget = await findBudget(tx, scope, request.budgetId, { forUpdate: true });
-  if (!budget)
-    throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
+  const budget = await namedBudget(context, request.budgetId, { forUpdate: true });
   if (budget.status !== 'agreed') throw invalidState(`A direct payment agreement is for an agreed budget; this one is ${budget.status}`);
   const [plan] = await listPlans(
     tx,

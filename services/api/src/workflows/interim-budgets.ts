@@ -14,10 +14,10 @@ import {
   markCarried,
   updateInterimBudget,
 } from '../repositories/interim-budgets.js';
-import { findPerson } from '../repositories/people.js';
 import { toTransaction } from '../representations/budget-accounts.js';
 import { interimEvent } from '../representations/interim-budgets.js';
 import type { WorkflowContext } from './context.js';
+import { namedPerson } from './named-records.js';
 import { refuseErased, stateMachine, transition } from './transition.js';
 
 /** ras-core's refusal of a period, as the API's 422 naming the field. */
@@ -73,10 +73,7 @@ export async function createInterimBudget(
   request: { personId: string; weeklyPence: number; startDate: string; endDate: string; reason: string; reviewOn?: string | undefined },
 ): Promise<InterimBudget> {
   const { tx, scope, actor, changes } = context;
-  await refuseErased(context, request.personId);
-  const person = await findPerson(tx, scope, request.personId);
-  if (!person)
-    throw unprocessable('INVALID_INPUT', 'The person does not exist', [{ pointer: '/personId', detail: 'is not a person you can see' }]);
+  const person = await namedPerson(context, request.personId);
   const maxWeeks = (await councilSettings(tx, scope.councilId)).interimMaxWeeks ?? DEFAULT_INTERIM_MAX_WEEKS;
   const amount = amountOf(request.weeklyPence, request.startDate, request.endDate, maxWeeks);
   if (request.reviewOn !== undefined && (request.reviewOn < request.startDate || request.reviewOn > request.endDate))

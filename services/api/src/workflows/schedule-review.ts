@@ -1,10 +1,9 @@
 import type { Review } from '../db/schema.js';
 import { invalidState, unprocessable } from '../errors.js';
-import { findBudget } from '../repositories/budgets.js';
 import { insertReview } from '../repositories/reviews.js';
 import { reviewEvent } from '../representations/reviews.js';
 import type { WorkflowContext } from './context.js';
-import { refuseErased } from './transition.js';
+import { namedBudget } from './named-records.js';
 
 /** Books an extra review of an agreed budget; only an interim review repeats (annual ones are booked a year apart already). */
 export async function scheduleReview(
@@ -12,10 +11,7 @@ export async function scheduleReview(
   input: { readonly budgetId: string; readonly kind: Review['kind']; readonly dueDate: string; readonly repeatEveryMonths?: number },
 ): Promise<Review> {
   const { tx, scope, changes } = context;
-  await refuseErased(context, input.budgetId);
-  const budget = await findBudget(tx, scope, input.budgetId);
-  if (!budget)
-    throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
+  const budget = await namedBudget(context, input.budgetId);
   if (budget.status !== 'agreed') throw invalidState(`Only an agreed budget is reviewed; this one is ${budget.status}`);
   if (input.repeatEveryMonths !== undefined && input.kind !== 'interim')
     throw unprocessable('INVALID_INPUT', 'Only interim reviews repeat; annual ones are booked a year apart already', [

@@ -7,8 +7,9 @@ import { findPerson } from '../repositories/people.js';
 import { findPlan, insertPlan, updatePlan } from '../repositories/support-plans.js';
 import { assess, planEvent } from '../representations/support-plans.js';
 import type { WorkflowContext } from './context.js';
+import { namedBudget } from './named-records.js';
 import { assertPlanLines } from './plan-lines.js';
-import { refuseErased, stateMachine, transition } from './transition.js';
+import { stateMachine, transition } from './transition.js';
 
 /** Who may write and submit a plan: the person through a portal, or the coordinator with them. */
 const WRITERS: readonly Role[] = ['admin', 'assessor', 'integration', 'portal'];
@@ -68,10 +69,7 @@ export async function createSupportPlan(
   },
 ): Promise<SupportPlanRow> {
   const { tx, scope, changes } = context;
-  await refuseErased(context, input.budgetId);
-  const budget = await findBudget(tx, scope, input.budgetId);
-  if (!budget)
-    throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
+  const budget = await namedBudget(context, input.budgetId);
   if (budget.status !== 'indicative') throw invalidState(`A plan is written for an indicative budget; this one is ${budget.status}`);
   const written = input.plan;
   await assertPlanLines(tx, scope.councilId, written.lines, budget);
