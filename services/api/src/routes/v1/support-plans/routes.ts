@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { PlanContext } from '../../../db/rows.js';
+import type { Db, SupportPlanRow } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -40,6 +41,11 @@ import {
 const DecisionHeaders = Type.Object({ ...IfMatchHeaders.properties, ...ActorHeader });
 
 /** Who may call each step: the state machine's own table. */
+/** A plan as the API shows it, with the context it is judged in (its budget, decisions, contribution). */
+async function shownPlan(db: Db, row: SupportPlanRow) {
+  return toPlan(row, await findPlanContext(db, row.council_id, row));
+}
+
 const mayTake = (step: keyof typeof SUPPORT_PLAN.steps) => rolesAccess(...SUPPORT_PLAN.steps[step].roles);
 
 /** Support plans: written by the person, agreed by coordinator, team manager and panel. */
@@ -58,7 +64,6 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request);
       const { budgetId, ...written } = request.body;
       return createWithWorkflow(request, reply, async (context) => {
         const row = await createSupportPlan(context, {
@@ -67,7 +72,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
           createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
         });
         return {
-          body: toPlan(row, await findPlanContext(context.tx, scope.councilId, row)),
+          body: await shownPlan(context.tx, row),
           headers: { location: `/v1/support-plans/${row.id}`, etag: etag(row.version) },
         };
       });
@@ -90,10 +95,9 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const scope = scopeOf(request);
       const body = await runWorkflow(request, async (context) => {
         const after = await updateSupportPlan(context, request.params.id, expected, request.body);
-        return toPlan(after, await findPlanContext(context.tx, scope.councilId, after));
+        return shownPlan(context.tx, after);
       });
       reply.header('etag', etag(body.version));
       return body;
@@ -117,7 +121,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findPlan(app.db, scope, request.params.id);
       if (!row) throw notFound('support plan', request.params.id);
       reply.header('etag', etag(row.version));
-      return toPlan(row, await findPlanContext(app.db, scope.councilId, row));
+      return shownPlan(app.db, row);
     },
   );
 
@@ -167,10 +171,9 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      const scope = scopeOf(request);
       const body = await runWorkflow(request, async (context) => {
         const after = await submitSupportPlan(context, request.params.id, expected);
-        return toPlan(after, await findPlanContext(context.tx, scope.councilId, after));
+        return shownPlan(context.tx, after);
       });
       reply.header('etag', etag(body.version));
       return body;
@@ -279,7 +282,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       assertMayDecide(principal.kind === 'key' ? principal.roles : [], decision.stage);
       const body = await runWorkflow(request, async (context) => {
         const after = await decidePlan(context, request.params.id, expected, decision);
-        return toPlan(after, await findPlanContext(context.tx, context.scope.councilId, after));
+        return shownPlan(context.tx, after);
       });
       reply.header('etag', etag(body.version));
       return body;
