@@ -1,8 +1,6 @@
 import { type AccountSummary, type ClawbackAgreement, type ClawbackRule, DEFAULT_CLAWBACK } from 'ras-core';
 import type { AllocationScheme, Budget, ClawbackInputs, PaymentAgreement } from '../db/schema.js';
 
-export type { ClawbackInputs };
-
 /** The scheme's clawback rule (seed 002's 20% when it names none) and where it is published, for the trace. */
 export function schemeClawbackRule(scheme: Pick<AllocationScheme, 'key' | 'version' | 'definition'> | undefined): {
   rule: ClawbackRule;

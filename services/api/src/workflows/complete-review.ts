@@ -1,5 +1,5 @@
 import { addMonths, annualClawback, nextReviewInCycle } from 'ras-core';
-import type { Review } from '../db/schema.js';
+import type { ClawbackInputs, Review } from '../db/schema.js';
 import { notFound, unprocessable } from '../errors.js';
 import { findScheme } from '../repositories/allocation-schemes.js';
 import { findAssessment, insertAssessment } from '../repositories/assessments.js';
@@ -10,7 +10,7 @@ import { listPlans } from '../repositories/support-plans.js';
 import { assessmentEvent } from '../representations/assessments.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { reviewEvent } from '../representations/reviews.js';
-import { type ClawbackInputs, clawbackAgreement, clawbackFunders } from './clawback-inputs.js';
+import { clawbackAgreement, clawbackFunders } from './clawback-inputs.js';
 import type { WorkflowContext } from './context.js';
 import { createIndicativeBudget } from './create-budget.js';
 import { stateMachine, transition } from './transition.js';

@@ -9,7 +9,7 @@ import {
   protectedBasePence,
 } from 'ras-core';
 import type { Scope } from '../auth/roles.js';
-import type { Budget, DB, FinancialAssessment, Review } from '../db/schema.js';
+import type { Budget, ClawbackInputs, DB, FinancialAssessment, Review } from '../db/schema.js';
 import { findScheme } from '../repositories/allocation-schemes.js';
 import { findLedger } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
@@ -19,7 +19,7 @@ import { upratingOrigin } from '../repositories/uprating-runs.js';
 import { allCouncilIds, budgetsToVerify, clawbacksToVerify, financialAssessmentsToVerify } from '../repositories/verification.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { councilPolicy, isShippedPolicy, type PolicyInForce, shippedPolicy } from './charging-policy.js';
-import { type ClawbackInputs, clawbackAgreement, clawbackFunders, schemeClawbackRule } from './clawback-inputs.js';
+import { clawbackAgreement, clawbackFunders, schemeClawbackRule } from './clawback-inputs.js';
 import { recalculateBudget } from './recalculate-budget.js';
 
 /** One stored figure beside the same figure worked out again. */
