@@ -21,6 +21,7 @@ import * as commissionedSupport from './202612071700_commissioned_support.js';
 import * as redress from './202612071800_redress.js';
 import * as interimBudgets from './202612071900_interim_budgets.js';
 import * as eventsNumberedAfterCommit from './202612072000_events_numbered_after_commit.js';
+import * as identityProviders from './202612072100_identity_providers.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -49,4 +50,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612071800_redress': redress,
   '202612071900_interim_budgets': interimBudgets,
   '202612072000_events_numbered_after_commit': eventsNumberedAfterCommit,
+  '202612072100_identity_providers': identityProviders,
 };

@@ -11,6 +11,7 @@
  * on 127.0.0.1). With --examples it writes the first request and answer of each operation, which
  * `npm run openapi` puts into the document as its examples.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -126,9 +127,33 @@ const teamManager = clientFor(await keyFor('Team managers', 'team-manager'), 'ma
 const panel = clientFor(await keyFor('Resource Allocation Panel', 'panel'), 'panel-chair');
 const finance = clientFor(await keyFor('Finance', 'finance'), 'finance-1');
 const integration = clientFor(await keyFor('CareFirst bridge', 'integration'));
-const spare = ok(await admin.POST('/v1/api-keys', { body: { name: 'Spare', roles: ['auditor'] } }), 'createApiKey');
+const spare = ok(
+  await admin.POST('/v1/api-keys', { body: { name: 'Spare', roles: ['auditor'], expiresAt: '2027-12-31T23:59:59.000Z' } }),
+  'createApiKey',
+);
 log(`${ok(await admin.GET('/v1/api-keys'), 'listApiKeys').items.length} API keys`);
+// A new secret for the key; the old one keeps working for a day while systems change over.
+ok(
+  await admin.POST('/v1/api-keys/{id}/rotation', { params: { path: { id: spare.id } }, body: { previousSecretValidForHours: 24 } }),
+  'rotateApiKey',
+);
 ok(await admin.DELETE('/v1/api-keys/{id}', { params: { path: { id: spare.id } } }), 'revokeApiKey');
+
+// The council's own identity provider (here Entra ID): its staff's access tokens work as well as keys.
+// A tenant id of this run's own: one issuer and audience belong to one council.
+const tenant = randomUUID();
+ok(
+  await admin.PUT('/v1/identity-provider', {
+    body: {
+      issuer: `https://login.microsoftonline.com/${tenant}/v2.0`,
+      audience: 'api://ras-personal-budgets',
+      roleMap: { 'RAS.Assessor': ['assessor'], 'RAS.TeamManager': ['team-manager'], 'RAS.Panel': ['panel'], 'RAS.Finance': ['finance'] },
+    },
+  }),
+  'setIdentityProvider',
+);
+ok(await admin.GET('/v1/identity-provider'), 'getIdentityProvider');
+ok(await admin.DELETE('/v1/identity-provider'), 'removeIdentityProvider');
 
 // Rules: the questionnaire and the scheme in force.
 const questionnaire = ok(await admin.GET('/v1/questionnaires/{id}', { params: { path: { id: questionnaireId } } }), 'getQuestionnaire');

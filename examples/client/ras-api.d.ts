@@ -138,6 +138,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys/{id}/rotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an API key a new secret, keeping the old one working for a change-over
+         * @description The new key is in the response once. Its id, roles and expiry stay; the secret it replaces keeps working for previousSecretValidForHours (two live secrets), then is refused.
+         *
+         *     Roles: admin.
+         */
+        post: operations["rotateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys/{id}": {
         parameters: {
             query?: never;
@@ -155,6 +177,38 @@ export interface paths {
          *     Roles: admin.
          */
         delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read which identity provider’s tokens the council trusts
+         * @description Roles: admin, auditor.
+         */
+        get: operations["getIdentityProvider"];
+        /**
+         * Trust the council’s identity provider (Entra ID or any OpenID Connect provider)
+         * @description From then on an access token from this issuer, for this audience, signed with one of its published keys, is accepted as `Authorization: Bearer <token>`: its subject is the person acting, its roles claim maps to roles through roleMap. API keys carry on working. Changing existing settings needs If-Match.
+         *
+         *     Roles: admin.
+         */
+        put: operations["setIdentityProvider"];
+        post?: never;
+        /**
+         * Stop trusting the council’s identity provider
+         * @description Its tokens are refused at once on this instance and within 5 seconds on others; API keys carry on.
+         *
+         *     Roles: admin.
+         */
+        delete: operations["removeIdentityProvider"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2644,6 +2698,10 @@ export interface components {
              * @description RFC 3339 timestamp, UTC
              */
             createdAt: string;
+            /** @description When the key stops working; null: it does not expire */
+            expiresAt: string | null;
+            /** @description After a rotation: until when the replaced secret still works */
+            previousSecretExpiresAt?: string | null;
             /** @description The API key. Shown once: only its hash is stored. */
             key: string;
         };
@@ -2828,6 +2886,11 @@ export interface components {
         CreateApiKeyRequest: {
             name: string;
             roles: components["schemas"]["Role"][];
+            /**
+             * Format: date-time
+             * @description When the key stops working (401); by default it does not expire
+             */
+            expiresAt?: string;
         };
         /** ApiKey */
         ApiKey: {
@@ -2844,6 +2907,12 @@ export interface components {
              */
             createdAt: string;
             revokedAt: string | null;
+            /** @description When the key stops working; null: it does not expire */
+            expiresAt: string | null;
+            /** @description When the key was last given a new secret */
+            rotatedAt: string | null;
+            /** @description Until when the secret the last rotation replaced still works */
+            previousSecretExpiresAt: string | null;
         };
         /**
          * ApiKeyPage
@@ -2852,6 +2921,55 @@ export interface components {
         ApiKeyPage: {
             items: components["schemas"]["ApiKey"][];
             nextPageToken: string | null;
+        };
+        /** RotateApiKeyRequest */
+        RotateApiKeyRequest: {
+            /** @description How long the replaced secret keeps working, so every system using the key can be changed over (default 24) */
+            previousSecretValidForHours?: number;
+        };
+        /**
+         * TokenRole
+         * @description A role a token may hold: every role but portal, which is always an API key
+         * @enum {string}
+         */
+        TokenRole: "admin" | "assessor" | "team-manager" | "panel" | "finance" | "integration" | "auditor";
+        /** IdentityProvider */
+        IdentityProvider: {
+            issuer: string;
+            audience: string;
+            jwksUri: string | null;
+            rolesClaim: string;
+            nameClaim: string;
+            roleMap: {
+                [key: string]: components["schemas"]["TokenRole"][];
+            };
+            algorithms: string[];
+            clockToleranceSeconds: number;
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            updatedAt: string;
+        };
+        /** SetIdentityProviderRequest */
+        SetIdentityProviderRequest: {
+            /**
+             * Format: uri
+             * @description The `iss` of the provider’s access tokens, e.g. `https://login.microsoftonline.com/<tenant-id>/v2.0` for Entra ID
+             */
+            issuer: string;
+            audience: string;
+            /** @description Where the provider publishes its signing keys; by default read from the issuer’s discovery document */
+            jwksUri?: string | null;
+            rolesClaim?: string;
+            nameClaim?: string;
+            /** @description Each value the provider puts in the roles claim (an Entra app role such as `RAS.Assessor`), and the service’s roles it grants. Values not listed grant nothing. */
+            roleMap: {
+                [key: string]: components["schemas"]["TokenRole"][];
+            };
+            algorithms?: ("RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA")[];
+            clockToleranceSeconds?: number;
         };
         /** CreateQuestionnaireRequest */
         CreateQuestionnaireRequest: {
@@ -7034,6 +7152,7 @@ export interface components {
              */
             at: string;
             keyId: string | null;
+            subject: string | null;
             actorName: string | null;
             operationId: string;
             personId: string | null;
@@ -7409,7 +7528,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202612071900_interim_budgets",
+                     *       "migration": "202612072100_identity_providers",
                      *       "database": "pglite"
                      *     }
                      */
@@ -7469,7 +7588,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxderfi5"
+                 *       "name": "Example Council mxduh4d6"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -7490,20 +7609,22 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a2510f-490d-7302-8333-cd192dea40b8",
-                     *         "name": "Example Council mxderfi5",
+                     *         "id": "01a252a2-02fc-77fc-997a-3946cdb2171f",
+                     *         "name": "Example Council mxduh4d6",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T15:11:25.964Z"
+                     *         "createdAt": "2026-12-07T22:31:19.035Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a2510f-490d-7303-85c2-1f2280b16d28",
+                     *         "id": "01a252a2-02fd-71c3-a0af-4b801b068226",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T15:11:25.964Z",
-                     *         "key": "ras_01a2510f490d730385c21f2280b16d28_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T22:31:19.035Z",
+                     *         "expiresAt": null,
+                     *         "key": "ras_01a252a202fd71c3a0af4b801b068226_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                     *         "previousSecretExpiresAt": null
                      *       }
                      *     }
                      */
@@ -7670,7 +7791,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-30d2-72de-8888-a97513358533",
+                     *       "id": "01a252a1-ec18-7228-8d65-285bcc158982",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7688,7 +7809,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:19.760Z"
+                     *       "createdAt": "2026-12-07T22:31:13.171Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7819,7 +7940,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a2510f-3157-7431-8173-2345ddc6dac2"
+                 *             "01a252a1-ec78-71b7-bb30-863c3c2121c5"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7849,7 +7970,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-30d2-72de-8888-a97513358533",
+                     *       "id": "01a252a1-ec18-7228-8d65-285bcc158982",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -7867,7 +7988,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a2510f-3157-7431-8173-2345ddc6dac2"
+                     *             "01a252a1-ec78-71b7-bb30-863c3c2121c5"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -7881,7 +8002,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:19.760Z"
+                     *       "createdAt": "2026-12-07T22:31:13.171Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -8083,67 +8204,88 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3108-732a-9edc-950683a7e979",
+                     *           "id": "01a252a1-ec2a-7005-9089-460212e0e335",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:19.760Z",
-                     *           "revokedAt": null
+                     *           "createdAt": "2026-12-07T22:31:13.171Z",
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "rotatedAt": null,
+                     *           "previousSecretExpiresAt": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:21.334Z",
-                     *           "revokedAt": null
+                     *           "createdAt": "2026-12-07T22:31:14.336Z",
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "rotatedAt": null,
+                     *           "previousSecretExpiresAt": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *           "id": "01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:21.412Z",
-                     *           "revokedAt": null
+                     *           "createdAt": "2026-12-07T22:31:14.374Z",
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "rotatedAt": null,
+                     *           "previousSecretExpiresAt": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *           "id": "01a252a1-f0db-74a2-9871-68ddd169691f",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:21.502Z",
-                     *           "revokedAt": null
+                     *           "createdAt": "2026-12-07T22:31:14.394Z",
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "rotatedAt": null,
+                     *           "previousSecretExpiresAt": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:21.560Z",
-                     *           "revokedAt": null
+                     *           "createdAt": "2026-12-07T22:31:14.404Z",
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "rotatedAt": null,
+                     *           "previousSecretExpiresAt": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-380f-74f2-9d98-e1fe59fcd013",
+                     *           "id": "01a252a1-f0f2-7164-ade2-182e73b014a1",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:21.615Z",
-                     *           "revokedAt": null
+                     *           "createdAt": "2026-12-07T22:31:14.418Z",
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "rotatedAt": null,
+                     *           "previousSecretExpiresAt": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3823-71d3-bd29-5973fa28835a",
+                     *           "id": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:21.634Z",
-                     *           "revokedAt": null
+                     *           "createdAt": "2026-12-07T22:31:14.428Z",
+                     *           "revokedAt": null,
+                     *           "expiresAt": "2027-12-31T23:59:59.000Z",
+                     *           "rotatedAt": null,
+                     *           "previousSecretExpiresAt": null
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8283,13 +8425,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *       "id": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:21.334Z",
-                     *       "key": "ras_01a2510f37037774924d9e198920c47b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T22:31:14.336Z",
+                     *       "expiresAt": null,
+                     *       "key": "ras_01a252a1f0a176a2b13c14d8ea61e58c_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                     *       "previousSecretExpiresAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -8382,6 +8526,221 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    rotateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "previousSecretValidForHours": 24
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new api key: give an API key a new secret, keeping the old one working for a change-over. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
+                     *       "name": "Spare",
+                     *       "roles": [
+                     *         "auditor"
+                     *       ],
+                     *       "createdAt": "2026-12-07T22:31:14.428Z",
+                     *       "expiresAt": "2027-12-31T23:59:59.000Z",
+                     *       "key": "ras_01a252a1f0fc70598ea61448295b53a4_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                     *       "previousSecretExpiresAt": "2026-12-08T22:31:14.465Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NewApiKey"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
                     };
                 };
             };
@@ -8595,6 +8954,570 @@ export interface operations {
             };
         };
     };
+    getIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The identity provider. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issuer": "https://login.microsoftonline.com/0c10ae61-9070-4e9e-99e2-ca7af878cdfd/v2.0",
+                     *       "audience": "api://ras-personal-budgets",
+                     *       "jwksUri": null,
+                     *       "rolesClaim": "roles",
+                     *       "nameClaim": "name",
+                     *       "roleMap": {
+                     *         "RAS.Panel": [
+                     *           "panel"
+                     *         ],
+                     *         "RAS.Finance": [
+                     *           "finance"
+                     *         ],
+                     *         "RAS.Assessor": [
+                     *           "assessor"
+                     *         ],
+                     *         "RAS.TeamManager": [
+                     *           "team-manager"
+                     *         ]
+                     *       },
+                     *       "algorithms": [
+                     *         "RS256"
+                     *       ],
+                     *       "clockToleranceSeconds": 60,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-12-07T22:31:14.519Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    setIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` from your last read of the resource. Required for changes: without it the answer is 428 PRECONDITION_REQUIRED, and 412 PRECONDITION_FAILED if the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "issuer": "https://login.microsoftonline.com/0c10ae61-9070-4e9e-99e2-ca7af878cdfd/v2.0",
+                 *       "audience": "api://ras-personal-budgets",
+                 *       "roleMap": {
+                 *         "RAS.Assessor": [
+                 *           "assessor"
+                 *         ],
+                 *         "RAS.TeamManager": [
+                 *           "team-manager"
+                 *         ],
+                 *         "RAS.Panel": [
+                 *           "panel"
+                 *         ],
+                 *         "RAS.Finance": [
+                 *           "finance"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetIdentityProviderRequest"];
+            };
+        };
+        responses: {
+            /** @description The identity provider: trust the council’s identity provider (Entra ID or any OpenID Connect provider). */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description Created: the new identity provider, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issuer": "https://login.microsoftonline.com/0c10ae61-9070-4e9e-99e2-ca7af878cdfd/v2.0",
+                     *       "audience": "api://ras-personal-budgets",
+                     *       "jwksUri": null,
+                     *       "rolesClaim": "roles",
+                     *       "nameClaim": "name",
+                     *       "roleMap": {
+                     *         "RAS.Panel": [
+                     *           "panel"
+                     *         ],
+                     *         "RAS.Finance": [
+                     *           "finance"
+                     *         ],
+                     *         "RAS.Assessor": [
+                     *           "assessor"
+                     *         ],
+                     *         "RAS.TeamManager": [
+                     *           "team-manager"
+                     *         ]
+                     *       },
+                     *       "algorithms": [
+                     *         "RS256"
+                     *       ],
+                     *       "clockToleranceSeconds": 60,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-12-07T22:31:14.519Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description ALREADY_EXISTS: Already exists. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ALREADY_EXISTS";
+                    };
+                };
+            };
+            /** @description PRECONDITION_FAILED: The resource has changed (If-Match does not match its ETag). */
+            412: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: If-Match is required for this change. */
+            428: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    removeIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: nothing to send back. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     listQuestionnaires: {
         parameters: {
             query?: {
@@ -8624,7 +9547,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *           "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -9872,7 +10795,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:19.760Z"
+                     *           "createdAt": "2026-12-07T22:31:13.171Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9989,7 +10912,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxderfi5",
+                 *       "key": "carers-mxduh4d6",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -10036,8 +10959,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-394b-70f6-b330-0988354dd634",
-                     *       "key": "carers-mxderfi5",
+                     *       "id": "01a252a1-f264-72c5-9be6-f044c2ef249d",
+                     *       "key": "carers-mxduh4d6",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -10065,7 +10988,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:21.929Z"
+                     *       "createdAt": "2026-12-07T22:31:14.782Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10234,7 +11157,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *       "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -11482,7 +12405,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:19.760Z"
+                     *       "createdAt": "2026-12-07T22:31:13.171Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -11644,10 +12567,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *           "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *           "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -11672,7 +12595,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T15:11:19.760Z"
+                     *           "createdAt": "2026-12-07T22:31:13.171Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11789,10 +12712,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxderfi5",
-                 *       "questionnaireId": "01a2510f-394b-70f6-b330-0988354dd634",
+                 *       "key": "carers-mxduh4d6",
+                 *       "questionnaireId": "01a252a1-f264-72c5-9be6-f044c2ef249d",
                  *       "clientGroups": [
-                 *         "carers-mxderfi5"
+                 *         "carers-mxduh4d6"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -11823,12 +12746,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3966-747a-80c2-605554416b15",
-                     *       "key": "carers-mxderfi5",
+                     *       "id": "01a252a1-f282-7580-89a6-a6db9c669dcb",
+                     *       "key": "carers-mxduh4d6",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2510f-394b-70f6-b330-0988354dd634",
+                     *       "questionnaireId": "01a252a1-f264-72c5-9be6-f044c2ef249d",
                      *       "clientGroups": [
-                     *         "carers-mxderfi5"
+                     *         "carers-mxduh4d6"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -11848,7 +12771,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T15:11:21.956Z"
+                     *       "createdAt": "2026-12-07T22:31:14.816Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -12032,10 +12955,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *       "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *       "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -12060,7 +12983,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T15:11:19.760Z"
+                     *       "createdAt": "2026-12-07T22:31:13.171Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -12215,7 +13138,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *       "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -12469,8 +13392,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-39c6-7255-b818-10f3c77f56f5",
-                     *       "createdAt": "2026-12-07T15:11:22.054Z",
+                     *       "id": "01a252a1-f2ec-73c6-95ac-c2107031a194",
+                     *       "createdAt": "2026-12-07T22:31:14.923Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12774,8 +13697,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-39c6-7255-b818-10f3c77f56f5",
-                     *       "createdAt": "2026-12-07T15:11:22.054Z",
+                     *       "id": "01a252a1-f2ec-73c6-95ac-c2107031a194",
+                     *       "createdAt": "2026-12-07T22:31:14.923Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -13204,8 +14127,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
-                 *       "successorSchemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                 *       "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
+                 *       "successorSchemeId": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -13229,10 +14152,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4011-72fa-8917-8fab0a5af031",
-                     *       "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                     *       "id": "01a252a1-f918-7037-ae9b-762d877730fe",
+                     *       "schemeId": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                      *       "replacesSchemeIds": [
-                     *         "01a2510f-3157-7431-8173-2345ddc6dac2"
+                     *         "01a252a1-ec78-71b7-bb30-863c3c2121c5"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13269,8 +14192,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -13283,7 +14206,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T15:11:23.655Z",
+                     *       "createdAt": "2026-12-07T22:31:16.496Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13460,10 +14383,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4011-72fa-8917-8fab0a5af031",
-                     *       "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                     *       "id": "01a252a1-f918-7037-ae9b-762d877730fe",
+                     *       "schemeId": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                      *       "replacesSchemeIds": [
-                     *         "01a2510f-3157-7431-8173-2345ddc6dac2"
+                     *         "01a252a1-ec78-71b7-bb30-863c3c2121c5"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13500,8 +14423,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -13514,7 +14437,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T15:11:23.655Z",
+                     *       "createdAt": "2026-12-07T22:31:16.496Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -13672,10 +14595,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4011-72fa-8917-8fab0a5af031",
-                     *       "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                     *       "id": "01a252a1-f918-7037-ae9b-762d877730fe",
+                     *       "schemeId": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                      *       "replacesSchemeIds": [
-                     *         "01a2510f-3157-7431-8173-2345ddc6dac2"
+                     *         "01a252a1-ec78-71b7-bb30-863c3c2121c5"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -13712,22 +14635,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
-                     *             "reviewId": "01a2510f-404a-70a1-957f-30911916f662"
+                     *             "newBudgetId": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
+                     *             "reviewId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T15:11:23.655Z",
-                     *       "appliedAt": "2026-12-07T15:11:23.725Z",
+                     *       "createdAt": "2026-12-07T22:31:16.496Z",
+                     *       "appliedAt": "2026-12-07T22:31:16.574Z",
                      *       "version": 2
                      *     }
                      */
@@ -13902,7 +14825,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                 *       "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -13969,12 +14892,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *         "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14740,7 +15663,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a2510f-3157-7431-8173-2345ddc6dac2","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a252a1-ec78-71b7-bb30-863c3c2121c5","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -14754,7 +15677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2510f-3157-7431-8173-2345ddc6dac2","key":"adults","version":1},"questionnaire":{"id":"01a2510f-313b-726a-afe0-2b94a206ae7b","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a252a1-ec78-71b7-bb30-863c3c2121c5","key":"adults","version":1},"questionnaire":{"id":"01a252a1-ec59-760e-8aaa-1706de1022c0","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -15417,9 +16340,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxderfi5"
+                     *             "carefirst": "JOURNEY-mxduh4d6"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -15431,8 +16354,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:22.135Z",
-                     *           "updatedAt": "2026-12-07T15:11:22.135Z"
+                     *           "createdAt": "2026-12-07T22:31:15.031Z",
+                     *           "updatedAt": "2026-12-07T22:31:15.031Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15551,7 +16474,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxderfi5"
+                 *         "carefirst": "JOURNEY-mxduh4d6"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -15574,9 +16497,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxderfi5"
+                     *         "carefirst": "JOURNEY-mxduh4d6"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15588,8 +16511,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:22.135Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.135Z"
+                     *       "createdAt": "2026-12-07T22:31:15.031Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.031Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15773,9 +16696,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxderfi5"
+                     *         "carefirst": "JOURNEY-mxduh4d6"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -15787,8 +16710,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:22.135Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.135Z"
+                     *       "createdAt": "2026-12-07T22:31:15.031Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.031Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15954,9 +16877,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxderfi5"
+                     *         "carefirst": "JOURNEY-mxduh4d6"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -15968,8 +16891,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:22.135Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.356Z"
+                     *       "createdAt": "2026-12-07T22:31:15.031Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.179Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -16213,7 +17136,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -16223,7 +17146,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T15:11:22.372Z"
+                     *       "updatedAt": "2026-12-07T22:31:15.200Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -16392,10 +17315,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T15:11:22.372Z"
+                     *       "updatedAt": "2026-12-07T22:31:15.200Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -16630,10 +17553,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "questionnaire": {
-                     *             "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *             "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -17088,8 +18011,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T15:11:22.427Z",
-                     *           "updatedAt": "2026-12-07T15:11:22.503Z"
+                     *           "createdAt": "2026-12-07T22:31:15.265Z",
+                     *           "updatedAt": "2026-12-07T22:31:15.331Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -17206,8 +18129,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                 *       "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                 *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                 *       "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -17232,10 +18155,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17680,8 +18603,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:22.427Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.427Z"
+                     *       "createdAt": "2026-12-07T22:31:15.265Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.265Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17880,10 +18803,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18338,8 +19261,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:22.427Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.503Z"
+                     *       "createdAt": "2026-12-07T22:31:15.265Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.331Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18550,10 +19473,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19008,8 +19931,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:22.427Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.503Z"
+                     *       "createdAt": "2026-12-07T22:31:15.265Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.331Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19256,10 +20179,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19756,11 +20679,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T15:11:22.610Z",
+                     *       "submittedAt": "2026-12-07T22:31:15.408Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T15:11:22.427Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.610Z"
+                     *       "createdAt": "2026-12-07T22:31:15.265Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.408Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19990,10 +20913,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -20096,8 +21019,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *         "moderatedAt": "2026-12-07T15:11:22.634Z"
+                     *         "moderatedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *         "moderatedAt": "2026-12-07T22:31:15.426Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -20498,11 +21421,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T15:11:22.610Z",
-                     *       "agreedAt": "2026-12-07T15:11:22.634Z",
+                     *       "submittedAt": "2026-12-07T22:31:15.408Z",
+                     *       "agreedAt": "2026-12-07T22:31:15.426Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T15:11:22.427Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.634Z"
+                     *       "createdAt": "2026-12-07T22:31:15.265Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.426Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -20754,18 +21677,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *           "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *             "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *             "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -21357,8 +22280,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:22.920Z",
-                     *           "updatedAt": "2026-12-07T15:11:22.920Z"
+                     *           "createdAt": "2026-12-07T22:31:15.745Z",
+                     *           "updatedAt": "2026-12-07T22:31:15.745Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21475,7 +22398,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                 *       "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -21497,18 +22420,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *       "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *         "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22100,8 +23023,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:22.920Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.920Z"
+                     *       "createdAt": "2026-12-07T22:31:15.745Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.745Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22300,18 +23223,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *       "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *         "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22903,8 +23826,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:22.920Z",
-                     *       "updatedAt": "2026-12-07T15:11:22.920Z"
+                     *       "createdAt": "2026-12-07T22:31:15.745Z",
+                     *       "updatedAt": "2026-12-07T22:31:15.745Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -23072,18 +23995,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *       "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *       "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *       "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *         "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -23672,11 +24595,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T15:11:23.606Z",
+                     *       "agreedAt": "2026-12-07T22:31:16.451Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T15:11:22.920Z",
-                     *       "updatedAt": "2026-12-07T15:11:25.275Z"
+                     *       "createdAt": "2026-12-07T22:31:15.745Z",
+                     *       "updatedAt": "2026-12-07T22:31:18.282Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -23923,7 +24846,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
+                     *           "id": "01a252a1-f541-72e8-b716-66612224ff4b",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -23989,7 +24912,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T15:11:22.718Z"
+                     *           "createdAt": "2026-12-07T22:31:15.513Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24132,7 +25055,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
+                     *       "id": "01a252a1-f541-72e8-b716-66612224ff4b",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -24198,7 +25121,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T15:11:22.718Z"
+                     *       "createdAt": "2026-12-07T22:31:15.513Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24381,7 +25304,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
+                     *       "id": "01a252a1-f541-72e8-b716-66612224ff4b",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -24447,7 +25370,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T15:11:22.718Z"
+                     *       "createdAt": "2026-12-07T22:31:15.513Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -24607,19 +25530,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T15:11:22.664Z"
+                     *           "createdAt": "2026-12-07T22:31:15.455Z"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f5af-72c5-b1a5-f475f0fae78c",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -24775,12 +25698,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a2510f-3c63-774b-9a6f-afdff527d58a",
+                     *             "id": "01a252a1-f541-72e8-b716-66612224ff4b",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T15:11:22.819Z"
+                     *           "createdAt": "2026-12-07T22:31:15.622Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24952,15 +25875,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T15:11:22.664Z"
+                     *       "createdAt": "2026-12-07T22:31:15.455Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -25183,9 +26106,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -25219,7 +26142,7 @@ export interface operations {
                      *               "managedBy": "individual-service-fund",
                      *               "costType": "annual",
                      *               "amountPence": 1006875,
-                     *               "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *               "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *             }
                      *           ],
                      *           "contingency": {
@@ -25380,8 +26303,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T15:11:23.326Z",
-                     *           "updatedAt": "2026-12-07T15:11:23.410Z",
+                     *           "createdAt": "2026-12-07T22:31:16.152Z",
+                     *           "updatedAt": "2026-12-07T22:31:16.244Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -25499,7 +26422,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                 *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -25528,7 +26451,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                 *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -25569,9 +26492,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25605,7 +26528,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -25766,8 +26689,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.326Z",
-                     *       "updatedAt": "2026-12-07T15:11:23.326Z",
+                     *       "createdAt": "2026-12-07T22:31:16.152Z",
+                     *       "updatedAt": "2026-12-07T22:31:16.152Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25967,9 +26890,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -26003,7 +26926,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26164,8 +27087,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:23.326Z",
-                     *       "updatedAt": "2026-12-07T15:11:23.410Z",
+                     *       "createdAt": "2026-12-07T22:31:16.152Z",
+                     *       "updatedAt": "2026-12-07T22:31:16.244Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26341,7 +27264,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                 *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1006875
@@ -26380,9 +27303,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -26416,7 +27339,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -26577,8 +27500,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:23.326Z",
-                     *       "updatedAt": "2026-12-07T15:11:23.410Z",
+                     *       "createdAt": "2026-12-07T22:31:16.152Z",
+                     *       "updatedAt": "2026-12-07T22:31:16.244Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26826,9 +27749,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -26862,7 +27785,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -27020,11 +27943,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T15:11:23.507Z",
+                     *       "submittedAt": "2026-12-07T22:31:16.344Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T15:11:23.326Z",
-                     *       "updatedAt": "2026-12-07T15:11:23.507Z",
+                     *       "createdAt": "2026-12-07T22:31:16.152Z",
+                     *       "updatedAt": "2026-12-07T22:31:16.344Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -27240,10 +28163,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-4172-7078-94e0-fa82808c0362",
-                     *           "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-fa4e-74bb-844d-7feb7fee1938",
+                     *           "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "number": 1,
                      *           "status": "approved",
                      *           "stage": null,
@@ -27281,7 +28204,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *                 "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27332,7 +28255,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1006875,
-                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *                 "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27362,19 +28285,19 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "A little more kept back for the unexpected",
-                     *               "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *               "decidedAt": "2026-12-07T15:11:24.017Z"
+                     *               "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *               "decidedAt": "2026-12-07T22:31:16.813Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *           "createdAt": "2026-12-07T15:11:24.009Z",
-                     *           "decidedAt": "2026-12-07T15:11:24.017Z"
+                     *           "createdBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "createdAt": "2026-12-07T22:31:16.803Z",
+                     *           "decidedAt": "2026-12-07T22:31:16.813Z"
                      *         },
                      *         {
-                     *           "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
-                     *           "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-fa89-715e-a1b4-def58e5e7690",
+                     *           "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "number": 2,
                      *           "status": "approved",
                      *           "stage": null,
@@ -27412,7 +28335,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1606011,
-                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *                 "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27463,7 +28386,7 @@ export interface operations {
                      *                 "managedBy": "individual-service-fund",
                      *                 "costType": "annual",
                      *                 "amountPence": 1001875,
-                     *                 "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *                 "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *               }
                      *             ],
                      *             "contingency": {
@@ -27499,27 +28422,27 @@ export interface operations {
                      *               "stage": "coordinator",
                      *               "outcome": "approve",
                      *               "reasons": "Two days a week at the day centre",
-                     *               "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *               "decidedAt": "2026-12-07T15:11:24.075Z"
+                     *               "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *               "decidedAt": "2026-12-07T22:31:16.873Z"
                      *             },
                      *             {
                      *               "stage": "team-manager",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at team-manager",
-                     *               "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
-                     *               "decidedAt": "2026-12-07T15:11:24.094Z"
+                     *               "decidedBy": "key:01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *               "decidedAt": "2026-12-07T22:31:16.885Z"
                      *             },
                      *             {
                      *               "stage": "panel",
                      *               "outcome": "approve",
                      *               "reasons": "Agreed at panel",
-                     *               "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
-                     *               "decidedAt": "2026-12-07T15:11:24.105Z"
+                     *               "decidedBy": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *               "decidedAt": "2026-12-07T22:31:16.898Z"
                      *             }
                      *           ],
-                     *           "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *           "createdAt": "2026-12-07T15:11:24.069Z",
-                     *           "decidedAt": "2026-12-07T15:11:24.105Z"
+                     *           "createdBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "createdAt": "2026-12-07T22:31:16.866Z",
+                     *           "decidedAt": "2026-12-07T22:31:16.898Z"
                      *         }
                      *       ]
                      *     }
@@ -27696,7 +28619,7 @@ export interface operations {
                  *             "work"
                  *           ],
                  *           "provider": "Brookside Day Centre",
-                 *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                 *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                  *           "managedBy": "individual-service-fund",
                  *           "costType": "annual",
                  *           "amountPence": 1001875
@@ -27737,10 +28660,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4172-7078-94e0-fa82808c0362",
-                     *       "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-fa4e-74bb-844d-7feb7fee1938",
+                     *       "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "number": 1,
                      *       "status": "approved",
                      *       "stage": null,
@@ -27778,7 +28701,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *             "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27829,7 +28752,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1006875,
-                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *             "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -27859,13 +28782,13 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "A little more kept back for the unexpected",
-                     *           "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *           "decidedAt": "2026-12-07T15:11:24.017Z"
+                     *           "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "decidedAt": "2026-12-07T22:31:16.813Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *       "createdAt": "2026-12-07T15:11:24.009Z",
-                     *       "decidedAt": "2026-12-07T15:11:24.017Z"
+                     *       "createdBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *       "createdAt": "2026-12-07T22:31:16.803Z",
+                     *       "decidedAt": "2026-12-07T22:31:16.813Z"
                      *     }
                      */
                     "application/json": components["schemas"]["PlanRevision"];
@@ -28120,10 +29043,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
-                     *       "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-fa89-715e-a1b4-def58e5e7690",
+                     *       "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "number": 2,
                      *       "status": "pending",
                      *       "stage": "panel",
@@ -28161,7 +29084,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1606011,
-                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *             "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -28212,7 +29135,7 @@ export interface operations {
                      *             "managedBy": "individual-service-fund",
                      *             "costType": "annual",
                      *             "amountPence": 1001875,
-                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *             "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *           }
                      *         ],
                      *         "contingency": {
@@ -28248,19 +29171,19 @@ export interface operations {
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Two days a week at the day centre",
-                     *           "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *           "decidedAt": "2026-12-07T15:11:24.075Z"
+                     *           "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "decidedAt": "2026-12-07T22:31:16.873Z"
                      *         },
                      *         {
                      *           "stage": "team-manager",
                      *           "outcome": "approve",
                      *           "reasons": "Agreed at team-manager",
-                     *           "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
-                     *           "decidedAt": "2026-12-07T15:11:24.094Z"
+                     *           "decidedBy": "key:01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *           "decidedAt": "2026-12-07T22:31:16.885Z"
                      *         }
                      *       ],
-                     *       "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *       "createdAt": "2026-12-07T15:11:24.069Z",
+                     *       "createdBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *       "createdAt": "2026-12-07T22:31:16.866Z",
                      *       "decidedAt": null
                      *     }
                      */
@@ -28477,9 +29400,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -28513,7 +29436,7 @@ export interface operations {
                      *           "managedBy": "individual-service-fund",
                      *           "costType": "annual",
                      *           "amountPence": 1006875,
-                     *           "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *           "providerId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *         }
                      *       ],
                      *       "contingency": {
@@ -28672,22 +29595,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
+                     *           "id": "01a252a1-f892-71d2-8e64-0e20d592bfd9",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T15:11:23.535Z"
+                     *           "decidedAt": "2026-12-07T22:31:16.358Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T15:11:23.507Z",
+                     *       "submittedAt": "2026-12-07T22:31:16.344Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T15:11:23.326Z",
-                     *       "updatedAt": "2026-12-07T15:11:23.545Z",
+                     *       "createdAt": "2026-12-07T22:31:16.152Z",
+                     *       "updatedAt": "2026-12-07T22:31:16.373Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -28931,10 +29854,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *         "id": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -28942,7 +29865,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a2510f-3c2a-75bf-aecd-7c80d55effba"
+                     *         "financialAssessmentId": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd"
                      *       },
                      *       "balancePence": 344125,
                      *       "councilPaidPence": 344125,
@@ -28976,15 +29899,15 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a2510f-4105-7145-9d12-38c70f9d832e",
+                     *               "transactionId": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
                      *               "amountPence": 246844
                      *             },
                      *             {
-                     *               "transactionId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *               "transactionId": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
                      *               "amountPence": 82281
                      *             }
                      *           ],
-                     *           "paidBy": "01a2510f-4105-7146-aa82-1f2cb69eee57"
+                     *           "paidBy": "01a252a1-f9fa-73b7-86f4-4a5b7af913df"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -28995,7 +29918,7 @@ export interface operations {
                      *           "status": "part-paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *               "transactionId": "01a252a1-fa31-701a-a8bc-a927e056d620",
                      *               "amountPence": 15000
                      *             }
                      *           ],
@@ -29104,8 +30027,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "id": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -29118,12 +30041,12 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *           "createdAt": "2026-12-07T15:11:23.902Z"
+                     *           "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "createdAt": "2026-12-07T22:31:16.725Z"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "id": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -29136,12 +30059,12 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *           "createdAt": "2026-12-07T15:11:23.902Z"
+                     *           "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "createdAt": "2026-12-07T22:31:16.725Z"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "id": "01a252a1-fa31-701a-a8bc-a927e056d620",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -29154,8 +30077,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Interim support paid on 2026-12-01, carried into the budget",
-                     *           "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *           "createdAt": "2026-12-07T15:11:23.974Z"
+                     *           "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "createdAt": "2026-12-07T22:31:16.779Z"
                      *         }
                      *       ]
                      *     }
@@ -29329,8 +30252,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "id": "01a252a1-fb28-7359-af74-a33f56f11c02",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -29343,8 +30266,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *       "createdAt": "2026-12-07T15:11:24.198Z"
+                     *       "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *       "createdAt": "2026-12-07T22:31:17.015Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -29548,7 +30471,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                 *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -29579,9 +30502,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29600,7 +30523,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.743Z"
+                     *       "createdAt": "2026-12-07T22:31:16.598Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -29784,9 +30707,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "managementOption": "direct-payment",
                      *       "status": "active",
                      *       "terms": {
@@ -29805,8 +30728,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
-                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "id": "01a252a1-fc46-76a9-be71-294d71c5d32b",
+                     *           "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -29917,11 +30840,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:24.451Z"
+                     *           "createdAt": "2026-12-07T22:31:17.308Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.743Z"
+                     *       "createdAt": "2026-12-07T22:31:16.598Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -30088,9 +31011,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "managementOption": "direct-payment",
                      *       "status": "suspended",
                      *       "terms": {
@@ -30109,8 +31032,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
-                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "id": "01a252a1-fc46-76a9-be71-294d71c5d32b",
+                     *           "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -30221,11 +31144,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:24.451Z"
+                     *           "createdAt": "2026-12-07T22:31:17.308Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:23.743Z"
+                     *       "createdAt": "2026-12-07T22:31:16.598Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -30473,8 +31396,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
-                     *       "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *       "id": "01a252a1-fc46-76a9-be71-294d71c5d32b",
+                     *       "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -30585,7 +31508,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:24.451Z"
+                     *       "createdAt": "2026-12-07T22:31:17.308Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -30812,7 +31735,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-434a-741e-9293-616109e1e939",
+                     *       "id": "01a252a1-fc75-73e6-87f7-d92da3bfc1b9",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -30822,7 +31745,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -30862,7 +31785,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:24.484Z"
+                     *       "createdAt": "2026-12-07T22:31:17.357Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31030,7 +31953,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-434a-741e-9293-616109e1e939",
+                     *       "id": "01a252a1-fc75-73e6-87f7-d92da3bfc1b9",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -31040,7 +31963,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -31080,7 +32003,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:24.484Z"
+                     *       "createdAt": "2026-12-07T22:31:17.357Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31224,7 +32147,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                 *       "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -31244,7 +32167,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-434a-741e-9293-616109e1e939",
+                     *       "id": "01a252a1-fc75-73e6-87f7-d92da3bfc1b9",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -31254,7 +32177,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *           "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -31265,7 +32188,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T15:11:24.536Z"
+                     *           "decidedAt": "2026-12-07T22:31:17.415Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -31294,7 +32217,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:24.484Z"
+                     *       "createdAt": "2026-12-07T22:31:17.357Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -31511,7 +32434,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *           "id": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *           "name": "Brookside Day Centre",
                      *           "account": {
                      *             "type": "bank",
@@ -31519,7 +32442,7 @@ export interface operations {
                      *           },
                      *           "contact": "accounts@brookside.example",
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:23.285Z"
+                     *           "createdAt": "2026-12-07T22:31:16.122Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31662,7 +32585,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *       "id": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31670,7 +32593,7 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.285Z"
+                     *       "createdAt": "2026-12-07T22:31:16.122Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Provider"];
@@ -31854,7 +32777,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *       "id": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *       "name": "Brookside Day Centre",
                      *       "account": {
                      *         "type": "bank",
@@ -31862,12 +32785,12 @@ export interface operations {
                      *       },
                      *       "contact": "accounts@brookside.example",
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.285Z",
+                     *       "createdAt": "2026-12-07T22:31:16.122Z",
                      *       "individualServiceFunds": [
                      *         {
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *           "budgetStatus": "agreed",
                      *           "lines": [
                      *             1
@@ -32034,11 +32957,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "provider": {
-                     *         "id": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *         "id": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *         "name": "Brookside Day Centre"
                      *       },
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "period": {
                      *         "from": null,
                      *         "to": null
@@ -32056,7 +32979,7 @@ export interface operations {
                      *       "closingBalancePence": 82281,
                      *       "entries": [
                      *         {
-                     *           "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *           "id": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
                      *           "kind": "council-payment",
                      *           "occurredOn": "2026-12-01",
                      *           "amountPence": 82281,
@@ -32237,8 +33160,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "status": "active",
                      *           "reason": "Their carer is in hospital",
                      *           "weeklyPence": 15000,
@@ -32249,21 +33172,21 @@ export interface operations {
                      *           "paidPence": 45000,
                      *           "payments": [
                      *             {
-                     *               "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
+                     *               "id": "01a252a1-f732-7518-9303-fb1d1adad29a",
                      *               "amountPence": 15000,
                      *               "paidOn": "2026-11-17",
                      *               "payeeReference": null,
                      *               "carriedTransactionId": null
                      *             },
                      *             {
-                     *               "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
+                     *               "id": "01a252a1-f740-73eb-8d6f-067ddd85ef97",
                      *               "amountPence": 15000,
                      *               "paidOn": "2026-11-24",
                      *               "payeeReference": null,
                      *               "carriedTransactionId": null
                      *             },
                      *             {
-                     *               "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
+                     *               "id": "01a252a1-f75d-70c7-a650-bb3d52aca276",
                      *               "amountPence": 15000,
                      *               "paidOn": "2026-12-01",
                      *               "payeeReference": null,
@@ -32276,12 +33199,12 @@ export interface operations {
                      *               "outcome": "continue",
                      *               "notes": "Carer home next week",
                      *               "endDate": "2026-12-21",
-                     *               "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
+                     *               "reviewedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c"
                      *             }
                      *           ],
                      *           "reconciliation": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T15:11:23.132Z"
+                     *           "createdAt": "2026-12-07T22:31:15.954Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32398,7 +33321,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                 *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                  *       "weeklyPence": 15000,
                  *       "startDate": "2026-11-17",
                  *       "endDate": "2026-12-14",
@@ -32423,8 +33346,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "active",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -32437,7 +33360,7 @@ export interface operations {
                      *       "reviews": [],
                      *       "reconciliation": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.132Z"
+                     *       "createdAt": "2026-12-07T22:31:15.954Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -32621,8 +33544,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "reconciled",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -32633,25 +33556,25 @@ export interface operations {
                      *       "paidPence": 45000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
+                     *           "id": "01a252a1-f732-7518-9303-fb1d1adad29a",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
+                     *           "id": "01a252a1-f740-73eb-8d6f-067ddd85ef97",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-24",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
+                     *           "id": "01a252a1-f75d-70c7-a650-bb3d52aca276",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-12-01",
                      *           "payeeReference": null,
-                     *           "carriedTransactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39"
+                     *           "carriedTransactionId": "01a252a1-fa31-701a-a8bc-a927e056d620"
                      *         }
                      *       ],
                      *       "reviews": [
@@ -32660,19 +33583,19 @@ export interface operations {
                      *           "outcome": "continue",
                      *           "notes": "Carer home next week",
                      *           "endDate": "2026-12-21",
-                     *           "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
+                     *           "reviewedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c"
                      *         }
                      *       ],
                      *       "reconciliation": {
-                     *         "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *         "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *         "carriedPence": 15000,
                      *         "keptPence": 30000,
                      *         "payments": [
-                     *           "01a2510f-3e56-7539-be12-0e34b2a79214"
+                     *           "01a252a1-f75d-70c7-a650-bb3d52aca276"
                      *         ]
                      *       },
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T15:11:23.132Z"
+                     *       "createdAt": "2026-12-07T22:31:15.954Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -32836,8 +33759,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "active",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -32848,7 +33771,7 @@ export interface operations {
                      *       "paidPence": 15000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
+                     *           "id": "01a252a1-f732-7518-9303-fb1d1adad29a",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
@@ -32858,7 +33781,7 @@ export interface operations {
                      *       "reviews": [],
                      *       "reconciliation": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.132Z"
+                     *       "createdAt": "2026-12-07T22:31:15.954Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -33084,8 +34007,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "active",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -33096,21 +34019,21 @@ export interface operations {
                      *       "paidPence": 45000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
+                     *           "id": "01a252a1-f732-7518-9303-fb1d1adad29a",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
+                     *           "id": "01a252a1-f740-73eb-8d6f-067ddd85ef97",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-24",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
+                     *           "id": "01a252a1-f75d-70c7-a650-bb3d52aca276",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-12-01",
                      *           "payeeReference": null,
@@ -33123,12 +34046,12 @@ export interface operations {
                      *           "outcome": "continue",
                      *           "notes": "Carer home next week",
                      *           "endDate": "2026-12-21",
-                     *           "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
+                     *           "reviewedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c"
                      *         }
                      *       ],
                      *       "reconciliation": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:23.132Z"
+                     *       "createdAt": "2026-12-07T22:31:15.954Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -33332,7 +34255,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                 *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                  *     }
                  */
                 "application/json": components["schemas"]["ReconcileInterimBudgetRequest"];
@@ -33351,8 +34274,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "status": "reconciled",
                      *       "reason": "Their carer is in hospital",
                      *       "weeklyPence": 15000,
@@ -33363,25 +34286,25 @@ export interface operations {
                      *       "paidPence": 45000,
                      *       "payments": [
                      *         {
-                     *           "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
+                     *           "id": "01a252a1-f732-7518-9303-fb1d1adad29a",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-17",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
+                     *           "id": "01a252a1-f740-73eb-8d6f-067ddd85ef97",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-11-24",
                      *           "payeeReference": null,
                      *           "carriedTransactionId": null
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
+                     *           "id": "01a252a1-f75d-70c7-a650-bb3d52aca276",
                      *           "amountPence": 15000,
                      *           "paidOn": "2026-12-01",
                      *           "payeeReference": null,
-                     *           "carriedTransactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39"
+                     *           "carriedTransactionId": "01a252a1-fa31-701a-a8bc-a927e056d620"
                      *         }
                      *       ],
                      *       "reviews": [
@@ -33390,19 +34313,19 @@ export interface operations {
                      *           "outcome": "continue",
                      *           "notes": "Carer home next week",
                      *           "endDate": "2026-12-21",
-                     *           "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
+                     *           "reviewedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c"
                      *         }
                      *       ],
                      *       "reconciliation": {
-                     *         "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *         "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *         "carriedPence": 15000,
                      *         "keptPence": 30000,
                      *         "payments": [
-                     *           "01a2510f-3e56-7539-be12-0e34b2a79214"
+                     *           "01a252a1-f75d-70c7-a650-bb3d52aca276"
                      *         ]
                      *       },
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T15:11:23.132Z"
+                     *       "createdAt": "2026-12-07T22:31:15.954Z"
                      *     }
                      */
                     "application/json": components["schemas"]["InterimBudget"];
@@ -33641,7 +34564,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-409a-76d9-be86-370c204349b7",
+                     *       "id": "01a252a1-f9b0-74de-bc4d-2288a992b33a",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -33691,11 +34614,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a252a1-f9b0-74de-bc4d-2288a992b33a/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a252a1-f9b0-74de-bc4d-2288a992b33a/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *       "createdAt": "2026-12-07T15:11:23.785Z",
+                     *       "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *       "createdAt": "2026-12-07T22:31:16.646Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -33883,7 +34806,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-40dc-7026-9cab-2c3678b84da6",
+                     *       "id": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 2,
@@ -33933,11 +34856,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a252a1-f9de-74a4-b00e-f3a499fb2e1b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a252a1-f9de-74a4-b00e-f3a499fb2e1b/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *       "createdAt": "2026-12-07T15:11:23.853Z",
+                     *       "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *       "createdAt": "2026-12-07T22:31:16.687Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -34096,11 +35019,11 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2510f-3d2f-7460-bbe8-9f738136fd8e,01a2510f-3a21-7693-a1a2-f56efb46edf7,1,2026-12-01,1,246844
-                     *     payee-total,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,246844
-                     *     payment,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a2510f-3d2f-7460-bbe8-9f738136fd8e,01a2510f-3a21-7693-a1a2-f56efb46edf7,1,2026-12-01,1,82281
-                     *     payee-total,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,82281
-                     *     control,01a2510f-40dc-7026-9cab-2c3678b84da6,2026-12-01,,,,,,,,2,329125
+                     *     payment,01a252a1-f9de-74a4-b00e-f3a499fb2e1b,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a252a1-f62b-731d-b4da-f6e4b1a1cbd6,01a252a1-f36e-77ae-8b33-e35539fc878a,1,2026-12-01,1,246844
+                     *     payee-total,01a252a1-f9de-74a4-b00e-f3a499fb2e1b,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,246844
+                     *     payment,01a252a1-f9de-74a4-b00e-f3a499fb2e1b,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,01a252a1-f62b-731d-b4da-f6e4b1a1cbd6,01a252a1-f36e-77ae-8b33-e35539fc878a,1,2026-12-01,1,82281
+                     *     payee-total,01a252a1-f9de-74a4-b00e-f3a499fb2e1b,2026-12-01,individual-service-fund,20-00-00 55555555,Brookside Day Centre,,,,,1,82281
+                     *     control,01a252a1-f9de-74a4-b00e-f3a499fb2e1b,2026-12-01,,,,,,,,2,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -34284,7 +35207,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-40dc-7026-9cab-2c3678b84da6",
+                     *       "id": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 2,
@@ -34334,13 +35257,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2510f-40dc-7026-9cab-2c3678b84da6/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a252a1-f9de-74a4-b00e-f3a499fb2e1b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a252a1-f9de-74a4-b00e-f3a499fb2e1b/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *       "createdAt": "2026-12-07T15:11:23.853Z",
-                     *       "confirmedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *       "confirmedAt": "2026-12-07T15:11:23.920Z",
+                     *       "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *       "createdAt": "2026-12-07T22:31:16.687Z",
+                     *       "confirmedBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *       "confirmedAt": "2026-12-07T22:31:16.737Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -34511,7 +35434,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-409a-76d9-be86-370c204349b7",
+                     *       "id": "01a252a1-f9b0-74de-bc4d-2288a992b33a",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -34561,14 +35484,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2510f-409a-76d9-be86-370c204349b7/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a252a1-f9b0-74de-bc4d-2288a992b33a/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a252a1-f9b0-74de-bc4d-2288a992b33a/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *       "createdAt": "2026-12-07T15:11:23.785Z",
+                     *       "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *       "createdAt": "2026-12-07T22:31:16.646Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T15:11:23.840Z",
+                     *       "cancelledAt": "2026-12-07T22:31:16.676Z",
                      *       "version": 2
                      *     }
                      */
@@ -34744,10 +35667,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "subject": "budget",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "assessmentId": null,
@@ -34756,8 +35679,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:24.799Z",
-                     *           "updatedAt": "2026-12-07T15:11:24.799Z"
+                     *           "createdAt": "2026-12-07T22:31:17.786Z",
+                     *           "updatedAt": "2026-12-07T22:31:17.786Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -34875,7 +35798,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                 *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -34897,10 +35820,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -34909,8 +35832,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:24.799Z",
-                     *       "updatedAt": "2026-12-07T15:11:24.799Z"
+                     *       "createdAt": "2026-12-07T22:31:17.786Z",
+                     *       "updatedAt": "2026-12-07T22:31:17.786Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -35109,10 +36032,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -35121,8 +36044,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:24.799Z",
-                     *       "updatedAt": "2026-12-07T15:11:24.799Z"
+                     *       "createdAt": "2026-12-07T22:31:17.786Z",
+                     *       "updatedAt": "2026-12-07T22:31:17.786Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -35289,10 +36212,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "assessmentId": null,
@@ -35303,12 +36226,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
-                     *         "decidedAt": "2026-12-07T15:11:24.849Z"
+                     *         "decidedBy": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *         "decidedAt": "2026-12-07T22:31:17.864Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:24.799Z",
-                     *       "updatedAt": "2026-12-07T15:11:24.849Z"
+                     *       "createdAt": "2026-12-07T22:31:17.786Z",
+                     *       "updatedAt": "2026-12-07T22:31:17.864Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -35564,9 +36487,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f8f2-76ac-aacd-c3e4a91088fb",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -35576,13 +36499,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:23.592Z",
-                     *           "updatedAt": "2026-12-07T15:11:23.592Z"
+                     *           "createdAt": "2026-12-07T22:31:16.433Z",
+                     *           "updatedAt": "2026-12-07T22:31:16.433Z"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -35592,13 +36515,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:23.592Z",
-                     *           "updatedAt": "2026-12-07T15:11:23.592Z"
+                     *           "createdAt": "2026-12-07T22:31:16.433Z",
+                     *           "updatedAt": "2026-12-07T22:31:16.433Z"
                      *         },
                      *         {
-                     *           "id": "01a2510f-404a-70a1-957f-30911916f662",
-                     *           "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
+                     *           "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -35608,8 +36531,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:23.712Z",
-                     *           "updatedAt": "2026-12-07T15:11:23.712Z"
+                     *           "createdAt": "2026-12-07T22:31:16.547Z",
+                     *           "updatedAt": "2026-12-07T22:31:16.547Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35727,7 +36650,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                 *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -35750,9 +36673,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-43df-711e-8eff-0977e461d76d",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-fd2d-75cd-82b1-b9b09ffd2eb5",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -35762,8 +36685,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:24.637Z",
-                     *       "updatedAt": "2026-12-07T15:11:24.637Z"
+                     *       "createdAt": "2026-12-07T22:31:17.543Z",
+                     *       "updatedAt": "2026-12-07T22:31:17.543Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -35947,9 +36870,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-404a-70a1-957f-30911916f662",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -35959,8 +36882,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:23.712Z",
-                     *       "updatedAt": "2026-12-07T15:11:23.712Z"
+                     *       "createdAt": "2026-12-07T22:31:16.547Z",
+                     *       "updatedAt": "2026-12-07T22:31:16.547Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -36138,9 +37061,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-404a-70a1-957f-30911916f662",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -36172,10 +37095,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T15:11:24.703Z",
+                     *       "completedAt": "2026-12-07T22:31:17.648Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:23.712Z",
-                     *       "updatedAt": "2026-12-07T15:11:24.703Z"
+                     *       "createdAt": "2026-12-07T22:31:16.547Z",
+                     *       "updatedAt": "2026-12-07T22:31:17.648Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -36434,9 +37357,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *       "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *       "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -36578,10 +37501,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *           "decidedAt": "2026-12-07T15:11:24.770Z",
+                     *           "decidedBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "decidedAt": "2026-12-07T22:31:17.755Z",
                      *           "transactionIds": [
-                     *             "01a2510f-4461-73f7-b43f-b05db144739c"
+                     *             "01a252a1-fdfa-75bf-ae7a-2ac3b9f7b12c"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -36589,10 +37512,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T15:11:24.732Z",
+                     *       "completedAt": "2026-12-07T22:31:17.709Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T15:11:23.592Z",
-                     *       "updatedAt": "2026-12-07T15:11:24.770Z"
+                     *       "createdAt": "2026-12-07T22:31:16.433Z",
+                     *       "updatedAt": "2026-12-07T22:31:17.755Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -36836,26 +37759,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *       "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *         "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2"
+                     *         "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a2510f-3157-7431-8173-2345ddc6dac2",
-                     *           "recomputed": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *           "stored": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
+                     *           "recomputed": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a2510f-313b-726a-afe0-2b94a206ae7b",
-                     *           "recomputed": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *           "stored": "01a252a1-ec59-760e-8aaa-1706de1022c0",
+                     *           "recomputed": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *           "matches": true
                      *         },
                      *         {
@@ -37114,11 +38037,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
+                     *       "id": "01a252a1-f5af-72c5-b1a5-f475f0fae78c",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
+                     *         "chargingPolicyId": "01a252a1-f541-72e8-b716-66612224ff4b",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -37305,7 +38228,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *       "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -37630,6 +38553,76 @@ export interface operations {
                      *             },
                      *             "additionalProperties": true,
                      *             "description": "The key’s summary, never its secret"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "api-key.rotated",
+                     *           "entityType": "api-key",
+                     *           "description": "An API key was given a new secret; the old one works until previousSecretExpiresAt",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "roles"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "roles": {
+                     *                 "type": "array",
+                     *                 "items": {
+                     *                   "type": "string"
+                     *                 }
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The key’s summary, never its secret"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "identity-provider.set",
+                     *           "entityType": "identity-provider",
+                     *           "description": "The council set which identity provider’s tokens it trusts, and how their roles map",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "issuer",
+                     *               "audience"
+                     *             ],
+                     *             "properties": {
+                     *               "issuer": {
+                     *                 "type": "string"
+                     *               },
+                     *               "audience": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The identity provider’s settings"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "identity-provider.removed",
+                     *           "entityType": "identity-provider",
+                     *           "description": "The council stopped trusting its identity provider’s tokens",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "issuer",
+                     *               "audience"
+                     *             ],
+                     *             "properties": {
+                     *               "issuer": {
+                     *                 "type": "string"
+                     *               },
+                     *               "audience": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The identity provider’s settings"
                      *           }
                      *         },
                      *         {
@@ -40407,52 +41400,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3194-7127-b0ee-c9d9d7f3e6fd",
+                     *           "id": "01a252a1-ec93-71e1-93f1-5214b877f145",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *           "occurredAt": "2026-12-07T15:11:19.760Z",
+                     *           "entityId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *           "occurredAt": "2026-12-07T22:31:13.171Z",
                      *           "data": {
-                     *             "id": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "id": "01a252a1-ec18-7228-8d65-285bcc158982",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3194-7128-9eb6-25f64eab692b",
+                     *           "id": "01a252a1-ec93-71e2-be19-5194b5952a88",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
-                     *           "occurredAt": "2026-12-07T15:11:19.760Z",
+                     *           "entityId": "01a252a1-ec59-760e-8aaa-1706de1022c0",
+                     *           "occurredAt": "2026-12-07T22:31:13.171Z",
                      *           "data": {
-                     *             "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *             "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3194-7129-8c7b-6e440c6aba15",
+                     *           "id": "01a252a1-ec93-71e3-975f-b50a0c5ab048",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2510f-3157-7431-8173-2345ddc6dac2",
-                     *           "occurredAt": "2026-12-07T15:11:19.760Z",
+                     *           "entityId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
+                     *           "occurredAt": "2026-12-07T22:31:13.171Z",
                      *           "data": {
-                     *             "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *             "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-36cd-75ee-9958-d33047ca8ef1",
+                     *           "id": "01a252a1-f088-75d4-9c08-4f49a606dd65",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *           "occurredAt": "2026-12-07T15:11:21.277Z",
+                     *           "entityId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *           "occurredAt": "2026-12-07T22:31:14.300Z",
                      *           "data": {
-                     *             "id": "01a2510f-30d2-72de-8888-a97513358533",
+                     *             "id": "01a252a1-ec18-7228-8d65-285bcc158982",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -40471,7 +41464,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a2510f-3157-7431-8173-2345ddc6dac2"
+                     *                   "01a252a1-ec78-71b7-bb30-863c3c2121c5"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -40484,152 +41477,237 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T15:11:19.760Z"
+                     *             "createdAt": "2026-12-07T22:31:13.171Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3712-7765-aa1d-82fc50277b07",
+                     *           "id": "01a252a1-f0a5-75f8-b8cf-a884bb295935",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2510f-3703-7774-924d-9e198920c47b",
-                     *           "occurredAt": "2026-12-07T15:11:21.334Z",
+                     *           "entityId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "occurredAt": "2026-12-07T22:31:14.336Z",
                      *           "data": {
-                     *             "id": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T15:11:21.334Z",
-                     *             "revokedAt": null
+                     *             "createdAt": "2026-12-07T22:31:14.336Z",
+                     *             "expiresAt": null,
+                     *             "revokedAt": null,
+                     *             "rotatedAt": null,
+                     *             "previousSecretExpiresAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-374d-75e5-bc32-4dc8848fa962",
+                     *           "id": "01a252a1-f0ce-768a-b8c7-df1a3eab95ac",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
-                     *           "occurredAt": "2026-12-07T15:11:21.412Z",
+                     *           "entityId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *           "occurredAt": "2026-12-07T22:31:14.374Z",
                      *           "data": {
-                     *             "id": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "id": "01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T15:11:21.412Z",
-                     *             "revokedAt": null
+                     *             "createdAt": "2026-12-07T22:31:14.374Z",
+                     *             "expiresAt": null,
+                     *             "revokedAt": null,
+                     *             "rotatedAt": null,
+                     *             "previousSecretExpiresAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-37a6-7473-90a3-721483e5aec1",
+                     *           "id": "01a252a1-f0df-7729-a093-afa02f13f732",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
-                     *           "occurredAt": "2026-12-07T15:11:21.502Z",
+                     *           "entityId": "01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *           "occurredAt": "2026-12-07T22:31:14.394Z",
                      *           "data": {
-                     *             "id": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T15:11:21.502Z",
-                     *             "revokedAt": null
+                     *             "createdAt": "2026-12-07T22:31:14.394Z",
+                     *             "expiresAt": null,
+                     *             "revokedAt": null,
+                     *             "rotatedAt": null,
+                     *             "previousSecretExpiresAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-37fa-722f-b92a-dd32bdd1a4e2",
+                     *           "id": "01a252a1-f0eb-725a-b2c7-7bc048d0cea8",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *           "occurredAt": "2026-12-07T15:11:21.560Z",
+                     *           "entityId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "occurredAt": "2026-12-07T22:31:14.404Z",
                      *           "data": {
-                     *             "id": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T15:11:21.560Z",
-                     *             "revokedAt": null
+                     *             "createdAt": "2026-12-07T22:31:14.404Z",
+                     *             "expiresAt": null,
+                     *             "revokedAt": null,
+                     *             "rotatedAt": null,
+                     *             "previousSecretExpiresAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3814-700e-ab1a-11ede2bd85d5",
+                     *           "id": "01a252a1-f0f4-7710-aa03-1ac5d056e73e",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2510f-380f-74f2-9d98-e1fe59fcd013",
-                     *           "occurredAt": "2026-12-07T15:11:21.615Z",
+                     *           "entityId": "01a252a1-f0f2-7164-ade2-182e73b014a1",
+                     *           "occurredAt": "2026-12-07T22:31:14.418Z",
                      *           "data": {
-                     *             "id": "01a2510f-380f-74f2-9d98-e1fe59fcd013",
+                     *             "id": "01a252a1-f0f2-7164-ade2-182e73b014a1",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T15:11:21.615Z",
-                     *             "revokedAt": null
+                     *             "createdAt": "2026-12-07T22:31:14.418Z",
+                     *             "expiresAt": null,
+                     *             "revokedAt": null,
+                     *             "rotatedAt": null,
+                     *             "previousSecretExpiresAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-382b-76dc-802e-0646e24bf159",
+                     *           "id": "01a252a1-f100-7658-a835-a7f3e0513444",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2510f-3823-71d3-bd29-5973fa28835a",
-                     *           "occurredAt": "2026-12-07T15:11:21.634Z",
+                     *           "entityId": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
+                     *           "occurredAt": "2026-12-07T22:31:14.428Z",
                      *           "data": {
-                     *             "id": "01a2510f-3823-71d3-bd29-5973fa28835a",
+                     *             "id": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T15:11:21.634Z",
-                     *             "revokedAt": null
+                     *             "createdAt": "2026-12-07T22:31:14.428Z",
+                     *             "expiresAt": "2027-12-31T23:59:59.000Z",
+                     *             "revokedAt": null,
+                     *             "rotatedAt": null,
+                     *             "previousSecretExpiresAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-385e-7189-b178-d9f25686ba7f",
+                     *           "id": "01a252a1-f123-7041-aca2-699637a2bb19",
                      *           "seq": 11,
+                     *           "type": "api-key.rotated",
+                     *           "entityType": "api-key",
+                     *           "entityId": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
+                     *           "occurredAt": "2026-12-07T22:31:14.463Z",
+                     *           "data": {
+                     *             "id": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
+                     *             "name": "Spare",
+                     *             "roles": [
+                     *               "auditor"
+                     *             ],
+                     *             "createdAt": "2026-12-07T22:31:14.428Z",
+                     *             "expiresAt": "2027-12-31T23:59:59.000Z",
+                     *             "revokedAt": null,
+                     *             "rotatedAt": "2026-12-07T22:31:14.465Z",
+                     *             "previousSecretExpiresAt": "2026-12-08T22:31:14.465Z"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "01a252a1-f13e-70f3-bca8-f1b56882c69a",
+                     *           "seq": 12,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2510f-3823-71d3-bd29-5973fa28835a",
-                     *           "occurredAt": "2026-12-07T15:11:21.676Z",
+                     *           "entityId": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
+                     *           "occurredAt": "2026-12-07T22:31:14.486Z",
                      *           "data": {
-                     *             "id": "01a2510f-3823-71d3-bd29-5973fa28835a",
+                     *             "id": "01a252a1-f0fc-7059-8ea6-1448295b53a4",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T15:11:21.634Z",
-                     *             "revokedAt": "2026-12-07T15:11:21.683Z"
+                     *             "createdAt": "2026-12-07T22:31:14.428Z",
+                     *             "expiresAt": "2027-12-31T23:59:59.000Z",
+                     *             "revokedAt": "2026-12-07T22:31:14.492Z",
+                     *             "rotatedAt": "2026-12-07T22:31:14.465Z",
+                     *             "previousSecretExpiresAt": "2026-12-08T22:31:14.465Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-394e-7070-b1fd-692dd9688b87",
-                     *           "seq": 12,
+                     *           "id": "01a252a1-f15c-7697-9b12-2fe03a50f03a",
+                     *           "seq": 13,
+                     *           "type": "identity-provider.set",
+                     *           "entityType": "identity-provider",
+                     *           "entityId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *           "occurredAt": "2026-12-07T22:31:14.516Z",
+                     *           "data": {
+                     *             "issuer": "https://login.microsoftonline.com/0c10ae61-9070-4e9e-99e2-ca7af878cdfd/v2.0",
+                     *             "jwksUri": null,
+                     *             "roleMap": {
+                     *               "RAS.Panel": [
+                     *                 "panel"
+                     *               ],
+                     *               "RAS.Finance": [
+                     *                 "finance"
+                     *               ],
+                     *               "RAS.Assessor": [
+                     *                 "assessor"
+                     *               ],
+                     *               "RAS.TeamManager": [
+                     *                 "team-manager"
+                     *               ]
+                     *             },
+                     *             "version": 1,
+                     *             "audience": "api://ras-personal-budgets",
+                     *             "nameClaim": "name",
+                     *             "updatedAt": "2026-12-07T22:31:14.519Z",
+                     *             "algorithms": [
+                     *               "RS256"
+                     *             ],
+                     *             "rolesClaim": "roles",
+                     *             "clockToleranceSeconds": 60
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "01a252a1-f186-76bf-896d-bc1a0a8c697f",
+                     *           "seq": 14,
+                     *           "type": "identity-provider.removed",
+                     *           "entityType": "identity-provider",
+                     *           "entityId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *           "occurredAt": "2026-12-07T22:31:14.560Z",
+                     *           "data": null
+                     *         },
+                     *         {
+                     *           "id": "01a252a1-f268-76d0-82f2-ee939a69a753",
+                     *           "seq": 15,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2510f-394b-70f6-b330-0988354dd634",
-                     *           "occurredAt": "2026-12-07T15:11:21.929Z",
+                     *           "entityId": "01a252a1-f264-72c5-9be6-f044c2ef249d",
+                     *           "occurredAt": "2026-12-07T22:31:14.782Z",
                      *           "data": {
-                     *             "id": "01a2510f-394b-70f6-b330-0988354dd634",
-                     *             "key": "carers-mxderfi5",
+                     *             "id": "01a252a1-f264-72c5-9be6-f044c2ef249d",
+                     *             "key": "carers-mxduh4d6",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3972-737b-9be6-6d2d3b5c9f98",
-                     *           "seq": 13,
+                     *           "id": "01a252a1-f28e-7443-844e-7a3864083091",
+                     *           "seq": 16,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2510f-3966-747a-80c2-605554416b15",
-                     *           "occurredAt": "2026-12-07T15:11:21.956Z",
+                     *           "entityId": "01a252a1-f282-7580-89a6-a6db9c669dcb",
+                     *           "occurredAt": "2026-12-07T22:31:14.816Z",
                      *           "data": {
-                     *             "id": "01a2510f-3966-747a-80c2-605554416b15",
-                     *             "key": "carers-mxderfi5",
+                     *             "id": "01a252a1-f282-7580-89a6-a6db9c669dcb",
+                     *             "key": "carers-mxduh4d6",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -40640,7 +41718,7 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T15:11:21.956Z",
+                     *             "createdAt": "2026-12-07T22:31:14.816Z",
                      *             "belowFloor": {
                      *               "action": "refer"
                      *             },
@@ -40648,23 +41726,23 @@ export interface operations {
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxderfi5"
+                     *               "carers-mxduh4d6"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a2510f-394b-70f6-b330-0988354dd634",
+                     *             "questionnaireId": "01a252a1-f264-72c5-9be6-f044c2ef249d",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-39cd-734c-af68-589b9212655e",
-                     *           "seq": 14,
+                     *           "id": "01a252a1-f2f3-7349-98cb-07a011d2664c",
+                     *           "seq": 17,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a2510f-39c6-7255-b818-10f3c77f56f5",
-                     *           "occurredAt": "2026-12-07T15:11:22.054Z",
+                     *           "entityId": "01a252a1-f2ec-73c6-95ac-c2107031a194",
+                     *           "occurredAt": "2026-12-07T22:31:14.923Z",
                      *           "data": {
-                     *             "id": "01a2510f-39c6-7255-b818-10f3c77f56f5",
+                     *             "id": "01a252a1-f2ec-73c6-95ac-c2107031a194",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -40678,104 +41756,53 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3a30-7317-af88-2fb3d86b653f",
-                     *           "seq": 15,
+                     *           "id": "01a252a1-f37c-71e1-9a66-ed39ea91ffa0",
+                     *           "seq": 18,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "occurredAt": "2026-12-07T15:11:22.135Z",
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "occurredAt": "2026-12-07T22:31:15.031Z",
                      *           "data": {
-                     *             "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxderfi5"
+                     *               "carefirst": "JOURNEY-mxduh4d6"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3af9-724c-9ca4-91b476aa0805",
-                     *           "seq": 16,
+                     *           "id": "01a252a1-f3ed-7135-9c9b-3f5aac5ef1d5",
+                     *           "seq": 19,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "occurredAt": "2026-12-07T15:11:22.349Z",
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "occurredAt": "2026-12-07T22:31:15.168Z",
                      *           "data": {
-                     *             "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxderfi5"
+                     *               "carefirst": "JOURNEY-mxduh4d6"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2510f-3b42-7683-8b61-ec0afc72cfcb",
-                     *           "seq": 17,
+                     *           "id": "01a252a1-f449-7465-9191-3a3480bd0907",
+                     *           "seq": 20,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "occurredAt": "2026-12-07T15:11:22.427Z",
+                     *           "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *           "occurredAt": "2026-12-07T22:31:15.265Z",
                      *           "data": {
-                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
-                     *           }
-                     *         },
-                     *         {
-                     *           "id": "01a2510f-3b8a-7369-9dbe-94bc8058f9de",
-                     *           "seq": 18,
-                     *           "type": "assessment.answers-saved",
-                     *           "entityType": "assessment",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "occurredAt": "2026-12-07T15:11:22.500Z",
-                     *           "data": {
-                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "status": "draft",
-                     *             "version": 2,
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *             "totalPoints": null,
-                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
-                     *           }
-                     *         },
-                     *         {
-                     *           "id": "01a2510f-3bf6-71bd-926c-bacd342adcac",
-                     *           "seq": 19,
-                     *           "type": "assessment.submitted",
-                     *           "entityType": "assessment",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "occurredAt": "2026-12-07T15:11:22.609Z",
-                     *           "data": {
-                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "status": "submitted",
-                     *             "version": 3,
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
-                     *           }
-                     *         },
-                     *         {
-                     *           "id": "01a2510f-3c10-7144-9764-69d3dcb829ba",
-                     *           "seq": 20,
-                     *           "type": "assessment.agreed",
-                     *           "entityType": "assessment",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "occurredAt": "2026-12-07T15:11:22.632Z",
-                     *           "data": {
-                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "status": "agreed",
-                     *             "version": 4,
-                     *             "decision": "agree",
-                     *             "eligible": true,
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *             "amendments": 0,
-                     *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *             "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *           }
                      *         }
                      *       ],
@@ -40907,8 +41934,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
-                     *           "url": "http://127.0.0.1:35563/ras",
+                     *           "id": "01a252a1-fea2-710b-b843-561055cff768",
+                     *           "url": "http://127.0.0.1:35927/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -40916,9 +41943,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 83,
+                     *           "cursor": 86,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T15:11:24.919Z"
+                     *           "createdAt": "2026-12-07T22:31:17.919Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -41035,7 +42062,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:35563/ras",
+                 *       "url": "http://127.0.0.1:35927/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -41061,8 +42088,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
-                     *       "url": "http://127.0.0.1:35563/ras",
+                     *       "id": "01a252a1-fea2-710b-b843-561055cff768",
+                     *       "url": "http://127.0.0.1:35927/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -41070,9 +42097,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 83,
+                     *       "cursor": 86,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:24.919Z",
+                     *       "createdAt": "2026-12-07T22:31:17.919Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -41242,8 +42269,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
-                     *       "url": "http://127.0.0.1:35563/ras",
+                     *       "id": "01a252a1-fea2-710b-b843-561055cff768",
+                     *       "url": "http://127.0.0.1:35927/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -41251,9 +42278,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 83,
+                     *       "cursor": 86,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T15:11:24.919Z"
+                     *       "createdAt": "2026-12-07T22:31:17.919Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -41565,8 +42592,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-44f9-777d-9c34-d2fb833a32be",
-                     *       "url": "http://127.0.0.1:35563/ras",
+                     *       "id": "01a252a1-fea2-710b-b843-561055cff768",
+                     *       "url": "http://127.0.0.1:35927/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -41574,9 +42601,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 83,
+                     *       "cursor": 86,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T15:11:24.919Z"
+                     *       "createdAt": "2026-12-07T22:31:17.919Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -42429,7 +43456,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a2510f-3d2f-7460-bbe8-9f738136fd8e</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a252a1-f62b-731d-b4da-f6e4b1a1cbd6</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -42624,8 +43651,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a2510f-3d2f-7460-bbe8-9f738136fd8e,01a2510f-3a21-7693-a1a2-f56efb46edf7,"{""carefirst"":""JOURNEY-mxderfi5""}",01a2510f-3b3c-776d-adb9-5d6f16830537,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T15:11:23.606Z
-                     *     01a2510f-4047-713a-9b72-14d937b7e6f1,01a2510f-3a21-7693-a1a2-f56efb46edf7,"{""carefirst"":""JOURNEY-mxderfi5""}",01a2510f-3b3c-776d-adb9-5d6f16830537,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a252a1-f62b-731d-b4da-f6e4b1a1cbd6,01a252a1-f36e-77ae-8b33-e35539fc878a,"{""carefirst"":""JOURNEY-mxduh4d6""}",01a252a1-f446-763a-ae84-d08d7ffc496c,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T22:31:16.451Z
+                     *     01a252a1-f955-77bc-9ddd-a0c5f85fd433,01a252a1-f36e-77ae-8b33-e35539fc878a,"{""carefirst"":""JOURNEY-mxduh4d6""}",01a252a1-f446-763a-ae84-d08d7ffc496c,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -42783,12 +43810,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxderfi5,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxduh4d6,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxderfi5,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxduh4d6,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -42982,9 +44009,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T15:11:25.403Z",
+                     *       "generatedAt": "2026-12-07T22:31:18.423Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *       "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
@@ -43001,16 +44028,16 @@ export interface operations {
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *           "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "createdByKeyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T15:11:22.135Z",
-                     *           "updatedAt": "2026-12-07T15:11:22.375Z",
+                     *           "createdAt": "2026-12-07T22:31:15.031Z",
+                     *           "updatedAt": "2026-12-07T22:31:15.205Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
@@ -43018,28 +44045,28 @@ export interface operations {
                      *           "commissionedSupportTo": null,
                      *           "representation": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxderfi5"
+                     *             "carefirst": "JOURNEY-mxduh4d6"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "councilId": "01a2510f-30d2-72de-8888-a97513358533",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *           "updatedAt": "2026-12-07T15:11:22.372Z"
+                     *           "updatedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "updatedAt": "2026-12-07T22:31:15.200Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *             "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *             "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *             "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -43139,8 +44166,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T15:11:22.634Z",
-                     *               "moderatedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
+                     *               "moderatedAt": "2026-12-07T22:31:15.426Z",
+                     *               "moderatedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -43184,21 +44211,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
-                     *             "submittedAt": "2026-12-07T15:11:22.610Z",
-                     *             "agreedAt": "2026-12-07T15:11:22.634Z",
+                     *             "createdByKeyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *             "submittedAt": "2026-12-07T22:31:15.408Z",
+                     *             "agreedAt": "2026-12-07T22:31:15.426Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T15:11:22.427Z",
-                     *             "updatedAt": "2026-12-07T15:11:22.634Z"
+                     *             "createdAt": "2026-12-07T22:31:15.265Z",
+                     *             "updatedAt": "2026-12-07T22:31:15.426Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *             "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *             "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *             "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *             "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -43211,7 +44238,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *                 "id": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -43790,7 +44817,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *                 "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -43804,12 +44831,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T15:11:22.920Z",
-                     *             "updatedAt": "2026-12-07T15:11:25.275Z",
+                     *             "createdAt": "2026-12-07T22:31:15.745Z",
+                     *             "updatedAt": "2026-12-07T22:31:18.282Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T15:11:23.606Z",
+                     *             "agreedAt": "2026-12-07T22:31:16.451Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -43817,11 +44844,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *             "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                     *             "id": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *             "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *             "schemeId": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -43834,7 +44861,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                     *                 "id": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -44413,7 +45440,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a2510f-313b-726a-afe0-2b94a206ae7b",
+                     *                 "id": "01a252a1-ec59-760e-8aaa-1706de1022c0",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -44427,8 +45454,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T15:11:23.712Z",
-                     *             "updatedAt": "2026-12-07T15:11:23.712Z",
+                     *             "createdAt": "2026-12-07T22:31:16.547Z",
+                     *             "updatedAt": "2026-12-07T22:31:16.547Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -44442,10 +45469,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -44465,7 +45492,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *                   "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44500,62 +45527,62 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
-                     *             "submittedAt": "2026-12-07T15:11:23.507Z",
-                     *             "decidedAt": "2026-12-07T15:11:23.600Z",
+                     *             "createdByKeyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *             "submittedAt": "2026-12-07T22:31:16.344Z",
+                     *             "decidedAt": "2026-12-07T22:31:16.445Z",
                      *             "version": 8,
-                     *             "createdAt": "2026-12-07T15:11:23.326Z",
-                     *             "updatedAt": "2026-12-07T15:11:24.107Z"
+                     *             "createdAt": "2026-12-07T22:31:16.152Z",
+                     *             "updatedAt": "2026-12-07T22:31:16.900Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "id": "01a252a1-f892-71d2-8e64-0e20d592bfd9",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *             "decidedAt": "2026-12-07T15:11:23.535Z",
+                     *             "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *             "decidedAt": "2026-12-07T22:31:16.358Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a2510f-3fb5-7766-997d-62cdee6ae752",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "id": "01a252a1-f8b3-71f2-850f-d95788d789fa",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
-                     *             "decidedAt": "2026-12-07T15:11:23.566Z",
+                     *             "decidedBy": "key:01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *             "decidedAt": "2026-12-07T22:31:16.393Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a2510f-3fcf-75ed-8e4b-e399f26c540f",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "id": "01a252a1-f8db-76bc-95a6-b88aec867e47",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
-                     *             "decidedAt": "2026-12-07T15:11:23.592Z",
+                     *             "decidedBy": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *             "decidedAt": "2026-12-07T22:31:16.433Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "planRevisions": [
                      *           {
-                     *             "id": "01a2510f-4172-7078-94e0-fa82808c0362",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-fa4e-74bb-844d-7feb7fee1938",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "number": 1,
                      *             "status": "approved",
                      *             "stage": null,
@@ -44578,7 +45605,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *                   "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44629,7 +45656,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *                   "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *                   "amountPence": 1006875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44674,20 +45701,21 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "A little more kept back for the unexpected",
-                     *                 "decidedAt": "2026-12-07T15:11:24.017Z",
-                     *                 "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
+                     *                 "actorName": "[redacted]",
+                     *                 "decidedAt": "2026-12-07T22:31:16.813Z",
+                     *                 "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *             "createdAt": "2026-12-07T15:11:24.009Z",
-                     *             "decidedAt": "2026-12-07T15:11:24.017Z"
+                     *             "createdBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *             "createdAt": "2026-12-07T22:31:16.803Z",
+                     *             "decidedAt": "2026-12-07T22:31:16.813Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-fa89-715e-a1b4-def58e5e7690",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "number": 2,
                      *             "status": "approved",
                      *             "stage": null,
@@ -44710,7 +45738,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *                   "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *                   "amountPence": 1606011,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44761,7 +45789,7 @@ export interface operations {
                      *                   "costType": "annual",
                      *                   "provider": "Brookside Day Centre",
                      *                   "managedBy": "individual-service-fund",
-                     *                   "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *                   "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *                   "amountPence": 1001875,
                      *                   "description": "Day service on Fridays",
                      *                   "outcomeKeys": [
@@ -44812,34 +45840,37 @@ export interface operations {
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "reasons": "Two days a week at the day centre",
-                     *                 "decidedAt": "2026-12-07T15:11:24.075Z",
-                     *                 "decidedBy": "key:01a2510f-3703-7774-924d-9e198920c47b"
+                     *                 "actorName": "[redacted]",
+                     *                 "decidedAt": "2026-12-07T22:31:16.873Z",
+                     *                 "decidedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c"
                      *               },
                      *               {
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at team-manager",
-                     *                 "decidedAt": "2026-12-07T15:11:24.094Z",
-                     *                 "decidedBy": "key:01a2510f-3744-759a-8c79-fe8310f05f1e"
+                     *                 "actorName": "[redacted]",
+                     *                 "decidedAt": "2026-12-07T22:31:16.885Z",
+                     *                 "decidedBy": "key:01a252a1-f0c6-727c-a8a4-5708513c727d"
                      *               },
                      *               {
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "reasons": "Agreed at panel",
-                     *                 "decidedAt": "2026-12-07T15:11:24.105Z",
-                     *                 "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c"
+                     *                 "actorName": "[redacted]",
+                     *                 "decidedAt": "2026-12-07T22:31:16.898Z",
+                     *                 "decidedBy": "key:01a252a1-f0db-74a2-9871-68ddd169691f"
                      *               }
                      *             ],
-                     *             "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *             "createdAt": "2026-12-07T15:11:24.069Z",
-                     *             "decidedAt": "2026-12-07T15:11:24.105Z"
+                     *             "createdBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *             "createdAt": "2026-12-07T22:31:16.866Z",
+                     *             "decidedAt": "2026-12-07T22:31:16.898Z"
                      *           }
                      *         ],
                      *         "interimBudgets": [
                      *           {
-                     *             "id": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "reason": "Their carer is in hospital",
                      *             "weeklyPence": 15000,
                      *             "startDate": "2026-11-17",
@@ -44852,79 +45883,79 @@ export interface operations {
                      *                 "notes": "Carer home next week",
                      *                 "endDate": "2026-12-21",
                      *                 "outcome": "continue",
-                     *                 "reviewedBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *                 "reviewedBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *                 "reviewedOn": "2026-12-10"
                      *               }
                      *             ],
-                     *             "reconciledInto": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "reconciledInto": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "reconciliation": {
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "payments": [
-                     *                 "01a2510f-3e56-7539-be12-0e34b2a79214"
+                     *                 "01a252a1-f75d-70c7-a650-bb3d52aca276"
                      *               ],
                      *               "keptPence": 30000,
                      *               "carriedPence": 15000
                      *             },
-                     *             "createdBy": "key:01a2510f-3703-7774-924d-9e198920c47b",
-                     *             "createdAt": "2026-12-07T15:11:23.132Z",
-                     *             "updatedAt": "2026-12-07T15:11:23.979Z",
+                     *             "createdBy": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *             "createdAt": "2026-12-07T22:31:15.954Z",
+                     *             "updatedAt": "2026-12-07T22:31:16.787Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "interimPayments": [
                      *           {
-                     *             "id": "01a2510f-3e36-74ef-883f-f41822fe94f4",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "interimId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *             "id": "01a252a1-f732-7518-9303-fb1d1adad29a",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "interimId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
                      *             "amountPence": 15000,
                      *             "paidOn": "2026-11-17",
                      *             "payeeReference": null,
                      *             "carriedTransactionId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:23.185Z"
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:16.012Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3e49-7280-b722-f884f63ebad3",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "interimId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *             "id": "01a252a1-f740-73eb-8d6f-067ddd85ef97",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "interimId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
                      *             "amountPence": 15000,
                      *             "paidOn": "2026-11-24",
                      *             "payeeReference": null,
                      *             "carriedTransactionId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:23.205Z"
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:16.029Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3e56-7539-be12-0e34b2a79214",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "interimId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
+                     *             "id": "01a252a1-f75d-70c7-a650-bb3d52aca276",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "interimId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
                      *             "amountPence": 15000,
                      *             "paidOn": "2026-12-01",
                      *             "payeeReference": null,
-                     *             "carriedTransactionId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:23.218Z"
+                     *             "carriedTransactionId": "01a252a1-fa31-701a-a8bc-a927e056d620",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:16.054Z"
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:22.664Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:15.455Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f5af-72c5-b1a5-f475f0fae78c",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -45081,121 +46112,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:22.819Z",
-                     *             "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:15.622Z",
+                     *             "chargingPolicyId": "01a252a1-f541-72e8-b716-66612224ff4b",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "id": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
+                     *             "financialAssessmentId": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T15:11:23.592Z"
+                     *             "createdAt": "2026-12-07T22:31:16.433Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -45204,10 +46235,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -45217,18 +46248,18 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:23.743Z",
-                     *             "updatedAt": "2026-12-07T15:11:24.570Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:16.598Z",
+                     *             "updatedAt": "2026-12-07T22:31:17.442Z",
                      *             "version": 3,
                      *             "managementOption": "direct-payment"
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "id": "01a252a1-fc46-76a9-be71-294d71c5d32b",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -45342,16 +46373,16 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": false,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.451Z"
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.308Z"
                      *           }
                      *         ],
                      *         "directPaymentAudits": [
                      *           {
-                     *             "sampleId": "01a2510f-434a-741e-9293-616109e1e939",
+                     *             "sampleId": "01a252a1-fc75-73e6-87f7-d92da3bfc1b9",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2027-02-28",
-                     *             "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "reasons": [
                      *               "random",
                      *               "high-balance"
@@ -45362,26 +46393,26 @@ export interface operations {
                      *             "notes": "Statement and card records agree",
                      *             "recoveryPence": null,
                      *             "recoveryTransactionId": null,
-                     *             "decidedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "decidedAt": "2026-12-07T15:11:24.536Z"
+                     *             "decidedBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "decidedAt": "2026-12-07T22:31:17.415Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "runId": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 246844,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "directPaymentAgreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a2510f-4105-7145-9d12-38c70f9d832e",
+                     *             "transactionId": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
                      *             "share": 0,
                      *             "managementOption": "direct-payment",
                      *             "providerId": null,
@@ -45393,10 +46424,10 @@ export interface operations {
                      *             ]
                      *           },
                      *           {
-                     *             "runId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "runId": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 82281,
@@ -45406,10 +46437,10 @@ export interface operations {
                      *             "directPaymentAgreementId": null,
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *             "transactionId": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
                      *             "share": 1,
                      *             "managementOption": "individual-service-fund",
-                     *             "providerId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
+                     *             "providerId": "01a252a1-f79d-7041-a775-e09621d8146f",
                      *             "planLines": [
                      *               {
                      *                 "index": 1,
@@ -45420,27 +46451,27 @@ export interface operations {
                      *         ],
                      *         "upratings": [
                      *           {
-                     *             "runId": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *             "runId": "01a252a1-f918-7037-ae9b-762d877730fe",
                      *             "runStatus": "applied",
                      *             "effectiveFrom": "2027-04-01",
-                     *             "runCreatedAt": "2026-12-07T15:11:23.655Z",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "runCreatedAt": "2026-12-07T22:31:16.496Z",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
-                     *             "reviewId": "01a2510f-404a-70a1-957f-30911916f662"
+                     *             "newBudgetId": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
+                     *             "reviewId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7"
                      *           }
                      *         ],
                      *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f8f2-76ac-aacd-c3e4a91088fb",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -45448,16 +46479,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T15:11:23.592Z",
-                     *             "updatedAt": "2026-12-07T15:11:23.592Z",
+                     *             "createdAt": "2026-12-07T22:31:16.433Z",
+                     *             "updatedAt": "2026-12-07T22:31:16.433Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -45517,11 +46548,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T15:11:24.770Z",
-                     *                 "decidedBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *                 "decidedAt": "2026-12-07T22:31:17.755Z",
+                     *                 "decidedBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a2510f-4461-73f7-b43f-b05db144739c"
+                     *                   "01a252a1-fdfa-75bf-ae7a-2ac3b9f7b12c"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -45630,18 +46661,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T15:11:24.732Z",
+                     *             "completedAt": "2026-12-07T22:31:17.709Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T15:11:23.592Z",
-                     *             "updatedAt": "2026-12-07T15:11:24.770Z",
+                     *             "createdAt": "2026-12-07T22:31:16.433Z",
+                     *             "updatedAt": "2026-12-07T22:31:17.755Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2510f-404a-70a1-957f-30911916f662",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -45671,18 +46702,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T15:11:24.703Z",
+                     *             "completedAt": "2026-12-07T22:31:17.648Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T15:11:23.712Z",
-                     *             "updatedAt": "2026-12-07T15:11:24.703Z",
+                     *             "createdAt": "2026-12-07T22:31:16.547Z",
+                     *             "updatedAt": "2026-12-07T22:31:17.648Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2510f-43df-711e-8eff-0977e461d76d",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-fd2d-75cd-82b1-b9b09ffd2eb5",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -45690,19 +46721,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T15:11:24.637Z",
-                     *             "updatedAt": "2026-12-07T15:11:24.637Z",
+                     *             "createdAt": "2026-12-07T22:31:17.543Z",
+                     *             "updatedAt": "2026-12-07T22:31:17.543Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "subject": "budget",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -45711,44 +46742,44 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T15:11:24.849Z",
-                     *               "decidedBy": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *               "decidedAt": "2026-12-07T22:31:17.864Z",
+                     *               "decidedBy": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "createdByKeyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T15:11:24.799Z",
-                     *             "updatedAt": "2026-12-07T15:11:24.849Z",
+                     *             "createdAt": "2026-12-07T22:31:17.786Z",
+                     *             "updatedAt": "2026-12-07T22:31:17.864Z",
                      *             "assessmentId": null
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *             "href": "/v1/letters/indicative-budget/01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *             "href": "/v1/letters/indicative-budget/01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
-                     *             "href": "/v1/letters/indicative-budget/01a2510f-4047-713a-9b72-14d937b7e6f1"
+                     *             "id": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
+                     *             "href": "/v1/letters/indicative-budget/01a252a1-f955-77bc-9ddd-a0c5f85fd433"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *             "href": "/v1/letters/plan-decision/01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *             "href": "/v1/letters/plan-decision/01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *             "href": "/v1/letters/clawback-recommendation/01a2510f-3fe4-7209-b481-9e04de9315b9"
+                     *             "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *             "href": "/v1/letters/clawback-recommendation/01a252a1-f8f2-76ad-9227-fb0b8f81d0bb"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 246844,
@@ -45759,14 +46790,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:23.902Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:16.725Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 82281,
@@ -45777,14 +46808,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:23.902Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:16.725Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fa31-701a-a8bc-a927e056d620",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 15000,
@@ -45795,14 +46826,14 @@ export interface operations {
                      *             "instalmentNumber": null,
                      *             "description": "Interim support paid on 2026-12-01, carried into the budget",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:23.974Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:16.779Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4461-73f7-b43f-b05db144739c",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fdfa-75bf-ae7a-2ac3b9f7b12c",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -45811,16 +46842,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a2510f-3fe4-7209-b481-9e04de9315b9: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a252a1-f8f2-76ad-9227-fb0b8f81d0bb: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.764Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.744Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fb28-7359-af74-a33f56f11c02",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 314125,
@@ -45831,14 +46862,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.198Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.015Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4249-75f0-95fb-60a302881e8f",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fb4b-7339-ba50-638e5e97ea4f",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45849,14 +46880,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.225Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.053Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fb69-757d-859d-91846b634c74",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45867,14 +46898,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.244Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.075Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4271-706e-b239-8c8517a6bc86",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fb7e-7528-a341-fafab624ae07",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45885,14 +46916,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.261Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.105Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fb94-732d-927d-a217e35a87f4",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45903,14 +46934,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.292Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.126Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42aa-77b0-b947-7c3a8366932f",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fbaa-73c7-8c04-0f2f58da9cb6",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45921,14 +46952,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.315Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.147Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fbc6-7630-927f-770aed7a1f24",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45939,14 +46970,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.342Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.174Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42dc-70fa-b871-eddd78b4f146",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fbe0-777d-833d-6fc88b9848b4",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45957,14 +46988,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.372Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.198Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42ee-7753-85bd-c2d02f126c02",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fc07-743a-b028-dad0a906e9af",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45975,14 +47006,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.390Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.228Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4307-74e7-834f-ba0550e39a08",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fc1d-7544-ad57-c1f4bd48852a",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -45993,14 +47024,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.415Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.263Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4319-75e9-8424-871bb5e6bb73",
-                     *             "councilId": "01a2510f-30d2-72de-8888-a97513358533",
-                     *             "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "id": "01a252a1-fc31-7184-b4af-7654ee01d1c6",
+                     *             "councilId": "01a252a1-ec18-7228-8d65-285bcc158982",
+                     *             "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -46011,322 +47042,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
-                     *             "createdAt": "2026-12-07T15:11:24.431Z",
+                     *             "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *             "createdAt": "2026-12-07T22:31:17.284Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
-                     *             "seq": 15,
-                     *             "id": "01a2510f-3a30-7317-af88-2fb3d86b653f",
+                     *             "seq": 18,
+                     *             "id": "01a252a1-f37c-71e1-9a66-ed39ea91ffa0",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "payload": {
-                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxderfi5"
+                     *                 "carefirst": "JOURNEY-mxduh4d6"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.135Z"
-                     *           },
-                     *           {
-                     *             "seq": 16,
-                     *             "id": "01a2510f-3af9-724c-9ca4-91b476aa0805",
-                     *             "type": "person.updated",
-                     *             "entityType": "person",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *             "payload": {
-                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "version": 2,
-                     *               "clientGroup": "learning-disability",
-                     *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxderfi5"
-                     *               },
-                     *               "caresForPersonId": null
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.349Z"
-                     *           },
-                     *           {
-                     *             "seq": 17,
-                     *             "id": "01a2510f-3b42-7683-8b61-ec0afc72cfcb",
-                     *             "type": "assessment.created",
-                     *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "payload": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *               "status": "draft",
-                     *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "totalPoints": null,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.427Z"
-                     *           },
-                     *           {
-                     *             "seq": 18,
-                     *             "id": "01a2510f-3b8a-7369-9dbe-94bc8058f9de",
-                     *             "type": "assessment.answers-saved",
-                     *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *             "payload": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *               "status": "draft",
-                     *               "version": 2,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "totalPoints": null,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.500Z"
+                     *             "occurredAt": "2026-12-07T22:31:15.031Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a2510f-3bf6-71bd-926c-bacd342adcac",
-                     *             "type": "assessment.submitted",
-                     *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "id": "01a252a1-f3ed-7135-9c9b-3f5aac5ef1d5",
+                     *             "type": "person.updated",
+                     *             "entityType": "person",
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "payload": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *               "status": "submitted",
-                     *               "version": 3,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "version": 2,
+                     *               "clientGroup": "learning-disability",
+                     *               "externalIds": {
+                     *                 "carefirst": "JOURNEY-mxduh4d6"
+                     *               },
+                     *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.609Z"
+                     *             "occurredAt": "2026-12-07T22:31:15.168Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a2510f-3c10-7144-9764-69d3dcb829ba",
+                     *             "id": "01a252a1-f449-7465-9191-3a3480bd0907",
+                     *             "type": "assessment.created",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *             "payload": {
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:15.265Z"
+                     *           },
+                     *           {
+                     *             "seq": 21,
+                     *             "id": "01a252a1-f48a-72e7-9c61-f3a306bd41de",
+                     *             "type": "assessment.answers-saved",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *             "payload": {
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:15.328Z"
+                     *           },
+                     *           {
+                     *             "seq": 22,
+                     *             "id": "01a252a1-f4d3-748c-879c-9221b5d2cf9e",
+                     *             "type": "assessment.submitted",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *             "payload": {
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "totalPoints": 179,
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:15.399Z"
+                     *           },
+                     *           {
+                     *             "seq": 23,
+                     *             "id": "01a252a1-f4e6-76b5-a41e-d0bde939dc3e",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *             "payload": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.632Z"
-                     *           },
-                     *           {
-                     *             "seq": 21,
-                     *             "id": "01a2510f-3c35-705f-af58-d03d2fd09311",
-                     *             "type": "financial-assessment.recorded",
-                     *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
-                     *             "payload": {
-                     *               "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
-                     *               "method": "entered",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "effectiveFrom": "2026-04-01",
-                     *               "weeklyContributionPence": 1500
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.664Z"
-                     *           },
-                     *           {
-                     *             "seq": 23,
-                     *             "id": "01a2510f-3cca-72d6-8083-26a0a2049ada",
-                     *             "type": "financial-assessment.recorded",
-                     *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
-                     *             "payload": {
-                     *               "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
-                     *               "method": "calculated",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
-                     *               "chargingPolicyVersion": 1,
-                     *               "weeklyContributionPence": 10035
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.819Z"
+                     *             "occurredAt": "2026-12-07T22:31:15.423Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a2510f-3d37-75fb-9ee8-e6e699073678",
+                     *             "id": "01a252a1-f50c-77bf-8cd1-e9541886b653",
+                     *             "type": "financial-assessment.recorded",
+                     *             "entityType": "financial-assessment",
+                     *             "entityId": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
+                     *             "payload": {
+                     *               "id": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
+                     *               "method": "entered",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "effectiveFrom": "2026-04-01",
+                     *               "weeklyContributionPence": 1500
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:15.455Z"
+                     *           },
+                     *           {
+                     *             "seq": 26,
+                     *             "id": "01a252a1-f5b1-730a-95df-8cd3fd618ba4",
+                     *             "type": "financial-assessment.recorded",
+                     *             "entityType": "financial-assessment",
+                     *             "entityId": "01a252a1-f5af-72c5-b1a5-f475f0fae78c",
+                     *             "payload": {
+                     *               "id": "01a252a1-f5af-72c5-b1a5-f475f0fae78c",
+                     *               "method": "calculated",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "effectiveFrom": "2027-04-01",
+                     *               "chargingPolicyId": "01a252a1-f541-72e8-b716-66612224ff4b",
+                     *               "chargingPolicyVersion": 1,
+                     *               "weeklyContributionPence": 10035
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:15.622Z"
+                     *           },
+                     *           {
+                     *             "seq": 27,
+                     *             "id": "01a252a1-f633-7587-82e0-f3f15d18b071",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "payload": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:22.920Z"
-                     *           },
-                     *           {
-                     *             "seq": 31,
-                     *             "id": "01a2510f-3ece-7157-ae42-85afa8a8d7a9",
-                     *             "type": "support-plan.created",
-                     *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *               "stage": null,
-                     *               "status": "draft",
-                     *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.326Z"
-                     *           },
-                     *           {
-                     *             "seq": 32,
-                     *             "id": "01a2510f-3f1a-76a1-a010-e8bae20b9c2c",
-                     *             "type": "support-plan.updated",
-                     *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *               "stage": null,
-                     *               "status": "draft",
-                     *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.406Z"
-                     *           },
-                     *           {
-                     *             "seq": 33,
-                     *             "id": "01a2510f-3f7d-76f7-bc54-51b78304a132",
-                     *             "type": "support-plan.submitted",
-                     *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *               "stage": "coordinator",
-                     *               "status": "submitted",
-                     *               "version": 3,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.505Z"
+                     *             "occurredAt": "2026-12-07T22:31:15.745Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a2510f-3fa0-7087-afc1-52a106f39fcf",
+                     *             "id": "01a252a1-f7cb-7533-8d71-05a1aa4ddd5f",
+                     *             "type": "support-plan.created",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *             "payload": {
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:16.152Z"
+                     *           },
+                     *           {
+                     *             "seq": 35,
+                     *             "id": "01a252a1-f81b-7641-b5c0-770a7ccbd061",
+                     *             "type": "support-plan.updated",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *             "payload": {
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:16.237Z"
+                     *           },
+                     *           {
+                     *             "seq": 36,
+                     *             "id": "01a252a1-f87e-7063-b925-2c5cb4ed31e6",
+                     *             "type": "support-plan.submitted",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *             "payload": {
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *               "stage": "coordinator",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:16.339Z"
+                     *           },
+                     *           {
+                     *             "seq": 37,
+                     *             "id": "01a252a1-f89e-72d2-8230-5c0713815c22",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": {
-                     *                 "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
+                     *                 "id": "01a252a1-f892-71d2-8e64-0e20d592bfd9",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.535Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.358Z"
                      *           },
                      *           {
-                     *             "seq": 35,
-                     *             "id": "01a2510f-3fbe-715b-ac73-f401745afd04",
+                     *             "seq": 38,
+                     *             "id": "01a252a1-f8be-7736-8f2c-3c78cdf94850",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": {
-                     *                 "id": "01a2510f-3fb5-7766-997d-62cdee6ae752",
+                     *                 "id": "01a252a1-f8b3-71f2-850f-d95788d789fa",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.566Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.393Z"
                      *           },
                      *           {
-                     *             "seq": 36,
-                     *             "id": "01a2510f-3fee-7664-84d9-9e189e55b084",
+                     *             "seq": 39,
+                     *             "id": "01a252a1-f8fc-7521-9f81-218b20135245",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": {
-                     *                 "id": "01a2510f-3fcf-75ed-8e4b-e399f26c540f",
+                     *                 "id": "01a252a1-f8db-76bc-95a6-b88aec867e47",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "seq": 37,
-                     *             "id": "01a2510f-3fee-7665-a0d0-8d4de4bf9265",
+                     *             "seq": 40,
+                     *             "id": "01a252a1-f8fc-7522-89a2-f4ca4c6acc82",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "payload": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "seq": 38,
-                     *             "id": "01a2510f-3fee-7666-8da0-57f15ef414e9",
+                     *             "seq": 41,
+                     *             "id": "01a252a1-f8fc-7523-8ae9-1e25733e95ee",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "entityId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "payload": {
-                     *               "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *               "id": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -46335,408 +47366,408 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "seq": 39,
-                     *             "id": "01a2510f-3fee-7667-bd6f-19c9443722e0",
+                     *             "seq": 42,
+                     *             "id": "01a252a1-f8fc-7524-9e1f-336e7571a81a",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
+                     *             "entityId": "01a252a1-f8f2-76ac-aacd-c3e4a91088fb",
                      *             "payload": {
-                     *               "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
+                     *               "id": "01a252a1-f8f2-76ac-aacd-c3e4a91088fb",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "seq": 40,
-                     *             "id": "01a2510f-3fee-7668-b5d0-3ba3c2a78747",
+                     *             "seq": 43,
+                     *             "id": "01a252a1-f8fc-7525-a0d2-db0e8573e7d1",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *             "payload": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.592Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "seq": 43,
-                     *             "id": "01a2510f-4050-77af-a6a8-f78920f38573",
+                     *             "seq": 46,
+                     *             "id": "01a252a1-f962-75cd-8710-368c9a22d2ff",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *             "entityId": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
                      *             "payload": {
-                     *               "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *               "id": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                     *               "schemeId": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *               "upratingRunId": "01a252a1-f918-7037-ae9b-762d877730fe",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "replacesBudgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.712Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.547Z"
                      *           },
                      *           {
-                     *             "seq": 44,
-                     *             "id": "01a2510f-4050-77b0-aa39-265c460c86f8",
+                     *             "seq": 47,
+                     *             "id": "01a252a1-f962-75ce-a84f-f40f4c1f8be4",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
+                     *             "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *             "payload": {
-                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *               "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "upratingRunId": "01a252a1-f918-7037-ae9b-762d877730fe",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.712Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.547Z"
                      *           },
                      *           {
-                     *             "seq": 46,
-                     *             "id": "01a2510f-4069-73d9-8c62-0af1711b7b28",
+                     *             "seq": 49,
+                     *             "id": "01a252a1-f982-7688-a045-499483aca279",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "payload": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.743Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.598Z"
                      *           },
                      *           {
-                     *             "seq": 56,
-                     *             "id": "01a2510f-4177-7405-a680-e7283ddeb72a",
+                     *             "seq": 59,
+                     *             "id": "01a252a1-fa55-74af-9835-4335be7d2405",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "revision": {
-                     *                 "id": "01a2510f-4172-7078-94e0-fa82808c0362",
+                     *                 "id": "01a252a1-fa4e-74bb-844d-7feb7fee1938",
                      *                 "number": 1,
-                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *                 "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *                 "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *                 "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.009Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.803Z"
                      *           },
                      *           {
-                     *             "seq": 60,
-                     *             "id": "01a2510f-41ce-71df-a629-6eda652f1a3f",
+                     *             "seq": 63,
+                     *             "id": "01a252a1-faa5-7736-b583-c1b54afc0d9c",
                      *             "type": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "payload": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "revision": {
-                     *                 "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
+                     *                 "id": "01a252a1-fa89-715e-a1b4-def58e5e7690",
                      *                 "number": 2,
-                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *                 "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *                 "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *                 "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.104Z"
-                     *           },
-                     *           {
-                     *             "seq": 72,
-                     *             "id": "01a2510f-432b-7421-a781-09203d95b887",
-                     *             "type": "account-return.recorded",
-                     *             "entityType": "account-return",
-                     *             "entityId": "01a2510f-4328-747c-ba3e-1d72689aac63",
-                     *             "payload": {
-                     *               "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
-                     *               "matches": false,
-                     *               "periodTo": "2026-12-31",
-                     *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.451Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.894Z"
                      *           },
                      *           {
                      *             "seq": 75,
-                     *             "id": "01a2510f-4392-71cd-84db-a03c4a16372c",
+                     *             "id": "01a252a1-fc4a-7186-a6b1-0a278ec1fa58",
+                     *             "type": "account-return.recorded",
+                     *             "entityType": "account-return",
+                     *             "entityId": "01a252a1-fc46-76a9-be71-294d71c5d32b",
+                     *             "payload": {
+                     *               "id": "01a252a1-fc46-76a9-be71-294d71c5d32b",
+                     *               "matches": false,
+                     *               "periodTo": "2026-12-31",
+                     *               "periodFrom": "2026-12-01",
+                     *               "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23"
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:17.308Z"
+                     *           },
+                     *           {
+                     *             "seq": 78,
+                     *             "id": "01a252a1-fcb8-7441-bd5b-cc9dfac62bbf",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "payload": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.557Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.427Z"
                      *           },
                      *           {
-                     *             "seq": 76,
-                     *             "id": "01a2510f-439d-727c-bdfb-2f313332bf25",
+                     *             "seq": 79,
+                     *             "id": "01a252a1-fccb-70fa-a23b-c478ee26ea93",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "payload": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.568Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.439Z"
                      *           },
                      *           {
-                     *             "seq": 77,
-                     *             "id": "01a2510f-43e1-74e5-9750-2b032df7427e",
+                     *             "seq": 80,
+                     *             "id": "01a252a1-fd30-7369-8cdc-26f04caa7450",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-43df-711e-8eff-0977e461d76d",
+                     *             "entityId": "01a252a1-fd2d-75cd-82b1-b9b09ffd2eb5",
                      *             "payload": {
-                     *               "id": "01a2510f-43df-711e-8eff-0977e461d76d",
+                     *               "id": "01a252a1-fd2d-75cd-82b1-b9b09ffd2eb5",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.637Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.543Z"
                      *           },
                      *           {
-                     *             "seq": 78,
-                     *             "id": "01a2510f-4422-7185-adf5-288f9ef96aef",
+                     *             "seq": 81,
+                     *             "id": "01a252a1-fd91-77e6-b5ba-5744b8f48caa",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
+                     *             "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *             "payload": {
-                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *               "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.700Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.643Z"
                      *           },
                      *           {
-                     *             "seq": 79,
-                     *             "id": "01a2510f-443f-7007-84d7-4191178e9bb9",
+                     *             "seq": 82,
+                     *             "id": "01a252a1-fdd2-7330-be86-ea0cc0e2968b",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *             "payload": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.725Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.697Z"
                      *           },
                      *           {
-                     *             "seq": 81,
-                     *             "id": "01a2510f-4466-7437-9597-c731e7eb0800",
+                     *             "seq": 84,
+                     *             "id": "01a252a1-fdff-7261-9029-b8c7521fb562",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *             "payload": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": "reduce",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.764Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.744Z"
                      *           },
                      *           {
-                     *             "seq": 82,
-                     *             "id": "01a2510f-4484-746d-9988-4de382bd20ab",
+                     *             "seq": 85,
+                     *             "id": "01a252a1-fe23-74cf-a479-a88ec17cb8fa",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *             "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *             "payload": {
-                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *               "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.799Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.786Z"
                      *           },
                      *           {
-                     *             "seq": 83,
-                     *             "id": "01a2510f-44b3-73ab-a280-9968612364fd",
+                     *             "seq": 86,
+                     *             "id": "01a252a1-fe6b-7300-b231-de899384a8f0",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *             "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *             "payload": {
-                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *               "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.848Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.859Z"
                      *           },
                      *           {
-                     *             "seq": 89,
-                     *             "id": "01a2510f-465f-74bc-bb75-a1cf2ec6db69",
+                     *             "seq": 92,
+                     *             "id": "01a252a2-000b-711a-b0be-86a0dccb0269",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "payload": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:25.274Z"
-                     *           },
-                     *           {
-                     *             "seq": 50,
-                     *             "id": "01a2510f-410b-73a1-b20c-4b3e2d38dff1",
-                     *             "type": "transaction.recorded",
-                     *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4105-7145-9d12-38c70f9d832e",
-                     *             "payload": {
-                     *               "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
-                     *               "kind": "council-payment",
-                     *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "direction": "in",
-                     *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 246844,
-                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
-                     *               "instalmentNumber": 1
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.902Z"
-                     *           },
-                     *           {
-                     *             "seq": 51,
-                     *             "id": "01a2510f-410b-73a2-910d-ac25b175c697",
-                     *             "type": "transaction.recorded",
-                     *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
-                     *             "payload": {
-                     *               "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
-                     *               "kind": "council-payment",
-                     *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "direction": "in",
-                     *               "occurredOn": "2026-12-01",
-                     *               "amountPence": 82281,
-                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
-                     *               "instalmentNumber": 1
-                     *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.902Z"
+                     *             "occurredAt": "2026-12-07T22:31:18.279Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a2510f-414f-7427-8eae-1b6efffa790d",
+                     *             "id": "01a252a1-f9fd-7265-8a01-d6438aff7882",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *             "entityId": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
                      *             "payload": {
-                     *               "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *               "id": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "direction": "in",
+                     *               "occurredOn": "2026-12-01",
+                     *               "amountPence": 246844,
+                     *               "paymentRunId": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
+                     *               "instalmentNumber": 1
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:16.725Z"
+                     *           },
+                     *           {
+                     *             "seq": 54,
+                     *             "id": "01a252a1-f9fd-7266-bb5f-93ceb2e9d53e",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
+                     *             "payload": {
+                     *               "id": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "direction": "in",
+                     *               "occurredOn": "2026-12-01",
+                     *               "amountPence": 82281,
+                     *               "paymentRunId": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
+                     *               "instalmentNumber": 1
+                     *             },
+                     *             "occurredAt": "2026-12-07T22:31:16.725Z"
+                     *           },
+                     *           {
+                     *             "seq": 56,
+                     *             "id": "01a252a1-fa36-77ae-ae4d-ccfa21e0f470",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a252a1-fa31-701a-a8bc-a927e056d620",
+                     *             "payload": {
+                     *               "id": "01a252a1-fa31-701a-a8bc-a927e056d620",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:23.974Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:16.779Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2026-12-01",
@@ -46746,23 +47777,23 @@ export interface operations {
                      *               "instalmentNumber": null,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:23.974Z"
+                     *             "occurredAt": "2026-12-07T22:31:16.779Z"
                      *           },
                      *           {
-                     *             "seq": 61,
-                     *             "id": "01a2510f-4231-76e4-91ce-e91020ffccdd",
+                     *             "seq": 64,
+                     *             "id": "01a252a1-fb2a-7223-be68-83a1da44a0f2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
+                     *             "entityId": "01a252a1-fb28-7359-af74-a33f56f11c02",
                      *             "payload": {
-                     *               "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
+                     *               "id": "01a252a1-fb28-7359-af74-a33f56f11c02",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.198Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.015Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -46772,23 +47803,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.198Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.015Z"
                      *           },
                      *           {
-                     *             "seq": 62,
-                     *             "id": "01a2510f-424c-75c7-9376-11287ad273dc",
+                     *             "seq": 65,
+                     *             "id": "01a252a1-fb4e-75cf-bb70-5393f39a8f47",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4249-75f0-95fb-60a302881e8f",
+                     *             "entityId": "01a252a1-fb4b-7339-ba50-638e5e97ea4f",
                      *             "payload": {
-                     *               "id": "01a2510f-4249-75f0-95fb-60a302881e8f",
+                     *               "id": "01a252a1-fb4b-7339-ba50-638e5e97ea4f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.225Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.053Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -46798,23 +47829,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.225Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.053Z"
                      *           },
                      *           {
-                     *             "seq": 63,
-                     *             "id": "01a2510f-425f-713a-9d37-99403b65fb5a",
+                     *             "seq": 66,
+                     *             "id": "01a252a1-fb6c-702a-8648-40a621ed2cb9",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
+                     *             "entityId": "01a252a1-fb69-757d-859d-91846b634c74",
                      *             "payload": {
-                     *               "id": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
+                     *               "id": "01a252a1-fb69-757d-859d-91846b634c74",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.244Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.075Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -46824,23 +47855,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.244Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.075Z"
                      *           },
                      *           {
-                     *             "seq": 64,
-                     *             "id": "01a2510f-4279-7332-aff0-9397bf0479dd",
+                     *             "seq": 67,
+                     *             "id": "01a252a1-fb81-7091-b853-9995f38189ba",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4271-706e-b239-8c8517a6bc86",
+                     *             "entityId": "01a252a1-fb7e-7528-a341-fafab624ae07",
                      *             "payload": {
-                     *               "id": "01a2510f-4271-706e-b239-8c8517a6bc86",
+                     *               "id": "01a252a1-fb7e-7528-a341-fafab624ae07",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.261Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.105Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -46850,23 +47881,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.261Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.105Z"
                      *           },
                      *           {
-                     *             "seq": 65,
-                     *             "id": "01a2510f-4293-7247-9a51-e27190ade79c",
+                     *             "seq": 68,
+                     *             "id": "01a252a1-fb96-71dc-a9cf-0f34e762b8fd",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
+                     *             "entityId": "01a252a1-fb94-732d-927d-a217e35a87f4",
                      *             "payload": {
-                     *               "id": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
+                     *               "id": "01a252a1-fb94-732d-927d-a217e35a87f4",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.292Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.126Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -46876,23 +47907,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.292Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.126Z"
                      *           },
                      *           {
-                     *             "seq": 66,
-                     *             "id": "01a2510f-42ae-7386-97bc-32e2b8e73262",
+                     *             "seq": 69,
+                     *             "id": "01a252a1-fbac-70a8-a544-1a8fbc300529",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42aa-77b0-b947-7c3a8366932f",
+                     *             "entityId": "01a252a1-fbaa-73c7-8c04-0f2f58da9cb6",
                      *             "payload": {
-                     *               "id": "01a2510f-42aa-77b0-b947-7c3a8366932f",
+                     *               "id": "01a252a1-fbaa-73c7-8c04-0f2f58da9cb6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.315Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.147Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -46902,23 +47933,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.315Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.147Z"
                      *           },
                      *           {
-                     *             "seq": 67,
-                     *             "id": "01a2510f-42c6-76e7-b3ad-1965b6e993f2",
+                     *             "seq": 70,
+                     *             "id": "01a252a1-fbc9-7159-a368-4ac175b636ae",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
+                     *             "entityId": "01a252a1-fbc6-7630-927f-770aed7a1f24",
                      *             "payload": {
-                     *               "id": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
+                     *               "id": "01a252a1-fbc6-7630-927f-770aed7a1f24",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.342Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.174Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -46928,23 +47959,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.342Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.174Z"
                      *           },
                      *           {
-                     *             "seq": 68,
-                     *             "id": "01a2510f-42de-759e-a92f-49d903f93bfc",
+                     *             "seq": 71,
+                     *             "id": "01a252a1-fbe2-7791-bd1b-9053d583bfc5",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42dc-70fa-b871-eddd78b4f146",
+                     *             "entityId": "01a252a1-fbe0-777d-833d-6fc88b9848b4",
                      *             "payload": {
-                     *               "id": "01a2510f-42dc-70fa-b871-eddd78b4f146",
+                     *               "id": "01a252a1-fbe0-777d-833d-6fc88b9848b4",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.372Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.198Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -46954,23 +47985,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.372Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.198Z"
                      *           },
                      *           {
-                     *             "seq": 69,
-                     *             "id": "01a2510f-42f2-73d5-bfd2-c655f64dc314",
+                     *             "seq": 72,
+                     *             "id": "01a252a1-fc0a-7460-9f6a-4a62eab08cdb",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42ee-7753-85bd-c2d02f126c02",
+                     *             "entityId": "01a252a1-fc07-743a-b028-dad0a906e9af",
                      *             "payload": {
-                     *               "id": "01a2510f-42ee-7753-85bd-c2d02f126c02",
+                     *               "id": "01a252a1-fc07-743a-b028-dad0a906e9af",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.390Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.228Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -46980,23 +48011,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.390Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.228Z"
                      *           },
                      *           {
-                     *             "seq": 70,
-                     *             "id": "01a2510f-4309-774b-8f9e-daba34941905",
+                     *             "seq": 73,
+                     *             "id": "01a252a1-fc20-751e-80f2-f602c2afb77f",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4307-74e7-834f-ba0550e39a08",
+                     *             "entityId": "01a252a1-fc1d-7544-ad57-c1f4bd48852a",
                      *             "payload": {
-                     *               "id": "01a2510f-4307-74e7-834f-ba0550e39a08",
+                     *               "id": "01a252a1-fc1d-7544-ad57-c1f4bd48852a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.415Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.263Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -47006,23 +48037,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.415Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.263Z"
                      *           },
                      *           {
-                     *             "seq": 71,
-                     *             "id": "01a2510f-431b-7082-9eb3-ae1142b30ea9",
+                     *             "seq": 74,
+                     *             "id": "01a252a1-fc33-74dc-9bef-4a72a4bc51d6",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4319-75e9-8424-871bb5e6bb73",
+                     *             "entityId": "01a252a1-fc31-7184-b4af-7654ee01d1c6",
                      *             "payload": {
-                     *               "id": "01a2510f-4319-75e9-8424-871bb5e6bb73",
+                     *               "id": "01a252a1-fc31-7184-b4af-7654ee01d1c6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.431Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.284Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -47032,78 +48063,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.431Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.284Z"
                      *           },
                      *           {
-                     *             "seq": 80,
-                     *             "id": "01a2510f-4466-7436-987c-1fcd0917b26b",
+                     *             "seq": 83,
+                     *             "id": "01a252a1-fdff-7260-bef1-d91619c9157c",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4461-73f7-b43f-b05db144739c",
+                     *             "entityId": "01a252a1-fdfa-75bf-ae7a-2ac3b9f7b12c",
                      *             "payload": {
-                     *               "id": "01a2510f-4461-73f7-b43f-b05db144739c",
+                     *               "id": "01a252a1-fdfa-75bf-ae7a-2ac3b9f7b12c",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T15:11:24.764Z"
+                     *             "occurredAt": "2026-12-07T22:31:17.744Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a2510f-3a2c-77c6-ace0-9739bef5fbfa",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f37b-74b8-a99d-d85e3beb9a56",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxderfi5"
+                     *                 "carefirst": "JOURNEY-mxduh4d6"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:22.135Z"
+                     *             "at": "2026-12-07T22:31:15.031Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3af7-71c5-a4c1-e60c32b1ec13",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f3ec-77f4-9c6a-0554c8c1d926",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "before": {
-                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxderfi5"
+                     *                 "carefirst": "JOURNEY-mxduh4d6"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "id": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxderfi5"
+                     *                 "carefirst": "JOURNEY-mxduh4d6"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:22.349Z"
+                     *             "at": "2026-12-07T22:31:15.168Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3b0b-7398-95b5-ab638e5d801f",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f40d-753d-8f6b-1baef65f1fdd",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -47113,363 +48144,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "at": "2026-12-07T15:11:22.372Z"
+                     *             "at": "2026-12-07T22:31:15.200Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3b21-7275-9a6a-c2a3972c3965",
-                     *             "actor": "key:01a2510f-3108-732a-9edc-950683a7e979",
+                     *             "id": "01a252a1-f42e-7391-a900-125d206dfa29",
+                     *             "actor": "key:01a252a1-ec2a-7005-9089-460212e0e335",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T15:11:22.397Z"
+                     *             "at": "2026-12-07T22:31:15.241Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3b40-7788-ab51-997f32c66e91",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f448-72bb-bd67-fe7eebb42a3d",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
-                     *             "at": "2026-12-07T15:11:22.427Z"
+                     *             "at": "2026-12-07T22:31:15.265Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3b88-7569-81d4-5602b8bb57e0",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f485-77c1-882c-ecb70e192c88",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *             "before": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
-                     *             "at": "2026-12-07T15:11:22.500Z"
+                     *             "at": "2026-12-07T22:31:15.328Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3bf4-706f-a49f-6952e0a91eb8",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f4d1-71df-b226-60e7328ef9a9",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *             "before": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
-                     *             "at": "2026-12-07T15:11:22.609Z"
+                     *             "at": "2026-12-07T22:31:15.399Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3c0c-7609-9fad-842f304c9661",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f4e5-767e-acdb-94d91e4d080f",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *             "before": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "id": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2510f-313b-726a-afe0-2b94a206ae7b"
+                     *               "questionnaireId": "01a252a1-ec59-760e-8aaa-1706de1022c0"
                      *             },
-                     *             "at": "2026-12-07T15:11:22.632Z"
+                     *             "at": "2026-12-07T22:31:15.423Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3c33-705a-8104-e1a5ca34c052",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f50b-72bb-8254-df3659d2fd77",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
+                     *             "entityId": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3c2a-75bf-aecd-7c80d55effba",
+                     *               "id": "01a252a1-f507-736e-aa1f-c5ed8f44ffcd",
                      *               "method": "entered",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T15:11:22.664Z"
+                     *             "at": "2026-12-07T22:31:15.455Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3cc8-7328-ae7c-e78d78cfeb22",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f5b0-7540-b40e-c76699fb8a3c",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
+                     *             "entityId": "01a252a1-f5af-72c5-b1a5-f475f0fae78c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3cc7-759d-9278-6fcbe9842fd3",
+                     *               "id": "01a252a1-f5af-72c5-b1a5-f475f0fae78c",
                      *               "method": "calculated",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a2510f-3c63-774b-9a6f-afdff527d58a",
+                     *               "chargingPolicyId": "01a252a1-f541-72e8-b716-66612224ff4b",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T15:11:22.819Z"
+                     *             "at": "2026-12-07T22:31:15.622Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3d35-74ed-bfb7-c1a7dcfa14d9",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f632-74d1-aef4-aefc491a7a70",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T15:11:22.920Z"
+                     *             "at": "2026-12-07T22:31:15.745Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3ecc-736e-bfea-4b2059e7db40",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f7ca-720d-b2cb-3a5a536c5201",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "at": "2026-12-07T15:11:23.326Z"
+                     *             "at": "2026-12-07T22:31:16.152Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3f18-7559-af44-5419da3989c9",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f819-75ea-8deb-886f0613c0dc",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "at": "2026-12-07T15:11:23.406Z"
+                     *             "at": "2026-12-07T22:31:16.237Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3f7b-7753-875c-cedd4d13e527",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f87d-7141-b4c4-fc634d308194",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "at": "2026-12-07T15:11:23.505Z"
+                     *             "at": "2026-12-07T22:31:16.339Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3f9e-760b-ba0e-83651f26a403",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-f89d-748d-b3a6-b08fdfef137f",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": {
-                     *                 "id": "01a2510f-3f96-7688-b3c6-d8357bc5aa80",
+                     *                 "id": "01a252a1-f892-71d2-8e64-0e20d592bfd9",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T15:11:23.535Z"
+                     *             "at": "2026-12-07T22:31:16.358Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3fbc-7718-97a4-fc23eaeb34f2",
-                     *             "actor": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "id": "01a252a1-f8bc-7489-b3b4-5f8f017b8f61",
+                     *             "actor": "key:01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": {
-                     *                 "id": "01a2510f-3fb5-7766-997d-62cdee6ae752",
+                     *                 "id": "01a252a1-f8b3-71f2-850f-d95788d789fa",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T15:11:23.566Z"
+                     *             "at": "2026-12-07T22:31:16.393Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3feb-70a5-8496-65bb6938a076",
-                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-f8fa-7399-b2a8-2daac5f39432",
+                     *             "actor": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": {
-                     *                 "id": "01a2510f-3fcf-75ed-8e4b-e399f26c540f",
+                     *                 "id": "01a252a1-f8db-76bc-95a6-b88aec867e47",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T15:11:23.592Z"
+                     *             "at": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3feb-70a6-a988-c17cd21546b3",
-                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-f8fa-739a-be66-fd133fd8c029",
+                     *             "actor": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "before": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -47477,37 +48508,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T15:11:23.592Z"
+                     *             "at": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3feb-70a7-99e7-2890d0b56925",
-                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-f8fa-739b-8fda-781053aefc45",
+                     *             "actor": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *             "entityId": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3fdc-765e-ba2e-26254fbc06a2",
+                     *               "id": "01a252a1-f8e8-7777-976d-b6a4b9c75ef1",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -47516,446 +48547,446 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T15:11:23.592Z"
+                     *             "at": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3feb-70a8-bf9b-463a31fcb000",
-                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-f8fa-739c-a9c3-b64c2d70b3e3",
+                     *             "actor": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
+                     *             "entityId": "01a252a1-f8f2-76ac-aacd-c3e4a91088fb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3fe4-7208-9de1-62a303c0f9de",
+                     *               "id": "01a252a1-f8f2-76ac-aacd-c3e4a91088fb",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T15:11:23.592Z"
+                     *             "at": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-3feb-70a9-8be3-4c408cfd2acf",
-                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-f8fa-739d-be5b-e83711dbcb6f",
+                     *             "actor": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T15:11:23.592Z"
+                     *             "at": "2026-12-07T22:31:16.433Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-404f-7521-9cff-9b29c93e7376",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f961-751b-b6b4-f5aa451e7f69",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *             "entityId": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4047-713a-9b72-14d937b7e6f1",
+                     *               "id": "01a252a1-f955-77bc-9ddd-a0c5f85fd433",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3ffa-7786-9be2-07ec3a329dcd",
+                     *               "schemeId": "01a252a1-f908-74c5-89af-5cbd63737b6e",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *               "upratingRunId": "01a252a1-f918-7037-ae9b-762d877730fe",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "replacesBudgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T15:11:23.712Z"
+                     *             "at": "2026-12-07T22:31:16.547Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-404f-7522-97af-15b2ad5db8ba",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f961-751c-a75b-1493315f7dba",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
+                     *             "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *               "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *               "upratingRunId": "01a2510f-4011-72fa-8917-8fab0a5af031",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *               "upratingRunId": "01a252a1-f918-7037-ae9b-762d877730fe",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T15:11:23.712Z"
+                     *             "at": "2026-12-07T22:31:16.547Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4067-76d3-be9b-d9255e41e62d",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f981-726e-bc01-85ee66e303ce",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T15:11:23.743Z"
+                     *             "at": "2026-12-07T22:31:16.598Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4176-7199-bfd3-c85e4a0b11ad",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-fa52-7383-a33f-a83389cd258f",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "revision": {
-                     *                 "id": "01a2510f-4172-7078-94e0-fa82808c0362",
+                     *                 "id": "01a252a1-fa4e-74bb-844d-7feb7fee1938",
                      *                 "number": 1,
-                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *                 "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *                 "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *                 "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *                 "changePence": 5000,
                      *                 "effectiveFrom": "2027-01-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T15:11:24.009Z"
+                     *             "at": "2026-12-07T22:31:16.803Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-41cc-718e-9fd6-a9dc43d90a57",
-                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-faa5-7734-b706-107ebe5b8817",
+                     *             "actor": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.revised",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *             "before": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 7,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *               "id": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 8,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "revision": {
-                     *                 "id": "01a2510f-41ac-77f0-b056-ac56943cc1e2",
+                     *                 "id": "01a252a1-fa89-715e-a1b4-def58e5e7690",
                      *                 "number": 2,
-                     *                 "planId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
+                     *                 "planId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
                      *                 "status": "approved",
-                     *                 "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *                 "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *                 "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *                 "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *                 "changePence": 604136,
                      *                 "effectiveFrom": "2027-02-01"
                      *               }
                      *             },
-                     *             "at": "2026-12-07T15:11:24.104Z"
+                     *             "at": "2026-12-07T22:31:16.894Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-432a-7455-9dc4-45ae07ed6880",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fc49-7193-94bb-e2ab989235e7",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a2510f-4328-747c-ba3e-1d72689aac63",
+                     *             "entityId": "01a252a1-fc46-76a9-be71-294d71c5d32b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4328-747c-ba3e-1d72689aac63",
+                     *               "id": "01a252a1-fc46-76a9-be71-294d71c5d32b",
                      *               "matches": false,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
+                     *               "agreementId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23"
                      *             },
-                     *             "at": "2026-12-07T15:11:24.451Z"
+                     *             "at": "2026-12-07T22:31:17.308Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4390-7708-9c93-0118ab78e1e1",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fcb7-71f6-82cf-77dff4bc321f",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "before": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T15:11:24.557Z"
+                     *             "at": "2026-12-07T22:31:17.427Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-439b-741c-a98a-d52ef7cdccfe",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fcca-72bd-9f09-77eecf85531c",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *             "before": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-4063-712b-80d5-d364dbddf9ce",
+                     *               "id": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04",
                      *               "managementOption": "direct-payment"
                      *             },
-                     *             "at": "2026-12-07T15:11:24.568Z"
+                     *             "at": "2026-12-07T22:31:17.439Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-43e0-7683-bd01-8285e6379184",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-fd2f-7289-8ef9-0c0188d97ba7",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-43df-711e-8eff-0977e461d76d",
+                     *             "entityId": "01a252a1-fd2d-75cd-82b1-b9b09ffd2eb5",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-43df-711e-8eff-0977e461d76d",
+                     *               "id": "01a252a1-fd2d-75cd-82b1-b9b09ffd2eb5",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.637Z"
+                     *             "at": "2026-12-07T22:31:17.543Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4420-76bf-b8b8-a1e76a51776b",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-fd91-77e5-b9d6-71eb5bd14ca6",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662",
+                     *             "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *             "before": {
-                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *               "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-404a-70a1-957f-30911916f662",
+                     *               "id": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.700Z"
+                     *             "at": "2026-12-07T22:31:17.643Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-443e-71d6-bb7a-85cf344921e6",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-fdcf-725f-99cf-8d10f2bf0a07",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *             "before": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T15:11:24.725Z"
+                     *             "at": "2026-12-07T22:31:17.697Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4464-73f3-ae9f-85cde388ef47",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fdfe-717c-add1-10f35134eace",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *             "before": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3fe4-7209-b481-9e04de9315b9",
+                     *               "id": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "decision": "reduce",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.764Z"
+                     *             "at": "2026-12-07T22:31:17.744Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4483-7278-a693-f05550a99ffd",
-                     *             "actor": "key:01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "id": "01a252a1-fe22-77fe-9c3b-9057cac0e4d6",
+                     *             "actor": "key:01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *             "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *               "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "at": "2026-12-07T15:11:24.799Z"
+                     *             "at": "2026-12-07T22:31:17.786Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-44b2-70f9-9db3-19b00c7b9e1d",
-                     *             "actor": "key:01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "id": "01a252a1-fe6a-70ba-adf8-b35f4f9bb8a1",
+                     *             "actor": "key:01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *             "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *             "before": {
-                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *               "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
+                     *               "id": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *             },
-                     *             "at": "2026-12-07T15:11:24.848Z"
+                     *             "at": "2026-12-07T22:31:17.859Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-465d-70f2-95ef-74e5b5a0afac",
-                     *             "actor": "key:01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "id": "01a252a2-000b-7119-bab5-728e659c2db4",
+                     *             "actor": "key:01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *             "before": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -47963,84 +48994,84 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "id": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *               "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *               "referral": null,
-                     *               "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *               "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
+                     *               "assessmentId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T15:11:25.274Z"
+                     *             "at": "2026-12-07T22:31:18.279Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-410a-7529-9ee0-965ac71a8b05",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f9fd-7263-97f7-2b9925205188",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4105-7145-9d12-38c70f9d832e",
+                     *             "entityId": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4105-7145-9d12-38c70f9d832e",
+                     *               "id": "01a252a1-f9fa-73b6-b3ff-dffd3c1f7700",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 246844,
-                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
+                     *               "paymentRunId": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T15:11:23.902Z"
+                     *             "at": "2026-12-07T22:31:16.725Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-410a-752a-9bf1-10e1183cfd21",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-f9fd-7264-a051-d5dd921416b4",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *             "entityId": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4105-7146-aa82-1f2cb69eee57",
+                     *               "id": "01a252a1-f9fa-73b7-86f4-4a5b7af913df",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 82281,
-                     *               "paymentRunId": "01a2510f-40dc-7026-9cab-2c3678b84da6",
+                     *               "paymentRunId": "01a252a1-f9de-74a4-b00e-f3a499fb2e1b",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T15:11:23.902Z"
+                     *             "at": "2026-12-07T22:31:16.725Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-414c-7246-91d6-2b94ce3acaae",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fa36-77ac-8c04-1c55d4c922a4",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *             "entityId": "01a252a1-fa31-701a-a8bc-a927e056d620",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4149-719b-99ed-1615a3b6fb39",
+                     *               "id": "01a252a1-fa31-701a-a8bc-a927e056d620",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:23.974Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:16.779Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2026-12-01",
@@ -48050,25 +49081,25 @@ export interface operations {
                      *               "instalmentNumber": null,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:23.974Z"
+                     *             "at": "2026-12-07T22:31:16.779Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4230-709e-86ab-59e25972577f",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fb29-75c1-bd47-dcaa3d23d0cb",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
+                     *             "entityId": "01a252a1-fb28-7359-af74-a33f56f11c02",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-422f-75c6-9a8d-07d31e9b8ef5",
+                     *               "id": "01a252a1-fb28-7359-af74-a33f56f11c02",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.198Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.015Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -48078,25 +49109,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.198Z"
+                     *             "at": "2026-12-07T22:31:17.015Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-424a-7444-bb4d-5c54107641a6",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fb4d-73ca-b35d-839970ae7951",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4249-75f0-95fb-60a302881e8f",
+                     *             "entityId": "01a252a1-fb4b-7339-ba50-638e5e97ea4f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4249-75f0-95fb-60a302881e8f",
+                     *               "id": "01a252a1-fb4b-7339-ba50-638e5e97ea4f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.225Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.053Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -48106,25 +49137,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.225Z"
+                     *             "at": "2026-12-07T22:31:17.053Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-425d-7240-98c1-83fab235bf2d",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fb6b-7741-adb9-c9d594f3c162",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
+                     *             "entityId": "01a252a1-fb69-757d-859d-91846b634c74",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-425c-7132-9f77-4011ce1ad7d1",
+                     *               "id": "01a252a1-fb69-757d-859d-91846b634c74",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.244Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.075Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -48134,25 +49165,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.244Z"
+                     *             "at": "2026-12-07T22:31:17.075Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4277-703d-92a4-6a7d427901f9",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fb80-7239-89dc-c3802c5551dd",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4271-706e-b239-8c8517a6bc86",
+                     *             "entityId": "01a252a1-fb7e-7528-a341-fafab624ae07",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4271-706e-b239-8c8517a6bc86",
+                     *               "id": "01a252a1-fb7e-7528-a341-fafab624ae07",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.261Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.105Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -48162,25 +49193,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.261Z"
+                     *             "at": "2026-12-07T22:31:17.105Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4291-749f-aa66-caa7978361c4",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fb95-7390-9103-f79e35bbc3e5",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
+                     *             "entityId": "01a252a1-fb94-732d-927d-a217e35a87f4",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4290-764f-ac24-eaf0b1a26d86",
+                     *               "id": "01a252a1-fb94-732d-927d-a217e35a87f4",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.292Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.126Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -48190,25 +49221,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.292Z"
+                     *             "at": "2026-12-07T22:31:17.126Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42ab-7627-b10a-014cf83f9870",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fbab-768d-8427-925609d28b45",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42aa-77b0-b947-7c3a8366932f",
+                     *             "entityId": "01a252a1-fbaa-73c7-8c04-0f2f58da9cb6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-42aa-77b0-b947-7c3a8366932f",
+                     *               "id": "01a252a1-fbaa-73c7-8c04-0f2f58da9cb6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.315Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.147Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -48218,25 +49249,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.315Z"
+                     *             "at": "2026-12-07T22:31:17.147Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42c4-7629-9316-15fa46258e6b",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fbc8-757b-b841-e93dc559bbb0",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
+                     *             "entityId": "01a252a1-fbc6-7630-927f-770aed7a1f24",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-42c3-7220-84b3-8e37952ea9bb",
+                     *               "id": "01a252a1-fbc6-7630-927f-770aed7a1f24",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.342Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.174Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -48246,25 +49277,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.342Z"
+                     *             "at": "2026-12-07T22:31:17.174Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42dd-7665-9c64-263922befa20",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fbe1-7796-9407-7ede249e813a",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42dc-70fa-b871-eddd78b4f146",
+                     *             "entityId": "01a252a1-fbe0-777d-833d-6fc88b9848b4",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-42dc-70fa-b871-eddd78b4f146",
+                     *               "id": "01a252a1-fbe0-777d-833d-6fc88b9848b4",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.372Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.198Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -48274,25 +49305,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.372Z"
+                     *             "at": "2026-12-07T22:31:17.198Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-42f0-700b-9e14-c309dba7faf2",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fc09-7353-ba73-914cec73e3b4",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-42ee-7753-85bd-c2d02f126c02",
+                     *             "entityId": "01a252a1-fc07-743a-b028-dad0a906e9af",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-42ee-7753-85bd-c2d02f126c02",
+                     *               "id": "01a252a1-fc07-743a-b028-dad0a906e9af",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.390Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.228Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -48302,25 +49333,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.390Z"
+                     *             "at": "2026-12-07T22:31:17.228Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4308-7174-b398-e0fa9dc7f842",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fc1f-7348-bd0c-765ce77a2199",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4307-74e7-834f-ba0550e39a08",
+                     *             "entityId": "01a252a1-fc1d-7544-ad57-c1f4bd48852a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4307-74e7-834f-ba0550e39a08",
+                     *               "id": "01a252a1-fc1d-7544-ad57-c1f4bd48852a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.415Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.263Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -48330,25 +49361,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.415Z"
+                     *             "at": "2026-12-07T22:31:17.263Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-431a-7184-bff7-78d03a81612d",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fc32-7617-a9a1-d2babb76b5e2",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4319-75e9-8424-871bb5e6bb73",
+                     *             "entityId": "01a252a1-fc31-7184-b4af-7654ee01d1c6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4319-75e9-8424-871bb5e6bb73",
+                     *               "id": "01a252a1-fc31-7184-b4af-7654ee01d1c6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T15:11:24.431Z",
-                     *               "createdBy": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *               "createdAt": "2026-12-07T22:31:17.284Z",
+                     *               "createdBy": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -48358,30 +49389,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T15:11:24.431Z"
+                     *             "at": "2026-12-07T22:31:17.284Z"
                      *           },
                      *           {
-                     *             "id": "01a2510f-4464-73f2-b781-71cbdac671a3",
-                     *             "actor": "key:01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "id": "01a252a1-fdfe-717b-b10a-ae2574edbcbb",
+                     *             "actor": "key:01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2510f-4461-73f7-b43f-b05db144739c",
+                     *             "entityId": "01a252a1-fdfa-75bf-ae7a-2ac3b9f7b12c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2510f-4461-73f7-b43f-b05db144739c",
+                     *               "id": "01a252a1-fdfa-75bf-ae7a-2ac3b9f7b12c",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
+                     *               "budgetId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T15:11:24.764Z"
+                     *             "at": "2026-12-07T22:31:17.744Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T15:11:22.194Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.105Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -48391,8 +49422,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.277Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.148Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -48402,41 +49433,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.302Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.163Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.363Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.182Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.394Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.236Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.414Z",
-                     *             "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
+                     *             "at": "2026-12-07T22:31:15.254Z",
+                     *             "keyId": "01a252a1-ec2a-7005-9089-460212e0e335",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -48444,11 +49475,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.488Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.321Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -48459,8 +49490,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.514Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.343Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -48468,11 +49499,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.524Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.347Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -48480,11 +49511,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.594Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.394Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -48495,8 +49526,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.620Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.415Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -48504,11 +49535,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.653Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.437Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -48516,11 +49547,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537"
+                     *             "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.708Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:15.501Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -48528,11 +49559,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.837Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:15.641Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -48540,11 +49571,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.861Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:15.662Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -48552,11 +49583,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:22.910Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:15.735Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -48564,11 +49595,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.001Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.837Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -48579,8 +49610,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.010Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.844Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -48588,11 +49619,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.022Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.859Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -48600,11 +49631,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.038Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:15.870Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -48612,11 +49643,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.109Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.947Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -48627,8 +49658,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.170Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:15.996Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createInterimBudget",
                      *             "what": [
@@ -48639,8 +49670,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.199Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.023Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordInterimPayment",
                      *             "what": [
@@ -48648,11 +49679,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordInterimPayment",
-                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
+                     *             "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.214Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.040Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordInterimPayment",
                      *             "what": [
@@ -48660,11 +49691,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordInterimPayment",
-                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
+                     *             "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.228Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.069Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordInterimPayment",
                      *             "what": [
@@ -48672,11 +49703,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordInterimPayment",
-                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
+                     *             "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.244Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.088Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviewInterimBudget",
                      *             "what": [
@@ -48684,11 +49715,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviewInterimBudget",
-                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
+                     *             "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.277Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.116Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listInterimBudgets",
                      *             "what": [
@@ -48699,8 +49730,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.393Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.230Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -48711,8 +49742,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.420Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.252Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -48720,11 +49751,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.431Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.265Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -48732,11 +49763,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.497Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.335Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -48747,8 +49778,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.519Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.353Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -48756,11 +49787,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.557Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.385Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -48768,11 +49799,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.584Z",
-                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "at": "2026-12-07T22:31:16.426Z",
+                     *             "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -48780,11 +49811,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.632Z",
-                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "at": "2026-12-07T22:31:16.478Z",
+                     *             "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -48792,11 +49823,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.772Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.639Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -48807,19 +49838,19 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.943Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.760Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getProvider",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getProvider",
-                     *             "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *             "entityId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.963Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.775Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getIndividualServiceFundStatement",
                      *             "what": [
@@ -48827,11 +49858,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getIndividualServiceFundStatement",
-                     *             "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229"
+                     *             "entityId": "01a252a1-f79d-7041-a775-e09621d8146f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.985Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.792Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reconcileInterimBudget",
                      *             "what": [
@@ -48839,11 +49870,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reconcileInterimBudget",
-                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
+                     *             "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:23.992Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.796Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getInterimBudget",
                      *             "what": [
@@ -48851,11 +49882,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getInterimBudget",
-                     *             "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c"
+                     *             "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.061Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.861Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -48863,11 +49894,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.081Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.877Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "reviseSupportPlan",
                      *             "what": [
@@ -48875,11 +49906,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "reviseSupportPlan",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.098Z",
-                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "at": "2026-12-07T22:31:16.888Z",
+                     *             "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -48887,11 +49918,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.111Z",
-                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "at": "2026-12-07T22:31:16.902Z",
+                     *             "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decidePlanRevision",
                      *             "what": [
@@ -48899,11 +49930,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decidePlanRevision",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.153Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:16.939Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPlanRevisions",
                      *             "what": [
@@ -48911,11 +49942,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listPlanRevisions",
-                     *             "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e"
+                     *             "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.191Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:16.997Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -48923,11 +49954,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.219Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.049Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48935,11 +49966,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.237Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.071Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48947,11 +49978,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.256Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.102Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48959,11 +49990,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.282Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.122Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48971,11 +50002,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.308Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.144Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48983,11 +50014,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.336Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.166Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -48995,11 +50026,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.359Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.194Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49007,11 +50038,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.384Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.220Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49019,11 +50050,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.403Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.260Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49031,11 +50062,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.426Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.281Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49043,11 +50074,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.444Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.304Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -49055,11 +50086,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.473Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.341Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -49067,11 +50098,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.480Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.351Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -49079,11 +50110,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.550Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.423Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -49091,11 +50122,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.563Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.433Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -49103,11 +50134,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.574Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.453Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -49115,11 +50146,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce"
+                     *             "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.629Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:17.537Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -49130,8 +50161,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.688Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:17.628Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -49142,8 +50173,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.693Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:17.636Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -49151,11 +50182,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662"
+                     *             "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.715Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:17.664Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -49163,11 +50194,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a2510f-404a-70a1-957f-30911916f662"
+                     *             "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.720Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:17.684Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -49175,11 +50206,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.757Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:17.739Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -49187,11 +50218,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.778Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.765Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -49199,11 +50230,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.792Z",
-                     *             "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *             "at": "2026-12-07T22:31:17.780Z",
+                     *             "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -49211,11 +50242,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9"
+                     *             "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.815Z",
-                     *             "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *             "at": "2026-12-07T22:31:17.827Z",
+                     *             "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -49226,8 +50257,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.819Z",
-                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "at": "2026-12-07T22:31:17.833Z",
+                     *             "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -49235,11 +50266,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9"
+                     *             "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.835Z",
-                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "at": "2026-12-07T22:31:17.853Z",
+                     *             "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -49250,8 +50281,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:24.855Z",
-                     *             "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *             "at": "2026-12-07T22:31:17.872Z",
+                     *             "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -49259,11 +50290,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9"
+                     *             "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:25.267Z",
-                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "at": "2026-12-07T22:31:18.274Z",
+                     *             "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -49271,11 +50302,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:25.281Z",
-                     *             "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *             "at": "2026-12-07T22:31:18.285Z",
+                     *             "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -49283,11 +50314,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e"
+                     *             "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T15:11:25.403Z",
-                     *             "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
+                     *             "at": "2026-12-07T22:31:18.424Z",
+                     *             "keyId": "01a252a1-ec2a-7005-9089-460212e0e335",
                      *             "actorName": null,
                      *             "operationId": "exportPersonRecord",
                      *             "what": [
@@ -49296,7 +50327,7 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "exportPersonRecord",
-                     *             "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7"
+                     *             "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a"
                      *           }
                      *         ]
                      *       }
@@ -49464,11 +50495,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2510f-4667-7023-befa-5778dd5298e7",
+                     *       "personId": "01a252a2-0013-759f-8a32-69c55f0a09be",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a2510f-3108-732a-9edc-950683a7e979",
-                     *         "placedAt": "2026-12-07T15:11:25.306Z"
+                     *         "placedBy": "key:01a252a1-ec2a-7005-9089-460212e0e335",
+                     *         "placedAt": "2026-12-07T22:31:18.305Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -49669,7 +50700,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2510f-4667-7023-befa-5778dd5298e7",
+                     *       "personId": "01a252a2-0013-759f-8a32-69c55f0a09be",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -49849,8 +50880,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-4667-7023-befa-5778dd5298e7",
-                     *       "erasedAt": "2026-12-07T15:11:25.345Z",
+                     *       "id": "01a252a2-0013-759f-8a32-69c55f0a09be",
+                     *       "erasedAt": "2026-12-07T22:31:18.345Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -50252,1154 +51283,1231 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-3a52-77e7-a009-7b0741a94a2f",
-                     *           "at": "2026-12-07T15:11:22.194Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f3a1-7488-b3fc-462103be5375",
+                     *           "at": "2026-12-07T22:31:15.105Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2dae0426-f73f-436e-9fbb-4cbe25fc49b3"
+                     *           "requestId": "fe0f27ca-4c00-4ef9-880a-bc4db7b7c92a"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3aa5-7270-857f-999d263a260c",
-                     *           "at": "2026-12-07T15:11:22.277Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f3cc-77f6-8520-a203e4b80b58",
+                     *           "at": "2026-12-07T22:31:15.148Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "300aa3a9-0bff-4154-850b-a60d59064b4c"
+                     *           "requestId": "f8b14e76-89c9-48ca-80c4-3786f14dc466"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3abe-75da-b5f0-82e9b29317dc",
-                     *           "at": "2026-12-07T15:11:22.302Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f3db-72c7-af7c-8da0554a3e4a",
+                     *           "at": "2026-12-07T22:31:15.163Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "ef962ae4-566f-463a-9b92-6a0339707b66"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "a7c32d9a-8b94-40c1-bcf4-b058c12818bc"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3afb-7397-b8be-4a7d1dfbd1d0",
-                     *           "at": "2026-12-07T15:11:22.363Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f3ee-705d-b0ce-3c52da134c9d",
+                     *           "at": "2026-12-07T22:31:15.182Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "06ace93b-26a9-49eb-a8d5-c7298c19d1bf"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "788e3848-211a-4846-9a33-50b4cce88828"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3b1a-7230-aaf2-59b99c0158cc",
-                     *           "at": "2026-12-07T15:11:22.394Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f424-7116-a0d7-59b907e19b0c",
+                     *           "at": "2026-12-07T22:31:15.236Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "c3603f19-ef73-49bb-8f68-bfe4a1e482d8"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "419a8ba0-335e-48eb-b04b-6cca7e53d81c"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3b2e-72cb-89c7-72bb54c54f02",
-                     *           "at": "2026-12-07T15:11:22.414Z",
-                     *           "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
+                     *           "id": "01a252a1-f436-71b7-866b-0c7be8d448bc",
+                     *           "at": "2026-12-07T22:31:15.254Z",
+                     *           "keyId": "01a252a1-ec2a-7005-9089-460212e0e335",
+                     *           "subject": null,
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "0bd0f5aa-4283-4dd6-b08c-6c5657d28704"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "93761b12-7607-4210-85ae-371d3e749b81"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3b78-75d4-954a-023d52036e5d",
-                     *           "at": "2026-12-07T15:11:22.488Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f47a-70c0-b4f7-040cea151d9b",
+                     *           "at": "2026-12-07T22:31:15.321Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "9f947961-2ab3-452d-88c8-0190f17c25ee"
+                     *           "requestId": "7472ce86-6e42-4548-a113-ee8d9250e3f4"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3b92-714c-9477-f28da0ae16a1",
-                     *           "at": "2026-12-07T15:11:22.514Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f48f-7306-b71c-c00857addb67",
+                     *           "at": "2026-12-07T22:31:15.343Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "requestId": "03f50eee-3cce-40bc-9bf3-de52241d69f3"
+                     *           "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *           "requestId": "37a814e3-2f6f-472f-b44a-8c9b6d3611e5"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3b9c-760b-bc08-34b75ee61e4a",
-                     *           "at": "2026-12-07T15:11:22.524Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f493-709b-8aa0-402e2f4bd76a",
+                     *           "at": "2026-12-07T22:31:15.347Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "requestId": "0c956c5c-bbf0-4511-909d-dfcc3950d3b2"
+                     *           "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *           "requestId": "f6b0d2ae-fef2-4216-8f1b-eef42777173a"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3be2-7770-80d7-84d782b3a626",
-                     *           "at": "2026-12-07T15:11:22.594Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f4c2-76bd-8710-cdd69ca688bd",
+                     *           "at": "2026-12-07T22:31:15.394Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "411b9158-6d6e-4528-95f3-25dc1acbebc4"
+                     *           "requestId": "7b800d2e-bf0e-4122-b874-fe00cec0763c"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3bfc-7250-af76-585addd5cfe9",
-                     *           "at": "2026-12-07T15:11:22.620Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f4d7-77c6-9576-b8de8243050b",
+                     *           "at": "2026-12-07T22:31:15.415Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "requestId": "125075ac-3e2f-48b5-94e8-6d27175be27b"
+                     *           "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *           "requestId": "165156fe-a348-4d67-a7bb-62017d17deb1"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3c1d-7412-820b-371f3699da1f",
-                     *           "at": "2026-12-07T15:11:22.653Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f4ed-773f-bc13-bcb6a1215674",
+                     *           "at": "2026-12-07T22:31:15.437Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a2510f-3b3c-776d-adb9-5d6f16830537",
-                     *           "requestId": "cc033ba4-9381-4da9-9ea5-8c70cdc7e99a"
+                     *           "entityId": "01a252a1-f446-763a-ae84-d08d7ffc496c",
+                     *           "requestId": "38bb6993-e843-4e60-a29b-bd12811585f8"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3c54-70ae-8421-b4e72f88633c",
-                     *           "at": "2026-12-07T15:11:22.708Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f52d-7261-b084-2e8ddfc6dc44",
+                     *           "at": "2026-12-07T22:31:15.501Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "a6f0a920-d7f8-43e2-8d5f-10291891ac79"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "dc180cb2-da72-46ff-94e0-72589e9dfb3c"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3cd5-729f-8ae1-e328192a48c1",
-                     *           "at": "2026-12-07T15:11:22.837Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f5b9-7174-b56f-de9d99417d15",
+                     *           "at": "2026-12-07T22:31:15.641Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "863b697b-4c4b-4481-97b8-f8195188fb81"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "0259c1e7-66a9-4341-a454-795fc5895cec"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3ced-7273-b6b8-acba99636329",
-                     *           "at": "2026-12-07T15:11:22.861Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f5ce-7255-8aec-14913df4a6f8",
+                     *           "at": "2026-12-07T22:31:15.662Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "6479fac0-f4d0-477f-a0ca-6324ebfa0ce1"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "af045a53-6e9e-470a-825d-f2a8cec40c42"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3d1e-7349-8213-b40ef0959f77",
-                     *           "at": "2026-12-07T15:11:22.910Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f617-72ad-8077-12a4ca98af20",
+                     *           "at": "2026-12-07T22:31:15.735Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "fb8e01a1-7a13-49af-8fed-41b71cd01a98"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "69881152-91c3-4599-8e6d-e643a0cb366a"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3d79-7146-80f5-e59863a22aac",
-                     *           "at": "2026-12-07T15:11:23.001Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f67d-76b2-b014-09332dd03ed4",
+                     *           "at": "2026-12-07T22:31:15.837Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "4b315012-43d4-4ee5-900d-be9bbdd79ed4"
+                     *           "requestId": "338ccf87-aa95-446d-bff6-7509b8c3dc36"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3d82-75a4-a0ec-19edd6b6c90e",
-                     *           "at": "2026-12-07T15:11:23.010Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f684-7245-bb08-36e5423e3fdd",
+                     *           "at": "2026-12-07T22:31:15.844Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "09f8840e-9a65-480f-a4b8-2ba306a953b5"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "53e01fdc-afc4-47d4-a49d-08790b09cbe3"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3d8e-70bb-87a0-a60b5375f760",
-                     *           "at": "2026-12-07T15:11:23.022Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f693-733f-a4af-348a7d280e42",
+                     *           "at": "2026-12-07T22:31:15.859Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "4db0a15c-f9ea-4748-9f3d-1706b9490ba9"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "4bb90e8b-5dd1-4603-b58d-6941ae25595b"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3d9e-71db-98e4-48828a2384d2",
-                     *           "at": "2026-12-07T15:11:23.038Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f69e-71c5-ad84-c803881510aa",
+                     *           "at": "2026-12-07T22:31:15.870Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "e68ef4e9-2463-4bc1-839c-f111eb6f0ac3"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "75135c67-7ae8-4d8b-8adc-f8befb6472dc"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3de5-71a9-bb6a-dbc2e8e931d0",
-                     *           "at": "2026-12-07T15:11:23.109Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f6eb-7354-adc8-d71a338e94e4",
+                     *           "at": "2026-12-07T22:31:15.947Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7e82129b-b737-4de3-8690-f5b229bff602"
+                     *           "requestId": "50e176b7-0506-4f65-9cb4-75314348aee2"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e22-716e-820d-d7131e66c077",
-                     *           "at": "2026-12-07T15:11:23.170Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f71c-7307-93d4-a0c44fa41e35",
+                     *           "at": "2026-12-07T22:31:15.996Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createInterimBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "dad81e49-081a-4ba5-b1cb-76b8b092a5a5"
+                     *           "requestId": "95ea29c8-29d0-401b-99a4-ab3a8f8b3029"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e3f-717f-80d0-d334b297be4e",
-                     *           "at": "2026-12-07T15:11:23.199Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f737-7629-b392-be38eef7aa80",
+                     *           "at": "2026-12-07T22:31:16.023Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordInterimPayment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordInterimPayment",
-                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *           "requestId": "f0c6bdd6-7f89-4df9-9263-8ddad6df4b0b"
+                     *           "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *           "requestId": "937d4292-9444-48f4-9929-a616fcd08dc7"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e4e-7564-9089-f19e82e9d39c",
-                     *           "at": "2026-12-07T15:11:23.214Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f748-77e0-9696-cef7afb951a2",
+                     *           "at": "2026-12-07T22:31:16.040Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordInterimPayment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordInterimPayment",
-                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *           "requestId": "6c1c76e1-0c66-4cde-addb-78a43128c299"
+                     *           "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *           "requestId": "b3c71c52-7c9a-4bad-bab6-867b09e08367"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e5c-7004-98cf-dd2f127063c8",
-                     *           "at": "2026-12-07T15:11:23.228Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f765-73db-860d-3368c426240b",
+                     *           "at": "2026-12-07T22:31:16.069Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordInterimPayment",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordInterimPayment",
-                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *           "requestId": "1e608b2b-3c8a-491f-864d-2321f5686546"
+                     *           "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *           "requestId": "740fbaef-55b7-4aaf-a4be-e5d0db825d41"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e6c-7040-8e86-eeb368e33250",
-                     *           "at": "2026-12-07T15:11:23.244Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f778-70e5-ac76-d399cccb560e",
+                     *           "at": "2026-12-07T22:31:16.088Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviewInterimBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviewInterimBudget",
-                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *           "requestId": "33cfbb15-770c-4d60-8815-ef9071e98d88"
+                     *           "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *           "requestId": "379a371f-5ff3-4a23-b3e3-3007ead04de7"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3e8d-7505-a1c5-bc739d44030f",
-                     *           "at": "2026-12-07T15:11:23.277Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f794-74e0-b20b-df5e546d5c59",
+                     *           "at": "2026-12-07T22:31:16.116Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listInterimBudgets",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "f50a0f64-36fc-44d2-9ee7-43d22db90373"
+                     *           "requestId": "dc7d5b7c-ce92-4479-a452-b93c8b640b2a"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3f01-733b-aa06-2874e1b4a9fa",
-                     *           "at": "2026-12-07T15:11:23.393Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f806-71a5-8c5c-12975d9ff601",
+                     *           "at": "2026-12-07T22:31:16.230Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "38c68ec4-7c2a-48f4-9ca7-9fb2af5597ae"
+                     *           "requestId": "333395de-4b6d-4221-bba3-e06efe0143c7"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3f1c-701b-9492-a9e94ba1a1bc",
-                     *           "at": "2026-12-07T15:11:23.420Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f81c-7669-af3d-805d515aa8de",
+                     *           "at": "2026-12-07T22:31:16.252Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "70bf61d2-2c57-4623-b1c6-1af06c334e18"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "7aa9a776-3b49-4003-ae4d-a2c2f47f85c4"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3f27-769f-befb-afb8e8f1d911",
-                     *           "at": "2026-12-07T15:11:23.431Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f829-74c0-b379-fadaa907153c",
+                     *           "at": "2026-12-07T22:31:16.265Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "fb726dbf-22b9-4de4-9fe7-075edd37be33"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "61114477-71da-4feb-8849-46060a0270e5"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3f69-731c-905d-18892f68c5c2",
-                     *           "at": "2026-12-07T15:11:23.497Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f86f-742a-b39a-11183f1bd750",
+                     *           "at": "2026-12-07T22:31:16.335Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "065abffa-1058-40c5-95c0-97eac2b2832a"
+                     *           "requestId": "d1bad370-4bf0-474f-8adc-972bb0d87e13"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3f7f-76e6-87de-962f21c04adb",
-                     *           "at": "2026-12-07T15:11:23.519Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f881-76d6-a144-c7a5609f89fb",
+                     *           "at": "2026-12-07T22:31:16.353Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "7c0f0505-e62d-4947-b19a-c566ff0d5500"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "985f8376-2710-4fb4-a538-c80b3ce2cd6a"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3fa5-727b-9f31-fab70d5ef562",
-                     *           "at": "2026-12-07T15:11:23.557Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-f8a1-763f-8c22-80f9da56fe13",
+                     *           "at": "2026-12-07T22:31:16.385Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "c2698b09-b81a-4ab4-9d6e-02d6927e4026"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "d97c723f-d881-4f61-89ec-8854ae3d3753"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3fc0-771f-89b6-24106243ce32",
-                     *           "at": "2026-12-07T15:11:23.584Z",
-                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *           "id": "01a252a1-f8ca-75f4-bf8b-7530eaf2dbb4",
+                     *           "at": "2026-12-07T22:31:16.426Z",
+                     *           "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *           "subject": null,
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "b4df61c1-8c13-4c9f-abf7-ed451fd15e20"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "5a39d8a7-c209-47eb-80b0-a8ef0a2fded6"
                      *         },
                      *         {
-                     *           "id": "01a2510f-3ff0-7111-939e-d2045e71b092",
-                     *           "at": "2026-12-07T15:11:23.632Z",
-                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *           "id": "01a252a1-f8fe-7034-8bcb-6112a1374dcf",
+                     *           "at": "2026-12-07T22:31:16.478Z",
+                     *           "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *           "subject": null,
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "8c7d877a-23ce-4727-ab48-96c3cf243e9b"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "3bbc751d-e106-42ff-8662-b1c2c3f2e3e5"
                      *         },
                      *         {
-                     *           "id": "01a2510f-407c-7660-a86c-65d61d0db4fc",
-                     *           "at": "2026-12-07T15:11:23.772Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-f99f-77cb-844c-40e1f9aa1f41",
+                     *           "at": "2026-12-07T22:31:16.639Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "3e87fed0-efb2-4068-8d6c-975138481e5b"
+                     *           "requestId": "a5bd51ee-55be-440f-873e-1d22a6db38bf"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4127-77f9-9013-2cf494d57afa",
-                     *           "at": "2026-12-07T15:11:23.943Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fa18-7550-a600-3d2988cb7945",
+                     *           "at": "2026-12-07T22:31:16.760Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "getProvider",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getProvider",
-                     *           "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
-                     *           "requestId": "83c53ee8-0996-4a7c-9052-803e8c5f5e54"
+                     *           "entityId": "01a252a1-f79d-7041-a775-e09621d8146f",
+                     *           "requestId": "8e66ead1-9cd0-4f6b-94e2-ba55760bf36b"
                      *         },
                      *         {
-                     *           "id": "01a2510f-413b-727c-87eb-a8fc82f39060",
-                     *           "at": "2026-12-07T15:11:23.963Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fa27-747c-b15a-6b80c7d1c403",
+                     *           "at": "2026-12-07T22:31:16.775Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "getIndividualServiceFundStatement",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getIndividualServiceFundStatement",
-                     *           "entityId": "01a2510f-3e98-770b-94e6-c8fb6ed3e229",
-                     *           "requestId": "70239463-88ad-43ef-97b1-099f9a3fbd54"
+                     *           "entityId": "01a252a1-f79d-7041-a775-e09621d8146f",
+                     *           "requestId": "00987117-e7dd-4613-bf21-a8ebc2c5e54f"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4151-714e-99fa-6eb1c04322f6",
-                     *           "at": "2026-12-07T15:11:23.985Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fa38-75dc-97f4-b16d3cb4387b",
+                     *           "at": "2026-12-07T22:31:16.792Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "reconcileInterimBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reconcileInterimBudget",
-                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *           "requestId": "0908e340-fad4-4612-9eff-c1f215f619fa"
+                     *           "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *           "requestId": "ac17570e-d8a1-4f6e-b43b-1e0ff35c6abd"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4158-7618-8035-5db55d5e9dd2",
-                     *           "at": "2026-12-07T15:11:23.992Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fa3c-75f7-843c-5a3a9ca976cd",
+                     *           "at": "2026-12-07T22:31:16.796Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "getInterimBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getInterimBudget",
-                     *           "entityId": "01a2510f-3e04-76cf-a83e-0b9fe955e79c",
-                     *           "requestId": "3c546717-8fcb-49fe-87e7-e80d80107d7a"
+                     *           "entityId": "01a252a1-f700-737d-bf0f-8e3c624fc32d",
+                     *           "requestId": "4ec00543-6892-4a30-b953-f82bb97b9c05"
                      *         },
                      *         {
-                     *           "id": "01a2510f-419d-721a-86f1-4ee246cbf6d3",
-                     *           "at": "2026-12-07T15:11:24.061Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fa7d-7672-b45c-13e27cc81b38",
+                     *           "at": "2026-12-07T22:31:16.861Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "0acd71e3-550d-461a-b45d-f1d8f75abc18"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "eb2ca0ae-7741-44a5-9622-908aa5e37f45"
                      *         },
                      *         {
-                     *           "id": "01a2510f-41b1-7316-8caf-ad73d357ae47",
-                     *           "at": "2026-12-07T15:11:24.081Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fa8d-70f5-a16d-d3bdf223d052",
+                     *           "at": "2026-12-07T22:31:16.877Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "reviseSupportPlan",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "reviseSupportPlan",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "2ffcbf7e-b9fc-4855-8ca8-fed3ddae9cc5"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "eb8c04a9-8d63-403e-a5c7-8d677d853beb"
                      *         },
                      *         {
-                     *           "id": "01a2510f-41c2-7389-95c0-c7f819fcf85f",
-                     *           "at": "2026-12-07T15:11:24.098Z",
-                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *           "id": "01a252a1-fa98-73cc-ab50-d73099a978ac",
+                     *           "at": "2026-12-07T22:31:16.888Z",
+                     *           "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *           "subject": null,
                      *           "actorName": "manager-1",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "85605299-ff5d-494f-b1eb-3a4d998ca668"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "6d5ab02f-624e-46ae-9800-e61df94014ae"
                      *         },
                      *         {
-                     *           "id": "01a2510f-41cf-7188-8f07-76ce9926af9e",
-                     *           "at": "2026-12-07T15:11:24.111Z",
-                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *           "id": "01a252a1-faa6-76fa-a9b2-5de2ffb6fe10",
+                     *           "at": "2026-12-07T22:31:16.902Z",
+                     *           "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *           "subject": null,
                      *           "actorName": "panel-chair",
                      *           "operationId": "decidePlanRevision",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decidePlanRevision",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "b6480014-ca5e-413a-9d23-e566434e8730"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "eb83aa8d-723f-4a23-9707-c5ef39bc487b"
                      *         },
                      *         {
-                     *           "id": "01a2510f-41f9-70ec-a3cb-fff33ab6907e",
-                     *           "at": "2026-12-07T15:11:24.153Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-facb-76f8-95b4-f5163784a6be",
+                     *           "at": "2026-12-07T22:31:16.939Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPlanRevisions",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listPlanRevisions",
-                     *           "entityId": "01a2510f-3ec5-717a-be3e-7ac275f6509e",
-                     *           "requestId": "a17f757a-55d1-4fca-b8f3-06bb377a234d"
+                     *           "entityId": "01a252a1-f7c2-7574-81b0-d9cf2434ad0b",
+                     *           "requestId": "f332c67e-0cc0-40f5-a1a2-b73af4891570"
                      *         },
                      *         {
-                     *           "id": "01a2510f-421f-7403-80ff-b6cff05cb1c7",
-                     *           "at": "2026-12-07T15:11:24.191Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fb05-7315-be9d-b709c60de7f3",
+                     *           "at": "2026-12-07T22:31:16.997Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "7678dfb7-1be4-49f0-98d0-4d4fe15aeadd"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "e5740036-7685-42eb-8c6e-2c15f268e376"
                      *         },
                      *         {
-                     *           "id": "01a2510f-423b-75c1-8533-4d1a3ca4e33b",
-                     *           "at": "2026-12-07T15:11:24.219Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fb39-77b7-84f0-0268b3f8ff5e",
+                     *           "at": "2026-12-07T22:31:17.049Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "8ff7738f-e5fa-488c-ab62-9f2785909f67"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "267d9211-e8c2-44a7-b1bb-fa198db935cc"
                      *         },
                      *         {
-                     *           "id": "01a2510f-424d-74f6-9427-43e7856e2f42",
-                     *           "at": "2026-12-07T15:11:24.237Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fb4f-772f-a814-2b590fa29f20",
+                     *           "at": "2026-12-07T22:31:17.071Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "6e22df8f-25b8-484c-8f3f-da1a87b62f42"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "f091c496-d1ad-4aa6-9e20-e218e5bd9235"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4260-766f-97be-1c1883b534a6",
-                     *           "at": "2026-12-07T15:11:24.256Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fb6e-76af-acf0-7bc4c773f157",
+                     *           "at": "2026-12-07T22:31:17.102Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "3c94eec8-48db-44fc-bba4-6c78d6edeb6c"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "fe88adb4-f332-40e3-9bf5-d8a0fd0e6e53"
                      *         },
                      *         {
-                     *           "id": "01a2510f-427a-751c-b0b1-f17725a18ba5",
-                     *           "at": "2026-12-07T15:11:24.282Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fb82-75cc-b973-1ecf86e7249d",
+                     *           "at": "2026-12-07T22:31:17.122Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "f17b4eae-e6bb-4a33-86e9-5b133c27bef9"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "4fe6707c-43eb-46dc-b5bd-5eacde9833ae"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4294-7504-b998-140d646953b3",
-                     *           "at": "2026-12-07T15:11:24.308Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fb98-7266-b131-86723d3708c3",
+                     *           "at": "2026-12-07T22:31:17.144Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "4b64035e-64aa-49f0-8666-ac3ac51f1dd4"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "7bd23929-fd0a-4c39-97a2-cc0da9a75b88"
                      *         },
                      *         {
-                     *           "id": "01a2510f-42b0-7101-ba37-9972e35a8173",
-                     *           "at": "2026-12-07T15:11:24.336Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fbae-723f-aadc-ab1a641cecaf",
+                     *           "at": "2026-12-07T22:31:17.166Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "9fb43a20-b029-48b4-b0c9-495b1cc7f030"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "251d7f69-ad5a-4e4b-bb20-a54ee5217e41"
                      *         },
                      *         {
-                     *           "id": "01a2510f-42c7-729f-8e9c-767db774e799",
-                     *           "at": "2026-12-07T15:11:24.359Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fbca-73d7-a313-03d04ce4d6df",
+                     *           "at": "2026-12-07T22:31:17.194Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "f55210e3-0a1b-4949-8465-3428ec8cd54f"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "b47d9a2e-f31f-454c-9bea-19134223d223"
                      *         },
                      *         {
-                     *           "id": "01a2510f-42e0-7026-b745-1f6d36223ef6",
-                     *           "at": "2026-12-07T15:11:24.384Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fbe4-72d9-808a-259de332a157",
+                     *           "at": "2026-12-07T22:31:17.220Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "bd6d3224-a63c-40e7-a8c9-bc80e41691c2"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "bec596ca-ddea-426d-b189-ec33a3ed584d"
                      *         },
                      *         {
-                     *           "id": "01a2510f-42f3-77a9-afc5-a467c40e9bc4",
-                     *           "at": "2026-12-07T15:11:24.403Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fc0c-7266-9516-987392a2a057",
+                     *           "at": "2026-12-07T22:31:17.260Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "3efecd65-d65a-4e8c-8662-891aef0b00e0"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "d05ffa04-e8d3-4037-b093-84d3822d94e9"
                      *         },
                      *         {
-                     *           "id": "01a2510f-430a-75a3-970b-6112a17c7eda",
-                     *           "at": "2026-12-07T15:11:24.426Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fc21-7313-9b80-c9a0db833398",
+                     *           "at": "2026-12-07T22:31:17.281Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "a009fdb6-b906-443e-910b-665a2457a533"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "2042573d-1cd0-481d-b5b8-e6d5ccc8765b"
                      *         },
                      *         {
-                     *           "id": "01a2510f-431c-74c1-b84d-afefe71cfe87",
-                     *           "at": "2026-12-07T15:11:24.444Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fc38-77d7-bd93-f22e39b31d36",
+                     *           "at": "2026-12-07T22:31:17.304Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "c97eb255-537b-42cc-a48c-3b2c9ed8b0d8"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "6b3bc077-f2ac-44ce-9ff3-641bacf7a082"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4339-730c-89f3-a12e92fc1531",
-                     *           "at": "2026-12-07T15:11:24.473Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fc5d-7279-9db4-3c55b658dc05",
+                     *           "at": "2026-12-07T22:31:17.341Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *           "requestId": "162053f4-4c35-4c3c-ad6b-d4e3e23512c1"
+                     *           "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *           "requestId": "1f6aa85c-732a-4db6-95dc-926cf1bafcce"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4340-70de-9191-511332f0c13a",
-                     *           "at": "2026-12-07T15:11:24.480Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fc67-76d0-ba9f-5cade490a5e0",
+                     *           "at": "2026-12-07T22:31:17.351Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *           "requestId": "a76c58dc-e308-42b4-962b-27a30ea4cbb6"
+                     *           "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *           "requestId": "4b506cd3-0587-4e06-8c22-7cdf8359a20d"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4386-76b8-81af-2f3afd0c0323",
-                     *           "at": "2026-12-07T15:11:24.550Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fcaf-70fd-a63f-8e34bea91006",
+                     *           "at": "2026-12-07T22:31:17.423Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *           "requestId": "f29d1b4a-b9b7-4093-abf1-30f438f769f1"
+                     *           "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *           "requestId": "dc0aea99-bf57-4c57-8818-e989d75938c6"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4393-707b-8c8e-b2a69fe9ecb2",
-                     *           "at": "2026-12-07T15:11:24.563Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fcb9-7403-988b-de36d198decd",
+                     *           "at": "2026-12-07T22:31:17.433Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *           "requestId": "2e7fd684-f127-49e1-8ddf-489ffa80efa8"
+                     *           "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *           "requestId": "03cc3118-e610-4358-9ace-6ba6adb88a29"
                      *         },
                      *         {
-                     *           "id": "01a2510f-439e-7132-899f-3e89e2aa9d9e",
-                     *           "at": "2026-12-07T15:11:24.574Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fccd-7764-86ea-b4b3bec89006",
+                     *           "at": "2026-12-07T22:31:17.453Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a2510f-4063-712b-80d5-d364dbddf9ce",
-                     *           "requestId": "5fe35cda-dd96-4828-b8b3-60e90e8762d4"
+                     *           "entityId": "01a252a1-f97d-72a7-a480-bbc9ad38ca23",
+                     *           "requestId": "abe2a88b-58c1-4b7e-b134-fe1e6914ac0b"
                      *         },
                      *         {
-                     *           "id": "01a2510f-43d5-74e4-a918-be967f7eb1a7",
-                     *           "at": "2026-12-07T15:11:24.629Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fd21-747e-988a-c07b4b3459ba",
+                     *           "at": "2026-12-07T22:31:17.537Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "90051673-b424-4a9b-86ae-4204ff92cc92"
+                     *           "requestId": "238ac88d-6080-4c4e-8d9b-686389347ff7"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4410-7514-9ba0-3362716ae34c",
-                     *           "at": "2026-12-07T15:11:24.688Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fd7d-7178-a1de-797fb37b4233",
+                     *           "at": "2026-12-07T22:31:17.628Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "55fa513e-5e21-4c50-832a-77001a8cb480"
+                     *           "requestId": "1619c830-7257-4514-9ad2-9d101603b295"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4415-7170-83cb-318824bfeb93",
-                     *           "at": "2026-12-07T15:11:24.693Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fd84-7710-aa7c-a515cf4097cd",
+                     *           "at": "2026-12-07T22:31:17.636Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a2510f-404a-70a1-957f-30911916f662",
-                     *           "requestId": "cbe8ab4b-04c7-4b59-826f-8c44717d7950"
+                     *           "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
+                     *           "requestId": "79d75f0f-74b0-401c-860a-dd4ee11b5f5a"
                      *         },
                      *         {
-                     *           "id": "01a2510f-442b-71da-976d-ec625a3ac1fb",
-                     *           "at": "2026-12-07T15:11:24.715Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fda0-76dd-a839-a58b1d7cb13e",
+                     *           "at": "2026-12-07T22:31:17.664Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a2510f-404a-70a1-957f-30911916f662",
-                     *           "requestId": "b9555790-73e1-4128-8e54-76c28c0846c4"
+                     *           "entityId": "01a252a1-f95a-7296-ac9b-7b15cc7fe7e7",
+                     *           "requestId": "6d67af40-5dab-45d4-aea6-1f7810993c68"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4430-72f8-b5be-cb0bf062a876",
-                     *           "at": "2026-12-07T15:11:24.720Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fdb4-72f4-95c8-94720ae646cd",
+                     *           "at": "2026-12-07T22:31:17.684Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *           "requestId": "87cddb12-0d5d-4e8a-98c5-1ee9ee6db92d"
+                     *           "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *           "requestId": "0757d626-3d99-4ba4-8bb8-e53511262738"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4455-7371-8ead-99c68b31e265",
-                     *           "at": "2026-12-07T15:11:24.757Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fdeb-729a-85dc-d5d6df0c9d17",
+                     *           "at": "2026-12-07T22:31:17.739Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *           "requestId": "b3d1c90e-df6f-4f5f-ab6b-5c19d5f12d90"
+                     *           "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *           "requestId": "838bbffa-6b58-40b7-8f9f-91417a05b064"
                      *         },
                      *         {
-                     *           "id": "01a2510f-446a-7721-bb92-18960102a46e",
-                     *           "at": "2026-12-07T15:11:24.778Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fe05-72e5-88c7-d01c286a1986",
+                     *           "at": "2026-12-07T22:31:17.765Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *           "requestId": "41d32353-a294-4e74-8611-67e456f9b86e"
+                     *           "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *           "requestId": "31019f06-e097-4a94-9e96-4e790531f9a9"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4478-725f-b121-5354ff2eefc7",
-                     *           "at": "2026-12-07T15:11:24.792Z",
-                     *           "keyId": "01a2510f-37d9-7787-9bfe-5f82dc1194c1",
+                     *           "id": "01a252a1-fe14-71ba-b5b1-9c3cae91fc02",
+                     *           "at": "2026-12-07T22:31:17.780Z",
+                     *           "keyId": "01a252a1-f0e4-7456-a3a7-67d75920b129",
+                     *           "subject": null,
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a2510f-3fe4-7209-b481-9e04de9315b9",
-                     *           "requestId": "c3ff77c4-43c2-4345-bf52-1413af3151fb"
+                     *           "entityId": "01a252a1-f8f2-76ad-9227-fb0b8f81d0bb",
+                     *           "requestId": "4b91ddb5-ff27-4d8f-bd8d-c6a179c604e7"
                      *         },
                      *         {
-                     *           "id": "01a2510f-448f-724b-9a12-a62408e4ef45",
-                     *           "at": "2026-12-07T15:11:24.815Z",
-                     *           "keyId": "01a2510f-3703-7774-924d-9e198920c47b",
+                     *           "id": "01a252a1-fe43-7393-9edd-d7dd1b6f5a94",
+                     *           "at": "2026-12-07T22:31:17.827Z",
+                     *           "keyId": "01a252a1-f0a1-76a2-b13c-14d8ea61e58c",
+                     *           "subject": null,
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "b074e3a6-4f59-45c7-b570-2152cbc4ee75"
+                     *           "requestId": "c0064e70-fc23-4f19-b204-7f9b52d7925b"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4493-70d1-af57-bb6acf240eb2",
-                     *           "at": "2026-12-07T15:11:24.819Z",
-                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *           "id": "01a252a1-fe49-702d-b366-90c44e5af91b",
+                     *           "at": "2026-12-07T22:31:17.833Z",
+                     *           "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *           "subject": null,
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
-                     *           "requestId": "b60e9140-0353-4308-b7b0-1cf5d1e0ac3f"
+                     *           "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
+                     *           "requestId": "fa38f671-5175-45c7-9332-6eb2acf8dd2d"
                      *         },
                      *         {
-                     *           "id": "01a2510f-44a3-7723-a8bc-c2accde16c3f",
-                     *           "at": "2026-12-07T15:11:24.835Z",
-                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *           "id": "01a252a1-fe5d-710e-87ea-01e034b42519",
+                     *           "at": "2026-12-07T22:31:17.853Z",
+                     *           "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *           "subject": null,
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "1fe36088-f66e-4b2c-bff2-dc4b893e7195"
+                     *           "requestId": "65c0229b-2765-47b5-84d0-9352f142ced9"
                      *         },
                      *         {
-                     *           "id": "01a2510f-44b7-746f-84dd-c32d197e4726",
-                     *           "at": "2026-12-07T15:11:24.855Z",
-                     *           "keyId": "01a2510f-379e-73de-a723-1d2a0d3f618c",
+                     *           "id": "01a252a1-fe70-75cb-92bd-12a17a70f0b5",
+                     *           "at": "2026-12-07T22:31:17.872Z",
+                     *           "keyId": "01a252a1-f0db-74a2-9871-68ddd169691f",
+                     *           "subject": null,
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a2510f-4481-72e4-9ffe-a2a6d61dfca9",
-                     *           "requestId": "c659f31e-e52a-4094-a2df-38b6b9d708d8"
+                     *           "entityId": "01a252a1-fe1f-70fe-9a6d-8e9aa99a9437",
+                     *           "requestId": "be84f371-d263-4301-9f7d-b028ef25b60a"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4653-73eb-a417-3ca487947df1",
-                     *           "at": "2026-12-07T15:11:25.267Z",
-                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *           "id": "01a252a2-0002-73fb-90e0-06d4bb5b4217",
+                     *           "at": "2026-12-07T22:31:18.274Z",
+                     *           "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *           "subject": null,
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "087b0519-2caf-4385-a184-99e6ea8b0bbe"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "b4856ec1-fe7d-4472-92d6-95be424eaff2"
                      *         },
                      *         {
-                     *           "id": "01a2510f-4661-7708-ab80-ac4342968a84",
-                     *           "at": "2026-12-07T15:11:25.281Z",
-                     *           "keyId": "01a2510f-3744-759a-8c79-fe8310f05f1e",
+                     *           "id": "01a252a2-000d-75c6-9847-51b49c5cd985",
+                     *           "at": "2026-12-07T22:31:18.285Z",
+                     *           "keyId": "01a252a1-f0c6-727c-a8a4-5708513c727d",
+                     *           "subject": null,
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a2510f-3d2f-7460-bbe8-9f738136fd8e",
-                     *           "requestId": "0bc9a95b-dc87-4ab7-945c-6b830ee1c6b7"
+                     *           "entityId": "01a252a1-f62b-731d-b4da-f6e4b1a1cbd6",
+                     *           "requestId": "3dd4a9ed-8433-41ba-98f4-08ce66dd56f5"
                      *         },
                      *         {
-                     *           "id": "01a2510f-46db-748a-a3f5-e08ba3094b11",
-                     *           "at": "2026-12-07T15:11:25.403Z",
-                     *           "keyId": "01a2510f-3108-732a-9edc-950683a7e979",
+                     *           "id": "01a252a2-0098-73c9-988e-91f345dbacb9",
+                     *           "at": "2026-12-07T22:31:18.424Z",
+                     *           "keyId": "01a252a1-ec2a-7005-9089-460212e0e335",
+                     *           "subject": null,
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
+                     *           "personId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a2510f-3a21-7693-a1a2-f56efb46edf7",
-                     *           "requestId": "59b8ea1d-301f-41bd-9496-8fe171870cc6"
+                     *           "entityId": "01a252a1-f36e-77ae-8b33-e35539fc878a",
+                     *           "requestId": "60fcde2b-80ff-4ef8-9925-bfdcd2cedd0a"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -52969,8 +54077,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2510f-45df-72e6-bc99-460e23275c6e",
-                     *           "roundKey": "nw-mxderfi5",
+                     *           "id": "01a252a1-ff96-70cb-ab41-d38e1956e989",
+                     *           "roundKey": "nw-mxduh4d6",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -53012,7 +54120,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T15:11:25.149Z"
+                     *           "createdAt": "2026-12-07T22:31:18.165Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -53129,7 +54237,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxderfi5",
+                 *       "roundKey": "nw-mxduh4d6",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -53151,8 +54259,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-45df-72e6-bc99-460e23275c6e",
-                     *       "roundKey": "nw-mxderfi5",
+                     *       "id": "01a252a1-ff96-70cb-ab41-d38e1956e989",
+                     *       "roundKey": "nw-mxduh4d6",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -53194,7 +54302,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:25.149Z"
+                     *       "createdAt": "2026-12-07T22:31:18.165Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -53377,8 +54485,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2510f-45df-72e6-bc99-460e23275c6e",
-                     *       "roundKey": "nw-mxderfi5",
+                     *       "id": "01a252a1-ff96-70cb-ab41-d38e1956e989",
+                     *       "roundKey": "nw-mxduh4d6",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -53420,7 +54528,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T15:11:25.149Z"
+                     *       "createdAt": "2026-12-07T22:31:18.165Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -53837,7 +54945,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxderfi5",
+                     *       "roundKey": "nw-mxduh4d6",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -53986,7 +55094,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *       "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -54029,11 +55137,11 @@ export interface operations {
                      *         "toolSpecification": {
                      *           "heading": "Tool specification: the data and the maths",
                      *           "paragraphs": [
-                     *             "It uses the person’s answers to the questionnaire \"saq\" (version 1), their client group, the weeks a year they need support and, where it applies, their assessed contribution. No other personal data goes into the figure.",
+                     *             "It uses the person’s answers to the questionnaire \"Demo Borough self-assessment questionnaire\" (version 1), their client group, the weeks a year they need support and, where it applies, their assessed contribution. No other personal data goes into the figure.",
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a2510f-3157-7431-8173-2345ddc6dac2",
+                     *             "schemeId": "01a252a1-ec78-71b7-bb30-863c3c2121c5",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

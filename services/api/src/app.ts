@@ -54,6 +54,11 @@ export interface AppOptions {
   readonly timeouts?: { readonly requestMs: number; readonly idleMs: number };
   /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
   readonly logger?: FastifyBaseLogger | boolean;
+  /**
+   * Councils' identity providers: how soon an unknown key id may fetch an issuer's keys again
+   * (default 30 s) and how long a fetch may take (default 5 s). Tests shorten both.
+   */
+  readonly identityProviders?: { readonly jwksCooldownMs?: number; readonly timeoutMs?: number };
 }
 
 /** The timeouts for slow and hostile clients, from the two that are configured. */
@@ -182,6 +187,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auth, {
     bootstrapToken: options.config.bootstrapToken,
     failedAuthPerMinute: options.config.failedAuthPerMinute ?? 0,
+    ...(options.identityProviders?.jwksCooldownMs === undefined ? {} : { jwksCooldownMs: options.identityProviders.jwksCooldownMs }),
+    ...(options.identityProviders?.timeoutMs === undefined ? {} : { identityProviderTimeoutMs: options.identityProviders.timeoutMs }),
   });
   await app.register(rateLimit, { perMinute: options.config.rateLimitPerMinute ?? 0 });
   await app.register(deprecation);

@@ -114,7 +114,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(byId.getBudget?.responses['200']?.headers ?? {})).toContain('ETag');
     expect(Object.keys(byId.getVersion?.responses['200']?.headers ?? {})).not.toContain('ETag');
     expect(byId.getHealth?.security).toEqual([]);
-    expect(byId.getBudget?.security).toEqual([{ apiKey: [] }]);
+    expect(byId.getBudget?.security).toEqual([{ apiKey: [] }, { accessToken: [] }]);
     expect(document.info.contact).toBeDefined();
   });
 

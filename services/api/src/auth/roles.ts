@@ -41,16 +41,47 @@ export type Principal =
        */
       readonly actorName: string | null;
     }
+  | {
+      /** A bearer access token from the council's identity provider, verified. */
+      readonly kind: 'token';
+      /** The token's subject: the person, or for a client-credentials token the client. */
+      readonly subject: string;
+      /** A client-credentials token: a system acting for itself, which may name its user in Ras-Actor. */
+      readonly isClient: boolean;
+      readonly councilId: string;
+      readonly roles: readonly Role[];
+      readonly portalKeyId: null;
+      /** The token's name claim for a person; Ras-Actor for a client. */
+      readonly actorName: string | null;
+    }
   | { readonly kind: 'operator' };
 
-/** The actor recorded in the audit log. */
+/** A caller acting within one council: through an API key or a verified token. */
+export type CouncilPrincipal = Exclude<Principal, { kind: 'operator' }>;
+
+/**
+ * The actor recorded in the audit log: `key:<id>` for a key, `user:<subject>` for a person a token
+ * names (verified, so separation of duties compares it alone), `client:<id>` for a system's token.
+ */
 export function actorOf(principal: Principal): string {
-  return principal.kind === 'operator' ? 'operator' : `key:${principal.keyId}`;
+  if (principal.kind === 'operator') return 'operator';
+  if (principal.kind === 'key') return `key:${principal.keyId}`;
+  return `${principal.isClient ? 'client' : 'user'}:${principal.subject}`;
 }
 
-/** The named person acting through the key, when the caller gave one. */
+/** The named person acting, when the caller gave one (Ras-Actor) or the token named them. */
 export function actorNameOf(principal: Principal): string | null {
-  return principal.kind === 'key' ? principal.actorName : null;
+  return principal.kind === 'operator' ? null : principal.actorName;
+}
+
+/** The roles of a caller acting within a council; none for the operator. */
+export function rolesOf(principal: Principal): readonly Role[] {
+  return principal.kind === 'operator' ? [] : principal.roles;
+}
+
+/** The key a caller used, when it used one (records say which key created them). */
+export function keyIdOf(principal: Principal): string | null {
+  return principal.kind === 'key' ? principal.keyId : null;
 }
 
 /** What a request may see: its council, and for a portal key only the people that key created. */

@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 
 /** Who made a decision, as the separation-of-duties rule compares them. */
 export interface Decider {
-  /** `key:<id>`. */
+  /** `key:<id>`, `user:<subject>` or `client:<id>` (actorOf). */
   readonly actor: string;
   /** The person named in Ras-Actor, if any. */
   readonly actorName: string | null;
@@ -13,16 +13,20 @@ function person(name: string): string {
   return name.normalize('NFKC').trim().toLowerCase();
 }
 
+/** A person the council's identity provider vouched for: their token's subject is who they are. */
+const verified = (decider: Decider) => decider.actor.startsWith('user:');
+
 /**
- * Whether two deciders may be the same person. The key decides first: one key is one person,
- * whatever names its caller types in Ras-Actor, because nothing verifies those names (one key
- * holding several roles could otherwise decide every stage as `alice`, then `bob`). Two keys are
- * one person too when both calls named the same person, so one person through two keys is one.
- * A verified identity from the council's identity provider may later tell apart the people behind
- * one system's key; until then `Ras-Actor` is an audit label, not an identity.
+ * Whether two deciders may be the same person. Two people verified by the council's identity
+ * provider are compared by subject alone: two different people behind one record system may
+ * decide two stages, and two namesakes are not one person. Otherwise the key decides first: one
+ * key is one person, whatever names its caller types in Ras-Actor, because nothing verifies those
+ * names (one key holding several roles could otherwise decide every stage as `alice`, then `bob`).
+ * Two keys, or a key and a token, are one person too when both named the same person.
  */
 export function sameDecider(a: Decider, b: Decider): boolean {
   if (a.actor === b.actor) return true;
+  if (verified(a) && verified(b)) return false;
   return a.actorName !== null && b.actorName !== null && person(a.actorName) === person(b.actorName);
 }
 

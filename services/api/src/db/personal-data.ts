@@ -227,6 +227,7 @@ export const SUBJECT_ACCESS_TABLES: Readonly<Record<string, TableCoverage>> = {
   },
   councils: { noPersonalData: 'The council itself and its settings.' },
   api_keys: { noPersonalData: 'The keys the council’s staff and systems use (hashed), with their roles.' },
+  identity_providers: { noPersonalData: 'The council’s own sign-in service, which the service trusts to say who is acting.' },
   questionnaires: { noPersonalData: 'The questions of the self-assessment, the same for everyone.' },
   allocation_schemes: { noPersonalData: 'The rules that turn points into money, the same for everyone.' },
   charging_policies: { noPersonalData: 'The council’s charging rules, the same for everyone.' },

@@ -20,6 +20,7 @@ import type {
   UpratingOutcome,
   UpratingSummary,
 } from 'ras-core';
+import type { Role } from '../auth/roles.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 
 /** The version of a questionnaire or scheme a calculation was made under. */
@@ -117,6 +118,28 @@ export interface ApiKeyTable {
   created_by: string;
   created_at: Timestamp;
   revoked_at: NullableTimestamp;
+  /** Null: the key does not expire. */
+  expires_at: NullableTimestamp;
+  /** During a rotation, the replaced secret's hash, live until previous_secret_expires_at. */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  rotated_at: NullableTimestamp;
+}
+
+/** The OpenID Connect issuer a council trusts, and how its tokens' claims map to roles. */
+export interface IdentityProviderTable {
+  council_id: string;
+  issuer: string;
+  audience: string;
+  jwks_uri: string | null;
+  roles_claim: string;
+  name_claim: string;
+  role_map: Json<Record<string, Role[]>>;
+  algorithms: string[];
+  clock_tolerance_seconds: number;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface QuestionnaireTable {
@@ -779,6 +802,8 @@ export interface AccessLogTable {
   council_id: string;
   at: Timestamp;
   key_id: string | null;
+  /** The verified subject of the token the read was made with (null for a key). */
+  subject: Generated<string | null>;
   actor_name: string | null;
   operation_id: string;
   /** null for a read across many people (an export, a payment file). */
@@ -793,6 +818,7 @@ export interface AccessLogTable {
 export interface DB {
   councils: CouncilTable;
   api_keys: ApiKeyTable;
+  identity_providers: IdentityProviderTable;
   questionnaires: QuestionnaireTable;
   allocation_schemes: AllocationSchemeTable;
   calibrations: CalibrationTable;
@@ -867,6 +893,7 @@ export type StoredClawback = Partial<AnnualClawback> &
 
 export type Council = Selectable<CouncilTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
+export type IdentityProvider = Selectable<IdentityProviderTable>;
 export type Questionnaire = Selectable<QuestionnaireTable>;
 export type AllocationScheme = Selectable<AllocationSchemeTable>;
 export type Calibration = Selectable<CalibrationTable>;

@@ -109,6 +109,21 @@ export const EVENT_CATALOGUE = {
     description: 'An API key was revoked',
     payload: open({ id: Id, roles: Type.Array(Type.String()) }, 'The key’s summary, never its secret'),
   },
+  'api-key.rotated': {
+    entityType: 'api-key',
+    description: 'An API key was given a new secret; the old one works until previousSecretExpiresAt',
+    payload: open({ id: Id, roles: Type.Array(Type.String()) }, 'The key’s summary, never its secret'),
+  },
+  'identity-provider.set': {
+    entityType: 'identity-provider',
+    description: 'The council set which identity provider’s tokens it trusts, and how their roles map',
+    payload: open({ issuer: Type.String(), audience: Type.String() }, 'The identity provider’s settings'),
+  },
+  'identity-provider.removed': {
+    entityType: 'identity-provider',
+    description: 'The council stopped trusting its identity provider’s tokens',
+    payload: open({ issuer: Type.String(), audience: Type.String() }, 'The identity provider’s settings'),
+  },
   'questionnaire.created': { entityType: 'questionnaire', description: 'A questionnaire version was published', payload: questionnaire },
   'allocation-scheme.created': { entityType: 'allocation-scheme', description: 'A scheme version was published', payload: scheme },
   'calibration.created': {

@@ -26,7 +26,7 @@ export function workflowContext(request: FastifyRequest, tx: Transaction<DB>, ch
     clock: request.server.clock,
     scope: scopeOf(request),
     actor: { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
-    ...(request.principal.kind === 'key' ? { roles: request.principal.roles } : {}),
+    ...(request.principal.kind === 'operator' ? {} : { roles: request.principal.roles }),
   };
 }
 

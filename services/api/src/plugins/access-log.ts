@@ -2,6 +2,7 @@ import { pipeline, Readable, Transform } from 'node:stream';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, onSendHookHandler, preSerializationHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
+import { keyIdOf } from '../auth/roles.js';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { errorCode } from '../errors.js';
@@ -288,7 +289,7 @@ function peopleIn(payload: unknown, operationId: string, peopleAt = 'items'): st
 /** The reads of an answer, one per person shown (or one for a bulk read or an entity read). */
 function entriesOf(request: FastifyRequest, operationId: string, read: PersonalDataRead, clock: Clock): AccessEntry[] {
   const principal = request.principal;
-  if (principal?.kind !== 'key') return [];
+  if (!principal || principal.kind === 'operator') return [];
   const what = request.personalDataShown ?? read.what;
   if (what.length === 0) return [];
   const id = textFieldOf(request.params, 'id');
@@ -297,7 +298,8 @@ function entriesOf(request: FastifyRequest, operationId: string, read: PersonalD
   const base = {
     councilId: principal.councilId,
     at: clock.now(),
-    keyId: principal.keyId,
+    keyId: keyIdOf(principal),
+    subject: principal.kind === 'token' ? principal.subject : null,
     actorName: principal.actorName,
     operationId,
     what,

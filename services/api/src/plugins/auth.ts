@@ -1,5 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import {
+  claimedIssuer,
+  IssuerKeys,
+  looksLikeJwt,
+  ProviderUnreachable,
+  TokenRefused,
+  type TrustedIssuer,
+  type VerifiedIdentity,
+  verifyAccessToken,
+} from '../auth/access-token.js';
 import { parseApiKey, secretMatches, textsMatch, tokensMatch } from '../auth/api-key.js';
 import { type Access, actorNameOf, actorOf, type Principal, PUBLIC, type Role, type Scope } from '../auth/roles.js';
 import { makeRoom } from '../bounded-map.js';
@@ -8,6 +18,7 @@ import { AppError } from '../errors.js';
 import { hasControlCharacter } from '../http/control-characters.js';
 import { FixedWindows } from '../http/fixed-windows.js';
 import { findKeyToAuthenticate } from '../repositories/councils.js';
+import { findIdentityProvidersByIssuer } from '../repositories/identity-providers.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,6 +32,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Forgets a cached key at once (revocation on this instance). */
     forgetApiKey(id: string): void;
+    /** Forgets which councils trust an issuer at once (their settings changed on this instance). */
+    forgetIdentityProvider(issuer: string): void;
   }
 }
 
@@ -34,7 +47,19 @@ interface CachedKey {
    * calculation). Memory only; the database keeps hashes alone.
    */
   verifiedSecret: string | null;
+  /** During a rotation, the replaced secret's hash and until when (epoch ms) it still works. */
+  readonly previousHash: Buffer | null;
+  readonly previousUntil: number;
   readonly revoked: boolean;
+  /** When the key itself stops working (epoch ms); null: never. */
+  readonly keyExpiresAt: number | null;
+  /** When this cache entry goes stale. */
+  readonly expiresAt: number;
+}
+
+/** The councils trusting one issuer, as cached. */
+interface CachedIssuer {
+  readonly trusted: readonly TrustedIssuer[];
   readonly expiresAt: number;
 }
 
@@ -73,36 +98,83 @@ function namedActor(request: FastifyRequest): string | null | AppError {
   return name;
 }
 
+/**
+ * A quoted-string of an auth-param (RFC 9110): quotes and backslashes escaped, and only visible
+ * ASCII, which is all error_description may hold (RFC 6750, section 3).
+ */
+const quoted = (text: string) =>
+  `"${text
+    .replace(/[‘’]/g, "'")
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+/** 401 without credentials: the challenge names no error (RFC 6750, section 3.1). */
 const unauthenticated = (detail: string) =>
   new AppError('UNAUTHENTICATED', detail, { headers: { 'www-authenticate': 'Bearer realm="ras"' } });
+
+/** 401 for credentials that fail a check: `error="invalid_token"` and why (RFC 6750, section 3.1). */
+const invalidToken = (detail: string) =>
+  new AppError('UNAUTHENTICATED', detail, {
+    headers: { 'www-authenticate': `Bearer realm="ras", error="invalid_token", error_description=${quoted(detail)}` },
+  });
+
+/** 403 for credentials without a role the operation needs: `error="insufficient_scope"`. */
+const insufficientRoles = (detail: string) =>
+  new AppError('FORBIDDEN', detail, {
+    headers: { 'www-authenticate': `Bearer realm="ras", error="insufficient_scope", error_description=${quoted(detail)}` },
+  });
 
 /** The audit context of a request: its council, its actor and its id. */
 export function changeContext(request: FastifyRequest): ChangeContext {
   const principal = request.principal;
   return {
-    councilId: principal.kind === 'key' ? principal.councilId : null,
+    councilId: principal.kind === 'operator' ? null : principal.councilId,
     actor: actorOf(principal),
     actorName: actorNameOf(principal),
     requestId: request.id,
   };
 }
 
-/** What a key-authenticated request may see. */
+/** What a request acting within a council (by key or token) may see. */
 export function scopeOf(request: FastifyRequest): Scope {
   const principal = request.principal;
-  if (principal.kind !== 'key') throw new Error('route needs an API key');
+  if (principal.kind === 'operator') throw new Error('route needs a council credential');
   return { councilId: principal.councilId, portalKeyId: principal.portalKeyId };
 }
 
-/** The council of a key-authenticated request. */
+/** The council of a request acting within one (by key or token). */
 export function councilOf(request: FastifyRequest): string {
   const principal = request.principal;
-  if (principal.kind !== 'key') throw new Error('route needs an API key');
+  if (principal.kind === 'operator') throw new Error('route needs a council credential');
   return principal.councilId;
 }
 
+/** The trusted issuer of a stored row. */
+function trustedIssuer(row: Awaited<ReturnType<typeof findIdentityProvidersByIssuer>>[number]): TrustedIssuer {
+  return {
+    councilId: row.council_id,
+    issuer: row.issuer,
+    audience: row.audience,
+    jwksUri: row.jwks_uri,
+    rolesClaim: row.roles_claim,
+    nameClaim: row.name_claim,
+    roleMap: row.role_map,
+    algorithms: row.algorithms,
+    clockToleranceSeconds: row.clock_tolerance_seconds,
+  };
+}
+
+export interface AuthOptions {
+  readonly bootstrapToken: string | null;
+  readonly failedAuthPerMinute: number;
+  /** How long after fetching an issuer's keys an unknown key id may fetch them again (jose's cooldown). */
+  readonly jwksCooldownMs?: number;
+  /** How long fetching an issuer's discovery document or keys may take before it counts as unreachable. */
+  readonly identityProviderTimeoutMs?: number;
+}
+
 export default fp(
-  async function auth(app: FastifyInstance, options: { bootstrapToken: string | null; failedAuthPerMinute: number }) {
+  async function auth(app: FastifyInstance, options: AuthOptions) {
     const cache = new Map<string, CachedKey>();
     /** Key ids that do not exist, and until when that answer holds: a flood of bad keys is not a flood of queries. */
     const missing = new Map<string, number>();
@@ -152,7 +224,10 @@ export default fp(
         roles: row.roles as Role[],
         secretHash: Buffer.from(row.secret_hash, 'hex'),
         verifiedSecret: null,
+        previousHash: row.previous_secret_hash === null ? null : Buffer.from(row.previous_secret_hash, 'hex'),
+        previousUntil: row.previous_secret_expires_at?.getTime() ?? 0,
         revoked: row.revoked_at !== null,
+        keyExpiresAt: row.expires_at?.getTime() ?? null,
         expiresAt: now + KEY_CACHE_MS,
       };
       if ((revokedAt.get(id) ?? -1) > started) return entry;
@@ -181,17 +256,21 @@ export default fp(
     ): AppError | null {
       if (!key) return failed(request, 'The API key is not valid');
       if (key.verifiedSecret === null || !textsMatch(secret, key.verifiedSecret)) {
-        if (!secretMatches(secret, key.secretHash)) return failed(request, 'The API key is not valid');
-        key.verifiedSecret = secret;
+        if (secretMatches(secret, key.secretHash)) {
+          key.verifiedSecret = secret;
+        } else if (key.previousHash === null || !secretMatches(secret, key.previousHash)) {
+          return failed(request, 'The API key is not valid');
+        } else if (key.previousUntil <= Date.now()) {
+          // The secret a rotation replaced, past its change-over: never cached, so it stops on time.
+          return failed(request, 'The API key’s secret was replaced by a rotation and its change-over has ended');
+        }
         makeRoom(verified, KEY_CACHE_MAX);
         verified.set(id, Date.now() + VERIFIED_KEY_MS);
       }
       if (key.revoked) return failed(request, 'The API key has been revoked');
+      if (key.keyExpiresAt !== null && key.keyExpiresAt <= Date.now()) return failed(request, 'The API key has expired');
       if (!access.roles.some((role) => key.roles.includes(role))) {
-        return new AppError(
-          'FORBIDDEN',
-          `This operation needs one of the roles: ${access.roles.join(', ')}; the key has ${key.roles.join(', ')}`,
-        );
+        return insufficientRoles(`This operation needs one of the roles: ${access.roles.join(', ')}; the key has ${key.roles.join(', ')}`);
       }
       const actorName = namedActor(request);
       if (actorName instanceof AppError) return actorName;
@@ -209,7 +288,97 @@ export default fp(
     /** A failed authentication: counted against the client's address, answered 401. */
     function failed(request: FastifyRequest, detail: string): AppError {
       if (options.failedAuthPerMinute > 0) failures.hit(request.ip);
-      return unauthenticated(detail);
+      return invalidToken(detail);
+    }
+
+    const issuerKeys = new IssuerKeys({
+      cooldownMs: options.jwksCooldownMs ?? 30_000,
+      timeoutMs: options.identityProviderTimeoutMs ?? 5_000,
+      discoveryCacheMs: 3_600_000,
+    });
+    /** The councils trusting each issuer, cached like keys; an issuer no council trusts is cached as such. */
+    const issuers = new Map<string, CachedIssuer>();
+    app.decorate('forgetIdentityProvider', (issuer: string) => {
+      issuers.delete(issuer);
+    });
+
+    async function trustedBy(issuer: string): Promise<readonly TrustedIssuer[]> {
+      const cached = issuers.get(issuer);
+      if (cached && cached.expiresAt > Date.now()) return cached.trusted;
+      const rows = await findIdentityProvidersByIssuer(app.db, issuer);
+      makeRoom(issuers, KEY_CACHE_MAX);
+      const trusted = rows.map(trustedIssuer);
+      issuers.set(issuer, { trusted, expiresAt: Date.now() + KEY_CACHE_MS });
+      return trusted;
+    }
+
+    /**
+     * Who a bearer access token says is acting, or the error that refuses it: 401 for a token that
+     * fails a check, 403 for one whose roles map to none this operation needs, 503 when the
+     * council's identity provider cannot be reached (API keys are unaffected).
+     */
+    async function authenticateToken(
+      request: FastifyRequest,
+      access: Extract<Access, { kind: 'roles' }>,
+      token: string,
+    ): Promise<AppError | null> {
+      let identity: VerifiedIdentity;
+      let councilId: string;
+      try {
+        const claimed = claimedIssuer(token);
+        const candidates = await trustedBy(claimed.issuer);
+        if (candidates.length === 0) return failed(request, 'No council trusts the access token’s issuer (iss)');
+        // One issuer may serve several councils (a shared provider), each with its own audience.
+        const trusted = candidates.find((candidate) => claimed.audiences.includes(candidate.audience)) ?? candidates[0];
+        if (!trusted) return failed(request, 'No council trusts the access token’s issuer (iss)');
+        identity = await verifyAccessToken(token, trusted, issuerKeys);
+        councilId = trusted.councilId;
+      } catch (error) {
+        if (error instanceof TokenRefused) return failed(request, error.message);
+        if (error instanceof ProviderUnreachable) {
+          request.log.warn({ err: error }, 'identity provider unreachable');
+          return new AppError(
+            'SERVICE_UNAVAILABLE',
+            `The council’s identity provider could not be reached to verify the token; API keys still work. ${error.message}`,
+          );
+        }
+        throw error;
+      }
+      if (identity.roles.length === 0) {
+        return insufficientRoles(
+          `The token’s ${identity.providerRoles.length === 0 ? 'roles claim is empty' : `roles (${identity.providerRoles.join(', ')}) map`} to none of this service’s roles: ask the council’s admin to map them (PUT /v1/identity-provider)`,
+        );
+      }
+      if (!access.roles.some((role) => identity.roles.includes(role))) {
+        return insufficientRoles(
+          `This operation needs one of the roles: ${access.roles.join(', ')}; the token grants ${identity.roles.join(', ')}`,
+        );
+      }
+      // A person's token names them; only a system acting for itself may name its user, as a key does.
+      let actorName = identity.name;
+      if (identity.isClient) {
+        const named = namedActor(request);
+        if (named instanceof AppError) return named;
+        actorName = named ?? identity.name;
+      } else if (request.headers[ACTOR_HEADER] !== undefined) {
+        return new AppError(
+          'VALIDATION_FAILED',
+          'A person’s access token names who is acting; Ras-Actor is for API keys and client-credentials tokens',
+          {
+            errors: [{ pointer: `/headers/${ACTOR_HEADER}`, detail: 'must not be sent with a person’s access token' }],
+          },
+        );
+      }
+      request.principal = {
+        kind: 'token',
+        subject: identity.subject,
+        isClient: identity.isClient,
+        councilId,
+        roles: identity.roles,
+        portalKeyId: null,
+        actorName,
+      };
+      return null;
     }
 
     /** 429 when the client's address has failed authentication too often this minute. */
@@ -229,7 +398,16 @@ export default fp(
       // Only the not-found handler has no access rule; it answers 404 whatever the credentials.
       if (access === undefined || access.kind === 'public') return done();
       const presented = bearer(request);
-      if (presented === null) return done(unauthenticated('Send an API key as `Authorization: Bearer <key>`'));
+      if (presented === null) return done(unauthenticated('Send an API key or an access token as `Authorization: Bearer <credential>`'));
+      if (access.kind === 'roles' && looksLikeJwt(presented)) {
+        const blocked = tooManyFailures(request);
+        if (blocked) return done(blocked);
+        authenticateToken(request, access, presented).then(
+          (error) => done(error ?? undefined),
+          (error: Error) => done(error),
+        );
+        return;
+      }
       if (access.kind === 'operator' || (access.allowOperator && options.bootstrapToken !== null && !presented.startsWith('ras_'))) {
         if (options.bootstrapToken === null)
           return done(new AppError('FORBIDDEN', 'Creating councils is switched off: the service was started without BOOTSTRAP_TOKEN'));

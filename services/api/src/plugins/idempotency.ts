@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
+import { actorOf } from '../auth/roles.js';
 import { type Changes, writeTransaction } from '../db/changes.js';
 import { claimIdempotencyKey, findIdempotencyKey, storeIdempotentResponse } from '../db/idempotency-repository.js';
 import type { DB } from '../db/schema.js';
@@ -28,7 +29,8 @@ function canonical(value: unknown): string {
 
 function scopeOf(request: FastifyRequest): string {
   const principal = request.principal;
-  return principal.kind === 'operator' ? 'operator' : `key:${principal.keyId}`;
+  // A token's subject is unique only within its issuer, so its council is part of the scope.
+  return principal.kind === 'token' ? `${principal.councilId}:${actorOf(principal)}` : actorOf(principal);
 }
 
 /**

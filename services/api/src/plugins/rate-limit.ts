@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { actorOf } from '../auth/roles.js';
 import { AppError } from '../errors.js';
 import { FixedWindows } from '../http/fixed-windows.js';
 
@@ -21,7 +22,7 @@ export default fp(
       const principal = request.principal;
       // Public routes and the not-found handler have no principal.
       if (principal === null || principal === undefined) return done();
-      const who = principal.kind === 'key' ? principal.keyId : 'operator';
+      const who = principal.kind === 'token' ? `${principal.councilId}:${actorOf(principal)}` : actorOf(principal);
       const { count, resetSeconds } = windows.hit(who);
       reply.header('ratelimit-limit', String(options.perMinute));
       reply.header('ratelimit-remaining', String(Math.max(0, options.perMinute - count)));

@@ -50,6 +50,13 @@ export default fp(
         components: {
           securitySchemes: {
             apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`ras_…`) or, for createCouncil, the operator token' },
+            accessToken: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description:
+                'An OAuth 2.0 access token from the council’s own identity provider (Microsoft Entra ID or any OpenID Connect provider), as set by setIdentityProvider: the issuer and audience name the council, the subject is the person acting, and the roles claim maps to roles. Client-credentials tokens serve record systems. Refused with 401 and `WWW-Authenticate: Bearer error="invalid_token"` when any check fails.',
+            },
           },
         },
         tags: [
@@ -79,7 +86,10 @@ export default fp(
         const access = route.config?.access;
         if (!schema) return { schema, url };
         const transformed: Record<string, unknown> = { ...schema };
-        if (access && access.kind !== 'public') transformed.security = [{ apiKey: [] }];
+        if (access && access.kind !== 'public') {
+          // The operator token is only ever a bearer secret; roles come from a key or a council's token.
+          transformed.security = access.kind === 'operator' ? [{ apiKey: [] }] : [{ apiKey: [] }, { accessToken: [] }];
+        }
         transformed[KEYED_EXTENSION] = access !== undefined && access.kind !== 'public';
         transformed[PROBLEMS_EXTENSION] = problemCodes(route);
         const description = typeof schema.description === 'string' ? `${schema.description}\n\n` : '';

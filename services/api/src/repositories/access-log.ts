@@ -8,6 +8,8 @@ export interface AccessEntry {
   readonly councilId: string;
   readonly at: Date;
   readonly keyId: string | null;
+  /** The verified subject of a token (null for a key). */
+  readonly subject: string | null;
   readonly actorName: string | null;
   readonly operationId: string;
   /** Whose record, when the response said; otherwise found from `entityId` as the batch is written. */
@@ -28,8 +30,8 @@ export async function insertAccessEntries(db: Kysely<DB>, entries: readonly Acce
   if (entries.length === 0) return;
   const column = <T>(pick: (entry: AccessEntry) => T) => entries.map(pick);
   await sql`
-    insert into access_log (id, council_id, at, key_id, actor_name, operation_id, person_id, what, entity_type, entity_id, request_id)
-    select e.id, e.council_id, e.at, e.key_id, e.actor_name, e.operation_id,
+    insert into access_log (id, council_id, at, key_id, subject, actor_name, operation_id, person_id, what, entity_type, entity_id, request_id)
+    select e.id, e.council_id, e.at, e.key_id, e.subject, e.actor_name, e.operation_id,
            coalesce(e.person_id,
              (select p.id from people p where p.id = e.entity_uuid and p.council_id = e.council_id),
              (select b.person_id from budgets b where b.id = e.entity_uuid and b.council_id = e.council_id),
@@ -46,10 +48,10 @@ export async function insertAccessEntries(db: Kysely<DB>, entries: readonly Acce
                            then entry.entity_id::uuid end as entity_uuid
       from unnest(
         ${column((e) => e.id)}::uuid[], ${column((e) => e.councilId)}::uuid[], ${column((e) => e.at.toISOString())}::timestamptz[],
-        ${column((e) => e.keyId)}::uuid[], ${column((e) => e.actorName)}::text[], ${column((e) => e.operationId)}::text[],
+        ${column((e) => e.keyId)}::uuid[], ${column((e) => e.subject)}::text[], ${column((e) => e.actorName)}::text[], ${column((e) => e.operationId)}::text[],
         ${column((e) => e.personId)}::uuid[], ${column((e) => e.what.join(','))}::text[], ${column((e) => e.entityType)}::text[],
         ${column((e) => e.entityId)}::text[], ${column((e) => e.requestId)}::text[]
-      ) as entry(id, council_id, at, key_id, actor_name, operation_id, person_id, what, entity_type, entity_id, request_id)
+      ) as entry(id, council_id, at, key_id, subject, actor_name, operation_id, person_id, what, entity_type, entity_id, request_id)
     ) e`.execute(db);
 }
 

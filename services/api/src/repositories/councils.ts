@@ -24,11 +24,20 @@ export async function insertApiKey(
   name: string,
   roles: readonly Role[],
   createdBy: string,
+  expiresAt: Date | null = null,
 ): Promise<{ row: ApiKey; key: string }> {
   const minted = mintApiKey(newId());
   const row = await db
     .insertInto('api_keys')
-    .values({ id: minted.id, council_id: councilId, name, roles: [...roles], secret_hash: minted.secretHash, created_by: createdBy })
+    .values({
+      id: minted.id,
+      council_id: councilId,
+      name,
+      roles: [...roles],
+      secret_hash: minted.secretHash,
+      created_by: createdBy,
+      expires_at: expiresAt,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { row, key: minted.key };
@@ -54,13 +63,41 @@ export function revokeApiKey(db: Db, councilId: string, id: string, at: Date): P
     .executeTakeFirstOrThrow();
 }
 
-/** How many keys of the council hold the admin role and are not revoked. */
-export async function countActiveAdminKeys(db: Db, councilId: string): Promise<number> {
+/**
+ * Gives a key a new secret. The secret it replaces keeps working until `previousUntil`, so the
+ * systems using the key can be changed over one by one; the key's id, roles and history stay.
+ */
+export async function rotateApiKeySecret(
+  db: Db,
+  councilId: string,
+  id: string,
+  previousUntil: Date,
+  at: Date,
+): Promise<{ row: ApiKey; key: string }> {
+  const minted = mintApiKey(id);
+  const row = await db
+    .updateTable('api_keys')
+    .set((eb) => ({
+      previous_secret_hash: eb.ref('secret_hash'),
+      previous_secret_expires_at: previousUntil,
+      secret_hash: minted.secretHash,
+      rotated_at: at,
+    }))
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { row, key: minted.key };
+}
+
+/** How many keys of the council hold the admin role, are not revoked and have not expired at `at`. */
+export async function countActiveAdminKeys(db: Db, councilId: string, at: Date): Promise<number> {
   const row = await db
     .selectFrom('api_keys')
     .select((eb) => eb.fn.countAll<string>().as('count'))
     .where('council_id', '=', councilId)
     .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
     .where(sql<boolean>`'admin' = any(roles)`)
     .executeTakeFirstOrThrow();
   return Number(row.count);
@@ -141,6 +178,16 @@ export async function councilClientGroups(db: Kysely<DB> | Transaction<DB>, coun
 export function findKeyToAuthenticate(
   db: Db,
   id: string,
-): Promise<Pick<ApiKey, 'council_id' | 'roles' | 'secret_hash' | 'revoked_at'> | undefined> {
-  return db.selectFrom('api_keys').select(['council_id', 'roles', 'secret_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+): Promise<
+  | Pick<
+      ApiKey,
+      'council_id' | 'roles' | 'secret_hash' | 'revoked_at' | 'expires_at' | 'previous_secret_hash' | 'previous_secret_expires_at'
+    >
+  | undefined
+> {
+  return db
+    .selectFrom('api_keys')
+    .select(['council_id', 'roles', 'secret_hash', 'revoked_at', 'expires_at', 'previous_secret_hash', 'previous_secret_expires_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

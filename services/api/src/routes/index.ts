@@ -17,6 +17,7 @@ import equalityMonitoringRoutes from './v1/equality-monitoring/routes.js';
 import eventRoutes from './v1/events/routes.js';
 import exportRoutes from './v1/exports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
+import identityProviderRoutes from './v1/identity-provider/routes.js';
 import importRoutes from './v1/imports/routes.js';
 import interimBudgetRoutes from './v1/interim-budgets/routes.js';
 import letterRoutes from './v1/letters/routes.js';
@@ -42,6 +43,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       for (const resource of [
         councilRoutes,
         apiKeyRoutes,
+        identityProviderRoutes,
         questionnaireRoutes,
         allocationSchemeRoutes,
         calibrationRoutes,

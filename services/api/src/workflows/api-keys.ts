@@ -7,16 +7,29 @@ import {
   findCouncilForUpdate,
   insertApiKey,
   revokeApiKey as revoke,
+  rotateApiKeySecret,
 } from '../repositories/councils.js';
 import { toApiKeySummary } from '../representations/councils.js';
 import type { WorkflowContext } from './context.js';
 
+/**
+ * The time a credential's expiry and change-over are measured in: real time, as the auth plugin
+ * checks them on every request, not the service's clock for dates that matter to people.
+ */
+const credentialTime = () => new Date();
+
 /** Makes a key for the council; the key itself is returned once and stored only as a hash. */
 export async function createApiKey(
   context: WorkflowContext,
-  input: { readonly name: string; readonly roles: readonly Role[]; readonly createdBy: string },
+  input: { readonly name: string; readonly roles: readonly Role[]; readonly createdBy: string; readonly expiresAt?: Date | null },
 ): Promise<{ row: ApiKey; key: string }> {
-  const { row, key } = await insertApiKey(context.tx, context.scope.councilId, input.name, [...input.roles], input.createdBy);
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt !== null && expiresAt <= credentialTime()) {
+    throw new AppError('INVALID_INPUT', 'A key must expire in the future', {
+      errors: [{ pointer: '/expiresAt', detail: 'must be later than now' }],
+    });
+  }
+  const { row, key } = await insertApiKey(context.tx, context.scope.councilId, input.name, [...input.roles], input.createdBy, expiresAt);
   context.changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: toApiKeySummary(row) });
   return { row, key };
 }
@@ -33,7 +46,7 @@ export async function revokeApiKey(context: WorkflowContext, id: string): Promis
   const before = await findApiKeyForUpdate(tx, scope.councilId, id);
   if (!before) throw notFound('API key', id);
   if (before.revoked_at !== null) return;
-  if (before.roles.includes('admin') && (await countActiveAdminKeys(tx, scope.councilId)) <= 1) {
+  if (before.roles.includes('admin') && (await countActiveAdminKeys(tx, scope.councilId, credentialTime())) <= 1) {
     throw new AppError(
       'LAST_ADMIN_KEY',
       'This is the council’s last active admin key: create another admin key first, or the council could never be administered again',
@@ -47,4 +60,32 @@ export async function revokeApiKey(context: WorkflowContext, id: string): Promis
     before: toApiKeySummary(before),
     after: toApiKeySummary(after),
   });
+}
+
+/** The longest a replaced secret may keep working after a rotation: a week to change every system over. */
+export const MAX_ROTATION_OVERLAP_HOURS = 168;
+
+/**
+ * Gives a key a new secret, shown once. The secret it replaces keeps working for `overlapHours`
+ * (two live secrets during a change-over), then only the new one does. A revoked or expired key is
+ * not rotated: make a new one.
+ */
+export async function rotateApiKey(context: WorkflowContext, id: string, overlapHours: number): Promise<{ row: ApiKey; key: string }> {
+  const { tx, scope, changes } = context;
+  const before = await findApiKeyForUpdate(tx, scope.councilId, id);
+  if (!before) throw notFound('API key', id);
+  const now = credentialTime();
+  if (before.revoked_at !== null) throw new AppError('INVALID_STATE', 'The key is revoked: create a new key instead');
+  if (before.expires_at !== null && before.expires_at <= now)
+    throw new AppError('INVALID_STATE', 'The key has expired: create a new key instead');
+  const previousUntil = new Date(now.getTime() + overlapHours * 3_600_000);
+  const rotated = await rotateApiKeySecret(tx, scope.councilId, id, previousUntil, now);
+  changes.record({
+    action: 'api-key.rotated',
+    entityType: 'api-key',
+    entityId: id,
+    before: toApiKeySummary(before),
+    after: toApiKeySummary(rotated.row),
+  });
+  return rotated;
 }

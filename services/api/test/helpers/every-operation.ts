@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { ANSWERS_25, directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './council-setup.js';
@@ -421,6 +422,22 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
   });
   const withEtag = async (url: string) => ({ 'if-match': await etagOf(url) });
 
+  // An Entra ID tenant of the world's own: no other council trusts its issuer and audience.
+  const identityProviderBody = {
+    issuer: `https://login.microsoftonline.com/${randomUUID()}/v2.0`,
+    audience: 'api://ras',
+    roleMap: { 'RAS.Assessor': ['assessor'] },
+  };
+  const identityProviderPrecondition = async (): Promise<Record<string, string>> => {
+    // Not through `as`: before the first setIdentityProvider there is none (404).
+    const current = await t.call('GET', '/v1/identity-provider', { key: keys.admin });
+    return current.statusCode === 200 ? { 'if-match': String(current.headers.etag) } : {};
+  };
+  const trustIdentityProvider = async () => {
+    const set = await as('admin', 'PUT', '/v1/identity-provider', identityProviderBody, await identityProviderPrecondition());
+    if (set.statusCode >= 300) throw new Error(`setIdentityProvider: ${set.statusCode} ${set.body}`);
+  };
+
   const recipes: Record<string, Recipe> = {
     // Operations
     getHealth: get('/health'),
@@ -437,6 +454,24 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
     }),
     createApiKey: async () => ({ method: 'POST', url: '/v1/api-keys', body: { name: `Key ${next()}`, roles: ['auditor'] } }),
     listApiKeys: get('/v1/api-keys'),
+    rotateApiKey: async () => {
+      const id = (await as('admin', 'POST', '/v1/api-keys', { name: `Rotated ${next()}`, roles: ['auditor'] })).json().id as string;
+      return { method: 'POST', url: `/v1/api-keys/${id}/rotation`, body: { previousSecretValidForHours: 1 } };
+    },
+    setIdentityProvider: async () => ({
+      method: 'PUT',
+      url: '/v1/identity-provider',
+      body: identityProviderBody,
+      headers: await identityProviderPrecondition(),
+    }),
+    getIdentityProvider: async () => {
+      await trustIdentityProvider();
+      return { method: 'GET', url: '/v1/identity-provider' };
+    },
+    removeIdentityProvider: async () => {
+      await trustIdentityProvider();
+      return { method: 'DELETE', url: '/v1/identity-provider' };
+    },
     revokeApiKey: async () => {
       const id = (await as('admin', 'POST', '/v1/api-keys', { name: `Spare ${next()}`, roles: ['auditor'] })).json().id as string;
       return { method: 'DELETE', url: `/v1/api-keys/${id}` };

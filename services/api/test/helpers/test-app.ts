@@ -126,6 +126,8 @@ export async function createTestApp(
     clock?: Clock;
     /** On PostgreSQL, a database of the file's own rather than the suite's shared one. */
     ownDatabase?: boolean;
+    /** How soon an unknown key id refetches an issuer's keys, and how long a fetch may take. */
+    identityProviders?: { jwksCooldownMs?: number; timeoutMs?: number };
   } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase({ own: options.ownDatabase ?? false });
@@ -143,6 +145,7 @@ export async function createTestApp(
     clock: options.clock ?? fixedClock(TEST_TODAY),
     // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
     logger: options.logger ?? process.env.TEST_LOG === '1',
+    ...(options.identityProviders ? { identityProviders: options.identityProviders } : {}),
   });
   const undeclared = watchUndeclaredProblems(app);
   await app.ready();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { rolesAccess } from '../../../auth/roles.js';
+import { actorOf, rolesAccess } from '../../../auth/roles.js';
 import { AppError } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
@@ -8,11 +8,30 @@ import { councilOf } from '../../../plugins/auth.js';
 import { listApiKeys } from '../../../repositories/councils.js';
 import { toApiKeySummary } from '../../../representations/councils.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses, Text } from '../../../schemas/common.js';
-import { createApiKey, revokeApiKey } from '../../../workflows/api-keys.js';
+import { createApiKey, MAX_ROTATION_OVERLAP_HOURS, revokeApiKey, rotateApiKey } from '../../../workflows/api-keys.js';
 import { ApiKeySummary, NewApiKey, Role } from '../councils/schemas.js';
 
 const CreateApiKeyBody = Type.Object(
-  { name: Text(200), roles: Type.Array(Role, { minItems: 1, maxItems: 8, uniqueItems: true }) },
+  {
+    name: Text(200),
+    roles: Type.Array(Role, { minItems: 1, maxItems: 8, uniqueItems: true }),
+    expiresAt: Type.Optional(
+      Type.String({ format: 'date-time', description: 'When the key stops working (401); by default it does not expire' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const RotateApiKeyBody = Type.Object(
+  {
+    previousSecretValidForHours: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_ROTATION_OVERLAP_HOURS,
+        description: 'How long the replaced secret keeps working, so every system using the key can be changed over (default 24)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -34,7 +53,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { name, roles } = request.body;
+      const { name, roles, expiresAt } = request.body;
       if (roles.includes('portal') && roles.length > 1) {
         throw new AppError('INVALID_INPUT', 'A portal key sees only its own people, so it cannot also hold council-wide roles', {
           errors: [{ pointer: '/roles', detail: 'portal cannot be combined with other roles' }],
@@ -44,7 +63,8 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { row, key } = await createApiKey(context, {
           name,
           roles,
-          createdBy: `key:${request.principal.kind === 'key' ? request.principal.keyId : 'operator'}`,
+          createdBy: actorOf(request.principal),
+          expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
         });
         return { body: { ...toApiKeySummary(row), key }, headers: { location: `/v1/api-keys/${row.id}` } };
       });
@@ -67,6 +87,30 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = pageRequest(request.query);
       const rows = await listApiKeys(app.db, councilOf(request), page.after, page.size + 1);
       return toPage(rows, page, toApiKeySummary);
+    },
+  );
+
+  app.post(
+    '/api-keys/:id/rotation',
+    {
+      config: { problems: ['INVALID_STATE'], access: rolesAccess('admin') },
+      schema: {
+        operationId: 'rotateApiKey',
+        tags: ['platform'],
+        summary: 'Give an API key a new secret, keeping the old one working for a change-over',
+        description:
+          'The new key is in the response once. Its id, roles and expiry stay; the secret it replaces keeps working for previousSecretValidForHours (two live secrets), then is refused.',
+        params: IdParams,
+        body: RotateApiKeyBody,
+        response: { 200: NewApiKey, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { row, key } = await runWorkflow(request, (context) =>
+        rotateApiKey(context, request.params.id, request.body.previousSecretValidForHours ?? 24),
+      );
+      app.forgetApiKey(row.id);
+      return { ...toApiKeySummary(row), key };
     },
   );
 

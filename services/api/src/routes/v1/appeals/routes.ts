@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { READERS, rolesAccess } from '../../../auth/roles.js';
+import { keyIdOf, READERS, rolesAccess } from '../../../auth/roles.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -47,7 +47,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           disputedId,
           lodgedBy: body.lodgedBy,
           reason: body.reason,
-          createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
+          createdByKeyId: keyIdOf(request.principal),
         });
         return { body: toAppeal(row), headers: { location: `/v1/appeals/${row.id}`, etag: etag(row.version) } };
       });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { READERS, rolesAccess } from '../../../auth/roles.js';
+import { keyIdOf, READERS, rolesAccess } from '../../../auth/roles.js';
 import type { LoadedQuestionnaire } from '../../../db/rows.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
@@ -59,7 +59,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           questionnaire,
           completedWith,
           answers,
-          createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
+          createdByKeyId: keyIdOf(request.principal),
         });
         return { body: toAssessment(row, questionnaire), headers: { location: `/v1/assessments/${row.id}`, etag: etag(row.version) } };
       });

@@ -35,6 +35,11 @@ export const ApiKeySummary = Type.Object(
     roles: Type.Array(Role),
     createdAt: Timestamp,
     revokedAt: Type.Union([Timestamp, Type.Null()]),
+    expiresAt: Type.Union([Timestamp, Type.Null()], { description: 'When the key stops working; null: it does not expire' }),
+    rotatedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the key was last given a new secret' }),
+    previousSecretExpiresAt: Type.Union([Timestamp, Type.Null()], {
+      description: 'Until when the secret the last rotation replaced still works',
+    }),
   },
   { title: 'ApiKey' },
 );
@@ -45,6 +50,10 @@ export const NewApiKey = Type.Object(
     name: Type.String(),
     roles: Type.Array(Role),
     createdAt: Timestamp,
+    expiresAt: Type.Union([Timestamp, Type.Null()], { description: 'When the key stops working; null: it does not expire' }),
+    previousSecretExpiresAt: Type.Optional(
+      Type.Union([Timestamp, Type.Null()], { description: 'After a rotation: until when the replaced secret still works' }),
+    ),
     key: Type.String({ description: 'The API key. Shown once: only its hash is stored.' }),
   },
   { title: 'NewApiKey' },

@@ -226,6 +226,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         id: row.id,
         at: iso(row.at),
         keyId: row.key_id,
+        subject: row.subject,
         actorName: row.actor_name,
         operationId: row.operation_id,
         personId: row.person_id,

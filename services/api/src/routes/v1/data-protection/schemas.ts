@@ -125,7 +125,12 @@ export const AccessLogEntry = Type.Object(
     id: Id,
     at: Timestamp,
     keyId: Nullable(Id),
-    actorName: Nullable(Type.String({ description: 'The named person acting through the key (Ras-Actor), when given' })),
+    subject: Nullable(
+      Type.String({ description: "The verified subject of the identity provider's access token the read was made with (null for a key)" }),
+    ),
+    actorName: Nullable(
+      Type.String({ description: "The named person acting: the token's name claim, or Ras-Actor through a key, when given" }),
+    ),
     operationId: Type.String(),
     personId: Nullable(Id),
     what: Type.Array(Type.Enum(['record', 'special-category', 'money'])),

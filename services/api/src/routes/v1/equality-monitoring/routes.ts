@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Principal, rolesAccess } from '../../../auth/roles.js';
+import { type Principal, rolesAccess, rolesOf } from '../../../auth/roles.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { runWorkflow } from '../../../http/write.js';
 import { isOneOf } from '../../../one-of.js';
@@ -67,7 +67,7 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 function mayRead(principal: Principal): boolean {
-  return principal.kind === 'key' && principal.roles.some((role) => isOneOf(READERS, role));
+  return rolesOf(principal).some((role) => isOneOf(READERS, role));
 }
 
 export default equalityMonitoringRoutes;

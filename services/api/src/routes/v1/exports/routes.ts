@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { rolesAccess } from '../../../auth/roles.js';
+import { rolesAccess, rolesOf } from '../../../auth/roles.js';
 import { csvField } from '../../../documents/summary-report.js';
 import { AppError, unprocessable } from '../../../errors.js';
 import { runWorkflow } from '../../../http/write.js';
@@ -54,7 +54,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw unprocessable('INVALID_INPUT', 'Equality monitoring is exported only with people', [
             { pointer: '/includeEquality', detail: 'applies only to the people export' },
           ]);
-        if (request.principal.kind !== 'key' || !request.principal.roles.includes('admin'))
+        if (!rolesOf(request.principal).includes('admin'))
           throw new AppError('FORBIDDEN', 'Only an admin key may export equality monitoring (special-category data)');
         spec = withEqualityMonitoring(spec);
         await runWorkflow(request, (context) =>

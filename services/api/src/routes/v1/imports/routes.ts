@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { rolesAccess } from '../../../auth/roles.js';
+import { keyIdOf, rolesAccess } from '../../../auth/roles.js';
 import { AppError, unprocessable } from '../../../errors.js';
 import { encodedBodyError } from '../../../http/content-encoding.js';
 import { runWorkflow } from '../../../http/write.js';
@@ -80,7 +80,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const input = {
         councilId: scope.councilId,
-        createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
+        createdByKeyId: keyIdOf(request.principal),
         changedIds: new Set<string>(),
       };
       // All or nothing is one transaction, as its contract says. Best effort commits a slice of

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { READERS, rolesAccess } from '../../../auth/roles.js';
+import { keyIdOf, READERS, rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -36,7 +36,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return createWithWorkflow(request, reply, async (context) => {
         const record = await createPerson(context, {
           ...body,
-          createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
+          createdByKeyId: keyIdOf(request.principal),
         });
         return { body: toPerson(record), headers: { location: `/v1/people/${record.person.id}`, etag: etag(record.person.version) } };
       });

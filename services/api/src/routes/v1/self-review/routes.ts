@@ -397,7 +397,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const principal = request.principal;
-      if (principal.kind === 'key') {
+      if (principal.kind !== 'operator') {
         const council = await findCouncil(app.db, principal.councilId);
         if (!council?.settings?.regionalReportOptIn) {
           throw new AppError('FORBIDDEN', 'Only councils that opted in to the regional report can read it (settings.regionalReportOptIn)');

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { READERS, rolesAccess } from '../../../auth/roles.js';
+import { keyIdOf, READERS, rolesAccess, rolesOf } from '../../../auth/roles.js';
 import type { PlanContext } from '../../../db/rows.js';
 import type { Db, SupportPlanRow } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
@@ -69,7 +69,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const row = await createSupportPlan(context, {
           budgetId,
           plan: written,
-          createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
+          createdByKeyId: keyIdOf(request.principal),
         });
         return {
           body: await shownPlan(context.tx, row),
@@ -248,7 +248,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const principal = request.principal;
-      assertMayDecide(principal.kind === 'key' ? principal.roles : [], request.body.stage);
+      assertMayDecide(rolesOf(principal), request.body.stage);
       const revision = await runWorkflow(request, (context) =>
         decidePlanRevision(context, request.params.id, request.params.number, request.body),
       );
@@ -279,7 +279,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const expected = requireIfMatch(request);
       const decision = request.body;
       const principal = request.principal;
-      assertMayDecide(principal.kind === 'key' ? principal.roles : [], decision.stage);
+      assertMayDecide(rolesOf(principal), decision.stage);
       const body = await runWorkflow(request, async (context) => {
         const after = await decidePlan(context, request.params.id, expected, decision);
         return shownPlan(context.tx, after);
