@@ -40,7 +40,7 @@ export async function startService(env = {}) {
     }, 60_000);
     child.stdout.on('data', (chunk) => {
       seen += chunk;
-      const match = /listening on (http:\/\/[^\s]+)/.exec(seen);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(seen);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);

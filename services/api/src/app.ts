@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import { type Clock, systemClock } from './clock.js';
@@ -12,10 +13,14 @@ import { findControlCharacter, mayHoldControlCharacter } from './http/control-ch
 import { JSON_DEPTH_DETAIL, nestsDeeperThan } from './http/json-depth.js';
 import { cachedSerializers } from './http/serializer-cache.js';
 import { AccessLog, RequestLogger } from './logger.js';
+import { requestSpans, type Tracing } from './observability/tracing.js';
 import accessLog from './plugins/access-log.js';
 import auth from './plugins/auth.js';
+import conditionalRequests from './plugins/conditional-requests.js';
 import database from './plugins/database.js';
 import deprecation from './plugins/deprecation.js';
+import loadShedding from './plugins/load-shedding.js';
+import metrics from './plugins/metrics.js';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js';
 import rateLimit from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -35,13 +40,32 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * What is compressed when the client accepts it and it is over 1 KB: JSON (problems too), NDJSON,
+ * CSV, HTML and plain text. Not PDFs and images, already compressed, nor an event stream, which
+ * must reach its reader as each event is written.
+ */
+const COMPRESSIBLE = /^(?:application\/(?:json|problem\+json|x-ndjson|[\w.-]+\+json)|text\/(?:csv|html|plain))(?:;|$)/;
+
 /** What {@link buildApp} needs: an open database, the parts of the configuration routes use, and a logger. */
 export interface AppOptions {
   readonly database: Database;
   /** Where reports and exports read (a replica router); the primary when absent. */
   readonly reads?: ReadRouter;
   readonly config: Pick<Config, 'bootstrapToken'> &
-    Partial<Pick<Config, 'rateLimitPerMinute' | 'failedAuthPerMinute' | 'allowPrivateWebhooks' | 'webhookBlockedAddresses' | 'trustProxy'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'rateLimitPerMinute'
+        | 'failedAuthPerMinute'
+        | 'allowPrivateWebhooks'
+        | 'webhookBlockedAddresses'
+        | 'trustProxy'
+        | 'maxEventLoopDelayMs'
+        | 'metrics'
+        | 'metricsToken'
+      >
+    >;
   /** The clock (default the wall clock); tests stop it on a date worked out by hand. */
   readonly clock?: Clock;
   /** `false` only to measure what logging reads costs (the access-log benchmark); reads are logged otherwise. */
@@ -59,6 +83,8 @@ export interface AppOptions {
    * (default 30 s) and how long a fetch may take (default 5 s). Tests shorten both.
    */
   readonly identityProviders?: { readonly jwksCooldownMs?: number; readonly timeoutMs?: number };
+  /** OpenTelemetry tracing (observability/tracing.ts), when switched on: every request a span. */
+  readonly tracing?: Tracing;
 }
 
 /** The timeouts for slow and hostile clients, from the two that are configured. */
@@ -136,6 +162,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           childLoggerFactory: (parent, bindings, childOptions) => new RequestLogger(parent, bindings, childOptions),
         })
   ).withTypeProvider<TypeBoxTypeProvider>();
+  // First, so that every hook and handler after it runs inside the request's span.
+  if (options.tracing) await app.register(requestSpans, { tracing: options.tracing });
   app.setValidatorCompiler(validatorCompiler);
   // An empty body with a JSON content type (curl -X POST with headers set for the session) is no
   // body, not malformed JSON: transitions such as submitAssessment take none.
@@ -194,6 +222,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(deprecation);
   await app.register(openapi);
   await app.register(accessLog, { enabled: options.accessLog !== false });
+  if (options.config.metrics !== false) await app.register(metrics, { token: options.config.metricsToken ?? null });
+  await app.register(loadShedding, { maxEventLoopDelayMs: options.config.maxEventLoopDelayMs ?? 0 });
+  // Last of the answer's hooks: a 304 in place of an answer the client has, then compression of
+  // what is still sent, once every other hook has seen the answer as it is.
+  await app.register(conditionalRequests);
+  await app.register(compress, {
+    global: true,
+    threshold: 1_024,
+    customTypes: COMPRESSIBLE,
+    // Request bodies keep their own rules (http/content-encoding.ts).
+    globalDecompression: false,
+  });
   await app.register(routes);
   return app;
 }

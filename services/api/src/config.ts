@@ -39,6 +39,20 @@ export interface Config {
   readonly requestTimeoutSeconds: number;
   /** Seconds a connection may carry nothing either way before it is closed (IDLE_TIMEOUT_SECONDS, 120). */
   readonly idleTimeoutSeconds: number;
+  /**
+   * Load shedding (MAX_EVENT_LOOP_DELAY_MS, 1000): while the event loop lags past this, requests are
+   * answered 503 with Retry-After at once, so a load balancer sends them elsewhere; 0 switches it off.
+   */
+  readonly maxEventLoopDelayMs: number;
+  /** Serve /metrics and count every request for it (METRICS, true). */
+  readonly metrics: boolean;
+  /** The bearer token a scraper of /metrics must send (METRICS_TOKEN); without it /metrics is open. */
+  readonly metricsToken: string | null;
+  /**
+   * OpenTelemetry tracing, exported over OTLP/HTTP: on when OTEL_EXPORTER_OTLP_ENDPOINT (or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set and OTEL_SDK_DISABLED is not true.
+   */
+  readonly tracing: boolean;
 }
 
 /** Thrown when the environment does not make a valid configuration; lists every problem. */
@@ -60,7 +74,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * embedded PGlite, false with DATABASE_URL),
  * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
  * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false), REQUEST_TIMEOUT_SECONDS (30),
- * IDLE_TIMEOUT_SECONDS (120).
+ * IDLE_TIMEOUT_SECONDS (120), MAX_EVENT_LOOP_DELAY_MS (1000), METRICS (true), METRICS_TOKEN, and OpenTelemetry's own
+ * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME and OTEL_SDK_DISABLED.
  *
  * @throws ConfigError naming every variable that is wrong and why
  */
@@ -150,6 +165,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^\d{1,5}$/.test(idleTimeoutText) || Number(idleTimeoutText) < 1 || Number(idleTimeoutText) > 86_400)
     problems.push(`IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 86400 (got "${idleTimeoutText}")`);
 
+  const delayText = text('MAX_EVENT_LOOP_DELAY_MS') ?? '1000';
+  if (!/^\d{1,6}$/.test(delayText))
+    problems.push(`MAX_EVENT_LOOP_DELAY_MS must be a whole number of milliseconds, 0 to switch load shedding off (got "${delayText}")`);
+
+  const metricsText = (text('METRICS') ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(metricsText))
+    problems.push(`METRICS must be true or false (got "${metricsText}")`);
+  const metricsToken = text('METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && metricsToken.length < 24) problems.push('METRICS_TOKEN must be at least 24 characters long');
+  const tracing =
+    (text('OTEL_EXPORTER_OTLP_ENDPOINT') ?? text('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')) !== undefined &&
+    (text('OTEL_SDK_DISABLED') ?? 'false').toLowerCase() !== 'true';
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -168,5 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     requestTimeoutSeconds: Number(requestTimeoutText),
     idleTimeoutSeconds: Number(idleTimeoutText),
+    maxEventLoopDelayMs: Number(delayText),
+    metrics: ['true', '1', 'yes'].includes(metricsText),
+    metricsToken,
+    tracing,
   };
 }

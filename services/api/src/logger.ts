@@ -1,6 +1,8 @@
+import { trace } from '@opentelemetry/api';
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
+import { fieldOf } from './field-of.js';
 
 /** Fields that identify a person: never written to logs. */
 export const REDACTED_LOG_PATHS = [
@@ -24,6 +26,8 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
     level,
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
     base: { service: 'ras-api' },
+    // Every line written inside a traced request (or a webhook delivery) carries its trace.
+    mixin: activeTrace,
     serializers: {
       req: (request: { method?: string; url?: string; hostname?: string; ip?: string; id?: string }) => ({
         method: request.method,
@@ -61,6 +65,31 @@ export function redactUrl(url: string): string {
     })
     .join('&');
   return `${url.slice(0, mark)}?${query}`;
+}
+
+/** The trace and span of the active span, when tracing is on and one is active. */
+function activeTrace(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+/**
+ * The trace a request belongs to, for its completion line: its span's when tracing is on (the
+ * request's own span, a child of the caller's), or else the caller's W3C `traceparent`, so the
+ * line can still be found from the caller's trace.
+ */
+function requestTrace(request: FastifyRequest): { trace_id?: string; span_id?: string } {
+  // Kept as the request's span began (observability/tracing.ts): by now the span has ended.
+  const traceId = fieldOf(request, 'traceId');
+  const spanId = fieldOf(request, 'spanId');
+  if (typeof traceId === 'string' && typeof spanId === 'string') return { trace_id: traceId, span_id: spanId };
+  const header = request.headers.traceparent;
+  const match = typeof header === 'string' ? TRACEPARENT.exec(header) : null;
+  return match ? { trace_id: match[1] ?? '', span_id: match[2] ?? '' } : {};
 }
 
 type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -139,7 +168,7 @@ export class AccessLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime };
+    const line = { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime, ...requestTrace(request) };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request completed');
   }

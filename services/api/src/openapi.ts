@@ -26,6 +26,7 @@ export async function generateOpenApi(): Promise<string> {
     db,
     kind: 'postgres',
     ping: async () => {},
+    connections: () => null,
     close: () => db.destroy(),
   };
   const app = await buildApp({ database, config: { bootstrapToken: null } });

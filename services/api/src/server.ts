@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // Before anything is loaded that it traces; off unless an OTLP endpoint is configured.
+  const tracing = config.tracing ? (await import('./observability/tracing.js')).startTracing() : undefined;
   const lock = config.databaseUrl ? null : lockDataDirOrExit(config.dataDir);
   // The database opens (PGlite compiles its WebAssembly; a first start copies the migrated
   // template) while the rest of the service loads: the two were a second each, one after the
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     logger,
     reads,
     timeouts: { requestMs: config.requestTimeoutSeconds * 1_000, idleMs: config.idleTimeoutSeconds * 1_000 },
+    ...(tracing ? { tracing } : {}),
   });
   const relay = new WebhookRelay(
     database.db,
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
       await relay.stop();
       await reads.close();
       await database.close();
+      await tracing?.shutdown();
       lock?.release();
       process.exit(0);
     } catch (error) {
@@ -116,13 +120,25 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   relay.start();
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-  const lines = [
-    `RAS budget service listening on ${address} (${where}), ready in ${Math.round(performance.now() - startedAt)} ms`,
-    `  API docs:      ${address}/docs`,
-    `  OpenAPI:       ${address}/openapi.json`,
-  ];
-  if (seeded) lines.push(`  Demo council:  "${seeded.councilName}"; its admin key is in ${seeded.credentialsFile}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // Logs are JSON lines only, the start too. It is written whatever LOG_LEVEL says: operators and
+  // scripts wait for it.
+  const started = logger.child({}, { level: 'info' });
+  started.info(
+    {
+      url: address,
+      database: where,
+      readyMs: Math.round(performance.now() - startedAt),
+      docs: `${address}/docs`,
+      openapi: `${address}/openapi.json`,
+    },
+    `RAS budget service listening on ${address}`,
+  );
+  if (seeded) {
+    started.info(
+      { council: seeded.councilName, credentialsFile: seeded.credentialsFile },
+      `Demo council "${seeded.councilName}": its admin key is in ${seeded.credentialsFile}`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

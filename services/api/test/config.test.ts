@@ -18,6 +18,10 @@ describe('loadConfig', () => {
       trustProxy: false,
       databaseReplicaUrl: null,
       replicaMaxLagSeconds: 30,
+      maxEventLoopDelayMs: 1000,
+      metrics: true,
+      metricsToken: null,
+      tracing: false,
     });
     expect(config.dataDir).toMatch(/\.data$/);
   });
@@ -45,6 +49,10 @@ describe('loadConfig', () => {
       REPLICA_MAX_LAG_SECONDS: '10',
       REQUEST_TIMEOUT_SECONDS: '45',
       IDLE_TIMEOUT_SECONDS: '300',
+      MAX_EVENT_LOOP_DELAY_MS: '250',
+      METRICS: 'false',
+      METRICS_TOKEN: 'm'.repeat(32),
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
     });
     expect(config).toEqual({
       port: 8080,
@@ -63,7 +71,12 @@ describe('loadConfig', () => {
       trustProxy: ['10.0.0.0/8', '192.168.1.1'],
       requestTimeoutSeconds: 45,
       idleTimeoutSeconds: 300,
+      maxEventLoopDelayMs: 250,
+      metrics: false,
+      metricsToken: 'm'.repeat(32),
+      tracing: true,
     });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBe(false);
   });
 
   it('names every bad variable at once', () => {
@@ -80,6 +93,8 @@ describe('loadConfig', () => {
         WEBHOOK_BLOCKED_ADDRESSES: '10.0.0.0/99',
         DATABASE_REPLICA_URL: 'replica',
         REPLICA_MAX_LAG_SECONDS: 'soon',
+        MAX_EVENT_LOOP_DELAY_MS: 'lots',
+        METRICS_TOKEN: 'short',
       });
       expect.unreachable();
     } catch (error) {
@@ -95,9 +110,11 @@ describe('loadConfig', () => {
         'AUTH_FAILURES_PER_MINUTE',
         'DATABASE_REPLICA_URL',
         'REPLICA_MAX_LAG_SECONDS',
+        'MAX_EVENT_LOOP_DELAY_MS',
+        'METRICS_TOKEN',
       ])
         expect(message).toContain(name);
-      expect((error as ConfigError).problems).toHaveLength(11);
+      expect((error as ConfigError).problems).toHaveLength(13);
     }
   });
 });

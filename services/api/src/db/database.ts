@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
@@ -30,6 +30,14 @@ export interface Database {
   readonly kind: DatabaseTarget['kind'];
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The PostgreSQL pool's use (connections open, idle, and queries waiting for one); null on PGlite's one connection. */
+  connections(): { readonly total: number; readonly idle: number; readonly waiting: number; readonly max: number } | null;
+  /**
+   * PGlite only: a consistent copy of the whole data directory, as a gzipped tarball that
+   * `loadDataDir` (npm run restore) starts a database from. Taken in PGlite's queue, between
+   * statements, so no transaction is half in it. PostgreSQL is backed up with its own tools.
+   */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -73,6 +81,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
       ping: async () => {
         await sql`select 1`.execute(db);
       },
+      connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }),
       close: () => db.destroy(),
     };
   }
@@ -97,9 +106,38 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    connections: () => null,
+    dumpDataDir: async () => {
+      // Pages written out first, so a restore has little log to replay. The copy is taken between
+      // statements and, like a storage snapshot, holds every transaction committed before it.
+      await pglite.query('checkpoint');
+      return pglite.dumpDataDir('gzip');
+    },
     close: async () => {
       await db.destroy();
       await pglite.close();
     },
   };
+}
+
+/**
+ * Makes `dataDir` the embedded database a backup (`dumpDataDir`, GET /backup) was taken of. The
+ * folder must hold no database yet: a restore never overwrites data.
+ *
+ * @throws Error when `dataDir` already holds a database
+ */
+export async function restorePgliteDataDir(dataDir: string, dump: Blob): Promise<void> {
+  const pgdata = join(dataDir, 'pgdata');
+  if (existsSync(pgdata) && readdirSync(pgdata).length > 0) {
+    throw new Error(`${dataDir} already holds a database: restore into an empty folder, then point DATA_DIR at it`);
+  }
+  mkdirSync(pgdata, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir: pgdata,
+    loadDataDir: dump,
+    initDbStartParams: [...PGLITE_INITDB_PARAMETERS],
+    startParams: [...PGLITE_START_PARAMETERS],
+  });
+  await pglite.query('select 1');
+  await pglite.close();
 }

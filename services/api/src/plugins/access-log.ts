@@ -189,6 +189,11 @@ export class AccessLogWriter {
     this.#maxQueued = options.maxQueued ?? 200_000;
   }
 
+  /** Reads waiting to be written: the queue an operator watches (a growing one means the database is not taking them). */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
   add(entries: readonly AccessEntry[]): void {
     if (entries.length === 0) return;
     for (const entry of entries) this.#queue.push(entry);

@@ -44,6 +44,11 @@ const FASTIFY_ERROR_MAP: Record<string, ErrorCode> = {
   FST_ERR_NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
 };
 
+/** The problem type of a code: a path on the service, where a page describes the problem (routes/problems). */
+export function problemType(code: ErrorCode): string {
+  return `/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
 /** A problem body for a code; `instance` is the path the request was for (never its query). */
 export function problemBody(
   code: ErrorCode,
@@ -54,7 +59,7 @@ export function problemBody(
 ): ProblemBody {
   const { status, title } = ERROR_CATALOGUE[code];
   return {
-    type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(code),
     title,
     status,
     detail,

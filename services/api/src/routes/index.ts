@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import rules from '../plugins/rules.js';
 import operationsRoutes from './operations/routes.js';
+import problemTypeRoutes from './problems/routes.js';
 import allocationSchemeRoutes from './v1/allocation-schemes/routes.js';
 import apiKeyRoutes from './v1/api-keys/routes.js';
 import appealRoutes from './v1/appeals/routes.js';
@@ -38,6 +39,7 @@ import webhookRoutes from './v1/webhooks/routes.js';
 export default async function routes(app: FastifyInstance): Promise<void> {
   await app.register(rules);
   await app.register(operationsRoutes);
+  await app.register(problemTypeRoutes);
   await app.register(
     async (v1) => {
       for (const resource of [

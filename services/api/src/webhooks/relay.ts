@@ -1,3 +1,4 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
@@ -5,7 +6,11 @@ import { toEvent } from '../events/representation.js';
 import { numberEvents } from '../repositories/events.js';
 import { WebhookSender } from './delivery.js';
 import { type ClaimedDelivery, claimDue, fanOut, markDelivered, markFailed, pauseWebhook } from './delivery-repository.js';
+
 import { SIGNATURE_HEADER, signDelivery, standardWebhookHeaders } from './signature.js';
+
+/** The relay's spans (no-ops unless tracing is on). */
+const tracer = trace.getTracer('ras-webhooks');
 
 /** How the relay paces itself; tests shrink the delays. */
 export interface RelayOptions {
@@ -131,9 +136,31 @@ export class WebhookRelay {
     return { queued, attempts };
   }
 
-  async #attempt({ delivery, webhook, event }: ClaimedDelivery): Promise<boolean> {
+  /**
+   * One delivery, as a span of its own when tracing is on: the receiver gets its W3C
+   * `traceparent`, so the council's tracing shows the delivery and what the receiver did with it.
+   */
+  #attempt(claimed: ClaimedDelivery): Promise<boolean> {
+    return tracer.startActiveSpan(
+      'webhook delivery',
+      { kind: SpanKind.CLIENT, attributes: { 'ras.event.type': claimed.event.type, 'ras.webhook.id': claimed.webhook.id } },
+      async (span) => {
+        try {
+          const delivered = await this.#deliver(claimed);
+          span.setStatus({ code: delivered ? SpanStatusCode.OK : SpanStatusCode.ERROR });
+          return delivered;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async #deliver({ delivery, webhook, event }: ClaimedDelivery): Promise<boolean> {
     const body = JSON.stringify(toEvent(event));
     const timestamp = Math.floor(Date.now() / 1000);
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
     const outcome = await this.#sender.send(
       webhook.url,
       {
@@ -144,6 +171,7 @@ export class WebhookRelay {
         'Ras-Event-Id': event.id,
         'Ras-Event-Type': event.type,
         'Ras-Delivery-Id': delivery.id,
+        ...traceHeaders,
       },
       body,
       this.#options.timeoutMs,

@@ -7,6 +7,7 @@ import type { Clock } from '../../src/clock.js';
 import { fixedClock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Tracing } from '../../src/observability/tracing.js';
 import { problemCodes } from '../../src/openapi/problems.js';
 import { CompiledRules } from '../../src/repositories/compiled-rules.js';
 import { verifyStoredFigures } from '../../src/workflows/verify-figures.js';
@@ -37,8 +38,8 @@ export async function statementsOf(work: () => Promise<unknown>): Promise<string
  * The database the suite runs on: PGlite in memory by default, or the PostgreSQL server named by
  * DATABASE_URL (CI runs both). Tests never assume an empty database: each makes its own council.
  */
-export async function openTestDatabase(options: { own?: boolean } = {}): Promise<Database> {
-  const url = process.env.DATABASE_URL;
+export async function openTestDatabase(options: { own?: boolean; embedded?: boolean } = {}): Promise<Database> {
+  const url = options.embedded ? undefined : process.env.DATABASE_URL;
   if (url && options.own) return ownPostgresDatabase(url);
   const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 5 } : { kind: 'pglite', dataDir: null, ...migratedDump() }, {
     onQuery: (statement) => statements?.push(statement),
@@ -119,6 +120,12 @@ export async function createTestApp(
   options: {
     bootstrapToken?: string | null;
     rateLimitPerMinute?: number;
+    /** Load shedding: 503 while the event loop lags past this (off by default in tests). */
+    maxEventLoopDelayMs?: number;
+    /** The bearer token /metrics asks for. */
+    metricsToken?: string;
+    /** OpenTelemetry tracing (observability/tracing.ts). */
+    tracing?: Tracing;
     failedAuthPerMinute?: number;
     allowPrivateWebhooks?: boolean;
     logger?: FastifyBaseLogger;
@@ -126,11 +133,13 @@ export async function createTestApp(
     clock?: Clock;
     /** On PostgreSQL, a database of the file's own rather than the suite's shared one. */
     ownDatabase?: boolean;
+    /** Embedded PGlite whatever DATABASE_URL says (what only PGlite does: its backup). */
+    embedded?: boolean;
     /** How soon an unknown key id refetches an issuer's keys, and how long a fetch may take. */
     identityProviders?: { jwksCooldownMs?: number; timeoutMs?: number };
   } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase({ own: options.ownDatabase ?? false });
+  const database = await openTestDatabase({ own: options.ownDatabase ?? false, embedded: options.embedded ?? false });
   const app = await buildApp({
     database,
     config: {
@@ -139,7 +148,10 @@ export async function createTestApp(
       failedAuthPerMinute: options.failedAuthPerMinute ?? 0,
       // The tests' webhook receivers listen on 127.0.0.1.
       allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
+      maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 0,
+      metricsToken: options.metricsToken ?? null,
     },
+    ...(options.tracing ? { tracing: options.tracing } : {}),
     // A fixed day unless the test brings its own clock: what is due, overdue or in force never
     // depends on the day the suite runs (records the database stamps itself still carry the real time).
     clock: options.clock ?? fixedClock(TEST_TODAY),
@@ -185,7 +197,7 @@ export async function createTestApp(
     async close() {
       // Every figure the file stored must re-prove itself (verify:figures). In-memory PGlite holds
       // only this file's records; on a shared PostgreSQL database, only the councils it made.
-      const shared = Boolean(process.env.DATABASE_URL) && !options.ownDatabase;
+      const shared = Boolean(process.env.DATABASE_URL) && !options.ownDatabase && !options.embedded;
       let differing: string[] = [];
       try {
         if (!shared || made.length > 0) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PUBLIC } from '../../auth/roles.js';
+import { OPERATOR, PUBLIC } from '../../auth/roles.js';
 import { migrationLevel } from '../../db/migrate.js';
 import { AppError } from '../../errors.js';
 import { problemResponses } from '../../schemas/common.js';
@@ -12,7 +12,8 @@ const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
     {
-      config,
+      // Answered even while the instance sheds load: it says the process is up, cheaply.
+      config: { ...config, alwaysAnswered: true },
       schema: {
         operationId: 'getHealth',
         tags: ['operations'],
@@ -67,6 +68,25 @@ const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get('/openapi.json', { config, schema: { hide: true } }, async () => app.swagger());
+
+  // A consistent backup of the embedded database while the service runs: every council's data, so
+  // the operator token only. PostgreSQL is backed up with its own tools (pg_dump, pg_basebackup).
+  app.get('/backup', { config: { access: OPERATOR, problems: ['INVALID_STATE'] }, schema: { hide: true } }, async (_request, reply) => {
+    const dump = app.database.dumpDataDir;
+    if (!dump) {
+      throw new AppError(
+        'INVALID_STATE',
+        'The service runs on PostgreSQL: back it up with pg_dump or pg_basebackup (README, Operating it)',
+      );
+    }
+    const tarball = Buffer.from(await (await dump()).arrayBuffer());
+    const stamp = app.clock.now().toISOString().slice(0, 10);
+    return reply
+      .type('application/gzip')
+      .header('content-disposition', `attachment; filename="ras-backup-${stamp}.tar.gz"`)
+      .header('cache-control', 'no-store')
+      .send(tarball);
+  });
 };
 
 export default operationsRoutes;

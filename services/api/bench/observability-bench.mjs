@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// What monitoring costs on the request path (issue 32): calculateBudget on the 40-question demo
+// scheme, the service started three ways on one embedded database, one after another in each round:
+//   off      METRICS=false, no tracing
+//   metrics  /metrics on (the default): a counter and a histogram per request
+//   tracing  metrics, and OpenTelemetry tracing exported over OTLP/HTTP to a local sink
+// Each round measures every variant in turn (autocannon, 50 connections); ratios are to "off" in
+// the same round, and the table gives min/median/max of each over the rounds.
+// Run with `npm run bench:observability` (builds first). BENCH_SECONDS (10), BENCH_ROUNDS (3).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const server = join(root, 'services/api/dist/server.js');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const dataDir = mkdtempSync(join(tmpdir(), 'ras-bench-observability-'));
+
+// The OTLP collector stand-in: takes every export and throws it away, counting spans' bytes.
+let exportedBytes = 0;
+const sink = createServer((request, response) => {
+  request.on('data', (chunk) => {
+    exportedBytes += chunk.length;
+  });
+  request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+});
+await new Promise((resolve) => sink.listen(0, '127.0.0.1', resolve));
+const sinkUrl = `http://127.0.0.1:${sink.address().port}`;
+
+const VARIANTS = {
+  off: { METRICS: 'false' },
+  metrics: {},
+  tracing: { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl },
+};
+
+function start(env) {
+  const child = spawn(process.execPath, [server], {
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '0',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
+  });
+}
+const stop = (child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'));
+
+async function bodyFor(url) {
+  const credentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+  const key = credentials.adminKey.key;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  const questionnaire = await (await fetch(`${url}/v1/questionnaires/${credentials.questionnaireId}`, { headers })).json();
+  const answers = {};
+  for (const section of questionnaire.sections)
+    for (const q of section.questions) answers[q.key] = q.type === 'multi' ? [q.options[0].key] : (q.options[1]?.key ?? q.options[0].key);
+  return {
+    headers,
+    body: JSON.stringify({ schemeId: credentials.allocationSchemeId, answers, weeksAtHome: 40, weeklyContributionPence: 1500 }),
+  };
+}
+
+const runs = { off: [], metrics: [], tracing: [] };
+let request;
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, env] of Object.entries(VARIANTS)) {
+      const service = await start(env);
+      try {
+        request ??= await bodyFor(service.url);
+        const result = await autocannon({
+          url: `${service.url}/v1/calculations/budget`,
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+          connections: 50,
+          duration: DURATION,
+        });
+        if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        runs[name].push({ rps: result.requests.average, p99: result.latency.p99 });
+        process.stdout.write(`round ${round} ${name}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms\n`);
+      } finally {
+        await stop(service.child);
+      }
+    }
+  }
+} finally {
+  sink.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const sorted = (values) => [...values].sort((a, b) => a - b);
+const mmm = (values) => {
+  const s = sorted(values);
+  return `${s[0]} / ${s[Math.floor(s.length / 2)]} / ${s.at(-1)}`;
+};
+process.stdout.write(
+  `\nMonitoring on the request path: calculateBudget, 40 questions, ${ROUNDS} rounds of ${DURATION} s, 50 connections (min / median / max)\n`,
+);
+for (const name of Object.keys(VARIANTS)) {
+  const ratios = runs[name].map((run, i) => (run.rps / runs.off[i].rps).toFixed(3));
+  process.stdout.write(
+    `${name.padEnd(8)} req/s ${mmm(runs[name].map((r) => Math.round(r.rps)))}; p99 ms ${mmm(runs[name].map((r) => r.p99))}; throughput vs off in the same round ${mmm(ratios.map(Number))}\n`,
+  );
+}
+process.stdout.write(`OTLP bytes the sink received: ${exportedBytes.toLocaleString('en-GB')}\n`);
