@@ -1,9 +1,11 @@
 # syntax=docker/dockerfile:1
 # The budget service: built in one stage, run as a non-root user in a slim second stage, on the
-# current Node.js LTS line (26, Active LTS since 2026-10-28). The code also runs on Node 20.19+,
-# which CI uses.
+# current Node.js LTS line (26, Active LTS since 2026-10-28, supported until April 2029).
+# NODE_IMAGE replaces the base where no registry can be reached: any image with Node.js 26, npm,
+# a POSIX shell and a user `node` (uid 1000), such as the one scripts/container-check.sh makes.
+ARG NODE_IMAGE=node:26-slim
 
-FROM node:26-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages/ras-core/package.json packages/ras-core/
@@ -16,7 +18,7 @@ COPY services/api services/api
 COPY openapi openapi
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:26-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -3,7 +3,8 @@
 // scheme, the service started three ways on one embedded database, one after another in each round:
 //   off      METRICS=false, no tracing
 //   metrics  /metrics on (the default): a counter and a histogram per request
-//   tracing  metrics, and OpenTelemetry tracing exported over OTLP/HTTP to a local sink
+//   tracing  metrics, and OpenTelemetry tracing of every request exported over OTLP/HTTP to a local sink
+//   sampled  the same, one trace in ten kept (OTEL_TRACES_SAMPLER=parentbased_traceidratio, 0.1)
 // Each round measures every variant in turn (autocannon, 50 connections); ratios are to "off" in
 // the same round, and the table gives min/median/max of each over the rounds.
 // Run with `npm run bench:observability` (builds first). BENCH_SECONDS (10), BENCH_ROUNDS (3).
@@ -36,6 +37,7 @@ const VARIANTS = {
   off: { METRICS: 'false' },
   metrics: {},
   tracing: { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl },
+  sampled: { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
 };
 
 function start(env) {
@@ -78,7 +80,7 @@ async function bodyFor(url) {
   };
 }
 
-const runs = { off: [], metrics: [], tracing: [] };
+const runs = Object.fromEntries(Object.keys(VARIANTS).map((name) => [name, []]));
 let request;
 try {
   for (let round = 1; round <= ROUNDS; round++) {

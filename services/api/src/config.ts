@@ -44,6 +44,11 @@ export interface Config {
    * answered 503 with Retry-After at once, so a load balancer sends them elsewhere; 0 switches it off.
    */
   readonly maxEventLoopDelayMs: number;
+  /**
+   * Apply pending migrations as the service starts (MIGRATE_ON_START, true). Off where a migration
+   * job runs them first (Kubernetes): the service then refuses to start on a database behind it.
+   */
+  readonly migrateOnStart: boolean;
   /** Serve /metrics and count every request for it (METRICS, true). */
   readonly metrics: boolean;
   /** The bearer token a scraper of /metrics must send (METRICS_TOKEN); without it /metrics is open. */
@@ -74,7 +79,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * embedded PGlite, false with DATABASE_URL),
  * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
  * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false), REQUEST_TIMEOUT_SECONDS (30),
- * IDLE_TIMEOUT_SECONDS (120), MAX_EVENT_LOOP_DELAY_MS (1000), METRICS (true), METRICS_TOKEN, and OpenTelemetry's own
+ * IDLE_TIMEOUT_SECONDS (120), MAX_EVENT_LOOP_DELAY_MS (1000), MIGRATE_ON_START (true), METRICS (true), METRICS_TOKEN, and OpenTelemetry's own
  * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME and OTEL_SDK_DISABLED.
  *
  * @throws ConfigError naming every variable that is wrong and why
@@ -169,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^\d{1,6}$/.test(delayText))
     problems.push(`MAX_EVENT_LOOP_DELAY_MS must be a whole number of milliseconds, 0 to switch load shedding off (got "${delayText}")`);
 
+  const migrateText = (text('MIGRATE_ON_START') ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(migrateText))
+    problems.push(`MIGRATE_ON_START must be true or false (got "${migrateText}")`);
   const metricsText = (text('METRICS') ?? 'true').toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(metricsText))
     problems.push(`METRICS must be true or false (got "${metricsText}")`);
@@ -197,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutSeconds: Number(requestTimeoutText),
     idleTimeoutSeconds: Number(idleTimeoutText),
     maxEventLoopDelayMs: Number(delayText),
+    migrateOnStart: ['true', '1', 'yes'].includes(migrateText),
     metrics: ['true', '1', 'yes'].includes(metricsText),
     metricsToken,
     tracing,

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const [
     { buildApp },
     { purgeExpiredIdempotencyKeys },
-    { migrateToLatest },
+    { migrateToLatest, databaseIsCurrent },
     { seedDemoCouncil },
     { WebhookRelay },
     { runScheduledErasure },
@@ -45,8 +45,12 @@ async function main(): Promise<void> {
     import('./workflows/erasure.js'),
   ]);
   const database = await opening;
-  const applied = await migrateToLatest(database.db);
-  for (const migration of applied) logger.info({ migration: migration.migrationName, status: migration.status }, 'migration');
+  if (config.migrateOnStart) {
+    const applied = await migrateToLatest(database.db);
+    for (const migration of applied) logger.info({ migration: migration.migrationName, status: migration.status }, 'migration');
+  } else if (!(await databaseIsCurrent(database.db))) {
+    throw new Error('The database is behind this version and MIGRATE_ON_START is false: run the migrations first (npm run migrate)');
+  }
 
   const seeded = config.seedDemo ? await seedDemoCouncil(database.db, config.dataDir) : null;
   const replica = config.databaseReplicaUrl ? await openDatabase({ kind: 'postgres', url: config.databaseReplicaUrl, poolSize: 4 }) : null;

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       databaseReplicaUrl: null,
       replicaMaxLagSeconds: 30,
       maxEventLoopDelayMs: 1000,
+      migrateOnStart: true,
       metrics: true,
       metricsToken: null,
       tracing: false,
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
       IDLE_TIMEOUT_SECONDS: '300',
       MAX_EVENT_LOOP_DELAY_MS: '250',
       METRICS: 'false',
+      MIGRATE_ON_START: 'no',
       METRICS_TOKEN: 'm'.repeat(32),
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
     });
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
       requestTimeoutSeconds: 45,
       idleTimeoutSeconds: 300,
       maxEventLoopDelayMs: 250,
+      migrateOnStart: false,
       metrics: false,
       metricsToken: 'm'.repeat(32),
       tracing: true,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 // No Docker engine runs where this suite runs, so the container files are checked for what can be
 // checked without one: structure, references between services, and paths that must exist.
@@ -103,7 +103,9 @@ describe('Dockerfile', () => {
 
   it('builds on the current Node.js LTS line in both stages and ships the document examples', () => {
     const images = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
-    expect(images).toEqual(['node:26-slim', 'node:26-slim']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the Dockerfile's own build argument
+    expect(images).toEqual(['${NODE_IMAGE}', '${NODE_IMAGE}']);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:26-slim$/m);
     expect(dockerfile).toContain('COPY --from=build /app/openapi/examples.json openapi/examples.json');
   });
 
@@ -115,3 +117,69 @@ describe('Dockerfile', () => {
     expect(existsSync(`${root}services/api/src/server.ts`)).toBe(true);
   });
 });
+
+describe('deploy/kubernetes', () => {
+  const dir = `${root}deploy/kubernetes`;
+  const kustomization = parse(readFileSync(`${dir}/kustomization.yaml`, 'utf8')) as { resources: string[] };
+  // kubectl renders it as `kubectl apply -k` would; without kubectl, the files the kustomization lists.
+  const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((path) => existsSync(path));
+  const rendered = kubectl
+    ? execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8' })
+    : kustomization.resources.map((file) => readFileSync(`${dir}/${file}`, 'utf8')).join('\n---\n');
+  const objects = parseAllDocuments(rendered).map((document) => document.toJSON() as K8sObject);
+  const byKind = (kind: string) => objects.filter((object) => object.kind === kind);
+  const deployment = byKind('Deployment')[0] as K8sObject;
+  const job = byKind('Job')[0] as K8sObject;
+  const pod = deployment.spec.template.spec;
+
+  it('is valid against the Kubernetes API schemas, object by object', async () => {
+    expect(objects.map((object) => object.kind).sort()).toEqual(
+      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Service'].sort(),
+    );
+    for (const object of objects) {
+      const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : [null, object.apiVersion];
+      const module = (await import(
+        group ? `kubernetes-models/${group}/${version}/${object.kind}` : `kubernetes-models/${version}/${object.kind}`
+      )) as Record<string, new (data: unknown) => { validate(): void }>;
+      const Model = module[object.kind] as new (data: unknown) => { validate(): void };
+      expect(() => new Model(object).validate(), `${object.kind} ${object.metadata.name}`).not.toThrow();
+    }
+    // The validation bites: a port that is not a number is refused.
+    const { Deployment } = await import('kubernetes-models/apps/v1/Deployment');
+    const broken = structuredClone(deployment);
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    expect(() => new Deployment(broken).validate()).toThrow(/containerPort/);
+  });
+
+  it('runs several replicas with probes on /health and /ready, resources, and secrets from a Secret', () => {
+    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+    const api = pod.containers[0];
+    expect(api.livenessProbe.httpGet.path).toBe('/health');
+    expect(api.readinessProbe.httpGet.path).toBe('/ready');
+    for (const container of [...pod.containers, ...pod.initContainers, ...job.spec.template.spec.containers]) {
+      expect(container.resources.requests.memory, container.name).toBeDefined();
+      expect(container.resources.limits.memory, container.name).toBeDefined();
+      expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    }
+    expect(api.envFrom).toContainEqual({ secretRef: { name: 'ras-secrets' } });
+    expect(rendered).not.toMatch(/postgres:\/\/|BOOTSTRAP_TOKEN: /);
+  });
+
+  it('migrates in a Job before a new version starts, and its pods wait for the database to be at their version', () => {
+    expect(job.spec.template.spec.containers[0].command).toEqual(['node', 'services/api/dist/migrate.js']);
+    expect(pod.initContainers[0].command.join(' ')).toContain('services/api/dist/migrate.js --check');
+    expect(job.spec.template.spec.containers[0].image).toBe(pod.containers[0].image);
+    const config = byKind('ConfigMap')[0] as K8sObject;
+    expect(config.data.MIGRATE_ON_START).toBe('false');
+    expect(readFileSync(`${dir}/deploy.sh`, 'utf8')).toMatch(/wait --for=condition=complete[^\n]*job\/ras-migrate[\s\S]*apply -k/);
+  });
+
+  it('sets only variables the service reads', () => {
+    const documented = readFileSync(`${root}docs/reference/configuration.md`, 'utf8');
+    const config = byKind('ConfigMap')[0] as K8sObject;
+    for (const name of Object.keys(config.data)) expect(documented, name).toContain(`\`${name}\``);
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: a parsed manifest, checked field by field above
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string }; spec: any; data: any };

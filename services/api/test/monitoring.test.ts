@@ -204,7 +204,7 @@ describe('the service as started', () => {
         });
       });
       const traceId = '0af7651916cd43dd8448eb211c80319c';
-      const answer = await fetch(`${url}/health`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
+      const answer = await fetch(`${url}/version`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
       expect(answer.status).toBe(200);
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline && !collector.received.some((r) => r.url === '/v1/traces')) await new Promise((r) => setTimeout(r, 100));

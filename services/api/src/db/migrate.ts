@@ -13,7 +13,7 @@ function migrator(db: Kysely<DB>): Migrator {
  * @returns the migrations that ran now
  */
 export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResult[]> {
-  if (await isCurrent(db)) return [];
+  if (await databaseIsCurrent(db)) return [];
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) throw error;
   return results ?? [];
@@ -24,7 +24,7 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResult[]
  * check (its tables, its lock, then the list) took 0.4 s of every start on PGlite. Anything
  * else (a new database, a pending migration) goes through the migrator.
  */
-async function isCurrent(db: Kysely<DB>): Promise<boolean> {
+export async function databaseIsCurrent(db: Kysely<DB>): Promise<boolean> {
   const known = Object.keys(migrations);
   const { rows: tables } = await sql<{ found: boolean }>`select to_regclass('kysely_migration') is not null as found`.execute(db);
   if (!tables[0]?.found) return false;

@@ -35,7 +35,16 @@ export function startTracing(options: { readonly spanProcessor?: SpanProcessor }
     spanProcessors: [options.spanProcessor ?? new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   provider.register();
-  const instrumentation = new FastifyOtelInstrumentation({ registerOnInitialization: false });
+  const instrumentation = new FastifyOtelInstrumentation({
+    registerOnInitialization: false,
+    // A span for the request and one for its handler: a span for each of the service's hooks
+    // (authentication, rate limit, access log and a dozen more) halved throughput for detail
+    // nobody reads (BENCHMARKS.md, issue 32).
+    instrumentHooks: false,
+    instrumentHandler: true,
+    // Probes and scrapes every few seconds from every instance would bury the requests people make.
+    ignorePaths: ({ url }) => url === '/health' || url === '/ready' || url === '/metrics',
+  });
   instrumentation.setTracerProvider(provider);
   return { instrumentation, shutdown: () => provider.shutdown() };
 }
