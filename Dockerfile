@@ -6,6 +6,10 @@
 ARG NODE_IMAGE=node:26-slim
 
 FROM ${NODE_IMAGE} AS build
+# Behind a proxy that inspects TLS (common in a council's network), npm needs the proxy's CA: mount
+# the file into the build and name it, e.g. podman build -v /etc/ssl/certs/proxy-ca.crt:/ca.crt:ro
+# --build-arg NODE_EXTRA_CA_CERTS=/ca.crt. Only this stage sees it; the image does not keep it.
+ARG NODE_EXTRA_CA_CERTS
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages/ras-core/package.json packages/ras-core/

@@ -42,7 +42,13 @@ if ! podman_ image exists "$BASE"; then
 fi
 
 echo "--- the image, from the Dockerfile"
-podman_ build --network=host "${LIMITS[@]}" --build-arg NODE_IMAGE="$BASE" -t "$IMAGE" .
+# This machine reaches the npm registry through a proxy that inspects TLS: npm in the build trusts
+# the proxy's CA as npm here does (NODE_EXTRA_CA_CERTS), mounted for the build only.
+trust=()
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
+  trust=(-v "$NODE_EXTRA_CA_CERTS:/etc/ssl/certs/build-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/etc/ssl/certs/build-ca.crt)
+fi
+podman_ build --network=host "${LIMITS[@]}" "${trust[@]}" --build-arg NODE_IMAGE="$BASE" -t "$IMAGE" .
 
 free_port() { node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 

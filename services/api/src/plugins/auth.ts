@@ -18,7 +18,7 @@ import { AppError } from '../errors.js';
 import { hasControlCharacter } from '../http/control-characters.js';
 import { FixedWindows } from '../http/fixed-windows.js';
 import { findKeyToAuthenticate } from '../repositories/councils.js';
-import { findIdentityProvidersByIssuer } from '../repositories/identity-providers.js';
+import { findTrustedIssuers } from '../repositories/identity-providers.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -147,21 +147,6 @@ export function councilOf(request: FastifyRequest): string {
   const principal = request.principal;
   if (principal.kind === 'operator') throw new Error('route needs a council credential');
   return principal.councilId;
-}
-
-/** The trusted issuer of a stored row. */
-function trustedIssuer(row: Awaited<ReturnType<typeof findIdentityProvidersByIssuer>>[number]): TrustedIssuer {
-  return {
-    councilId: row.council_id,
-    issuer: row.issuer,
-    audience: row.audience,
-    jwksUri: row.jwks_uri,
-    rolesClaim: row.roles_claim,
-    nameClaim: row.name_claim,
-    roleMap: row.role_map,
-    algorithms: row.algorithms,
-    clockToleranceSeconds: row.clock_tolerance_seconds,
-  };
 }
 
 export interface AuthOptions {
@@ -305,9 +290,8 @@ export default fp(
     async function trustedBy(issuer: string): Promise<readonly TrustedIssuer[]> {
       const cached = issuers.get(issuer);
       if (cached && cached.expiresAt > Date.now()) return cached.trusted;
-      const rows = await findIdentityProvidersByIssuer(app.db, issuer);
+      const trusted = await findTrustedIssuers(app.db, issuer);
       makeRoom(issuers, KEY_CACHE_MAX);
-      const trusted = rows.map(trustedIssuer);
       issuers.set(issuer, { trusted, expiresAt: Date.now() + KEY_CACHE_MS });
       return trusted;
     }

@@ -1,16 +1,25 @@
+import type { TrustedIssuer } from '../auth/access-token.js';
 import type { Role } from '../auth/roles.js';
 import type { Db, IdentityProvider } from '../db/schema.js';
 
-/** What a council sets about its identity provider. */
-export interface IdentityProviderInput {
-  readonly issuer: string;
-  readonly audience: string;
-  readonly jwksUri: string | null;
-  readonly rolesClaim: string;
-  readonly nameClaim: string;
+/** What a council sets about its identity provider: what the service trusts, for its own council. */
+export interface IdentityProviderInput extends Omit<TrustedIssuer, 'councilId' | 'roleMap'> {
   readonly roleMap: Readonly<Record<string, readonly Role[]>>;
-  readonly algorithms: readonly string[];
-  readonly clockToleranceSeconds: number;
+}
+
+/** A stored provider as the token verifier takes it. */
+function trustedIssuer(row: IdentityProvider): TrustedIssuer {
+  return {
+    councilId: row.council_id,
+    issuer: row.issuer,
+    audience: row.audience,
+    jwksUri: row.jwks_uri,
+    rolesClaim: row.roles_claim,
+    nameClaim: row.name_claim,
+    roleMap: row.role_map,
+    algorithms: row.algorithms,
+    clockToleranceSeconds: row.clock_tolerance_seconds,
+  };
 }
 
 export function findIdentityProvider(db: Db, councilId: string): Promise<IdentityProvider | undefined> {
@@ -22,8 +31,9 @@ export function findIdentityProviderForUpdate(db: Db, councilId: string): Promis
 }
 
 /** The councils trusting an issuer, whichever they are: a token's issuer names its council. */
-export function findIdentityProvidersByIssuer(db: Db, issuer: string): Promise<IdentityProvider[]> {
-  return db.selectFrom('identity_providers').selectAll().where('issuer', '=', issuer).execute();
+export async function findTrustedIssuers(db: Db, issuer: string): Promise<TrustedIssuer[]> {
+  const rows = await db.selectFrom('identity_providers').selectAll().where('issuer', '=', issuer).execute();
+  return rows.map(trustedIssuer);
 }
 
 /** Another council trusting the same issuer and audience, which would make a token's council ambiguous. */
