@@ -48,13 +48,13 @@ trust=()
 if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
   trust=(-v "$NODE_EXTRA_CA_CERTS:/etc/ssl/certs/build-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/etc/ssl/certs/build-ca.crt)
 fi
-podman_ build --network=host "${LIMITS[@]}" "${trust[@]}" --build-arg NODE_IMAGE="$BASE" -t "$IMAGE" .
+podman_ build --format docker --network=host "${LIMITS[@]}" "${trust[@]}" --build-arg NODE_IMAGE="$BASE" -t "$IMAGE" .
 
 free_port() { node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
 # Starts the image with the given environment, works out a budget, stops it: $1 names the run.
 smoke() {
-  local name="ras-check-$1" port
+  local label="$1" name="ras-check-$1" port
   shift
   port="$(free_port)"
   containers+=("$name")
@@ -78,7 +78,7 @@ smoke() {
   budget="$(curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$url/v1/calculations/budget" \
     -d "{\"schemeId\":\"$scheme\",\"answers\":$answers,\"weeksAtHome\":52,\"weeklyContributionPence\":0}")"
   jq -e '.rasAnnualPence > 0 and (.rasAnnualPence | type) == "number"' <<<"$budget" >/dev/null
-  echo "$1: budget $(jq -c '{rasAnnualPence, netAnnualPence}' <<<"$budget")"
+  echo "$label: budget $(jq -c '{rasAnnualPence, netAnnualPence}' <<<"$budget")"
 
   podman_ stop --time 15 "$name" >/dev/null
   local status
@@ -100,4 +100,5 @@ database="ras_container_$$"
 database_url="$(node scripts/test-database.mjs create "$database")"
 smoke postgres -e DATABASE_URL="$database_url"
 
+podman_ image prune -f >/dev/null
 echo "Container check: the image started, answered and stopped cleanly on PGlite and on PostgreSQL"
