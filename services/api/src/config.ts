@@ -40,8 +40,9 @@ export interface Config {
   /** Seconds a connection may carry nothing either way before it is closed (IDLE_TIMEOUT_SECONDS, 120). */
   readonly idleTimeoutSeconds: number;
   /**
-   * Load shedding (MAX_EVENT_LOOP_DELAY_MS, 1000): while the event loop lags past this, requests are
-   * answered 503 with Retry-After at once, so a load balancer sends them elsewhere; 0 switches it off.
+   * Load shedding (MAX_EVENT_LOOP_DELAY_MS, 1000 with DATABASE_URL, off on PGlite): while the event
+   * loop lags past this, requests are answered 503 with Retry-After at once, so a load balancer
+   * sends them to another instance; 0 switches it off.
    */
   readonly maxEventLoopDelayMs: number;
   /**
@@ -79,7 +80,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * embedded PGlite, false with DATABASE_URL),
  * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
  * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false), REQUEST_TIMEOUT_SECONDS (30),
- * IDLE_TIMEOUT_SECONDS (120), MAX_EVENT_LOOP_DELAY_MS (1000), MIGRATE_ON_START (true), METRICS (true), METRICS_TOKEN, and OpenTelemetry's own
+ * IDLE_TIMEOUT_SECONDS (120), MAX_EVENT_LOOP_DELAY_MS (1000 with DATABASE_URL, else 0), MIGRATE_ON_START (true), METRICS (true), METRICS_TOKEN, and OpenTelemetry's own
  * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME and OTEL_SDK_DISABLED.
  *
  * @throws ConfigError naming every variable that is wrong and why
@@ -170,7 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^\d{1,5}$/.test(idleTimeoutText) || Number(idleTimeoutText) < 1 || Number(idleTimeoutText) > 86_400)
     problems.push(`IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 86400 (got "${idleTimeoutText}")`);
 
-  const delayText = text('MAX_EVENT_LOOP_DELAY_MS') ?? '1000';
+  // Shedding sends a request to another instance; embedded PGlite is one instance with its database
+  // in-process (a long statement holds the event loop by design), so there it is off by default.
+  const delayText = text('MAX_EVENT_LOOP_DELAY_MS') ?? (databaseUrl === null ? '0' : '1000');
   if (!/^\d{1,6}$/.test(delayText))
     problems.push(`MAX_EVENT_LOOP_DELAY_MS must be a whole number of milliseconds, 0 to switch load shedding off (got "${delayText}")`);
 

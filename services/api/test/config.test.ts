@@ -18,13 +18,18 @@ describe('loadConfig', () => {
       trustProxy: false,
       databaseReplicaUrl: null,
       replicaMaxLagSeconds: 30,
-      maxEventLoopDelayMs: 1000,
+      maxEventLoopDelayMs: 0,
       migrateOnStart: true,
       metrics: true,
       metricsToken: null,
       tracing: false,
     });
     expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('sheds load by default only on PostgreSQL, where another instance can take the request', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://ras:secret@db:5432/ras' }).maxEventLoopDelayMs).toBe(1000);
+    expect(loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '250' }).maxEventLoopDelayMs).toBe(250);
   });
 
   it('seeds the demo council by default only on the embedded database', () => {
