@@ -68,7 +68,7 @@ const problemTypeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `${pageStart(`${title} (${code})`)}<h1>${escapeHtml(title)}</h1>
 <dl><dt>Code</dt><dd><code>${code}</code></dd><dt>HTTP status</dt><dd>${status}</dd><dt>Type</dt><dd><code>${escapeHtml(description.type)}</code></dd></dl>
 <h2>What to do</h2>
-<p>${escapeHtml(description.whatToDo)}</p>
+<p>${escapeHtml(description.whatToDo).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>
 <p class="note">Every problem is answered as <code>application/problem+json</code> (RFC 9457) with this <code>code</code>, a <code>detail</code> about the request, and for invalid input an <code>errors</code> list naming each field. Which operations answer it is in the <a href="/docs">API reference</a>.</p>
 ${PAGE_END}`,
       );
