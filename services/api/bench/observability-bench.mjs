@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // What monitoring costs on the request path (issue 32): calculateBudget on the 40-question demo
-// scheme, the service started three ways on one embedded database, one after another in each round:
+// scheme, the service started four ways (each on a fresh embedded database), one after another
+// in each round:
 //   off      METRICS=false, no tracing
 //   metrics  /metrics on (the default): a counter and a histogram per request
 //   tracing  metrics, and OpenTelemetry tracing of every request exported over OTLP/HTTP to a local sink
@@ -8,19 +9,14 @@
 // Each round measures every variant in turn (autocannon, 50 connections); ratios are to "off" in
 // the same round, and the table gives min/median/max of each over the rounds.
 // Run with `npm run bench:observability` (builds first). BENCH_SECONDS (10), BENCH_ROUNDS (3).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startService } from '../../../scripts/started-service.mjs';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const server = join(root, 'services/api/dist/server.js');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const dataDir = mkdtempSync(join(tmpdir(), 'ras-bench-observability-'));
 
 // The OTLP collector stand-in: takes every export and throws it away, counting spans' bytes.
 let exportedBytes = 0;
@@ -40,33 +36,8 @@ const VARIANTS = {
   sampled: { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
 };
 
-function start(env) {
-  const child = spawn(process.execPath, [server], {
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '0',
-      MAX_EVENT_LOOP_DELAY_MS: '0',
-      DATA_DIR: dataDir,
-      PORT: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
-  });
-}
-const stop = (child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'));
-
-async function bodyFor(url) {
+/** The request: the demo council's admin key and a calculation on its 40-question scheme. */
+async function bodyFor({ url, dataDir }) {
   const credentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
   const key = credentials.adminKey.key;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -81,13 +52,13 @@ async function bodyFor(url) {
 }
 
 const runs = Object.fromEntries(Object.keys(VARIANTS).map((name) => [name, []]));
-let request;
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, env] of Object.entries(VARIANTS)) {
-      const service = await start(env);
+      // Quiet logs, no rate limit (the load is one key by design), no load shedding.
+      const service = await startService({ RATE_LIMIT_PER_MINUTE: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
       try {
-        request ??= await bodyFor(service.url);
+        const request = await bodyFor(service);
         const result = await autocannon({
           url: `${service.url}/v1/calculations/budget`,
           method: 'POST',
@@ -100,13 +71,12 @@ try {
         runs[name].push({ rps: result.requests.average, p99: result.latency.p99 });
         process.stdout.write(`round ${round} ${name}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms\n`);
       } finally {
-        await stop(service.child);
+        await service.stop();
       }
     }
   }
 } finally {
   sink.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
