@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { loopbackListener } from './helpers/loopback-listener.js';
 import { type OpenIdProvider, signingKey, startOpenIdProvider } from './helpers/openid-provider.js';
 import { PLAN, withRegisteredProviders } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
@@ -316,7 +317,77 @@ describe('an identity provider that cannot be reached', () => {
     const response = await people(await forged(signer, { iss: issuer, aud: 'api://c' }));
     expect(response.statusCode, response.body).toBe(503);
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    // What the service tried to reach, and what answered, stay in its log.
+    expect(problemOf(response).detail).not.toContain('127.0.0.1');
     expect((await people(c.keys.assessor)).statusCode).toBe(201);
+  });
+
+  it('asks a failing provider once, not once a token: one fetch in flight, a failure remembered', async () => {
+    const c = await setUpCouncil(t);
+    const failing = await loopbackListener((respond) => respond(500));
+    try {
+      const issuer = `http://127.0.0.1:${failing.port}`;
+      await t.call('PUT', '/v1/identity-provider', { key: c.keys.admin, body: { issuer, audience: 'api://failing', roleMap: ROLE_MAP } });
+      const signer = await signingKey('f-1');
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, async () => people(await forged(signer, { iss: issuer, aud: 'api://failing' }))),
+      );
+      expect(answers.map((answer) => answer.statusCode)).toEqual(Array(8).fill(503));
+      expect((await people(await forged(signer, { iss: issuer, aud: 'api://failing' }))).statusCode).toBe(503);
+      expect(failing.received).toHaveLength(1);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('what a council may point the service at', () => {
+  it('refuses an identity provider on a private or internal address when private targets are not allowed', async () => {
+    const strict = await createTestApp({ allowPrivateWebhooks: false });
+    try {
+      const admin = (await strict.council()).adminKey;
+      for (const [field, body] of [
+        ['/issuer', { issuer: 'https://10.0.0.5/tenant/v2.0' }],
+        ['/issuer', { issuer: 'https://localhost/tenant/v2.0' }],
+        ['/jwksUri', { issuer: 'https://1.1.1.1/tenant', jwksUri: 'https://169.254.169.254/keys' }],
+      ] as const) {
+        const response = await strict.call('PUT', '/v1/identity-provider', {
+          key: admin,
+          body: { audience: 'api://x', roleMap: ROLE_MAP, ...body },
+        });
+        expect(response.statusCode, response.body).toBe(422);
+        expect(problemOf(response).errors?.[0]?.pointer).toBe(field);
+      }
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('maps a provider role named after an object property to nothing (403, not 500)', async () => {
+    const response = await people(
+      await forged(providerA.keys[0]!, { iss: providerA.issuer, aud: 'api://ras-council-a', roles: ['constructor', 'toString'] }),
+    );
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('takes an Entra ID app-only token (its subject the service principal, no scp) as a system, which may name its user', async () => {
+    const token = await forged(providerA.keys[0]!, {
+      iss: providerA.issuer,
+      aud: 'api://ras-council-a',
+      sub: 'service-principal-oid',
+      oid: 'service-principal-oid',
+      azp: 'carefirst-app-id',
+      name: undefined,
+      roles: ['RAS.Integration'],
+    });
+    const created = await people(token, { 'ras-actor': 'carefirst:apatel' });
+    expect(created.statusCode, created.body).toBe(201);
+    const audit = await t.database.db
+      .selectFrom('audit_log')
+      .select(['actor', 'actor_name'])
+      .where('entity_id', '=', created.json().id)
+      .executeTakeFirstOrThrow();
+    expect(audit).toEqual({ actor: 'client:service-principal-oid', actor_name: 'carefirst:apatel' });
   });
 });
 
@@ -339,6 +410,22 @@ describe('API keys: expiry and rotation with two live secrets', () => {
       body: { name: 'past', roles: ['assessor'], expiresAt: '2020-01-01T00:00:00Z' },
     });
     expect(past.statusCode).toBe(422);
+  });
+
+  it('revokes an expired admin key even when only one other admin key is active', async () => {
+    const c = await setUpCouncil(t);
+    const soon = new Date(Date.now() + 1_000).toISOString();
+    const spare = await t.call('POST', '/v1/api-keys', {
+      key: c.keys.admin,
+      body: { name: 'temporary admin', roles: ['admin'], expiresAt: soon },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await t.call('DELETE', `/v1/api-keys/${spare.json().id}`, { key: c.keys.admin })).statusCode).toBe(204);
+    // The last active one is still kept.
+    const own = (await t.call('GET', '/v1/api-keys', { key: c.keys.admin }))
+      .json()
+      .items.find((k: { name: string; roles: string[] }) => k.name !== 'temporary admin' && k.roles.includes('admin'));
+    expect((await t.call('DELETE', `/v1/api-keys/${own.id}`, { key: c.keys.admin })).statusCode).toBe(409);
   });
 
   it('rotates a key: both secrets work during the change-over, then only the new one', async () => {

@@ -1,4 +1,7 @@
-import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { createRemoteJWKSet, customFetch, decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
 import { textFieldOf } from '../field-of.js';
 import { ROLES, type Role } from './roles.js';
 
@@ -72,31 +75,114 @@ export function claimedIssuer(token: string): { issuer: string; audiences: reado
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
 /**
+ * Where the service may connect on the way out (the webhook target policy, webhooks/target-policy.ts):
+ * identity providers' addresses are held to the same rule, so a council's admin cannot make the
+ * service fetch from the network it runs in.
+ */
+export interface OutboundPolicy {
+  /** Whether an address written in a URL may be connected to. */
+  allows(address: string): boolean;
+  /** A DNS lookup that hands sockets only addresses the policy allows (checked at connection time). */
+  lookup(): LookupFunction;
+}
+
+/** How long a provider that could not be reached is answered 503 from memory before it is tried again. */
+const UNREACHABLE_MS = 10_000;
+
+/**
  * The issuers' key sets and discovery documents, cached per instance. A token signed with a key id
  * the cache does not hold refetches the key set (after `cooldownMs` since the last fetch), so a
- * provider's key rotation is picked up without a restart.
+ * provider's key rotation is picked up without a restart. Every fetch goes through the outbound
+ * policy; one discovery fetch per issuer is in flight at a time, and a provider that failed is
+ * not asked again for ten seconds, so a flood of tokens is not a flood of fetches.
  */
 export class IssuerKeys {
   private readonly keySets = new Map<string, KeySet>();
   private readonly discovered = new Map<string, { readonly jwksUri: string; readonly until: number }>();
+  private readonly discovering = new Map<string, Promise<string>>();
+  private readonly unreachable = new Map<string, { readonly until: number; readonly reason: string }>();
+  private readonly http: HttpAgent;
+  private readonly https: HttpsAgent;
 
   constructor(
+    private readonly policy: OutboundPolicy,
     private readonly options: { readonly cooldownMs: number; readonly timeoutMs: number; readonly discoveryCacheMs: number } = {
       cooldownMs: 30_000,
       timeoutMs: 5_000,
       discoveryCacheMs: 3_600_000,
     },
-  ) {}
+  ) {
+    const lookup = policy.lookup();
+    this.http = new HttpAgent({ keepAlive: true, maxSockets: 4, lookup });
+    this.https = new HttpsAgent({ keepAlive: true, maxSockets: 4, lookup });
+  }
+
+  /**
+   * A GET through the outbound policy, as a fetch Response (what jose's customFetch takes): no
+   * redirects, a bounded body, given up after the timeout.
+   */
+  private get = (url: string, init: { signal?: AbortSignal | null } = {}): Promise<Response> => {
+    const target = new URL(url);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const https = target.protocol === 'https:';
+    if ((!https && target.protocol !== 'http:') || (isIP(host) && !this.policy.allows(host))) {
+      return Promise.reject(new Error('the address is not one the service may call'));
+    }
+    const signal = init.signal ?? AbortSignal.timeout(this.options.timeoutMs);
+    return new Promise((resolve, reject) => {
+      const request = (https ? httpsRequest : httpRequest)(
+        target,
+        { method: 'GET', headers: { accept: 'application/json' }, signal, agent: https ? this.https : this.http },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > 1_048_576) request.destroy(new Error('the answer is over 1 MB'));
+            else chunks.push(chunk);
+          });
+          response.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: response.statusCode ?? 502 })));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+  };
+
+  /** Refuses at once while `url` is remembered as unreachable; remembers it when `work` fails to reach it. */
+  private async reaching<T>(url: string, work: () => Promise<T>): Promise<T> {
+    const down = this.unreachable.get(url);
+    if (down && down.until > Date.now()) throw new ProviderUnreachable(down.reason);
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProviderUnreachable) {
+        if (this.unreachable.size > 1_000) this.unreachable.clear();
+        this.unreachable.set(url, { until: Date.now() + UNREACHABLE_MS, reason: error.message });
+      }
+      throw error;
+    }
+  }
 
   /** The key set URL: as configured, or from the issuer's OpenID Connect discovery document. */
   async jwksUriOf(trusted: TrustedIssuer): Promise<string> {
     if (trusted.jwksUri !== null) return trusted.jwksUri;
     const cached = this.discovered.get(trusted.issuer);
     if (cached && cached.until > Date.now()) return cached.jwksUri;
-    const url = `${trusted.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+    let pending = this.discovering.get(trusted.issuer);
+    if (!pending) {
+      pending = this.reaching(trusted.issuer, () => this.discover(trusted.issuer)).finally(() => this.discovering.delete(trusted.issuer));
+      this.discovering.set(trusted.issuer, pending);
+    }
+    return pending;
+  }
+
+  private async discover(issuer: string): Promise<string> {
+    const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     let document: unknown;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'error' });
+      const response = await this.get(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       document = await response.json();
     } catch (error) {
@@ -104,20 +190,47 @@ export class IssuerKeys {
     }
     // OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer it was asked for.
     const jwksUri = textFieldOf(document, 'jwks_uri');
-    if (textFieldOf(document, 'issuer') !== trusted.issuer || jwksUri === undefined) {
-      throw new ProviderUnreachable(`The discovery document at ${url} does not describe the issuer ${trusted.issuer}`);
+    if (textFieldOf(document, 'issuer') !== issuer || jwksUri === undefined || !isTrustableUrl(jwksUri)) {
+      throw new ProviderUnreachable(`The discovery document at ${url} does not describe the issuer ${issuer} with an https jwks_uri`);
     }
-    this.discovered.set(trusted.issuer, { jwksUri, until: Date.now() + this.options.discoveryCacheMs });
+    if (this.discovered.size > 1_000) this.discovered.clear();
+    this.discovered.set(issuer, { jwksUri, until: Date.now() + this.options.discoveryCacheMs });
     return jwksUri;
   }
 
   keySet(jwksUri: string): KeySet {
     let keySet = this.keySets.get(jwksUri);
     if (!keySet) {
-      keySet = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: this.options.cooldownMs, timeoutDuration: this.options.timeoutMs });
+      if (this.keySets.size > 1_000) this.keySets.clear();
+      keySet = createRemoteJWKSet(new URL(jwksUri), {
+        cooldownDuration: this.options.cooldownMs,
+        timeoutDuration: this.options.timeoutMs,
+        [customFetch]: (url, init) => this.get(url, init),
+      });
       this.keySets.set(jwksUri, keySet);
     }
     return keySet;
+  }
+
+  /** Resolves a token's key, remembering a key set that cannot be fetched (see {@link reaching}). */
+  resolveKey(jwksUri: string, ...args: Parameters<KeySet>): ReturnType<KeySet> {
+    const keySet = this.keySet(jwksUri);
+    return this.reaching(jwksUri, async () => {
+      try {
+        return await keySet(...args);
+      } catch (error) {
+        // A key id the provider does not publish is the token's fault; failing to fetch is not.
+        if (
+          error instanceof errors.JWKSNoMatchingKey ||
+          error instanceof errors.JWKSMultipleMatchingKeys ||
+          error instanceof errors.JOSEAlgNotAllowed ||
+          error instanceof errors.JOSENotSupported
+        ) {
+          throw error;
+        }
+        throw new ProviderUnreachable(`The identity provider's keys (${jwksUri}) could not be read: ${messageOf(error)}`);
+      }
+    });
   }
 }
 
@@ -132,7 +245,8 @@ function claimValues(value: unknown): string[] {
 export function mapRoles(providerRoles: readonly string[], roleMap: TrustedIssuer['roleMap']): Role[] {
   const granted = new Set<Role>();
   for (const value of providerRoles) {
-    for (const role of roleMap[value] ?? []) {
+    // Own properties only: a provider role named `constructor` maps to nothing.
+    for (const role of Object.hasOwn(roleMap, value) ? (roleMap[value] ?? []) : []) {
       const known = TOKEN_ROLES.find((candidate) => candidate === role);
       if (known) granted.add(known);
     }
@@ -167,30 +281,16 @@ function refusal(error: unknown): Error {
  */
 export async function verifyAccessToken(token: string, trusted: TrustedIssuer, keys: IssuerKeys): Promise<VerifiedIdentity> {
   const jwksUri = await keys.jwksUriOf(trusted);
-  const keySet = keys.keySet(jwksUri);
   const algorithms = trusted.algorithms.filter((alg) => SIGNING_ALGORITHMS.some((allowed) => allowed === alg));
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(
-      token,
-      async (header, input) => {
-        try {
-          return await keySet(header, input);
-        } catch (error) {
-          // A key id the provider does not publish is the token's fault; failing to fetch is not.
-          if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-          if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) throw error;
-          throw new ProviderUnreachable(`The identity provider's keys (${jwksUri}) could not be read: ${messageOf(error)}`);
-        }
-      },
-      {
-        issuer: trusted.issuer,
-        audience: trusted.audience,
-        algorithms,
-        clockTolerance: trusted.clockToleranceSeconds,
-        requiredClaims: ['exp'],
-      },
-    ));
+    ({ payload } = await jwtVerify(token, (header, input) => keys.resolveKey(jwksUri, header, input), {
+      issuer: trusted.issuer,
+      audience: trusted.audience,
+      algorithms,
+      clockTolerance: trusted.clockToleranceSeconds,
+      requiredClaims: ['exp'],
+    }));
   } catch (error) {
     throw refusal(error);
   }
@@ -198,7 +298,11 @@ export async function verifyAccessToken(token: string, trusted: TrustedIssuer, k
   const sub = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null;
   const subject = sub ?? clientId;
   if (subject === undefined) throw new TokenRefused('The access token names no subject (sub) and no client (client_id, azp)');
-  const isClient = sub === null || sub === clientId || payload.idtyp === 'app';
+  // A client-credentials token: no subject of its own, or the client as subject (RFC 9068), or
+  // Entra ID's app-only token, whose subject is the service principal's own object id and which
+  // carries no delegated scopes (`idtyp` says so only when that optional claim is configured).
+  const appOnly = payload.idtyp === 'app' || (typeof payload.oid === 'string' && payload.oid === sub && payload.scp === undefined);
+  const isClient = sub === null || sub === clientId || appOnly;
   const named = payload[trusted.nameClaim];
   const providerRoles = claimValues(payload[trusted.rolesClaim]);
   return {

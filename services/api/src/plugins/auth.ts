@@ -276,7 +276,8 @@ export default fp(
       return invalidToken(detail);
     }
 
-    const issuerKeys = new IssuerKeys({
+    // Identity providers' addresses obey the same outbound rule as webhooks (ALLOW_PRIVATE_WEBHOOKS).
+    const issuerKeys = new IssuerKeys(app.webhookTargets, {
       cooldownMs: options.jwksCooldownMs ?? 30_000,
       timeoutMs: options.identityProviderTimeoutMs ?? 5_000,
       discoveryCacheMs: 3_600_000,
@@ -320,10 +321,12 @@ export default fp(
       } catch (error) {
         if (error instanceof TokenRefused) return failed(request, error.message);
         if (error instanceof ProviderUnreachable) {
+          // What was asked and what answered go to the log only: the answer must not tell a caller
+          // what the service can reach.
           request.log.warn({ err: error }, 'identity provider unreachable');
           return new AppError(
             'SERVICE_UNAVAILABLE',
-            `The council’s identity provider could not be reached to verify the token; API keys still work. ${error.message}`,
+            'The council’s identity provider could not be reached to verify the token; API keys still work',
           );
         }
         throw error;

@@ -46,7 +46,9 @@ export async function revokeApiKey(context: WorkflowContext, id: string): Promis
   const before = await findApiKeyForUpdate(tx, scope.councilId, id);
   if (!before) throw notFound('API key', id);
   if (before.revoked_at !== null) return;
-  if (before.roles.includes('admin') && (await countActiveAdminKeys(tx, scope.councilId, credentialTime())) <= 1) {
+  // Only an active admin key can be the last one: an expired one is revoked whatever else there is.
+  const active = before.expires_at === null || before.expires_at > credentialTime();
+  if (active && before.roles.includes('admin') && (await countActiveAdminKeys(tx, scope.councilId, credentialTime())) <= 1) {
     throw new AppError(
       'LAST_ADMIN_KEY',
       'This is the council’s last active admin key: create another admin key first, or the council could never be administered again',

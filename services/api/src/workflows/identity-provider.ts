@@ -28,17 +28,16 @@ export async function setIdentityProvider(
   context: WorkflowContext,
   input: IdentityProviderInput,
   expectedVersion: number | null,
-): Promise<{ row: IdentityProvider; created: boolean }> {
+): Promise<{ row: IdentityProvider; before: IdentityProvider | undefined }> {
   const { tx, scope, changes, clock } = context;
   assertTrustable('/issuer', input.issuer);
   assertTrustable('/jwksUri', input.jwksUri);
   if (await findIssuerAudienceClash(tx, scope.councilId, input.issuer, input.audience)) {
     throw new AppError(
       'ALREADY_EXISTS',
-      'Another council trusts this issuer with this audience: give this council its own audience (app registration)',
-      {
-        errors: [{ pointer: '/audience', detail: 'already trusted with this issuer by another council' }],
-      },
+      // Says nothing of which council, or whether one does: only that this pair cannot be used.
+      'This issuer and audience cannot be trusted for this council: use the audience of the council’s own app registration',
+      { errors: [{ pointer: '/audience', detail: 'cannot be used with this issuer' }] },
     );
   }
   const before = await findIdentityProviderForUpdate(tx, scope.councilId);
@@ -62,7 +61,7 @@ export async function setIdentityProvider(
     ...(before ? { before: toIdentityProvider(before) } : {}),
     after: toIdentityProvider(row),
   });
-  return { row, created: before === undefined };
+  return { row, before };
 }
 
 /** Stops trusting the council's identity provider: its tokens are refused, API keys carry on. Returns the issuer. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import { notFound } from '../../../errors.js';
+import { notFound, unprocessable } from '../../../errors.js';
 import { etag, requireIfMatch } from '../../../http/etag.js';
 import { runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
@@ -57,7 +57,18 @@ const identityProviderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const body = request.body;
       const expected = request.headers['if-match'] === undefined ? null : requireIfMatch(request);
-      const { row, created } = await runWorkflow(request, (context) =>
+      // The service fetches the provider's keys from these addresses: held to the outbound rule
+      // webhooks are (no private or internal addresses unless ALLOW_PRIVATE_WEBHOOKS).
+      for (const [pointer, url] of [
+        ['/issuer', body.issuer],
+        ['/jwksUri', body.jwksUri ?? null],
+      ] as const) {
+        const refused = url === null ? null : await app.webhookTargets.refusedUrl(url);
+        if (refused !== null) {
+          throw unprocessable('INVALID_INPUT', 'The identity provider’s addresses must be public', [{ pointer, detail: refused }]);
+        }
+      }
+      const { row, before } = await runWorkflow(request, (context) =>
         setIdentityProvider(
           context,
           {
@@ -74,8 +85,9 @@ const identityProviderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
       );
       app.forgetIdentityProvider(row.issuer);
+      if (before) app.forgetIdentityProvider(before.issuer);
       reply.header('etag', etag(row.version));
-      return reply.code(created ? 201 : 200).send(toIdentityProvider(row));
+      return reply.code(before ? 200 : 201).send(toIdentityProvider(row));
     },
   );
 
