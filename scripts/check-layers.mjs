@@ -82,7 +82,6 @@ const WALL_CLOCK = {
   'plugins/access-log.ts': "the writer's back-off after a failed flush",
   'plugins/auth.ts': 'how long a verified key and a failing address are remembered',
   'auth/access-token.ts': "how long an issuer's discovery document is cached",
-  'workflows/api-keys.ts': "a key's expiry and change-over are real time, as every request checks them",
   'webhooks/relay.ts': 'a delivery signs the moment it is sent, and pauses after real time failing',
   'webhooks/signature.ts': 'signatures carry the moment they were made',
   'webhooks/delivery-repository.ts': 'when a delivery was made or a webhook paused, for its operator',

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { importJWK, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { loopbackListener } from './helpers/loopback-listener.js';
 import { type OpenIdProvider, signingKey, startOpenIdProvider } from './helpers/openid-provider.js';
@@ -28,6 +28,16 @@ const DIRECTORY = {
   },
 };
 
+// The service's clock, which key expiry and change-overs are measured on; a test moves it and puts it back.
+// Tokens' exp and nbf are checked against real time, as the provider sets them.
+const NOON = Date.parse('2026-12-07T12:00:00Z');
+let now = NOON;
+const clock = { now: () => new Date(now), today: () => new Date(now).toISOString().slice(0, 10) };
+const later = (hours: number) => {
+  now = NOON + hours * 3_600_000;
+};
+afterEach(() => later(0));
+
 let t: TestApp;
 let a: SetUpCouncil;
 let b: SetUpCouncil;
@@ -51,6 +61,10 @@ async function forged(key: { privateJwk: object; kid: string }, claims: Record<s
     .sign(await importJWK(key.privateJwk, alg));
 }
 
+/** Who the audit record of a created entity names as acting. */
+const recordedActor = (entityId: string) =>
+  t.database.db.selectFrom('audit_log').select(['actor', 'actor_name']).where('entity_id', '=', entityId).executeTakeFirstOrThrow();
+
 const people = (token: string, headers: Record<string, string> = {}) =>
   t.call('POST', '/v1/people', { key: token, body: { clientGroup: 'learning-disability' }, headers });
 
@@ -59,7 +73,7 @@ function challenge(response: { headers: Record<string, unknown> }): string {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ identityProviders: { jwksCooldownMs: 0, timeoutMs: 2_000 } });
+  t = await createTestApp({ clock, identityProviders: { jwksCooldownMs: 0, timeoutMs: 2_000 } });
   a = await setUpCouncil(t);
   b = await setUpCouncil(t);
   providerA = await startOpenIdProvider({ audience: 'api://ras-council-a', directory: DIRECTORY, keys: [await signingKey('a-1')] });
@@ -127,12 +141,7 @@ describe('valid tokens from the provider', () => {
     const created = await people(token);
     expect(created.statusCode, created.body).toBe(201);
     const personId = created.json().id as string;
-    const audit = await t.database.db
-      .selectFrom('audit_log')
-      .select(['actor', 'actor_name'])
-      .where('entity_id', '=', personId)
-      .executeTakeFirstOrThrow();
-    expect(audit).toEqual({ actor: 'user:alice', actor_name: 'Alice Smith' });
+    expect(await recordedActor(personId)).toEqual({ actor: 'user:alice', actor_name: 'Alice Smith' });
     expect((await t.call('GET', `/v1/people/${personId}`, { key: token })).statusCode).toBe(200);
     const log = await t.call('GET', `/v1/access-log?personId=${personId}`, { key: a.keys.admin });
     expect(log.json().items.at(-1)).toMatchObject({ subject: 'alice', actorName: 'Alice Smith', keyId: null, operationId: 'getPerson' });
@@ -142,12 +151,7 @@ describe('valid tokens from the provider', () => {
     const token = await providerA.clientToken('carefirst');
     const created = await people(token, { 'ras-actor': 'carefirst:jsmith' });
     expect(created.statusCode, created.body).toBe(201);
-    const audit = await t.database.db
-      .selectFrom('audit_log')
-      .select(['actor', 'actor_name'])
-      .where('entity_id', '=', created.json().id)
-      .executeTakeFirstOrThrow();
-    expect(audit).toEqual({ actor: 'client:carefirst', actor_name: 'carefirst:jsmith' });
+    expect(await recordedActor(created.json().id)).toEqual({ actor: 'client:carefirst', actor_name: 'carefirst:jsmith' });
     // Integration maps to integration and assessor, never admin.
     expect((await t.call('GET', '/v1/api-keys', { key: token })).statusCode).toBe(403);
   });
@@ -382,18 +386,13 @@ describe('what a council may point the service at', () => {
     });
     const created = await people(token, { 'ras-actor': 'carefirst:apatel' });
     expect(created.statusCode, created.body).toBe(201);
-    const audit = await t.database.db
-      .selectFrom('audit_log')
-      .select(['actor', 'actor_name'])
-      .where('entity_id', '=', created.json().id)
-      .executeTakeFirstOrThrow();
-    expect(audit).toEqual({ actor: 'client:service-principal-oid', actor_name: 'carefirst:apatel' });
+    expect(await recordedActor(created.json().id)).toEqual({ actor: 'client:service-principal-oid', actor_name: 'carefirst:apatel' });
   });
 });
 
 describe('API keys: expiry and rotation with two live secrets', () => {
   it('refuses a key after its expiry', async () => {
-    const soon = new Date(Date.now() + 1_500).toISOString();
+    const soon = new Date(NOON + 3_600_000).toISOString();
     const created = await t.call('POST', '/v1/api-keys', {
       key: a.keys.admin,
       body: { name: 'short-lived', roles: ['assessor'], expiresAt: soon },
@@ -401,7 +400,7 @@ describe('API keys: expiry and rotation with two live secrets', () => {
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json().expiresAt).toBe(soon);
     expect((await people(created.json().key)).statusCode).toBe(201);
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    later(2);
     const expired = await people(created.json().key);
     expect(expired.statusCode).toBe(401);
     expect(problemOf(expired).detail).toMatch(/expired/);
@@ -414,12 +413,12 @@ describe('API keys: expiry and rotation with two live secrets', () => {
 
   it('revokes an expired admin key even when only one other admin key is active', async () => {
     const c = await setUpCouncil(t);
-    const soon = new Date(Date.now() + 1_000).toISOString();
+    const soon = new Date(NOON + 3_600_000).toISOString();
     const spare = await t.call('POST', '/v1/api-keys', {
       key: c.keys.admin,
       body: { name: 'temporary admin', roles: ['admin'], expiresAt: soon },
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    later(2);
     expect((await t.call('DELETE', `/v1/api-keys/${spare.json().id}`, { key: c.keys.admin })).statusCode).toBe(204);
     // The last active one is still kept.
     const own = (await t.call('GET', '/v1/api-keys', { key: c.keys.admin }))
@@ -441,6 +440,11 @@ describe('API keys: expiry and rotation with two live secrets', () => {
     expect(rotated.json().id).toBe(created.json().id);
     expect((await people(old)).statusCode).toBe(201);
     expect((await people(fresh)).statusCode).toBe(201);
+    // Past the hour's change-over only the new secret works.
+    later(2);
+    expect((await people(old)).statusCode).toBe(401);
+    expect((await people(fresh)).statusCode).toBe(201);
+    later(0);
     // A second rotation with no overlap: the secret before is refused at once.
     const again = await t.call('POST', `/v1/api-keys/${created.json().id}/rotation`, {
       key: a.keys.admin,

@@ -245,7 +245,7 @@ export default fp(
           key.verifiedSecret = secret;
         } else if (key.previousHash === null || !secretMatches(secret, key.previousHash)) {
           return failed(request, 'The API key is not valid');
-        } else if (key.previousUntil <= Date.now()) {
+        } else if (key.previousUntil <= app.clock.now().getTime()) {
           // The secret a rotation replaced, past its change-over: never cached, so it stops on time.
           return failed(request, 'The API key’s secret was replaced by a rotation and its change-over has ended');
         }
@@ -253,7 +253,8 @@ export default fp(
         verified.set(id, Date.now() + VERIFIED_KEY_MS);
       }
       if (key.revoked) return failed(request, 'The API key has been revoked');
-      if (key.keyExpiresAt !== null && key.keyExpiresAt <= Date.now()) return failed(request, 'The API key has expired');
+      // Expiry and change-over are dates an admin set: measured on the service's one clock.
+      if (key.keyExpiresAt !== null && key.keyExpiresAt <= app.clock.now().getTime()) return failed(request, 'The API key has expired');
       if (!access.roles.some((role) => key.roles.includes(role))) {
         return insufficientRoles(`This operation needs one of the roles: ${access.roles.join(', ')}; the key has ${key.roles.join(', ')}`);
       }

@@ -12,19 +12,13 @@ import {
 import { toApiKeySummary } from '../representations/councils.js';
 import type { WorkflowContext } from './context.js';
 
-/**
- * The time a credential's expiry and change-over are measured in: real time, as the auth plugin
- * checks them on every request, not the service's clock for dates that matter to people.
- */
-const credentialTime = () => new Date();
-
 /** Makes a key for the council; the key itself is returned once and stored only as a hash. */
 export async function createApiKey(
   context: WorkflowContext,
   input: { readonly name: string; readonly roles: readonly Role[]; readonly createdBy: string; readonly expiresAt?: Date | null },
 ): Promise<{ row: ApiKey; key: string }> {
   const expiresAt = input.expiresAt ?? null;
-  if (expiresAt !== null && expiresAt <= credentialTime()) {
+  if (expiresAt !== null && expiresAt <= context.clock.now()) {
     throw new AppError('INVALID_INPUT', 'A key must expire in the future', {
       errors: [{ pointer: '/expiresAt', detail: 'must be later than now' }],
     });
@@ -47,8 +41,9 @@ export async function revokeApiKey(context: WorkflowContext, id: string): Promis
   if (!before) throw notFound('API key', id);
   if (before.revoked_at !== null) return;
   // Only an active admin key can be the last one: an expired one is revoked whatever else there is.
-  const active = before.expires_at === null || before.expires_at > credentialTime();
-  if (active && before.roles.includes('admin') && (await countActiveAdminKeys(tx, scope.councilId, credentialTime())) <= 1) {
+  const now = context.clock.now();
+  const active = before.expires_at === null || before.expires_at > now;
+  if (active && before.roles.includes('admin') && (await countActiveAdminKeys(tx, scope.councilId, now)) <= 1) {
     throw new AppError(
       'LAST_ADMIN_KEY',
       'This is the council’s last active admin key: create another admin key first, or the council could never be administered again',
@@ -73,10 +68,10 @@ export const MAX_ROTATION_OVERLAP_HOURS = 168;
  * not rotated: make a new one.
  */
 export async function rotateApiKey(context: WorkflowContext, id: string, overlapHours: number): Promise<{ row: ApiKey; key: string }> {
-  const { tx, scope, changes } = context;
+  const { tx, scope, changes, clock } = context;
   const before = await findApiKeyForUpdate(tx, scope.councilId, id);
   if (!before) throw notFound('API key', id);
-  const now = credentialTime();
+  const now = clock.now();
   if (before.revoked_at !== null) throw new AppError('INVALID_STATE', 'The key is revoked: create a new key instead');
   if (before.expires_at !== null && before.expires_at <= now)
     throw new AppError('INVALID_STATE', 'The key has expired: create a new key instead');
