@@ -22,6 +22,7 @@ import * as redress from './202612071800_redress.js';
 import * as interimBudgets from './202612071900_interim_budgets.js';
 import * as eventsNumberedAfterCommit from './202612072000_events_numbered_after_commit.js';
 import * as identityProviders from './202612072100_identity_providers.js';
+import * as jobs from './202612080900_jobs.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -51,4 +52,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612071900_interim_budgets': interimBudgets,
   '202612072000_events_numbered_after_commit': eventsNumberedAfterCommit,
   '202612072100_identity_providers': identityProviders,
+  '202612080900_jobs': jobs,
 };

@@ -84,6 +84,16 @@ function ok<T>(result: { data?: T; error?: unknown; response: Response }, what: 
   return result.data as T;
 }
 
+/**
+ * The answer itself, asked for without `Prefer: respond-async`: an operation that may run as a job
+ * is typed as its answer or a job (202), and without the preference it is always the answer.
+ */
+function answered<T>(value: T | components['schemas']['Job'], what: string): T {
+  if (value !== null && typeof value === 'object' && 'operation' in value && 'progress' in value)
+    throw new Error(`${what} answered with a job it was not asked for`);
+  return value as T;
+}
+
 const etagOf = (result: { response: Response }) => result.response.headers.get('etag') as string;
 const pounds = (pence: number) => `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2 })}`;
 const log = (text: string) => process.stdout.write(`${text}\n`);
@@ -537,8 +547,8 @@ log(
   `uprating dry run: ${uprating.summary.overall.people} budgets, ${pounds(uprating.summary.overall.costBeforePence)} → ${pounds(uprating.summary.overall.costAfterPence)} a year`,
 );
 ok(await finance.GET('/v1/uprating-runs/{id}', { params: { path: { id: uprating.id } } }), 'getUpratingRun');
-const upratingApplied = ok(
-  await finance.POST('/v1/uprating-runs/{id}/apply', { params: { path: { id: uprating.id } } }),
+const upratingApplied = answered(
+  ok(await finance.POST('/v1/uprating-runs/{id}/apply', { params: { path: { id: uprating.id } } }), 'applyUpratingRun'),
   'applyUpratingRun',
 );
 log(
@@ -573,8 +583,8 @@ const runFile = ok(
   await finance.GET('/v1/payment-runs/{id}/file', { params: { path: { id: paymentRun.id }, query: { format: 'csv' } }, parseAs: 'text' }),
   'getPaymentRunFile',
 );
-const confirmedRun = ok(
-  await finance.POST('/v1/payment-runs/{id}/confirm', { params: { path: { id: paymentRun.id } } }),
+const confirmedRun = answered(
+  ok(await finance.POST('/v1/payment-runs/{id}/confirm', { params: { path: { id: paymentRun.id } } }), 'confirmPaymentRun'),
   'confirmPaymentRun',
 );
 log(
@@ -840,6 +850,41 @@ const imported = ok(
 );
 log(`import: ${JSON.stringify(imported)}`);
 
+// A big file behind a load balancer that cuts long requests: the same import answered at once
+// with a job (Prefer: respond-async), polled until it ends; its result is the import report.
+type Job = components['schemas']['Job'];
+/** Polls a job as a client would, as soon as Retry-After says, until it has ended. */
+async function finished(client: ReturnType<typeof clientFor>, id: string): Promise<Job> {
+  for (;;) {
+    const polled = await client.GET('/v1/jobs/{id}', { params: { path: { id } } });
+    const job = ok(polled, 'getJob');
+    if (job.status !== 'queued' && job.status !== 'running') return job;
+    log(`job ${job.operation}: ${job.progress.done} of ${job.progress.total ?? '?'} (${job.progress.percent ?? 0}%)`);
+    await new Promise((resolve) => setTimeout(resolve, Number(polled.response.headers.get('retry-after') ?? '1') * 1_000));
+  }
+}
+const bigFile = (prefix: string, rows: number) =>
+  [
+    'system,externalId,clientGroup,displayName,dateOfBirth',
+    ...Array.from({ length: rows }, (_, i) => `carefirst,${prefix}-${stamp}-${i},${scheme.clientGroups[0]},Person ${i},1950-01-01`),
+  ].join('\n');
+const importAsync = (body: string) =>
+  integration.POST('/v1/imports/people', {
+    params: { query: { mode: 'best-effort' }, header: { prefer: 'respond-async' } },
+    body: body as never,
+    headers: { 'content-type': 'text/csv' },
+    bodySerializer: (text) => text as unknown as string,
+  });
+const importJob = ok(await importAsync(bigFile('BULK', 3_000)), 'importPeople') as Job;
+const importDone = await finished(integration, importJob.id);
+log(`import job ${importDone.status}: ${JSON.stringify(importDone.result)}`);
+ok(await integration.GET('/v1/jobs', { params: { query: { operation: 'importPeople' } } }), 'listJobs');
+// A file sent by mistake: its job is cancelled, and stops between slices (what it wrote stays).
+const mistakeJob = ok(await importAsync(bigFile('MISTAKE', 20_000)), 'importPeople') as Job;
+const stopping = ok(await integration.POST('/v1/jobs/{id}/cancel', { params: { path: { id: mistakeJob.id } } }), 'cancelJob');
+const stopped = await finished(integration, stopping.id);
+log(`cancelled import job: ${stopped.status} after ${stopped.progress.done} of ${stopped.progress.total} rows`);
+
 // Monitoring and the council's self-review.
 ok(await admin.GET('/v1/reports/summary'), 'getSummaryReport');
 // JSON is the default; the same operation answers CSV and HTML, so the generated type is their union.
@@ -929,10 +974,21 @@ const erasure = ok(
   'erasePerson',
 );
 log(`person ${erasure.id} erased (${erasure.reason})`);
-const dryRun = ok(await admin.POST('/v1/erasure-runs', { body: { dryRun: true } }), 'runRetentionErasure');
+const dryRun = answered(ok(await admin.POST('/v1/erasure-runs', { body: { dryRun: true } }), 'runRetentionErasure'), 'runRetentionErasure');
 log(`retention: ${dryRun.due.length} due, ${dryRun.held.length} held, ${dryRun.retained} kept`);
-const subjectAccess = ok(await admin.GET('/v1/people/{id}/record', { params: { path: { id: person.id } } }), 'exportPersonRecord');
+const subjectAccess = answered(
+  ok(await admin.GET('/v1/people/{id}/record', { params: { path: { id: person.id } } }), 'exportPersonRecord'),
+  'exportPersonRecord',
+);
 log(`subject access: ${typeof subjectAccess === 'string' ? 'HTML' : `${Object.keys(subjectAccess.sections).length} sections`}`);
+// A long record is collected by a job and read at its result address (logged as a read of Sam).
+const exportJob = ok(
+  await admin.GET('/v1/people/{id}/record', { params: { path: { id: person.id }, header: { prefer: 'respond-async' } } }),
+  'exportPersonRecord',
+) as unknown as Job;
+const exportDone = await finished(admin, exportJob.id);
+const collected = ok(await admin.GET('/v1/jobs/{id}/result', { params: { path: { id: exportDone.id } } }), 'getJobResult');
+log(`subject access job: ${Object.keys(collected.sections).length} sections`);
 const reads = ok(await admin.GET('/v1/access-log', { params: { query: { personId: person.id } } }), 'listAccessLog');
 log(`${reads.items.length} reads of Sam's record logged`);
 ok(await admin.GET('/v1/dpia', { parseAs: 'text' }), 'getDpiaPack');

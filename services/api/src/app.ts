@@ -12,6 +12,7 @@ import { encodedBodyError } from './http/content-encoding.js';
 import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
 import { JSON_DEPTH_DETAIL, nestsDeeperThan } from './http/json-depth.js';
 import { cachedSerializers } from './http/serializer-cache.js';
+import type { JobRunnerOptions } from './jobs/runner.js';
 import { AccessLog, RequestLogger } from './logger.js';
 import { requestSpans, type Tracing } from './observability/tracing.js';
 import accessLog from './plugins/access-log.js';
@@ -19,10 +20,12 @@ import auth from './plugins/auth.js';
 import conditionalRequests from './plugins/conditional-requests.js';
 import database from './plugins/database.js';
 import deprecation from './plugins/deprecation.js';
+import jobs from './plugins/jobs.js';
 import loadShedding from './plugins/load-shedding.js';
 import metrics from './plugins/metrics.js';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js';
 import rateLimit from './plugins/rate-limit.js';
+import rules from './plugins/rules.js';
 import securityHeaders from './plugins/security-headers.js';
 import slowClients, { type BodyTimeouts } from './plugins/slow-clients.js';
 import openapi from './plugins/swagger.js';
@@ -85,6 +88,8 @@ export interface AppOptions {
   readonly identityProviders?: { readonly jwksCooldownMs?: number; readonly timeoutMs?: number };
   /** OpenTelemetry tracing (observability/tracing.ts), when switched on: every request a span. */
   readonly tracing?: Tracing;
+  /** The job runner's queue, lease and polling (jobs/runner.ts); tests give each app a queue of its own. */
+  readonly jobs?: Partial<JobRunnerOptions>;
 }
 
 /** The timeouts for slow and hostile clients, from the two that are configured. */
@@ -222,6 +227,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(deprecation);
   await app.register(openapi);
   await app.register(accessLog, { enabled: options.accessLog !== false });
+  await app.register(rules);
+  await app.register(jobs, options.jobs ?? {});
   if (options.config.metrics !== false) await app.register(metrics, { token: options.config.metricsToken ?? null });
   await app.register(loadShedding, { maxEventLoopDelayMs: options.config.maxEventLoopDelayMs ?? 0 });
   // Last of the answer's hooks: a 304 in place of an answer the client has, then compression of

@@ -50,6 +50,11 @@ export interface Config {
    * job runs them first (Kubernetes): the service then refuses to start on a database behind it.
    */
   readonly migrateOnStart: boolean;
+  /**
+   * How long an instance's hold on a running job lasts without a heartbeat (JOB_LEASE_SECONDS, 30):
+   * when an instance dies mid-job, another takes the job up this long after its last heartbeat.
+   */
+  readonly jobLeaseSeconds: number;
   /** Serve /metrics and count every request for it (METRICS, true). */
   readonly metrics: boolean;
   /** The bearer token a scraper of /metrics must send (METRICS_TOKEN); without it /metrics is open. */
@@ -80,7 +85,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * embedded PGlite, false with DATABASE_URL),
  * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
  * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false), REQUEST_TIMEOUT_SECONDS (30),
- * IDLE_TIMEOUT_SECONDS (120), MAX_EVENT_LOOP_DELAY_MS (1000 with DATABASE_URL, else 0), MIGRATE_ON_START (true), METRICS (true), METRICS_TOKEN, and OpenTelemetry's own
+ * IDLE_TIMEOUT_SECONDS (120), MAX_EVENT_LOOP_DELAY_MS (1000 with DATABASE_URL, else 0), MIGRATE_ON_START (true), JOB_LEASE_SECONDS (30), METRICS (true), METRICS_TOKEN, and OpenTelemetry's own
  * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME and OTEL_SDK_DISABLED.
  *
  * @throws ConfigError naming every variable that is wrong and why
@@ -177,6 +182,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^\d{1,6}$/.test(delayText))
     problems.push(`MAX_EVENT_LOOP_DELAY_MS must be a whole number of milliseconds, 0 to switch load shedding off (got "${delayText}")`);
 
+  const leaseText = text('JOB_LEASE_SECONDS') ?? '30';
+  if (!/^\d{1,4}$/.test(leaseText) || Number(leaseText) < 3 || Number(leaseText) > 3_600)
+    problems.push(`JOB_LEASE_SECONDS must be a whole number of seconds from 3 to 3600 (got "${leaseText}")`);
+
   const migrateText = (text('MIGRATE_ON_START') ?? 'true').toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(migrateText))
     problems.push(`MIGRATE_ON_START must be true or false (got "${migrateText}")`);
@@ -209,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idleTimeoutSeconds: Number(idleTimeoutText),
     maxEventLoopDelayMs: Number(delayText),
     migrateOnStart: ['true', '1', 'yes'].includes(migrateText),
+    jobLeaseSeconds: Number(leaseText),
     metrics: ['true', '1', 'yes'].includes(metricsText),
     metricsToken,
     tracing,

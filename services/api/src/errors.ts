@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   SUPPORT_CONTINUES: { status: 409, title: 'The person still has a current budget: end it before erasing their records' },
   MONEY_OWED: { status: 409, title: 'Money is still owed on the person’s budget: pay it before erasing their records' },
   RETURN_PERIOD_AUDITED: { status: 409, title: 'The period has already been audited' },
+  JOB_NOT_CANCELLABLE: { status: 409, title: 'The job cannot stop safely part-way' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed (If-Match does not match its ETag)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
@@ -175,4 +176,15 @@ export function isConnectionFailure(error: unknown): boolean {
     CONNECTION_CODES.has(errorCode(error) ?? '') ||
     /timeout exceeded when trying to connect|Connection terminated|connection error/i.test(errorMessage(error))
   );
+}
+
+/**
+ * Thrown into a step of a job whose lease another instance has taken over (this one stalled past
+ * it): the step rolls back, and the work is that instance's now.
+ */
+export class JobLeaseLost extends Error {
+  override readonly name = 'JobLeaseLost';
+  constructor(id: string) {
+    super(`job ${id}: another instance holds it now`);
+  }
 }

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     { migrateToLatest, databaseIsCurrent },
     { seedDemoCouncil },
     { WebhookRelay },
-    { runScheduledErasure },
+    { queueScheduledErasure },
+    { startSchedule },
+    { purgeFinishedJobs },
   ] = await Promise.all([
     import('./app.js'),
     import('./db/idempotency-repository.js'),
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
     import('./seed/demo-council.js'),
     import('./webhooks/relay.js'),
     import('./workflows/erasure.js'),
+    import('./jobs/schedule.js'),
+    import('./repositories/jobs.js'),
   ]);
   const database = await opening;
   if (config.migrateOnStart) {
@@ -61,6 +65,8 @@ async function main(): Promise<void> {
     logger,
     reads,
     timeouts: { requestMs: config.requestTimeoutSeconds * 1_000, idleMs: config.idleTimeoutSeconds * 1_000 },
+    // On PGlite this process alone opens the database: a job left running was left by its last run.
+    jobs: { leaseMs: config.jobLeaseSeconds * 1_000, exclusive: database.kind === 'pglite' },
     ...(tracing ? { tracing } : {}),
   });
   const relay = new WebhookRelay(
@@ -68,26 +74,34 @@ async function main(): Promise<void> {
     { allowPrivateTargets: config.allowPrivateWebhooks, blockedAddresses: config.webhookBlockedAddresses },
     app.log,
   );
-  // Idempotency keys answer retries for 24 hours; after that they are only clutter.
-  const purge = setInterval(() => {
-    purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) =>
-      logger.warn({ err: error }, 'purging expired idempotency keys failed'),
-    );
-  }, 3_600_000);
-  purge.unref();
-  // Retention: once a day (and once at start), erase people past their date in councils that
-  // asked for it (settings.dataProtection.retention.scheduledErasure).
-  const eraseDue = () =>
-    runScheduledErasure(database.db, { rules: app.rules, clock: app.clock }, (error, where) =>
-      logger.error({ err: error, ...where }, 'retention: the scheduled erasure failed'),
-    )
-      .then((results) => {
-        for (const result of results) logger.info(result, 'retention: erased people past their date');
-      })
-      .catch((error: unknown) => logger.error({ err: error }, 'retention: the scheduled erasure failed'));
-  const retention = setInterval(eraseDue, 86_400_000);
-  retention.unref();
-  setTimeout(eraseDue, 60_000).unref();
+  // Scheduled work, once a period across every instance on the database (jobs/schedule.ts).
+  const schedule = startSchedule(
+    database.db,
+    app.jobs.instance,
+    [
+      {
+        // Retention: a job a day for each council that asked for it (settings.dataProtection.retention.scheduledErasure).
+        name: 'retention',
+        everyMs: 86_400_000,
+        run: async () => {
+          const queued = await queueScheduledErasure(database.db, { rules: app.rules, clock: app.clock }, app.jobs.queue);
+          if (queued.length > 0) logger.info({ jobs: queued }, 'retention: queued the daily erasure runs');
+          app.jobs.wake();
+        },
+      },
+      {
+        // Idempotency keys answer retries for 24 hours, and ended jobs are kept 7 days; after that they are clutter.
+        name: 'housekeeping',
+        everyMs: 3_600_000,
+        run: async () => {
+          const keys = await purgeExpiredIdempotencyKeys(database.db);
+          const jobs = await purgeFinishedJobs(database.db, new Date(app.clock.now().getTime() - 7 * 86_400_000));
+          logger.info({ idempotencyKeys: keys, jobs }, 'housekeeping: removed what is past keeping');
+        },
+      },
+    ],
+    logger,
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -101,8 +115,7 @@ async function main(): Promise<void> {
     force.unref();
     // Keep-alive connections that were busy when the signal came go idle once their response is
     // sent; close them as they do, or the server would wait for clients to hang up.
-    clearInterval(purge);
-    clearInterval(retention);
+    schedule.stop();
     const idle = setInterval(() => app.server.closeIdleConnections(), 100);
     idle.unref();
     try {

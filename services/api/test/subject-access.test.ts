@@ -81,7 +81,11 @@ describe('subject access, complete by construction', () => {
     expect(body.sections.directPaymentAudits[0]).toMatchObject({ outcome: 'query', notes: 'DPA-NOTE: receipts for June are missing' });
     expect(body.sections.upratings[0]).toMatchObject({ budgetId: world.budgetId, runStatus: 'dry-run' });
     expect(body.sections.desktopExercises[0].case).toMatchObject({ ref: 'CF-ZQ-4417', points: 25 });
-    expect(body.notIncluded.map((item: { table: string }) => item.table).sort()).toEqual(['idempotency_keys', 'webhook_deliveries']);
+    expect(body.notIncluded.map((item: { table: string }) => item.table).sort()).toEqual([
+      'idempotency_keys',
+      'jobs',
+      'webhook_deliveries',
+    ]);
     // A budget's record key is never shown: whoever gathered every key could take the fairness report's noise out.
     expect(JSON.stringify(body)).not.toContain('recordKey');
   });

@@ -215,6 +215,11 @@ export const SUBJECT_ACCESS_TABLES: Readonly<Record<string, TableCoverage>> = {
     leftOut:
       'We keep a copy of some answers for one day. Then a system that asks twice gets the same answer. Everything they copy is in this record.',
   },
+  jobs: {
+    leftOut:
+      'We keep a note of background work for seven days, such as an import or a copy of your record. An import keeps its rows only until it ends. What the work changed is in this record.',
+  },
+  scheduled_runs: { noPersonalData: 'When the service last did its own regular work, such as the daily retention run.' },
   uprating_runs: {
     noPersonalData: 'A council-wide uprating: its schemes, totals and who ran it. What it did to each budget is in "upratings".',
   },

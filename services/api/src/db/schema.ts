@@ -142,6 +142,44 @@ export interface IdentityProviderTable {
   updated_at: Timestamp;
 }
 
+/** Long work queued as a job (Prefer: respond-async): its progress, result and lease. */
+export interface JobTable {
+  id: string;
+  council_id: string;
+  operation: string;
+  queue: Generated<string>;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  input: Json<Record<string, unknown>>;
+  payload: Json<unknown> | null;
+  checkpoint: Json<unknown> | null;
+  progress_done: Generated<number>;
+  progress_total: number | null;
+  result: Json<unknown> | null;
+  problem: Json<Record<string, unknown>> | null;
+  started_by: string;
+  started_by_name: string | null;
+  roles: Json<readonly Role[]> | null;
+  request_id: string | null;
+  singleton_key: string | null;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  cancel_requested_at: NullableTimestamp;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  progress_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  version: Generated<number>;
+}
+
+/** Scheduled work's runs: one row per period, claimed by the one instance that runs it. */
+export interface ScheduledRunTable {
+  name: string;
+  slot: string;
+  instance: string;
+  started_at: Timestamp;
+}
+
 export interface QuestionnaireTable {
   id: string;
   council_id: string;
@@ -819,6 +857,8 @@ export interface DB {
   councils: CouncilTable;
   api_keys: ApiKeyTable;
   identity_providers: IdentityProviderTable;
+  jobs: JobTable;
+  scheduled_runs: ScheduledRunTable;
   questionnaires: QuestionnaireTable;
   allocation_schemes: AllocationSchemeTable;
   calibrations: CalibrationTable;
@@ -894,6 +934,9 @@ export type StoredClawback = Partial<AnnualClawback> &
 export type Council = Selectable<CouncilTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type IdentityProvider = Selectable<IdentityProviderTable>;
+export type Job = Selectable<JobTable>;
+/** A job as shown (without its payload, which may be megabytes). */
+export type ShownJob = Omit<Job, 'payload'>;
 export type Questionnaire = Selectable<QuestionnaireTable>;
 export type AllocationScheme = Selectable<AllocationSchemeTable>;
 export type Calibration = Selectable<CalibrationTable>;

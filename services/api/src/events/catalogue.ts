@@ -11,6 +11,17 @@ const open = (properties: Record<string, TSchema>, description: string) =>
   Type.Object(properties, { additionalProperties: true, description });
 
 const council = open({ id: Id, name: Type.String() }, 'The council: id, name and settings');
+const job = open(
+  {
+    id: Id,
+    operation: Type.String(),
+    status: Type.String(),
+    startedBy: Type.String(),
+    progress: open({ done: Type.Integer(), total: Type.Union([Type.Integer(), Type.Null()]) }, 'How far it got'),
+    problemCode: Type.Union([Type.String(), Type.Null()]),
+  },
+  'A job: its operation, how it ended and who started it; never its input or result',
+);
 const questionnaire = open({ id: Id, key: Type.String(), version: Type.Integer() }, 'A questionnaire version');
 const scheme = open({ id: Id, key: Type.String(), version: Type.Integer() }, 'An allocation scheme version');
 const person = open({ id: Id, clientGroup: Type.String(), version: Type.Integer() }, 'A person: ids and client group, never their name');
@@ -369,6 +380,13 @@ export const EVENT_CATALOGUE = {
     description: 'A component was rated',
     payload: open({ component: Type.String(), rating: Type.Integer() }, 'The rating'),
   },
+  'job.succeeded': {
+    entityType: 'job',
+    description: 'A job (long work asked for with Prefer: respond-async) finished: getJob has its result',
+    payload: job,
+  },
+  'job.failed': { entityType: 'job', description: 'A job stopped with a problem: getJob has it', payload: job },
+  'job.cancelled': { entityType: 'job', description: 'A job was cancelled: what it committed before it stopped stays', payload: job },
 } as const satisfies Record<string, { entityType: string; description: string; payload: TSchema }>;
 
 /** An event type a consumer can receive. */
@@ -388,6 +406,8 @@ export const AUDIT_ONLY_ACTIONS = [
   'equality-monitoring.exported',
   'payment-run.confirmation-started',
   'retention.audit-records-removed',
+  'job.queued',
+  'job.cancel-requested',
 ] as const;
 
 /** Every action Changes.record accepts. */

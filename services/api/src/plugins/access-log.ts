@@ -47,6 +47,14 @@ export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
   createPerson: RECORD,
   updatePerson: { ...RECORD, ...OF_PERSON },
   importPeople: { ...RECORD, ...BULK },
+  // Jobs: what they were asked and what they did name people (an export's person, an erasure
+  // run's, an import's rows) and carry money (a payment run's, a desktop exercise's), so every
+  // look at one is logged as a read of the job; a subject access export a job collected is the
+  // whole record of the person it names.
+  getJob: RECORD_MONEY,
+  listJobs: { ...RECORD_MONEY, ...BULK },
+  cancelJob: RECORD_MONEY,
+  getJobResult: { what: ['record', 'special-category', 'money'] },
   getEqualityMonitoring: { ...NEEDS, ...OF_PERSON },
   // A key that may not read the answers gets a receipt: the handler says so (record only).
   recordEqualityMonitoring: { ...NEEDS, ...OF_PERSON },

@@ -10,8 +10,8 @@ import { changeContext } from './auth.js';
 
 /** What a creating handler produces: the body, and headers such as Location and ETag. */
 export interface Created<T> {
-  /** 201 unless the request found what it would have created (200). */
-  readonly status?: 200 | 201;
+  /** 201 unless the request found what it would have created (200), or queued it as a job (202). */
+  readonly status?: 200 | 201 | 202;
   readonly body: T;
   readonly headers?: Readonly<Record<string, string>>;
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import rules from '../plugins/rules.js';
 import operationsRoutes from './operations/routes.js';
 import problemTypeRoutes from './problems/routes.js';
 import allocationSchemeRoutes from './v1/allocation-schemes/routes.js';
@@ -21,6 +20,7 @@ import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
 import identityProviderRoutes from './v1/identity-provider/routes.js';
 import importRoutes from './v1/imports/routes.js';
 import interimBudgetRoutes from './v1/interim-budgets/routes.js';
+import jobRoutes from './v1/jobs/routes.js';
 import letterRoutes from './v1/letters/routes.js';
 import paymentRunRoutes from './v1/payment-runs/routes.js';
 import peopleRoutes from './v1/people/routes.js';
@@ -37,7 +37,6 @@ import webhookRoutes from './v1/webhooks/routes.js';
 
 /** Every route of the service: operations at the root, the API under /v1. */
 export default async function routes(app: FastifyInstance): Promise<void> {
-  await app.register(rules);
   await app.register(operationsRoutes);
   await app.register(problemTypeRoutes);
   await app.register(
@@ -50,6 +49,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         allocationSchemeRoutes,
         calibrationRoutes,
         upratingRunRoutes,
+        jobRoutes,
         calculationRoutes,
         peopleRoutes,
         equalityMonitoringRoutes,

@@ -21,3 +21,9 @@ export interface WorkflowContext {
   /** The roles of the key acting, for a state machine's guards; absent for work no key started (a job, a seed). */
   readonly roles?: readonly Role[];
 }
+
+/**
+ * Runs one step of long work in a transaction of its own (with its audit rows and events): a
+ * request's (runWorkflow) or a job's, which records the job's progress in the same transaction.
+ */
+export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) => Promise<T>;

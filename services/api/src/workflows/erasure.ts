@@ -3,7 +3,7 @@ import { auditRecordsKeptFrom, formatPounds, instalmentsOwing, monitoringAgeBand
 import { writeTransaction } from '../db/changes.js';
 import { anonymise } from '../db/personal-data.js';
 import type { DB, LegalHold, Person } from '../db/schema.js';
-import { AppError, invalidState, notFound } from '../errors.js';
+import { AppError, invalidState, isConnectionFailure, JobLeaseLost, notFound } from '../errors.js';
 import { councilSettings } from '../repositories/councils.js';
 import {
   auditRecordsBefore,
@@ -14,9 +14,11 @@ import {
   retentionRows,
   setLegalHold,
 } from '../repositories/erasure.js';
+import { deletePersonExports } from '../repositories/jobs.js';
 import { councilPaymentsOf } from '../repositories/payment-runs.js';
 import { findPerson } from '../repositories/people.js';
-import type { WorkflowContext } from './context.js';
+import type { InTransaction, WorkflowContext } from './context.js';
+import { queueJob } from './jobs.js';
 
 /** Why a person was erased: their retention period passed, or the council granted a request to erase. */
 export type ErasureReason = 'retention' | 'request';
@@ -118,6 +120,8 @@ export async function erasePerson(
   );
   const now = clock.now();
   await erasePersonRows(tx, scope.councilId, person, entities, anonymise, ageBands, now);
+  // A subject access export kept as a job's result is a copy of the record: it goes too.
+  await deletePersonExports(tx, scope.councilId, person.id);
   const erased = { id: personId, erasedAt: now.toISOString(), reason };
   changes.record({
     action: 'person.erased',
@@ -226,25 +230,27 @@ export interface ErasureRunResult {
  * and the next run carries on. A person who became held or supported since is skipped.
  */
 export async function eraseDuePeople(
-  db: Kysely<DB>,
-  base: Omit<WorkflowContext, 'tx' | 'changes'>,
+  inTransaction: InTransaction,
   review: RetentionReview,
-  requestId: string | null,
   log: (error: unknown, personId: string) => void,
-): Promise<ErasureRunResult> {
-  const erased: string[] = [];
-  const skipped: { personId: string; code: string; detail: string }[] = [];
+  follow: RetentionFollow = {},
+): Promise<ErasureRunResult & { stopped: boolean }> {
+  const erased: string[] = [...(follow.from?.erased ?? [])];
+  const skipped: { personId: string; code: string; detail: string }[] = [...(follow.from?.skipped ?? [])];
+  const settled = new Set([...erased, ...skipped.map((skip) => skip.personId)]);
   for (const candidate of review.due) {
+    if (settled.has(candidate.personId)) continue;
+    if (follow.shouldStop?.()) return { erased, skipped, stopped: true };
     try {
-      await writeTransaction(
-        db,
-        { councilId: base.scope.councilId, actor: base.actor.actor, actorName: base.actor.actorName, requestId },
-        (tx, changes) => erasePerson({ ...base, tx, changes }, candidate.personId, { reason: 'retention', policy: review.policy }),
-      );
+      await inTransaction(async (context) => {
+        await erasePerson(context, candidate.personId, { reason: 'retention', policy: review.policy });
+        follow.onPerson?.({ erased: [...erased, candidate.personId], skipped });
+      });
       erased.push(candidate.personId);
     } catch (error) {
       // One person's failure (rolled back whole) does not stop the run for everyone else.
       if (error instanceof AppError) skipped.push({ personId: candidate.personId, code: error.code, detail: error.message });
+      else if (isConnectionFailure(error) || error instanceof JobLeaseLost) throw error;
       else {
         log(error, candidate.personId);
         skipped.push({
@@ -255,10 +261,43 @@ export async function eraseDuePeople(
       }
     }
   }
-  return { erased, skipped };
+  return { erased, skipped, stopped: false };
 }
 
-/** Audit records and access log entries past the audit period: how many, and whether they were removed. */
+/** How a retention run is followed: by a job, which carries on where an earlier attempt stopped. */
+export interface RetentionFollow {
+  /** Where an earlier attempt got to: the people it settled. */
+  readonly from?: ErasureRunResult;
+  /** Called with the review, before anyone is erased. */
+  readonly onReview?: (review: RetentionReview) => void;
+  /** Called inside each person's transaction with the run so far. */
+  readonly onPerson?: (sofar: ErasureRunResult) => void;
+  /** Asked before each person: true stops the run there (a cancelled job). */
+  readonly shouldStop?: () => boolean;
+}
+
+/**
+ * A retention run (runRetentionErasure): who is due and who is held; unless a dry run, each due
+ * person erased in a transaction of their own, then audit records past their period removed (not
+ * when the run was stopped part-way: the next run does it).
+ */
+export async function retentionRun(
+  db: Kysely<DB>,
+  base: Omit<WorkflowContext, 'tx' | 'changes'>,
+  inTransaction: InTransaction,
+  options: { readonly dryRun: boolean; readonly requestId: string | null; readonly log: (error: unknown, personId: string) => void },
+  follow: RetentionFollow = {},
+) {
+  const policy = await retentionPolicyOf(db, base.scope.councilId);
+  const review = await reviewRetention(db, base.scope.councilId, policy, base.clock.today());
+  follow.onReview?.(review);
+  const result = options.dryRun
+    ? { erased: [], skipped: [], stopped: false }
+    : await eraseDuePeople(inTransaction, review, options.log, follow);
+  const auditRecords = await auditRecordsPast(db, base, policy, !options.dryRun && !result.stopped, options.requestId);
+  return { ...review, dryRun: options.dryRun, erased: result.erased, skipped: result.skipped, auditRecords, stopped: result.stopped };
+}
+
 export interface AuditRecordsPast {
   readonly before: string;
   readonly auditRecords: number;
@@ -298,32 +337,32 @@ export async function auditRecordsPast(
 export const RETENTION_JOB_ACTOR = 'retention-job';
 
 /**
- * The daily job: for each council that set `scheduledErasure`, erases everyone past their date.
- * Two instances running at once erase nobody twice: each person is locked and checked again.
+ * The daily retention run: for each council that set `scheduledErasure`, a runRetentionErasure job
+ * (erasing everyone past their date), queued once a council a day however many instances ask, and
+ * run once by whichever instance claims it. Returns the jobs this call queued.
  */
-export async function runScheduledErasure(
+export async function queueScheduledErasure(
   db: Kysely<DB>,
   base: Omit<WorkflowContext, 'tx' | 'changes' | 'scope' | 'actor'>,
-  log: (error: unknown, where: { councilId: string; personId?: string }) => void,
-): Promise<{ councilId: string; erased: number; skipped: number; auditRecordsRemoved: number }[]> {
-  const results: { councilId: string; erased: number; skipped: number; auditRecordsRemoved: number }[] = [];
+  queue: string,
+): Promise<string[]> {
+  const queued: string[] = [];
   for (const councilId of await councilsWithScheduledErasure(db)) {
-    // One council's failure does not stop the others.
-    try {
-      const policy = await retentionPolicyOf(db, councilId);
-      const review = await reviewRetention(db, councilId, policy, base.clock.today());
-      const context = { ...base, scope: { councilId, portalKeyId: null }, actor: { actor: RETENTION_JOB_ACTOR, actorName: null } };
-      const result = await eraseDuePeople(db, context, review, null, (error, personId) => log(error, { councilId, personId }));
-      const past = await auditRecordsPast(db, context, policy, true, null);
-      results.push({
-        councilId,
-        erased: result.erased.length,
-        skipped: result.skipped.length,
-        auditRecordsRemoved: past.auditRecords + past.accessLog,
-      });
-    } catch (error) {
-      log(error, { councilId });
-    }
+    const actor = { actor: RETENTION_JOB_ACTOR, actorName: null };
+    const job = await writeTransaction(db, { councilId, actor: actor.actor, requestId: null }, (tx, changes) =>
+      queueJob(
+        { ...base, tx, changes, scope: { councilId, portalKeyId: null }, actor },
+        {
+          operation: 'runRetentionErasure',
+          input: { dryRun: false, scheduled: true },
+          queue,
+          // One run a council a day, however many instances ask.
+          singletonKey: `retention:${councilId}:${base.clock.today()}`,
+          requestId: null,
+        },
+      ),
+    );
+    if (job) queued.push(job.id);
   }
-  return results;
+  return queued;
 }

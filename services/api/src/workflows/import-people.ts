@@ -2,6 +2,8 @@ import type { Transaction } from 'kysely';
 import type { Changes } from '../db/changes.js';
 import type { DB } from '../db/schema.js';
 import { findPeopleByExternalIds, type ImportedPerson, insertImportedPeople, updateImportedPeople } from '../repositories/people.js';
+import { chunks } from '../slices.js';
+import type { InTransaction } from './context.js';
 
 /** How many people of an import go to the database in one round of statements. */
 export const IMPORT_BATCH = 5_000;
@@ -74,8 +76,10 @@ export async function importPeople(
       changed.push({ id: row.id, person });
     }
     const created = await insertImportedPeople(tx, input.councilId, fresh, input.createdByKeyId);
-    created.forEach((row, index) => {
-      const person = fresh[index] as ImportedPerson;
+    // Inserted in the order given: each row is the person at its place in `fresh`.
+    fresh.forEach((person, index) => {
+      const row = created[index];
+      if (!row) return;
       changes.record({
         action: 'person.created',
         entityType: 'person',
@@ -100,4 +104,57 @@ export async function importPeople(
     counts.updated += updated.size;
   }
   return counts;
+}
+
+/** Where an import written in slices got to: the slices committed and what they did. */
+export interface ImportProgress {
+  readonly slices: number;
+  readonly counts: ImportCounts;
+}
+
+/** How an import file is written, and how a job follows it. */
+export interface ImportRun {
+  readonly councilId: string;
+  readonly createdByKeyId: string | null;
+  readonly mode: 'all-or-nothing' | 'best-effort';
+  readonly people: readonly ImportedPerson[];
+  /** Where an earlier attempt got to (a job taken up again): its slices are not written twice. */
+  readonly from?: ImportProgress;
+  /** Called inside each slice's transaction, after its work, with where the import has got to. */
+  readonly onSlice?: (progress: ImportProgress, rowsDone: number) => void;
+  /** Asked before each slice of a best-effort import: true stops it there (a cancelled job). */
+  readonly shouldStop?: () => boolean;
+}
+
+/**
+ * Writes an import's good rows. All or nothing is one transaction, as its contract says. Best
+ * effort commits a slice of {@link IMPORT_COMMIT_ROWS} rows at a time, so a long import never holds
+ * other writes' way for long (on PGlite, one connection, every other request waits for the
+ * transaction in progress), and one stopped part-way leaves whole slices written.
+ */
+export async function importInSlices(inTransaction: InTransaction, run: ImportRun): Promise<ImportCounts & { stopped: boolean }> {
+  const slices = run.mode === 'all-or-nothing' ? [run.people] : chunks(run.people, IMPORT_COMMIT_ROWS);
+  let progress: ImportProgress = run.from ?? { slices: 0, counts: { created: 0, updated: 0, unchanged: 0 } };
+  const changedIds = new Set<string>();
+  for (const [index, people] of slices.entries()) {
+    if (index < progress.slices) continue;
+    if (run.mode === 'best-effort' && run.shouldStop?.()) return { ...progress.counts, stopped: true };
+    progress = await inTransaction(async (context) => {
+      const slice = await importPeople(context, { councilId: run.councilId, createdByKeyId: run.createdByKeyId, people, changedIds });
+      const next = {
+        slices: index + 1,
+        counts: {
+          created: progress.counts.created + slice.created,
+          updated: progress.counts.updated + slice.updated,
+          unchanged: progress.counts.unchanged + slice.unchanged,
+        },
+      };
+      run.onSlice?.(
+        next,
+        Math.min(run.people.length, (index + 1) * (run.mode === 'all-or-nothing' ? run.people.length : IMPORT_COMMIT_ROWS)),
+      );
+      return next;
+    });
+  }
+  return { ...progress.counts, stopped: false };
 }

@@ -30,7 +30,7 @@ import {
 import { type AppliedRevision, appliedRevisionsOf } from '../repositories/plan-revisions.js';
 import { providersOf } from '../repositories/providers.js';
 import { paymentRunEvent } from '../representations/payment-runs.js';
-import type { WorkflowContext } from './context.js';
+import type { InTransaction, WorkflowContext } from './context.js';
 import { type BudgetPayees, budgetPayees, instalmentShares, type RunPayee } from './payment-run-payees.js';
 import { planInForce } from './plan-in-force.js';
 import { stateMachine, transition } from './transition.js';
@@ -259,9 +259,6 @@ export const PAYMENT_RUN = stateMachine({
   },
 });
 
-/** Runs one unit of work in its own transaction (with its audit rows and events). */
-export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) => Promise<T>;
-
 /**
  * Confirms a run: each payment recorded as a `council-payment` naming its instalment, a batch of
  * {@link CONFIRM_BATCH} per transaction, each with its audit rows and events. Every payment is
@@ -270,7 +267,12 @@ export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) 
  * whose confirmation stopped part-way (a restart, a failed batch) carries on where it stopped when
  * confirmed again; confirming a confirmed run answers it as it is.
  */
-export async function confirmPaymentRun(inTransaction: InTransaction, runId: string): Promise<PaymentRun> {
+export async function confirmPaymentRun(
+  inTransaction: InTransaction,
+  runId: string,
+  /** Told, inside each batch's transaction, how many of the run's payments are settled (paid or skipped) of how many. */
+  progress?: (settled: number, total: number) => void,
+): Promise<PaymentRun> {
   const started = await inTransaction((context) =>
     transition(context, PAYMENT_RUN, 'startConfirmation', { id: runId, expectedVersion: null }, async (run, status) => {
       const { tx, scope, actor } = context;
@@ -293,7 +295,17 @@ export async function confirmPaymentRun(inTransaction: InTransaction, runId: str
     }),
   );
   if (started.status === 'confirmed') return started;
-  while ((await inTransaction((context) => confirmBatch(context, runId))) > 0);
+  const counts = await inTransaction((context) => runItemCounts(context.tx, context.scope.councilId, runId));
+  const total = counts.pending.payments + counts.paid.payments + counts.skipped.payments;
+  let settled = total - counts.pending.payments;
+  progress?.(settled, total);
+  const batch = (context: WorkflowContext) =>
+    confirmBatch(context, runId).then((items) => {
+      settled += items;
+      progress?.(settled, total);
+      return items;
+    });
+  while ((await inTransaction(batch)) > 0);
   return inTransaction((context) =>
     transition(context, PAYMENT_RUN, 'finishConfirmation', { id: runId, expectedVersion: null }, async (run, status) => {
       const { tx, scope, clock } = context;

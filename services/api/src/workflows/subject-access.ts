@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import { NOT_IN_SUBJECT_ACCESS } from '../db/personal-data.js';
 import type { DB, Person } from '../db/schema.js';
+import { councilSettings, findCouncil } from '../repositories/councils.js';
 import { findPersonEntities } from '../repositories/erasure.js';
 import {
   auditTrailOf,
@@ -16,7 +19,7 @@ import {
   rowsWhere,
   upratingsOf,
 } from '../repositories/person-record.js';
-import { exported, REDACTED, type RecordSection, type Redaction, redactor } from '../representations/person-record.js';
+import { exported, REDACTED, type RecordHeader, type RecordSection, type Redaction, redactor } from '../representations/person-record.js';
 import type { OpeningFacts } from '../representations/subject-access-opening.js';
 
 type Row = Record<string, unknown>;
@@ -246,4 +249,23 @@ export async function openingFacts(
     money,
     reads,
   };
+}
+
+/** A subject access export: its header (who, when, what is redacted or not included) and its sections, read as they are written. */
+export async function personRecordExport(
+  db: Kysely<DB>,
+  councilId: string,
+  person: Person,
+  clock: Clock,
+): Promise<{ header: RecordHeader; sections: AsyncGenerator<RecordSection> }> {
+  const [council, settings] = await Promise.all([findCouncil(db, councilId), councilSettings(db, councilId)]);
+  const redacted = settings.dataProtection?.redactInSubjectAccess ?? [];
+  const header = {
+    generatedAt: clock.now().toISOString(),
+    councilName: council?.name ?? '',
+    personId: person.id,
+    redacted,
+    notIncluded: NOT_IN_SUBJECT_ACCESS,
+  };
+  return { header, sections: personRecordSections(db, councilId, person, new Set(redacted)) };
 }

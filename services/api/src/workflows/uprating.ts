@@ -98,6 +98,7 @@ async function rework(
   replaces: readonly AllocationScheme[],
   request: UpratingRequest,
   explain: boolean,
+  onBudget?: (done: number, total: number) => void,
 ): Promise<Reworked[]> {
   const { tx, rules, scope } = context;
   const scheme = await rules.scheme(scope.councilId, successor.id, tx);
@@ -112,8 +113,9 @@ async function rework(
   const protection = request.transitionalProtection;
   const breathe = slicer();
   const reworked: Reworked[] = [];
-  for (const budget of budgets) {
+  for (const [index, budget] of budgets.entries()) {
     await breathe();
+    onBudget?.(index, budgets.length);
     const outsideQuestionnaire = budget.referrals?.find((referral) => referral.reason === 'needs-outside-questionnaire');
     const current = {
       clientGroup: budget.client_group,
@@ -162,7 +164,7 @@ function itemOf(reworked: Reworked): Omit<UpratingRunItem, 'run_id' | 'council_i
   };
 }
 
-function runEvent(run: UpratingRun) {
+export function upratingRunEvent(run: UpratingRun) {
   const summary = run.summary;
   return {
     id: run.id,
@@ -194,7 +196,7 @@ export async function createUpratingRun(context: Context, request: UpratingReque
     createdBy: context.actor.actor,
   });
   await replaceUpratingItems(context.tx, context.scope.councilId, run.id, reworked.map(itemOf));
-  context.changes.record({ action: 'uprating-run.created', entityType: 'uprating-run', entityId: run.id, after: runEvent(run) });
+  context.changes.record({ action: 'uprating-run.created', entityType: 'uprating-run', entityId: run.id, after: upratingRunEvent(run) });
   return run;
 }
 
@@ -207,7 +209,7 @@ export const UPRATING_RUN = stateMachine({
   noun: 'uprating run',
   lock: (context, id) => findUpratingRun(context.tx, context.scope.councilId, id, { forUpdate: true }),
   statusOf: (run: UpratingRun) => run.status,
-  eventOf: runEvent,
+  eventOf: upratingRunEvent,
   steps: { apply: { from: ['dry-run'], done: ['applied'], to: 'applied', roles: ['finance', 'admin'], audit: 'uprating-run.applied' } },
 });
 
@@ -218,7 +220,12 @@ export const UPRATING_RUN = stateMachine({
  * new one is agreed. Budgets the panel set outside the RAS get the review only. Applying an
  * applied run changes nothing and answers the run as it is.
  */
-export function applyUpratingRun(context: Context, runId: string): Promise<UpratingRun> {
+export function applyUpratingRun(
+  context: Context,
+  runId: string,
+  /** Told how many budgets have been worked out again of how many (inside the one transaction). */
+  progress?: (done: number, total: number) => void,
+): Promise<UpratingRun> {
   const { tx, scope, changes, clock } = context;
   const target = { id: runId, expectedVersion: null };
   return transition(context, UPRATING_RUN, 'apply', target, async (run) => {
@@ -233,7 +240,8 @@ export function applyUpratingRun(context: Context, runId: string): Promise<Uprat
     const already = await appliedRunFor(tx, scope.councilId, run.scheme_id);
     if (already) throw invalidState(`Uprating run ${already.id} already applied version ${successor.version}; a caseload is uprated once`);
     const request: UpratingRequest = { schemeId: successor.id, transitionalProtection: run.protection ?? undefined };
-    const reworked = await rework(context, successor, replaces, request, true);
+    const reworked = await rework(context, successor, replaces, request, true, progress);
+    progress?.(reworked.length, reworked.length);
 
     const items = reworked.map(itemOf);
     const newBudgets = reworked.flatMap((r, index) => (r.figures.outsideRas ? [] : [{ index, id: newId(), reworked: r }]));

@@ -438,6 +438,41 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
     if (set.statusCode >= 300) throw new Error(`setIdentityProvider: ${set.statusCode} ${set.body}`);
   };
 
+  /**
+   * A job the caller started (what each role may start: an export, an import, a desktop
+   * exercise), and, unless held, run to its end; a held one waits, the app's runner stopped.
+   */
+  const jobOf = async (caller: Caller, options: { held?: boolean; export?: boolean } = {}): Promise<string> => {
+    const role: Role = caller === 'auditor' || caller === 'integration' || caller === 'finance' ? caller : 'admin';
+    if (options.held) await t.app.jobs.stop();
+    const prefer = { prefer: 'respond-async' };
+    const accepted =
+      role === 'auditor' || options.export
+        ? await as(role, 'GET', `/v1/people/${personId}/record`, undefined, prefer)
+        : role === 'integration'
+          ? await ok(
+              t.app.inject({
+                method: 'POST',
+                url: '/v1/imports/people',
+                headers: { authorization: `Bearer ${keys.integration}`, 'content-type': 'text/csv', ...prefer },
+                payload: `system,externalId,clientGroup\ncarefirst,JOB-${next()},learning-disability\n`,
+              }),
+            )
+          : await as(
+              role,
+              'POST',
+              '/v1/calibrations',
+              { cases: [{ ref: `J${next()}`, points: 25, currentAnnualPence: 600_000 }], topSlicePercent: 10 },
+              prefer,
+            );
+    const id = accepted.json().id as string;
+    for (let i = 0; !options.held && i < 400; i++) {
+      if (!['queued', 'running'].includes((await as(role, 'GET', `/v1/jobs/${id}`)).json().status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return id;
+  };
+
   const recipes: Record<string, Recipe> = {
     // Operations
     getHealth: get('/health'),
@@ -897,6 +932,18 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
       return { method: 'POST', url: '/v1/erasure-runs', body: { dryRun: true }, after: async () => setToday(TODAY) };
     },
     listAccessLog: get(`/v1/access-log?personId=${personId}`),
+    // Jobs
+    getJob: async (caller) => get(`/v1/jobs/${await jobOf(caller)}`)(caller),
+    listJobs: async (caller) => {
+      await jobOf(caller);
+      return { method: 'GET', url: '/v1/jobs' };
+    },
+    cancelJob: async (caller) => ({
+      method: 'POST',
+      url: `/v1/jobs/${await jobOf(caller, { held: true })}/cancel`,
+      after: async () => t.app.jobs.start(),
+    }),
+    getJobResult: async (caller) => get(`/v1/jobs/${await jobOf(caller, { export: true })}/result`)(caller),
     getDpiaPack: get('/v1/dpia'),
     // Self-review
     getCriticalPath: get('/v1/critical-path'),

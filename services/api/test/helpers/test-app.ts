@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
@@ -7,6 +8,7 @@ import type { Clock } from '../../src/clock.js';
 import { fixedClock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { JobRunnerOptions } from '../../src/jobs/runner.js';
 import type { Tracing } from '../../src/observability/tracing.js';
 import { problemCodes } from '../../src/openapi/problems.js';
 import { CompiledRules } from '../../src/repositories/compiled-rules.js';
@@ -137,6 +139,8 @@ export async function createTestApp(
     embedded?: boolean;
     /** How soon an unknown key id refetches an issuer's keys, and how long a fetch may take. */
     identityProviders?: { jwksCooldownMs?: number; timeoutMs?: number };
+    /** The job runner's options (default: a queue of the app's own, woken by the jobs it queues, no polling). */
+    jobs?: Partial<JobRunnerOptions>;
   } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase({ own: options.ownDatabase ?? false, embedded: options.embedded ?? false });
@@ -158,6 +162,9 @@ export async function createTestApp(
     // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
     logger: options.logger ?? process.env.TEST_LOG === '1',
     ...(options.identityProviders ? { identityProviders: options.identityProviders } : {}),
+    // A queue of the app's own: another file's app on the shared database never runs its jobs
+    // (under that app's clock), nor it theirs. The three-instance test shares one queue.
+    jobs: { queue: `test-${randomUUID()}`, pollMs: 0, ...options.jobs },
   });
   const undeclared = watchUndeclaredProblems(app);
   await app.ready();

@@ -4,12 +4,14 @@ import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
+import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { createWithWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { findCalibration } from '../../../repositories/calibrations.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { toCalibration } from '../../../representations/calibrations.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
 import { recordCalibration } from '../../../workflows/calibrations.js';
 import { CalibrationResource, MAX_CASES, RunCalibrationBody } from './schemas.js';
 
@@ -29,13 +31,20 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'runCalibration',
         tags: ['rules'],
         summary: 'Run the desktop exercise on current cases',
-        description: `Derives the £/point the budget affords (floor((budget − top slice) ÷ Σ points)), projects every case under the proposed scheme (default: linear at that rate) and tests the projection against what the cases cost today: integrity.passes is false when the proposal would cost more. Up to ${MAX_CASES} cases; larger exercises with the \`ras calibrate\` CLI.`,
-        headers: IdempotencyHeaders,
+        description: `Derives the £/point the budget affords (floor((budget − top slice) ÷ Σ points)), projects every case under the proposed scheme (default: linear at that rate) and tests the projection against what the cases cost today: integrity.passes is false when the proposal would cost more. Up to ${MAX_CASES} cases; larger exercises with the \`ras calibrate\` CLI. With \`Prefer: respond-async\` it answers 202 with a job that runs it (the exercise at links.result once it has succeeded; a case the exercise refuses is the job's problem).`,
+        headers: Type.Object({ ...IdempotencyHeaders.properties, ...PreferHeader }),
         body: RunCalibrationBody,
-        response: { 201: CalibrationResource, ...problemResponses },
+        response: { 201: CalibrationResource, ...AcceptedAsJob, ...problemResponses },
       },
     },
     async (request, reply) => {
+      if (prefersAsync(request))
+        return acceptAsJob(request, reply, {
+          operation: 'runCalibration',
+          input: {},
+          payload: request.body,
+          total: request.body.cases.length,
+        });
       const result = calibrate(request.body);
       return createWithWorkflow(request, reply, async (context) => {
         const row = await recordCalibration(context, result);

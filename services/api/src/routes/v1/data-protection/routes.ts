@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { actorNameOf, actorOf, rolesAccess } from '../../../auth/roles.js';
-import { NOT_IN_SUBJECT_ACCESS } from '../../../db/personal-data.js';
 import { renderDpiaPack } from '../../../documents/dpia-pack.js';
 import { AppError, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
@@ -16,16 +17,9 @@ import { findPerson } from '../../../repositories/people.js';
 import { listWebhooks } from '../../../repositories/webhooks.js';
 import { personRecordHtml, personRecordJson } from '../../../representations/person-record.js';
 import { IdParams, problemResponses } from '../../../schemas/common.js';
-import {
-  auditRecordsPast,
-  eraseDuePeople,
-  erasePerson,
-  placeLegalHold,
-  releaseLegalHold,
-  retentionPolicyOf,
-  reviewRetention,
-} from '../../../workflows/erasure.js';
-import { openingFacts, personRecordSections } from '../../../workflows/subject-access.js';
+import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
+import { erasePerson, placeLegalHold, releaseLegalHold, retentionRun } from '../../../workflows/erasure.js';
+import { openingFacts, personRecordExport } from '../../../workflows/subject-access.js';
 import {
   AccessLogPage,
   AccessLogQuery,
@@ -61,14 +55,16 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['data-protection'],
         summary: 'Everything held about one person, for a subject access request',
         description:
-          'Every record of the person (assessments and answers, budgets with explanations, plans and decisions, financial assessments, payments and the account, direct payments, reviews, appeals, letters), the events that name them, the audit trail of who changed what and the access log of who read what. JSON (one document) or `?format=html` (a readable page). Streamed as it is read. Other people’s details are `[redacted]` where settings.dataProtection.redactInSubjectAccess marks them. The export is itself logged as a read.',
+          'Every record of the person (assessments and answers, budgets with explanations, plans and decisions, financial assessments, payments and the account, direct payments, reviews, appeals, letters), the events that name them, the audit trail of who changed what and the access log of who read what. JSON (one document) or `?format=html` (a readable page). Streamed as it is read. Other people’s details are `[redacted]` where settings.dataProtection.redactInSubjectAccess marks them. The export is itself logged as a read. With `Prefer: respond-async` (JSON only) it answers 202 with a job that collects the document: read it at the job’s links.result once it has succeeded (getJobResult, logged as a read of the person); it is kept 7 days, and erasing the person removes it.',
         params: IdParams,
+        headers: Type.Object(PreferHeader),
         querystring: PersonRecordQuery,
         produces: ['application/json', 'text/html'],
         response: {
           200: {
             content: { 'application/json': { schema: PersonRecord }, 'text/html': { schema: { type: 'string' } } },
           },
+          ...AcceptedAsJob,
           ...problemResponses,
         },
       },
@@ -77,19 +73,13 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const record = await findPerson(app.db, scope, request.params.id);
       if (!record) throw notFound('person', request.params.id);
+      const html = wantsHtml(request.query.format, request.headers.accept);
+      // A readable page is for reading now; the JSON document may be collected later.
+      if (!html && prefersAsync(request))
+        return acceptAsJob(request, reply, { operation: 'exportPersonRecord', input: { personId: record.person.id } });
       // Reads still queued are written first, so the record's access log holds every read until now.
       await accessLogUpToDate();
-      const [council, settings] = await Promise.all([findCouncil(app.db, scope.councilId), councilSettings(app.db, scope.councilId)]);
-      const redacted = settings.dataProtection?.redactInSubjectAccess ?? [];
-      const header = {
-        generatedAt: app.clock.now().toISOString(),
-        councilName: council?.name ?? '',
-        personId: record.person.id,
-        redacted,
-        notIncluded: NOT_IN_SUBJECT_ACCESS,
-      };
-      const sections = personRecordSections(app.db, scope.councilId, record.person, new Set(redacted));
-      const html = wantsHtml(request.query.format, request.headers.accept);
+      const { header, sections } = await personRecordExport(app.db, scope.councilId, record.person, app.clock);
       const body = html
         ? personRecordHtml(header, sections, await openingFacts(app.db, scope.councilId, record.person, app.clock.today()))
         : personRecordJson(header, sections);
@@ -170,29 +160,27 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['data-protection'],
         summary: 'Apply the retention policy: list, or erase, everyone past their date',
         description:
-          'Under settings.dataProtection.retention (409 INVALID_STATE when none is set): a person is due once personRecordYears have passed since their last activity and no agreed budget of theirs is current; audit records and access log entries are kept auditRecordYears, then removed. `dryRun: true` lists who is due and who a legal hold keeps, counts the audit records past their period, and changes nothing. Otherwise each due person is erased in a transaction of their own, with an audit row and a person.erased event: a run stopped part-way leaves each person untouched or wholly erased, and the next run carries on. The service runs this daily itself for councils that set scheduledErasure.',
+          'Under settings.dataProtection.retention (409 INVALID_STATE when none is set): a person is due once personRecordYears have passed since their last activity and no agreed budget of theirs is current; audit records and access log entries are kept auditRecordYears, then removed. `dryRun: true` lists who is due and who a legal hold keeps, counts the audit records past their period, and changes nothing. Otherwise each due person is erased in a transaction of their own, with an audit row and a person.erased event: a run stopped part-way leaves each person untouched or wholly erased, and the next run carries on. The service runs this daily itself, as a job, for councils that set scheduledErasure. With `Prefer: respond-async` it answers 202 with a job (getJob; its result is this answer); cancelling it stops before the next person.',
+        headers: Type.Object(PreferHeader),
         body: ErasureRunBody,
-        response: { 200: ErasureRun, ...problemResponses },
+        response: { 200: ErasureRun, ...AcceptedAsJob, ...problemResponses },
       },
     },
-    async (request) => {
-      const scope = scopeOf(request);
-      const policy = await retentionPolicyOf(app.db, scope.councilId);
-      const review = await reviewRetention(app.db, scope.councilId, policy, app.clock.today());
+    async (request, reply) => {
+      if (prefersAsync(request))
+        return acceptAsJob(request, reply, { operation: 'runRetentionErasure', input: { dryRun: request.body.dryRun } });
       const base = {
         rules: app.rules,
         clock: app.clock,
-        scope,
+        scope: scopeOf(request),
         actor: { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
       };
-      const dryRun = request.body.dryRun;
-      const result = dryRun
-        ? { erased: [], skipped: [] }
-        : await eraseDuePeople(app.db, base, review, request.id, (error, personId) =>
-            request.log.error({ err: error, personId }, 'retention: erasing a person failed'),
-          );
-      const auditRecords = await auditRecordsPast(app.db, base, policy, !dryRun, request.id);
-      return { ...review, dryRun, ...result, auditRecords };
+      const { stopped: _stopped, ...run } = await retentionRun(app.db, base, (work) => runWorkflow(request, work), {
+        dryRun: request.body.dryRun,
+        requestId: request.id,
+        log: (error, personId) => request.log.error({ err: error, personId }, 'retention: erasing a person failed'),
+      });
+      return run;
     },
   );
 

@@ -3,12 +3,14 @@ import { Type } from 'typebox';
 import { keyIdOf, rolesAccess } from '../../../auth/roles.js';
 import { AppError, unprocessable } from '../../../errors.js';
 import { encodedBodyError } from '../../../http/content-encoding.js';
+import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { runWorkflow } from '../../../http/write.js';
+import type { ImportPayload } from '../../../jobs/handlers.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { councilClientGroups } from '../../../repositories/councils.js';
 import { problemResponses } from '../../../schemas/common.js';
-import { chunks } from '../../../slices.js';
-import { IMPORT_COMMIT_ROWS, importPeople } from '../../../workflows/import-people.js';
+import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
+import { IMPORT_COMMIT_ROWS, importInSlices } from '../../../workflows/import-people.js';
 import { FIELDS, readPeopleFile } from './people-file.js';
 
 const MAX_ROWS = 100_000;
@@ -57,14 +59,15 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'importPeople',
         tags: ['integration'],
         summary: 'Create or update people from a record-system file (CSV or NDJSON), matched by record-system id',
-        description: `Fields: ${FIELDS.join(', ')} (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing ${IMPORT_COMMIT_ROWS.toLocaleString('en-GB')} at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most ${MAX_ROWS} rows.`,
+        description: `Fields: ${FIELDS.join(', ')} (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing ${IMPORT_COMMIT_ROWS.toLocaleString('en-GB')} at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most ${MAX_ROWS} rows. With \`Prefer: respond-async\` the file is read and checked at once (a bad all-or-nothing file is still 422), then written by a job: 202 with its Location; the job's result is this report, and cancelling a best-effort import stops it between slices.`,
+        headers: Type.Object(PreferHeader),
         querystring: Type.Object({ mode: Type.Optional(Type.Enum(['all-or-nothing', 'best-effort'])) }, { additionalProperties: false }),
         consumes: ['text/csv', 'application/x-ndjson'],
         body: Type.String({ description: 'The file' }),
-        response: { 200: ImportReport, ...problemResponses },
+        response: { 200: ImportReport, ...AcceptedAsJob, ...problemResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const scope = scopeOf(request);
       const mode = request.query.mode ?? 'best-effort';
       const ndjson = String(request.headers['content-type']).startsWith('application/x-ndjson');
@@ -78,23 +81,30 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(errors.some((error) => error.pointer.endsWith('/clientGroup') && allowed.length > 0) ? { extensions: { allowed } } : {}),
         });
       }
-      const input = {
+      if (prefersAsync(request)) {
+        const payload: ImportPayload = { rows, errors, createdByKeyId: keyIdOf(request.principal) };
+        return acceptAsJob(request, reply, {
+          operation: 'importPeople',
+          input: { mode, rows: rows.length + failedRows, failedRows },
+          payload,
+          total: rows.length,
+        });
+      }
+      const counts = await importInSlices((work) => runWorkflow(request, work), {
         councilId: scope.councilId,
         createdByKeyId: keyIdOf(request.principal),
-        changedIds: new Set<string>(),
+        mode,
+        people: rows,
+      });
+      return {
+        mode,
+        total: rows.length + failedRows,
+        created: counts.created,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        failed: failedRows,
+        errors,
       };
-      // All or nothing is one transaction, as its contract says. Best effort commits a slice of
-      // IMPORT_COMMIT_ROWS rows at a time, so a long import never holds other writes' way for long
-      // (on PGlite, one connection, every other request waits for the transaction in progress).
-      const slices = mode === 'all-or-nothing' ? [rows] : chunks(rows, IMPORT_COMMIT_ROWS);
-      const counts = { created: 0, updated: 0, unchanged: 0 };
-      for (const people of slices) {
-        const slice = await runWorkflow(request, (context) => importPeople(context, { ...input, people }));
-        counts.created += slice.created;
-        counts.updated += slice.updated;
-        counts.unchanged += slice.unchanged;
-      }
-      return { mode, total: rows.length + failedRows, ...counts, failed: failedRows, errors };
     },
   );
 };

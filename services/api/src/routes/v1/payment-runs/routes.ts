@@ -6,12 +6,14 @@ import type { PaymentRun } from '../../../db/schema.js';
 import { bacsCredits, PAYMENT_RUN_CSV_COLUMNS, paymentRunCsv } from '../../../documents/payment-run-file.js';
 import { AppError, invalidState, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
+import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { councilSettings } from '../../../repositories/councils.js';
 import { fileItems, findPaymentRun, runItemCounts } from '../../../repositories/payment-runs.js';
 import { toPaymentRun } from '../../../representations/payment-runs.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
 import { cancelPaymentRun, confirmPaymentRun, createPaymentRun, PAYMENT_RUN } from '../../../workflows/payment-run.js';
 import { CreatePaymentRunBody, PaymentRunResource } from './schemas.js';
 
@@ -155,12 +157,15 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['money'],
         summary: 'Confirm a payment run: each payment recorded on its budget’s ledger against its instalment',
         description:
-          'Each payment becomes a council-payment transaction naming its instalment (with its transaction.recorded event), 1,000 to a database transaction, and the run ends with payment-run.confirmed. Each is checked again as it is recorded; one whose budget or instalment changed since the run was prepared is skipped with the reason. A confirmation interrupted part-way leaves every batch either wholly recorded or not at all, and confirming again carries on where it stopped. Confirming a confirmed run answers it as it is; a cancelled run is 409.',
+          'Each payment becomes a council-payment transaction naming its instalment (with its transaction.recorded event), 1,000 to a database transaction, and the run ends with payment-run.confirmed. Each is checked again as it is recorded; one whose budget or instalment changed since the run was prepared is skipped with the reason. A confirmation interrupted part-way leaves every batch either wholly recorded or not at all, and confirming again carries on where it stopped. Confirming a confirmed run answers it as it is; a cancelled run is 409. With `Prefer: respond-async` it answers 202 with a job that confirms it (progress: payments settled of the run’s payments; the run at links.result once it has succeeded). Such a job cannot be cancelled once started: a run stopped part-way has paid some people and not others.',
+        headers: Type.Object(PreferHeader),
         params: IdParams,
-        response: { 200: PaymentRunResource, ...problemResponses },
+        response: { 200: PaymentRunResource, ...AcceptedAsJob, ...problemResponses },
       },
     },
     async (request, reply) => {
+      if (prefersAsync(request))
+        return acceptAsJob(request, reply, { operation: 'confirmPaymentRun', input: { paymentRunId: request.params.id.toLowerCase() } });
       const run = await confirmPaymentRun((work) => runWorkflow(request, work), request.params.id);
       reply.header('etag', etag(run.version));
       return answer(run);

@@ -8,6 +8,7 @@ import { notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf, scopeOf } from '../../../plugins/auth.js';
@@ -16,6 +17,7 @@ import { findCouncil } from '../../../repositories/councils.js';
 import { findUpratingRun, listUpratingItems } from '../../../repositories/uprating-runs.js';
 import { toUpratedPerson, toUpratingRun, upratedFiguresOf } from '../../../representations/uprating-runs.js';
 import { IdempotencyHeaders, IdParams, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
 import { applyUpratingRun, createUpratingRun, UPRATING_RUN } from '../../../workflows/uprating.js';
 import { CreateUpratingRunBody, UpratingRunResource } from './schemas.js';
 
@@ -156,12 +158,15 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['rules'],
         summary: 'Apply an uprating: a new indicative budget and a review for each person, once',
         description:
-          'The figures are worked out again (budgets may have changed since the dry run). Each person gets a new indicative budget under the new version from the date it takes effect (one budget.created event each, with any transitional protection shown in it) and an interim review on today’s budget, due that day, where the new one is agreed; a budget the panel set outside the RAS gets the review only. Applying an applied run answers it as it is and changes nothing; another run over the same version once one is applied is 409.',
+          'The figures are worked out again (budgets may have changed since the dry run). Each person gets a new indicative budget under the new version from the date it takes effect (one budget.created event each, with any transitional protection shown in it) and an interim review on today’s budget, due that day, where the new one is agreed; a budget the panel set outside the RAS gets the review only. Applying an applied run answers it as it is and changes nothing; another run over the same version once one is applied is 409. With `Prefer: respond-async` it answers 202 with a job that applies it (the run at links.result once it has succeeded); applied in one transaction, it cannot be cancelled once started.',
+        headers: Type.Object(PreferHeader),
         params: IdParams,
-        response: { 200: UpratingRunResource, ...problemResponses },
+        response: { 200: UpratingRunResource, ...AcceptedAsJob, ...problemResponses },
       },
     },
     async (request, reply) => {
+      if (prefersAsync(request))
+        return acceptAsJob(request, reply, { operation: 'applyUpratingRun', input: { upratingRunId: request.params.id.toLowerCase() } });
       const scope = scopeOf(request);
       const run = await runWorkflow(request, (context) => applyUpratingRun(context, request.params.id));
       const items = await listUpratingItems(app.db, scope.councilId, run.id, null, 51);
