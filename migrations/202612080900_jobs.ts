@@ -18,8 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`))
     // What it was asked (ids, options): shown on the job.
     .addColumn('input', 'jsonb', (c) => c.notNull())
-    // The bulk of what it was sent (an import's rows): removed when the job ends.
-    .addColumn('payload', 'jsonb')
+    // The bulk of what it was sent (an import's rows), as JSON text: stored and read back whole,
+    // never queried, so PostgreSQL is spared parsing megabytes into jsonb. Removed when the job ends.
+    .addColumn('payload', 'text')
     // Where it got to: the steps it has committed, each with its checkpoint in the same transaction.
     .addColumn('checkpoint', 'jsonb')
     .addColumn('progress_done', 'integer', (c) => c.notNull().defaultTo(0))

@@ -77,6 +77,23 @@ describe('/metrics', () => {
     expect(text).not.toMatch(/\/v1\/council/);
   });
 
+  it('shows jobs waiting for an instance, and how long the oldest has waited', async () => {
+    await t.app.jobs.stop();
+    try {
+      const queued = await t.call('POST', '/v1/calibrations', {
+        key: council.keys.finance,
+        headers: { prefer: 'respond-async' },
+        body: { cases: [{ ref: 'M1', points: 10, currentAnnualPence: 100_000 }], topSlicePercent: 0 },
+      });
+      expect(queued.statusCode, queued.body).toBe(202);
+      const text = await scrape();
+      expect(sample(text, 'ras_jobs_queued')).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'ras_job_queue_wait_seconds')).toBeGreaterThanOrEqual(0);
+    } finally {
+      t.app.jobs.start();
+    }
+  });
+
   it('shows the backlogs: event feed, webhooks, access log queue, and the pool on PostgreSQL', async () => {
     const closed = await receiver();
     await closed.close();
@@ -95,6 +112,7 @@ describe('/metrics', () => {
     expect(sample(text, 'ras_event_feed_unnumbered_events')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'ras_event_feed_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'ras_webhooks_paused')).toBe(0);
+    expect(sample(text, 'ras_jobs_running')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'ras_access_log_queue_depth')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);

@@ -150,7 +150,8 @@ export interface JobTable {
   queue: Generated<string>;
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   input: Json<Record<string, unknown>>;
-  payload: Json<unknown> | null;
+  /** JSON text (see the migration): parsed by the job runner. */
+  payload: string | null;
   checkpoint: Json<unknown> | null;
   progress_done: Generated<number>;
   progress_total: number | null;

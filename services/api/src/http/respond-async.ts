@@ -37,6 +37,6 @@ export async function acceptAsJob(
       headers: { location: `/v1/jobs/${queued.id}`, 'preference-applied': 'respond-async', 'retry-after': '1' },
     };
   });
-  jobs.wake();
+  jobs.wake({ id: body.id, payload: job.payload });
   return body;
 }

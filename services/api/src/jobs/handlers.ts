@@ -2,14 +2,13 @@ import { type CalibrationInput, calibrate } from 'ras-core';
 import type { FieldProblem } from '../errors.js';
 import { notFound } from '../errors.js';
 import { findCalibration } from '../repositories/calibrations.js';
-import type { ImportedPerson } from '../repositories/people.js';
 import { findPerson } from '../repositories/people.js';
 import { toCalibration } from '../representations/calibrations.js';
 import { paymentRunEvent } from '../representations/payment-runs.js';
 import { personRecordJson } from '../representations/person-record.js';
 import { recordCalibration } from '../workflows/calibrations.js';
 import { type ErasureRunResult, retentionRun } from '../workflows/erasure.js';
-import { type ImportProgress, importInSlices } from '../workflows/import-people.js';
+import { type ImportProgress, type ImportTuple, importedPeople, importInSlices } from '../workflows/import-people.js';
 import type { JobOperation } from '../workflows/jobs.js';
 import { confirmPaymentRun } from '../workflows/payment-run.js';
 import { personRecordExport } from '../workflows/subject-access.js';
@@ -18,7 +17,7 @@ import { type JobHandler, type JobRun, jobHandler } from './runner.js';
 
 /** What an import job was sent: the good rows and every bad row's problems, read and checked when it was asked for. */
 export interface ImportPayload {
-  readonly rows: readonly ImportedPerson[];
+  readonly rows: readonly ImportTuple[];
   readonly errors: readonly FieldProblem[];
   readonly createdByKeyId: string | null;
 }
@@ -39,13 +38,14 @@ export function jobHandlers(deps: HandlerDependencies): Record<JobOperation, Job
     importPeople: jobHandler<ImportPayload, ImportProgress>(async (run) => {
       const mode = run.job.input.mode === 'all-or-nothing' ? 'all-or-nothing' : 'best-effort';
       const payload = run.payload;
+      const people = importedPeople(payload.rows);
       const failed = Number(run.job.input.failedRows);
-      run.progress(run.job.progress_done, payload.rows.length);
+      run.progress(run.job.progress_done, people.length);
       const counts = await importInSlices(run.inTransaction, {
         councilId: run.job.council_id,
         createdByKeyId: payload.createdByKeyId,
         mode,
-        people: payload.rows,
+        people,
         ...(run.checkpoint === null ? {} : { from: run.checkpoint }),
         onSlice: (progress, rowsDone) => {
           run.setCheckpoint(progress);
@@ -56,7 +56,7 @@ export function jobHandlers(deps: HandlerDependencies): Record<JobOperation, Job
       if (counts.stopped) run.stopped();
       return {
         mode,
-        total: payload.rows.length + failed,
+        total: people.length + failed,
         created: counts.created,
         updated: counts.updated,
         unchanged: counts.unchanged,

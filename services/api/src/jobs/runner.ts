@@ -3,11 +3,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { writeTransaction } from '../db/changes.js';
-import type { DB, Job } from '../db/schema.js';
+import type { DB, ShownJob } from '../db/schema.js';
 import { isConnectionFailure, JobLeaseLost } from '../errors.js';
 import { loggableError, problemBody, refusal } from '../plugins/problem-details.js';
 import type { CompiledRules } from '../repositories/compiled-rules.js';
-import { claimNextJob, exhaustedJobs, type JobEnd, recordJobStep, releaseJobsOf, takeOverJob } from '../repositories/jobs.js';
+import { claimNextJob, exhaustedJobs, type JobEnd, jobPayload, recordJobStep, releaseJobsOf, takeOverJob } from '../repositories/jobs.js';
 import type { InTransaction, WorkflowContext } from '../workflows/context.js';
 import { finishJob, isJobOperation, type JobOperation } from '../workflows/jobs.js';
 
@@ -41,7 +41,7 @@ export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
 
 /** What a job's work is given: its steps' transactions, its progress and checkpoint, and whether to stop. */
 export interface JobRun<Payload = unknown, Checkpoint = unknown> {
-  readonly job: Job;
+  readonly job: ShownJob;
   /** What the job was sent (an import's rows), as the operation that queued it wrote it. */
   readonly payload: Payload;
   /** The job's council, who started it and the service's rules and clock, for reads outside a step. */
@@ -101,6 +101,14 @@ export class JobRunner {
   #again = false;
   #stopped = true;
   #started = false;
+  /** When jobs whose instances kept dying were last looked for. */
+  #sweptAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Payloads of jobs this instance queued, as the request had them: the runner that claims one
+   * here need not read megabytes back and parse them. A few at most (another instance may claim
+   * them), oldest dropped first.
+   */
+  readonly #handedOver = new Map<string, unknown>();
 
   constructor(deps: JobRunnerDependencies, options: Partial<JobRunnerOptions> = {}) {
     this.#deps = deps;
@@ -116,8 +124,12 @@ export class JobRunner {
     this.wake();
   }
 
-  /** Looks for work now: a job was just queued on this instance. */
-  wake(): void {
+  /** Looks for work now: a job was just queued on this instance (with what it was sent, when there is a payload). */
+  wake(queued?: { readonly id: string; readonly payload: unknown }): void {
+    if (queued && queued.payload !== undefined) {
+      this.#handedOver.set(queued.id, queued.payload);
+      for (const id of this.#handedOver.keys()) if (this.#handedOver.size > 4) this.#handedOver.delete(id);
+    }
     if (this.#stopped) return;
     if (this.#working) {
       this.#again = true;
@@ -156,7 +168,11 @@ export class JobRunner {
       this.#started = true;
       if (this.#options.exclusive) await releaseJobsOf(db, queue);
     }
-    for (const stale of await exhaustedJobs(db, queue, maxAttempts)) await this.#abandon(stale.id, stale.council_id);
+    // At most every 10 s: a lease lapses in JOB_LEASE_SECONDS, and waking for a new job need not look.
+    if (performance.now() - this.#sweptAt > 10_000) {
+      this.#sweptAt = performance.now();
+      for (const stale of await exhaustedJobs(db, queue, maxAttempts)) await this.#abandon(stale.id, stale.council_id);
+    }
     while (!this.#stopped) {
       const job = await claimNextJob(db, { queue, instance: this.instance, leaseMs, maxAttempts });
       if (!job) return;
@@ -200,7 +216,7 @@ export class JobRunner {
     };
   }
 
-  async #run(job: Job): Promise<void> {
+  async #run(job: ShownJob): Promise<void> {
     const { db, clock, log } = this.#deps;
     const lease = { instance: this.instance, leaseMs: this.#options.leaseMs };
     const actor = { actor: job.started_by, actorName: job.started_by_name };
@@ -245,9 +261,15 @@ export class JobRunner {
       Math.min(this.#options.progressEveryMs, Math.floor(this.#options.leaseMs / 3)),
     );
     heartbeat.unref();
-    const run: JobRun = {
+    // Read inside the try below: a payload that will not parse fails the job, with a problem.
+    const payloadOf = async (): Promise<unknown> => {
+      if (this.#handedOver.has(job.id)) return this.#handedOver.get(job.id);
+      const text = await jobPayload(db, job.id);
+      return text === null ? null : JSON.parse(text);
+    };
+    const runOf = (payload: unknown): JobRun => ({
       job,
-      payload: job.payload,
+      payload,
       db,
       log,
       base: { rules: this.#deps.rules, clock, scope: { councilId: job.council_id, portalKeyId: null }, actor, ...(roles ? { roles } : {}) },
@@ -269,12 +291,12 @@ export class JobRunner {
       stopped: () => {
         state.stopped = true;
       },
-    };
+    });
     const handler = isJobOperation(job.operation) ? this.#deps.handlers[job.operation] : undefined;
     let end: Omit<JobEnd, 'now' | 'progressDone' | 'progressTotal'>;
     try {
       if (!handler) throw new Error(`no handler for the ${job.operation} job`);
-      const result = await handler(run);
+      const result = await handler(runOf(await payloadOf()));
       // Stopped for a shutdown rather than a cancellation: the lease lapses and another instance carries on.
       if (state.stopped && !state.cancelRequested) return;
       end = { status: state.stopped ? 'cancelled' : 'succeeded', result, problem: null };
@@ -294,6 +316,7 @@ export class JobRunner {
       };
     } finally {
       clearInterval(heartbeat);
+      this.#handedOver.delete(job.id);
       await beating;
     }
     await writeTransaction(db, changeContext, (tx, changes) =>

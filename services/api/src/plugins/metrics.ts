@@ -96,6 +96,17 @@ export default fp(
         registers: [registry],
       }),
       webhooksPaused: new Gauge({ name: 'ras_webhooks_paused', help: 'Webhooks paused after failing too long', registers: [registry] }),
+      jobsQueued: new Gauge({
+        name: 'ras_jobs_queued',
+        help: 'Jobs (Prefer: respond-async) waiting for an instance to run them',
+        registers: [registry],
+      }),
+      jobsRunning: new Gauge({ name: 'ras_jobs_running', help: 'Jobs an instance is running', registers: [registry] }),
+      jobQueueWait: new Gauge({
+        name: 'ras_job_queue_wait_seconds',
+        help: 'How long the oldest waiting job has waited: rising while the instances are busy or none is running jobs',
+        registers: [registry],
+      }),
     };
     const scrapeErrors = new Counter({
       name: 'ras_metrics_backlog_read_errors_total',
@@ -111,6 +122,9 @@ export default fp(
         backlog.deliveriesPending.set(counts.deliveriesPending);
         backlog.deliveriesFailing.set(counts.deliveriesFailing);
         backlog.webhooksPaused.set(counts.webhooksPaused);
+        backlog.jobsQueued.set(counts.jobsQueued);
+        backlog.jobsRunning.set(counts.jobsRunning);
+        backlog.jobQueueWait.set(counts.oldestQueuedJobSeconds);
       } catch (error) {
         // The database away is what /ready reports; the scrape still shows everything else.
         scrapeErrors.inc();

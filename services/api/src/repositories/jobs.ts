@@ -127,8 +127,14 @@ export async function claimNextJob(
       limit 1
       for update skip locked
     )
-    returning *`.execute(db);
+    returning ${sql.join(SHOWN.map((column) => sql.ref(column)))}`.execute(db);
   return rows[0] ?? null;
+}
+
+/** What a job was sent, as the JSON text it was stored as (null when it was sent nothing, or has ended). */
+export async function jobPayload(db: Db, id: string): Promise<string | null> {
+  const row = await db.selectFrom('jobs').select('payload').where('id', '=', id).executeTakeFirst();
+  return row?.payload ?? null;
 }
 
 /** Takes over a running job whose lease lapsed (to end it): null when another instance got there first. */
@@ -196,13 +202,15 @@ export async function recordJobStep(
 ): Promise<{ cancelRequested: boolean } | null> {
   const row = await db
     .updateTable('jobs')
-    .set({
+    .set((eb) => ({
       progress_done: step.progressDone,
       progress_total: step.progressTotal,
       progress_at: sql<Date>`now()`,
+      // Progress is part of what a poller sees: a new version, so its ETag (If-None-Match) changes.
+      version: eb('version', '+', 1),
       locked_until: sql<Date>`now() + make_interval(secs => ${lease.leaseMs / 1000})`,
       ...(step.checkpoint === undefined ? {} : { checkpoint: JSON.stringify(step.checkpoint) }),
-    })
+    }))
     .where('id', '=', id)
     .where('locked_by', '=', lease.instance)
     .where('status', '=', 'running')

@@ -158,3 +158,34 @@ export async function importInSlices(inTransaction: InTransaction, run: ImportRu
   }
   return { ...progress.counts, stopped: false };
 }
+
+/** A row of an import as a job keeps it: an array, not an object, as 100,000 rows' field names would be half the payload. */
+export type ImportTuple =
+  | readonly [string, string, string, string | null, string | null]
+  | readonly [string, string, string, string | null, string | null, string | null, string | null];
+
+/** The rows of an import, as its job keeps them (commissioned support only where the file gave it). */
+export function importTuples(people: readonly ImportedPerson[]): ImportTuple[] {
+  return people.map((person) =>
+    person.commissionedSupportFrom === undefined
+      ? [person.system, person.externalId, person.clientGroup, person.displayName, person.dateOfBirth]
+      : [
+          person.system,
+          person.externalId,
+          person.clientGroup,
+          person.displayName,
+          person.dateOfBirth,
+          person.commissionedSupportFrom,
+          person.commissionedSupportTo ?? null,
+        ],
+  );
+}
+
+/** The rows of an import, back from its job's payload. */
+export function importedPeople(tuples: readonly ImportTuple[]): ImportedPerson[] {
+  return tuples.map((tuple) => {
+    const [system, externalId, clientGroup, displayName, dateOfBirth] = tuple;
+    const person = { system, externalId, clientGroup, displayName, dateOfBirth };
+    return tuple.length === 7 ? { ...person, commissionedSupportFrom: tuple[5], commissionedSupportTo: tuple[6] } : person;
+  });
+}

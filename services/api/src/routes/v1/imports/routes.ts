@@ -10,7 +10,7 @@ import { scopeOf } from '../../../plugins/auth.js';
 import { councilClientGroups } from '../../../repositories/councils.js';
 import { problemResponses } from '../../../schemas/common.js';
 import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
-import { IMPORT_COMMIT_ROWS, importInSlices } from '../../../workflows/import-people.js';
+import { IMPORT_COMMIT_ROWS, importInSlices, importTuples } from '../../../workflows/import-people.js';
 import { FIELDS, readPeopleFile } from './people-file.js';
 
 const MAX_ROWS = 100_000;
@@ -82,7 +82,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
       }
       if (prefersAsync(request)) {
-        const payload: ImportPayload = { rows, errors, createdByKeyId: keyIdOf(request.principal) };
+        const payload: ImportPayload = { rows: importTuples(rows), errors, createdByKeyId: keyIdOf(request.principal) };
         return acceptAsJob(request, reply, {
           operation: 'importPeople',
           input: { mode, rows: rows.length + failedRows, failedRows },
