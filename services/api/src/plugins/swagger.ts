@@ -73,6 +73,7 @@ export default fp(
           { name: 'reports', description: 'Monitoring and statutory figures' },
           { name: 'letters', description: 'Letters to the person: their figures in plain words, HTML or PDF, per council and language' },
           { name: 'integration', description: 'Events, webhooks and bulk files for record systems' },
+          { name: 'jobs', description: 'Long work asked for with Prefer: respond-async, followed until it ends, or cancelled' },
           { name: 'self-review', description: 'The Critical Path Framework and the Minimum Process self-rating' },
           { name: 'data-protection', description: 'Subject access, legal holds, retention and erasure, who read what, and the DPIA pack' },
         ],
