@@ -210,7 +210,13 @@ describe('following and cancelling jobs', () => {
     expect(again.statusCode).toBe(409);
     expect(problemOf(again).code).toBe('INVALID_STATE');
     // It never ran: none of its people exist.
-    const made = await t.database.db.selectFrom('person_external_ids').select('value').where('value', '=', 'M0').execute();
+    const made = await t.database.db
+      .selectFrom('person_external_ids as e')
+      .innerJoin('people as p', 'p.id', 'e.person_id')
+      .select('e.value')
+      .where('p.council_id', '=', council.id)
+      .where('e.value', '=', 'M0')
+      .execute();
     expect(made).toEqual([]);
   });
 
