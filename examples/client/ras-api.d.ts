@@ -511,7 +511,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a job: one waiting never starts; one running stops at its next step where that is safe
-         * @description A waiting job is cancelled at once. A running import (best effort), retention run or subject access export stops before its next slice, person or section: what it committed stays, and its result shows how far it got (cancelRequested is true until it stops). A running payment run confirmation, uprating or desktop exercise cannot stop safely part-way: 409 JOB_NOT_CANCELLABLE says why. A job that has ended is 409 INVALID_STATE.
+         * @description A waiting job is cancelled at once. A running import (best effort), retention run or subject access export stops before its next slice, person or section: what it committed stays, and its result shows how far it got (cancelRequested is true until it stops). A running payment run confirmation, uprating or desktop exercise cannot stop safely part-way: 409 JOB_NOT_CANCELLABLE says why. A job that has ended is 409 INVALID_STATE. Whoever started a job, or an admin, may cancel it; another key gets 404.
          *
          *     Roles: admin, finance, integration, auditor.
          */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimNextJob } from '../src/repositories/jobs.js';
+import { newId } from '../src/ids.js';
+import { claimNextJob, insertJob } from '../src/repositories/jobs.js';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
@@ -193,6 +194,9 @@ describe('following and cancelling jobs', () => {
     expect((await t.call('GET', `/v1/jobs/${id}`, { key: other.keys.admin })).statusCode).toBe(404);
     expect((await t.call('POST', `/v1/jobs/${id}/cancel`, { key: other.keys.admin })).statusCode).toBe(404);
     expect((await t.call('GET', '/v1/jobs', { key: other.keys.admin })).json().items).toEqual([]);
+    // An auditor sees it, and may not stop it: only whoever started it, or an admin.
+    expect((await t.call('GET', `/v1/jobs/${id}`, { key: council.keys.auditor })).statusCode).toBe(200);
+    expect((await t.call('POST', `/v1/jobs/${id}/cancel`, { key: council.keys.auditor })).statusCode).toBe(404);
     // A key that did not start it, and is neither admin nor auditor, does not see it either.
     expect((await t.call('GET', `/v1/jobs/${id}`, { key: council.keys.finance })).statusCode).toBe(404);
     await ended(`/v1/jobs/${id}`);
@@ -223,7 +227,13 @@ describe('following and cancelling jobs', () => {
   it('stops a running import at its next slice, keeping what it wrote; refuses 409 to stop a running uprating, naming why', async () => {
     const id = await heldImport('N', 2_500);
     // Another instance claims it, is asked to stop, and dies before its lease runs out.
-    const claimed = await claimNextJob(t.database.db, { queue: t.app.jobs.queue, instance: 'elsewhere', leaseMs: 60_000, maxAttempts: 3 });
+    const claimed = await claimNextJob(t.database.db, {
+      queue: t.app.jobs.queue,
+      instance: 'elsewhere',
+      leaseMs: 60_000,
+      maxAttempts: 3,
+      now: new Date(),
+    });
     expect(claimed?.id).toBe(id);
     const asked = await t.call('POST', `/v1/jobs/${id}/cancel`, { key: council.keys.admin });
     expect(asked.statusCode, asked.body).toBe(200);
@@ -233,15 +243,48 @@ describe('following and cancelling jobs', () => {
     const job = (await ended(`/v1/jobs/${id}`)).json();
     expect(job).toMatchObject({ status: 'cancelled', attempts: 2, result: { created: 0 } });
 
-    // An uprating applied in one transaction cannot stop part-way once an instance has it (this one
-    // names no run, so once it runs it fails with the 404 the operation would have answered).
+    // Nor can an all-or-nothing import: it is one transaction.
     await t.app.jobs.stop();
-    const accepted = await t.call('POST', '/v1/uprating-runs/00000000-0000-7000-8000-000000000000/apply', {
+    const whole = await importFile(file('W', 5), { prefer: 'respond-async' }, 'all-or-nothing');
+    expect(whole.statusCode, whole.body).toBe(202);
+    await claimNextJob(t.database.db, { queue: t.app.jobs.queue, instance: 'elsewhere', leaseMs: 60_000, maxAttempts: 3, now: new Date() });
+    const wholeRefused = await t.call('POST', `/v1/jobs/${whole.json().id}/cancel`, { key: council.keys.admin });
+    expect(wholeRefused.statusCode).toBe(409);
+    expect(problemOf(wholeRefused)).toMatchObject({ code: 'JOB_NOT_CANCELLABLE', detail: expect.stringContaining('all-or-nothing') });
+    await t.database.db
+      .updateTable('jobs')
+      .set({ locked_until: sql<Date>`now() - interval '1 second'` })
+      .where('id', '=', whole.json().id)
+      .execute();
+    t.app.jobs.start();
+    expect((await ended(`/v1/jobs/${whole.json().id}`)).json()).toMatchObject({ status: 'succeeded', result: { created: 5 } });
+
+    // A run that does not exist is refused at once, not queued.
+    const missing = await t.call('POST', '/v1/uprating-runs/00000000-0000-7000-8000-000000000000/apply', {
       key: council.keys.finance,
       headers: { prefer: 'respond-async' },
     });
-    expect(accepted.statusCode, accepted.body).toBe(202);
-    await claimNextJob(t.database.db, { queue: t.app.jobs.queue, instance: 'elsewhere', leaseMs: 60_000, maxAttempts: 3 });
+    expect(missing.statusCode).toBe(404);
+    // An uprating applied in one transaction cannot stop part-way once an instance has it. This
+    // one is queued as a job directly, naming a run that went (so it fails as the operation would).
+    await t.app.jobs.stop();
+    const financeKeyId = (await t.call('GET', '/v1/api-keys', { key: council.keys.admin }))
+      .json()
+      .items.find((k: { roles: string[] }) => k.roles.includes('finance') && k.roles.length === 1).id as string;
+    const queued = await insertJob(t.database.db, {
+      id: newId(),
+      councilId: council.id,
+      operation: 'applyUpratingRun',
+      queue: t.app.jobs.queue,
+      input: { upratingRunId: '00000000-0000-7000-8000-000000000000' },
+      startedBy: `key:${financeKeyId}`,
+      startedByName: null,
+      roles: ['finance'],
+      requestId: null,
+      now: new Date(),
+    });
+    const accepted = { json: () => ({ id: queued?.id as string }) };
+    await claimNextJob(t.database.db, { queue: t.app.jobs.queue, instance: 'elsewhere', leaseMs: 60_000, maxAttempts: 3, now: new Date() });
     const refused = await t.call('POST', `/v1/jobs/${accepted.json().id}/cancel`, { key: council.keys.finance });
     expect(refused.statusCode).toBe(409);
     expect(problemOf(refused)).toMatchObject({ code: 'JOB_NOT_CANCELLABLE', detail: expect.stringContaining('one transaction') });

@@ -7,7 +7,16 @@ import type { DB, ShownJob } from '../db/schema.js';
 import { isConnectionFailure, JobLeaseLost } from '../errors.js';
 import { loggableError, problemBody, refusal } from '../plugins/problem-details.js';
 import type { CompiledRules } from '../repositories/compiled-rules.js';
-import { claimNextJob, exhaustedJobs, type JobEnd, jobPayload, recordJobStep, releaseJobsOf, takeOverJob } from '../repositories/jobs.js';
+import {
+  claimNextJob,
+  exhaustedJobs,
+  type JobEnd,
+  jobPayload,
+  recordJobStep,
+  releaseJob,
+  releaseJobsOf,
+  takeOverJob,
+} from '../repositories/jobs.js';
 import type { InTransaction, WorkflowContext } from '../workflows/context.js';
 import { finishJob, isJobOperation, type JobOperation } from '../workflows/jobs.js';
 
@@ -165,8 +174,8 @@ export class JobRunner {
     const { db } = this.#deps;
     const { queue, leaseMs, maxAttempts } = this.#options;
     if (!this.#started) {
-      this.#started = true;
       if (this.#options.exclusive) await releaseJobsOf(db, queue);
+      this.#started = true;
     }
     // At most every 10 s: a lease lapses in JOB_LEASE_SECONDS, and waking for a new job need not look.
     if (performance.now() - this.#sweptAt > 10_000) {
@@ -174,7 +183,7 @@ export class JobRunner {
       for (const stale of await exhaustedJobs(db, queue, maxAttempts)) await this.#abandon(stale.id, stale.council_id);
     }
     while (!this.#stopped) {
-      const job = await claimNextJob(db, { queue, instance: this.instance, leaseMs, maxAttempts });
+      const job = await claimNextJob(db, { queue, instance: this.instance, leaseMs, maxAttempts, now: this.#deps.clock.now() });
       if (!job) return;
       await this.#run(job);
     }
@@ -235,6 +244,7 @@ export class JobRunner {
       const step = await recordJobStep(executor, job.id, lease, {
         progressDone: state.done,
         progressTotal: state.total,
+        at: clock.now(),
         ...(checkpoint === undefined ? {} : { checkpoint }),
       });
       if (step === null) {
@@ -297,8 +307,14 @@ export class JobRunner {
     try {
       if (!handler) throw new Error(`no handler for the ${job.operation} job`);
       const result = await handler(runOf(await payloadOf()));
-      // Stopped for a shutdown rather than a cancellation: the lease lapses and another instance carries on.
-      if (state.stopped && !state.cancelRequested) return;
+      // Stopped for a shutdown rather than a cancellation: back to the queue, not counted as an
+      // attempt, for any instance to carry on from its checkpoint at once.
+      if (state.stopped && !state.cancelRequested) {
+        await releaseJob(db, job.id, this.instance).catch((error: unknown) =>
+          log?.warn({ err: error, jobId: job.id }, 'jobs: could not give a stopped job back; its lease will lapse'),
+        );
+        return;
+      }
       end = { status: state.stopped ? 'cancelled' : 'succeeded', result, problem: null };
     } catch (error) {
       if (error instanceof JobLeaseLost || state.lost) return;

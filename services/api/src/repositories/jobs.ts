@@ -108,15 +108,15 @@ export async function listJobs(db: Db, councilId: string, filter: JobFilter, aft
  */
 export async function claimNextJob(
   db: Db,
-  claim: { queue: string; instance: string; leaseMs: number; maxAttempts: number },
-): Promise<Job | null> {
-  const { rows } = await sql<Job>`
+  claim: { queue: string; instance: string; leaseMs: number; maxAttempts: number; now: Date },
+): Promise<ShownJob | null> {
+  const { rows } = await sql<ShownJob>`
     update jobs
     set status = 'running',
         locked_by = ${claim.instance},
         locked_until = now() + make_interval(secs => ${claim.leaseMs / 1000}),
         attempts = attempts + 1,
-        started_at = coalesce(started_at, now()),
+        started_at = coalesce(started_at, ${claim.now}::timestamptz),
         version = version + 1
     where id = (
       select id from jobs
@@ -135,6 +135,26 @@ export async function claimNextJob(
 export async function jobPayload(db: Db, id: string): Promise<string | null> {
   const row = await db.selectFrom('jobs').select('payload').where('id', '=', id).executeTakeFirst();
   return row?.payload ?? null;
+}
+
+/**
+ * Gives a job back to the queue, not counted as an attempt: the instance holding it is shutting
+ * down and stopped it between steps, and any instance may carry on from its checkpoint at once.
+ */
+export async function releaseJob(db: Db, id: string, instance: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'queued',
+      locked_by: null,
+      locked_until: null,
+      attempts: eb('attempts', '-', 1),
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .where('locked_by', '=', instance)
+    .where('status', '=', 'running')
+    .execute();
 }
 
 /** Takes over a running job whose lease lapsed (to end it): null when another instance got there first. */
@@ -184,6 +204,8 @@ export async function releaseJobsOf(db: Db, queue: string): Promise<number> {
 export interface JobStep {
   readonly progressDone: number;
   readonly progressTotal: number | null;
+  /** When, on the service's clock (what a poller reads as progress.updatedAt). */
+  readonly at: Date;
   /** Undefined: unchanged. */
   readonly checkpoint?: unknown;
 }
@@ -205,7 +227,7 @@ export async function recordJobStep(
     .set((eb) => ({
       progress_done: step.progressDone,
       progress_total: step.progressTotal,
-      progress_at: sql<Date>`now()`,
+      progress_at: step.at,
       // Progress is part of what a poller sees: a new version, so its ETag (If-None-Match) changes.
       version: eb('version', '+', 1),
       locked_until: sql<Date>`now() + make_interval(secs => ${lease.leaseMs / 1000})`,

@@ -115,7 +115,12 @@ export async function cancelJob(context: WorkflowContext, id: string, visible: (
     });
     if (ended) return ended;
   }
-  const stoppable = isJobOperation(job.operation) ? JOB_OPERATIONS[job.operation].stoppable : 'it is not an operation this version runs';
+  const stoppable =
+    job.operation === 'importPeople' && job.input.mode === 'all-or-nothing'
+      ? 'an all-or-nothing import is written in one transaction, to every row or none, so once started it runs to the end'
+      : isJobOperation(job.operation)
+        ? JOB_OPERATIONS[job.operation].stoppable
+        : 'it is not an operation this version runs';
   if (stoppable !== true)
     throw new AppError('JOB_NOT_CANCELLABLE', `The ${job.operation} job has started and cannot stop safely: ${stoppable}`);
   if (job.cancel_requested_at !== null) return job;

@@ -18,7 +18,7 @@ import { listWebhooks } from '../../../repositories/webhooks.js';
 import { personRecordHtml, personRecordJson } from '../../../representations/person-record.js';
 import { IdParams, problemResponses } from '../../../schemas/common.js';
 import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
-import { erasePerson, placeLegalHold, releaseLegalHold, retentionRun } from '../../../workflows/erasure.js';
+import { erasePerson, placeLegalHold, releaseLegalHold, retentionPolicyOf, retentionRun } from '../../../workflows/erasure.js';
 import { openingFacts, personRecordExport } from '../../../workflows/subject-access.js';
 import {
   AccessLogPage,
@@ -167,8 +167,11 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (prefersAsync(request))
+      if (prefersAsync(request)) {
+        // A council with no retention policy is refused now (409), not by the job.
+        await retentionPolicyOf(app.db, scopeOf(request).councilId);
         return acceptAsJob(request, reply, { operation: 'runRetentionErasure', input: { dryRun: request.body.dryRun } });
+      }
       const base = {
         rules: app.rules,
         clock: app.clock,

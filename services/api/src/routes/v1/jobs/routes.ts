@@ -24,6 +24,10 @@ function seesEveryJob(request: FastifyRequest): boolean {
 
 const visibleTo = (request: FastifyRequest) => (job: ShownJob) => seesEveryJob(request) || job.started_by === actorOf(request.principal);
 
+/** Who may stop a job: whoever started it, or an admin (an auditor reads, and changes nothing). */
+const cancellableBy = (request: FastifyRequest) => (job: ShownJob) =>
+  rolesOf(request.principal).includes('admin') || job.started_by === actorOf(request.principal);
+
 const JobQuery = Type.Object(
   {
     ...PageQuery,
@@ -106,13 +110,13 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['jobs'],
         summary: 'Cancel a job: one waiting never starts; one running stops at its next step where that is safe',
         description:
-          'A waiting job is cancelled at once. A running import (best effort), retention run or subject access export stops before its next slice, person or section: what it committed stays, and its result shows how far it got (cancelRequested is true until it stops). A running payment run confirmation, uprating or desktop exercise cannot stop safely part-way: 409 JOB_NOT_CANCELLABLE says why. A job that has ended is 409 INVALID_STATE.',
+          'A waiting job is cancelled at once. A running import (best effort), retention run or subject access export stops before its next slice, person or section: what it committed stays, and its result shows how far it got (cancelRequested is true until it stops). A running payment run confirmation, uprating or desktop exercise cannot stop safely part-way: 409 JOB_NOT_CANCELLABLE says why. A job that has ended is 409 INVALID_STATE. Whoever started a job, or an admin, may cancel it; another key gets 404.',
         params: IdParams,
         response: { 200: JobResource, ...problemResponses },
       },
     },
     async (request) => {
-      const job = await runWorkflow(request, (context) => cancelJob(context, request.params.id, visibleTo(request)));
+      const job = await runWorkflow(request, (context) => cancelJob(context, request.params.id, cancellableBy(request)));
       return toJob(job, app.clock.now());
     },
   );

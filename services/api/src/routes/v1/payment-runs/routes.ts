@@ -164,8 +164,13 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (prefersAsync(request))
-        return acceptAsJob(request, reply, { operation: 'confirmPaymentRun', input: { paymentRunId: request.params.id.toLowerCase() } });
+      if (prefersAsync(request)) {
+        // What the job would refuse at once is refused now: no such run, or a cancelled one.
+        const found = await findPaymentRun(app.db, councilOf(request), request.params.id);
+        if (!found) throw notFound('payment run', request.params.id);
+        if (found.status === 'cancelled') throw invalidState('The payment run was cancelled; prepare a new one');
+        return acceptAsJob(request, reply, { operation: 'confirmPaymentRun', input: { paymentRunId: found.id } });
+      }
       const run = await confirmPaymentRun((work) => runWorkflow(request, work), request.params.id);
       reply.header('etag', etag(run.version));
       return answer(run);

@@ -165,8 +165,12 @@ const upratingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (prefersAsync(request))
-        return acceptAsJob(request, reply, { operation: 'applyUpratingRun', input: { upratingRunId: request.params.id.toLowerCase() } });
+      if (prefersAsync(request)) {
+        // No such run is refused now, not by the job.
+        const found = await findUpratingRun(app.db, scopeOf(request).councilId, request.params.id);
+        if (!found) throw notFound('uprating run', request.params.id);
+        return acceptAsJob(request, reply, { operation: 'applyUpratingRun', input: { upratingRunId: found.id } });
+      }
       const scope = scopeOf(request);
       const run = await runWorkflow(request, (context) => applyUpratingRun(context, request.params.id));
       const items = await listUpratingItems(app.db, scope.councilId, run.id, null, 51);
