@@ -8,7 +8,7 @@ import { paymentRunEvent } from '../representations/payment-runs.js';
 import { personRecordJson } from '../representations/person-record.js';
 import { recordCalibration } from '../workflows/calibrations.js';
 import { type ErasureRunResult, retentionRun } from '../workflows/erasure.js';
-import { type ImportProgress, type ImportTuple, importedPeople, importInSlices } from '../workflows/import-people.js';
+import { type ImportProgress, type ImportTuple, importedPeople, importInSlices, importReport } from '../workflows/import-people.js';
 import type { JobOperation } from '../workflows/jobs.js';
 import { confirmPaymentRun } from '../workflows/payment-run.js';
 import { personRecordExport } from '../workflows/subject-access.js';
@@ -54,15 +54,7 @@ export function jobHandlers(deps: HandlerDependencies): Record<JobOperation, Job
         shouldStop: run.shouldStop,
       });
       if (counts.stopped) run.stopped();
-      return {
-        mode,
-        total: people.length + failed,
-        created: counts.created,
-        updated: counts.updated,
-        unchanged: counts.unchanged,
-        failed,
-        errors: payload.errors,
-      };
+      return importReport(mode, counts, people.length, payload.errors, failed);
     }),
 
     async confirmPaymentRun(run) {

@@ -189,3 +189,8 @@ export function importedPeople(tuples: readonly ImportTuple[]): ImportedPerson[]
     return tuple.length === 7 ? { ...person, commissionedSupportFrom: tuple[5], commissionedSupportTo: tuple[6] } : person;
   });
 }
+
+/** What an import answers (and its job's result): the counts, with every bad row and its reason. */
+export function importReport<E>(mode: ImportRun['mode'], counts: ImportCounts, good: number, errors: readonly E[], failed: number) {
+  return { mode, total: good + failed, created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed, errors };
+}

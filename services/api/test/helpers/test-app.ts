@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
@@ -13,6 +12,7 @@ import type { Tracing } from '../../src/observability/tracing.js';
 import { problemCodes } from '../../src/openapi/problems.js';
 import { CompiledRules } from '../../src/repositories/compiled-rules.js';
 import { verifyStoredFigures } from '../../src/workflows/verify-figures.js';
+import { freshPostgresDatabase } from './service-process.js';
 
 export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
 
@@ -57,23 +57,14 @@ export async function openTestDatabase(options: { own?: boolean; embedded?: bool
  * file's relays never claim its deliveries, nor its relays another file's.
  */
 async function ownPostgresDatabase(sharedUrl: string): Promise<Database> {
-  const name = `ras_test_own_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: sharedUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(sharedUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  const own = await freshPostgresDatabase(sharedUrl, 'ras_test_own');
+  const database = await openDatabase({ kind: 'postgres', url: own.url, poolSize: 5 });
   await migrateToLatest(database.db);
   return {
     ...database,
     async close() {
       await database.close();
-      const dropper = new pg.Client({ connectionString: sharedUrl });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await own.drop();
     },
   };
 }

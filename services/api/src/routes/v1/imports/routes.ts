@@ -10,7 +10,7 @@ import { scopeOf } from '../../../plugins/auth.js';
 import { councilClientGroups } from '../../../repositories/councils.js';
 import { problemResponses } from '../../../schemas/common.js';
 import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
-import { IMPORT_COMMIT_ROWS, importInSlices, importTuples } from '../../../workflows/import-people.js';
+import { IMPORT_COMMIT_ROWS, importInSlices, importReport, importTuples } from '../../../workflows/import-people.js';
 import { FIELDS, readPeopleFile } from './people-file.js';
 
 const MAX_ROWS = 100_000;
@@ -96,15 +96,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         mode,
         people: rows,
       });
-      return {
-        mode,
-        total: rows.length + failedRows,
-        created: counts.created,
-        updated: counts.updated,
-        unchanged: counts.unchanged,
-        failed: failedRows,
-        errors,
-      };
+      return importReport(mode, counts, rows.length, errors, failedRows);
     },
   );
 };
