@@ -114,9 +114,9 @@ log(`council ${ok(council, 'getCouncil').name}`);
 ok(
   await admin.PATCH('/v1/council', {
     params: { header: { 'If-Match': etagOf(council) } },
+    // A merge patch: only the settings named change, the rest are kept.
     body: {
       settings: {
-        ...ok(council, 'getCouncil').settings,
         firstReviewAfterWeeks: 4,
         regionalReportOptIn: true,
         transparency: {
@@ -129,6 +129,15 @@ ok(
     },
   }),
   'updateCouncil',
+);
+// The whole replacement, only when asked for: here the name and settings as read back.
+const councilRead = await admin.GET('/v1/council');
+ok(
+  await admin.PUT('/v1/council', {
+    params: { header: { 'If-Match': etagOf(councilRead) } },
+    body: { name: ok(councilRead, 'getCouncil').name, settings: ok(councilRead, 'getCouncil').settings },
+  }),
+  'replaceCouncil',
 );
 const keyFor = async (name: string, role: components['schemas']['Role']) =>
   ok(await admin.POST('/v1/api-keys', { body: { name, roles: [role] } }), 'createApiKey').key;
@@ -935,7 +944,6 @@ ok(
     params: { header: { 'If-Match': etagOf(councilNow) } },
     body: {
       settings: {
-        ...ok(councilNow, 'getCouncil').settings,
         dataProtection: {
           controller: 'Demo Borough Council',
           dpoContact: 'dpo@demo-borough.example.gov.uk',

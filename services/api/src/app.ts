@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -32,6 +32,7 @@ import openapi from './plugins/swagger.js';
 import { validatorCompiler } from './plugins/validation.js';
 import routes from './routes/index.js';
 import { Problem } from './schemas/common.js';
+import { MERGE_PATCH_MEDIA_TYPE } from './schemas/merge-patch.js';
 import { TargetPolicy } from './webhooks/target-policy.js';
 
 declare module 'fastify' {
@@ -136,6 +137,17 @@ export function clientTimeouts(timeouts: { readonly requestMs: number; readonly 
  * Builds the service as a Fastify instance with every plugin and route registered. It never
  * listens: `server.ts` does, and tests call `inject()`.
  */
+/** A merge patch sent to an operation that does not declare one (415): it would be read as a whole body. */
+function mergePatchRefused(request: FastifyRequest): AppError | null {
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  if (type !== MERGE_PATCH_MEDIA_TYPE) return null;
+  if (request.routeOptions.schema?.consumes?.includes(MERGE_PATCH_MEDIA_TYPE)) return null;
+  return new AppError('UNSUPPORTED_MEDIA_TYPE', `This operation does not take ${MERGE_PATCH_MEDIA_TYPE}: send application/json`);
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
   const timeouts = clientTimeouts(options.timeouts ?? { requestMs: 30_000, idleMs: 120_000 });
@@ -173,9 +185,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // An empty body with a JSON content type (curl -X POST with headers set for the session) is no
   // body, not malformed JSON: transitions such as submitAssessment take none.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
+  // A merge patch is JSON too (RFC 7396); only routes that declare it accept it (415 elsewhere).
+  app.addContentTypeParser(['application/json', MERGE_PATCH_MEDIA_TYPE], { parseAs: 'string' }, (request, raw, done) => {
     // parseAs 'string' hands over text; the parser's type also allows a Buffer.
     const body = typeof raw === 'string' ? raw : raw.toString('utf8');
+    const refused = mergePatchRefused(request);
+    if (refused) {
+      done(refused, undefined);
+      return;
+    }
     const encoded = encodedBodyError(request);
     if (encoded) {
       done(encoded, undefined);

@@ -27,7 +27,10 @@ const SHARED_PARAMETERS: Record<string, { name: string; in: string; component: J
     component: {
       name: 'If-Match',
       in: 'header',
-      required: false,
+      // Every operation that declares it refuses to change anything without it (428): required,
+      // so a generated client makes its caller send it. The route checks it itself, for that 428
+      // rather than the 400 a schema's check would give.
+      required: true,
       description:
         'The `ETag` from your last read of the resource. Required for changes: without it the answer is 428 PRECONDITION_REQUIRED, and 412 PRECONDITION_FAILED if the resource has changed since.',
       schema: { type: 'string', maxLength: 200 },
@@ -109,7 +112,11 @@ function pascal(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A parameter a route declares as "Optional: …" stays its own (If-Match on a first PUT, say). */
+const OPTIONAL = /^Optional: /;
+
 function sharedParameter(parameter: JsonSchema): JsonSchema {
+  if (typeof parameter.description === 'string' && OPTIONAL.test(parameter.description)) return parameter;
   for (const [component, shared] of Object.entries(SHARED_PARAMETERS)) {
     if (String(parameter.name).toLowerCase() === shared.name.toLowerCase() && parameter.in === shared.in) {
       return { $ref: `#/components/parameters/${component}` };

@@ -12,7 +12,7 @@ import {
   type ProblemExtensions,
 } from '../errors.js';
 import { fieldOf } from '../field-of.js';
-import { toFieldProblems } from './validation.js';
+import { toFieldProblems } from '../http/field-problems.js';
 
 /** The body of every error answer (RFC 9457). */
 export interface ProblemBody {

@@ -147,6 +147,13 @@ export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The ETag from the last read; required (428 without, 412 on mismatch)' })),
 });
 
+/** If-Match where it is needed only to change what is already there (a PUT that creates needs none). */
+export const IfMatchWhenReplacingHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({ description: 'Optional: the ETag from the last read, needed to change what is already set (412 on mismatch)' }),
+  ),
+});
+
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({

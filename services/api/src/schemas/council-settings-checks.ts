@@ -1,7 +1,9 @@
 import { retentionPolicyProblems } from 'ras-core';
-import { unprocessable } from '../errors.js';
+import { Compile } from 'typebox/compile';
+import { AppError, unprocessable } from '../errors.js';
+import { toFieldProblems } from '../http/field-problems.js';
 import { isWebLink, WEB_LINK_DETAIL } from '../http/web-link.js';
-import type { CouncilSettingsInput } from './council-settings.js';
+import { CouncilSettings, type CouncilSettingsInput } from './council-settings.js';
 import { assertLetterTemplates } from './letter-settings-checks.js';
 
 /**
@@ -22,6 +24,28 @@ function assertWebLinks(settings: CouncilSettingsInput | undefined): void {
     .filter(([, link]) => link !== undefined && !isWebLink(link))
     .map(([pointer]) => ({ pointer, detail: WEB_LINK_DETAIL }));
   if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'Links the council publishes must be http or https URLs', problems);
+}
+
+// Compiled on first use, not at start: start-up compiles nothing it may not need (issue 16).
+const compileSettingsCheck = () => Compile(CouncilSettings);
+let settingsCheck: ReturnType<typeof compileSettingsCheck> | undefined;
+
+/**
+ * Settings a merge patch made, checked against their schema as a whole (a patch may leave out a
+ * member its object requires, or remove one), then by {@link assertCouncilSettings}; problems
+ * point into the request as `/settings/...`.
+ */
+export function assertMergedCouncilSettings(settings: unknown): CouncilSettingsInput {
+  settingsCheck ??= compileSettingsCheck();
+  if (!settingsCheck.Check(settings)) {
+    const errors = toFieldProblems([...settingsCheck.Errors(settings)], 'body').map((problem) => ({
+      ...problem,
+      pointer: `/settings${problem.pointer}`,
+    }));
+    throw new AppError('VALIDATION_FAILED', 'The settings the patch makes are not valid: see errors', { errors });
+  }
+  assertCouncilSettings(settings);
+  return settings;
 }
 
 /** The checks a council's settings must pass beyond their schema, before they are stored. */

@@ -4,6 +4,8 @@ import type { ApiKey, Council, DB } from '../db/schema.js';
 import { findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil as update } from '../repositories/councils.js';
 import { toApiKeySummary, toCouncil } from '../representations/councils.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
+import { assertMergedCouncilSettings } from '../schemas/council-settings-checks.js';
+import { applyMergePatch } from '../schemas/merge-patch.js';
 import type { WorkflowContext } from './context.js';
 import { stateMachine, transition } from './transition.js';
 
@@ -33,23 +35,40 @@ export async function createCouncil(
   return { council, adminKey: row, key };
 }
 
-/** Changes the council's name or settings (settings are checked before, by their schema's checks). */
-export function updateCouncil(
+/** A change to the council: its name, and a JSON Merge Patch of its settings (null removes a setting). */
+export interface CouncilPatch {
+  readonly name?: string | undefined;
+  readonly settings?: unknown;
+}
+
+/**
+ * Changes only what the patch names (RFC 7396): the settings it makes from the stored ones are
+ * checked as a whole before they are stored, so a patch cannot leave a half-made setting behind.
+ */
+export function updateCouncil(context: WorkflowContext, expectedVersion: number, patch: CouncilPatch): Promise<Council> {
+  return changeCouncil(context, expectedVersion, (before) => ({
+    ...(patch.name === undefined ? {} : { name: patch.name }),
+    ...(patch.settings === undefined ? {} : { settings: assertMergedCouncilSettings(applyMergePatch(before.settings, patch.settings)) }),
+  }));
+}
+
+/** Replaces the council's name and settings as a whole: the explicit replacement (settings are checked before). */
+export function replaceCouncil(
   context: WorkflowContext,
   expectedVersion: number,
-  change: { readonly name?: string | undefined; readonly settings?: CouncilSettingsInput | undefined },
+  replacement: { readonly name: string; readonly settings: CouncilSettingsInput },
+): Promise<Council> {
+  return changeCouncil(context, expectedVersion, () => replacement);
+}
+
+function changeCouncil(
+  context: WorkflowContext,
+  expectedVersion: number,
+  change: (before: Council) => { readonly name?: string; readonly settings?: CouncilSettingsInput },
 ): Promise<Council> {
   const { tx, scope } = context;
   const target = { id: scope.councilId, expectedVersion };
   return transition(context, COUNCIL, 'update', target, async (before) => ({
-    after: await update(
-      tx,
-      before.id,
-      {
-        ...(change.name === undefined ? {} : { name: change.name }),
-        ...(change.settings === undefined ? {} : { settings: change.settings }),
-      },
-      context.clock.now(),
-    ),
+    after: await update(tx, before.id, change(before), context.clock.now()),
   }));
 }

@@ -484,9 +484,18 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
     updateCouncil: async () => ({
       method: 'PATCH',
       url: '/v1/council',
-      body: { settings: (await as('admin', 'GET', '/v1/council')).json().settings },
-      headers: await withEtag('/v1/council'),
+      body: { settings: { firstReviewAfterWeeks: 4 } },
+      headers: { ...(await withEtag('/v1/council')), 'content-type': 'application/merge-patch+json' },
     }),
+    replaceCouncil: async () => {
+      const council = (await as('admin', 'GET', '/v1/council')).json();
+      return {
+        method: 'PUT',
+        url: '/v1/council',
+        body: { name: council.name, settings: council.settings },
+        headers: await withEtag('/v1/council'),
+      };
+    },
     createApiKey: async () => ({ method: 'POST', url: '/v1/api-keys', body: { name: `Key ${next()}`, roles: ['auditor'] } }),
     listApiKeys: get('/v1/api-keys'),
     rotateApiKey: async () => {

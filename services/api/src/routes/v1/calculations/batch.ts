@@ -1,10 +1,10 @@
 import { Compile } from 'typebox/compile';
 import type { ErrorCode, FieldProblem } from '../../../errors.js';
 import { findControlCharacter, mayHoldControlCharacter } from '../../../http/control-characters.js';
+import { toFieldProblems } from '../../../http/field-problems.js';
 import { JSON_DEPTH_DETAIL, nestsDeeperThan } from '../../../http/json-depth.js';
 import { MAX_LINE_CHARACTERS, TOO_LONG } from '../../../http/ndjson.js';
 import { type ProblemBody, problemBody, refusal } from '../../../plugins/problem-details.js';
-import { toFieldProblems } from '../../../plugins/validation.js';
 import type { CompiledRules } from '../../../repositories/compiled-rules.js';
 import { type BudgetRules, budgetAnswer, budgetRules } from '../../../workflows/calculate-budget.js';
 import { BudgetLine } from './schemas.js';

@@ -9,8 +9,9 @@ import { findCouncil } from '../../../repositories/councils.js';
 import { toApiKeySummary, toCouncil } from '../../../representations/councils.js';
 import { IdempotencyHeaders, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import { assertCouncilSettings } from '../../../schemas/council-settings-checks.js';
-import { COUNCIL, createCouncil, updateCouncil } from '../../../workflows/councils.js';
-import { Council, CreateCouncilBody, CreateCouncilResponse, UpdateCouncilBody } from './schemas.js';
+import { MERGE_PATCH_MEDIA_TYPE } from '../../../schemas/merge-patch.js';
+import { COUNCIL, createCouncil, replaceCouncil, updateCouncil } from '../../../workflows/councils.js';
+import { Council, CreateCouncilBody, CreateCouncilResponse, ReplaceCouncilBody, UpdateCouncilBody } from './schemas.js';
 
 /** Councils: created by the operator, each with a first admin key. */
 const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -68,8 +69,10 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'updateCouncil',
         tags: ['platform'],
-        summary: 'Change the council’s name or settings (payment frequency, contribution collection, first review, targets)',
-        description: 'settings replaces the stored settings as a whole. Needs If-Match.',
+        summary: 'Change the council’s name or some of its settings (JSON Merge Patch)',
+        description:
+          'A JSON Merge Patch (RFC 7396), sent as application/merge-patch+json or application/json: a setting the patch names is set (objects member by member), null removes it, and every setting it does not name is kept. The settings it makes are checked as a whole. replaceCouncil replaces them all. Needs If-Match.',
+        consumes: [MERGE_PATCH_MEDIA_TYPE, 'application/json'],
         headers: IfMatchHeaders,
         body: UpdateCouncilBody,
         response: { 200: Council, ...problemResponses },
@@ -77,8 +80,31 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = requireIfMatch(request);
-      assertCouncilSettings(request.body.settings);
       const after = await runWorkflow(request, (context) => updateCouncil(context, expected, request.body));
+      reply.header('etag', etag(after.version));
+      return toCouncil(after);
+    },
+  );
+
+  app.put(
+    '/council',
+    {
+      config: { access: rolesAccess(...COUNCIL.steps.update.roles), problems: ['INVALID_INPUT', 'RETENTION_BELOW_STATUTORY_MINIMUM'] },
+      schema: {
+        operationId: 'replaceCouncil',
+        tags: ['platform'],
+        summary: 'Replace the council’s name and settings as a whole',
+        description:
+          'Every setting not in the body goes back to its default: for a change to some settings, use updateCouncil. Needs If-Match.',
+        headers: IfMatchHeaders,
+        body: ReplaceCouncilBody,
+        response: { 200: Council, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const expected = requireIfMatch(request);
+      assertCouncilSettings(request.body.settings);
+      const after = await runWorkflow(request, (context) => replaceCouncil(context, expected, request.body));
       reply.header('etag', etag(after.version));
       return toCouncil(after);
     },

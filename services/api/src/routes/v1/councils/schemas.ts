@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { ROLES } from '../../../auth/roles.js';
 import { Id, Text, Timestamp } from '../../../schemas/common.js';
 import { CouncilSettings } from '../../../schemas/council-settings.js';
+import { mergePatchSchema } from '../../../schemas/merge-patch.js';
 
 export { CouncilSettings };
 
@@ -22,8 +23,25 @@ export const Council = Type.Object(
 );
 
 export const UpdateCouncilBody = Type.Object(
-  { name: Type.Optional(Text(200)), settings: Type.Optional(CouncilSettings) },
-  { additionalProperties: false, minProperties: 1 },
+  {
+    name: Type.Optional(Text(200)),
+    settings: Type.Optional(
+      Type.Unsafe<Record<string, unknown>>(
+        mergePatchSchema(CouncilSettings, 'What changes in the settings: members named are set, null removes one, the rest are kept'),
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    title: 'CouncilPatch',
+    description: 'A JSON Merge Patch (RFC 7396) of the council: only what it names changes.',
+  },
+);
+
+export const ReplaceCouncilBody = Type.Object(
+  { name: Text(200), settings: CouncilSettings },
+  { additionalProperties: false, title: 'CouncilReplacement' },
 );
 
 export const Role = Type.Enum(ROLES, { title: 'Role' });

@@ -7,7 +7,7 @@ import { runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { findIdentityProvider } from '../../../repositories/identity-providers.js';
 import { toIdentityProvider } from '../../../representations/councils.js';
-import { IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
+import { IfMatchWhenReplacingHeaders, problemResponses } from '../../../schemas/common.js';
 import { removeIdentityProvider, setIdentityProvider } from '../../../workflows/identity-provider.js';
 import { IdentityProvider, IdentityProviderBody } from './schemas.js';
 
@@ -49,7 +49,7 @@ const identityProviderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Trust the council’s identity provider (Entra ID or any OpenID Connect provider)',
         description:
           'From then on an access token from this issuer, for this audience, signed with one of its published keys, is accepted as `Authorization: Bearer <token>`: its subject is the person acting, its roles claim maps to roles through roleMap. API keys carry on working. Changing existing settings needs If-Match.',
-        headers: IfMatchHeaders,
+        headers: IfMatchWhenReplacingHeaders,
         body: IdentityProviderBody,
         response: { 200: IdentityProvider, 201: IdentityProvider, ...problemResponses },
       },
