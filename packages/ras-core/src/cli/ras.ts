@@ -153,7 +153,18 @@ async function calibrateCommand(args: string[]): Promise<number> {
   return integrity.passes ? 0 : 3;
 }
 
+/**
+ * The folder file names are read from. Run by `npx ras` inside an npm workspace (this repository,
+ * or a project that has ras-core as a workspace), npm starts the command in the workspace's root,
+ * not where it was typed; it says where that was in INIT_CWD, so the names resolve as the person
+ * typed them.
+ */
+function invokedFrom(env: NodeJS.ProcessEnv): string {
+  return env.npm_command === 'exec' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
 async function main(argv: string[]): Promise<number> {
+  process.chdir(invokedFrom(process.env));
   const [command, ...args] = argv;
   if (command === '--version' || command === '-v') {
     out(packageVersion());
