@@ -7,6 +7,10 @@ import { latestSeq, listEventsAfter, numberEvents } from '../src/repositories/ev
 import { setUpCouncil } from './helpers/council-setup.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
+/** An event as the service records one (the suite checks every event against its listEventTypes schema). */
+const personCreated = (id: string) =>
+  ({ action: 'person.created', entityType: 'person', entityId: id, after: { id, clientGroup: 'older-people', version: 1 } }) as const;
+
 // The feed's promise to its consumers, under the writes real use combines: short and long
 // transactions in one council at once, some rolled back, while a reader pages by cursor and the
 // sequencer runs. The reader must end with every committed event exactly once, in gap-free
@@ -66,7 +70,7 @@ describe('the event feed, numbered after commit', () => {
               // Take a transaction id early, as a real write does with its entity rows.
               await tx.selectNoFrom((eb) => eb.fn('pg_current_xact_id', []).as('xid')).execute();
               if (w.holdMs > 0) await sleep(w.holdMs);
-              for (const id of ids) changes.record({ action: 'person.created', entityType: 'person', entityId: id, after: { id } });
+              for (const id of ids) changes.record(personCreated(id));
               if (w.rollBack) {
                 await changes.flush(tx);
                 throw new RolledBack();
@@ -137,7 +141,7 @@ describe('the event feed, numbered after commit', () => {
       let longWritten: () => void = () => {};
       const written = new Promise<void>((resolve) => (longWritten = resolve));
       const long = writeTransaction(writers.db, context, async (tx, changes) => {
-        changes.record({ action: 'person.created', entityType: 'person', entityId: longId, after: {} });
+        changes.record(personCreated(longId));
         await changes.flush(tx);
         longWritten();
         await held;
@@ -145,7 +149,7 @@ describe('the event feed, numbered after commit', () => {
       await written;
       const shortId = newId();
       await writeTransaction(writers.db, context, async (_tx, changes) => {
-        changes.record({ action: 'person.created', entityType: 'person', entityId: shortId, after: {} });
+        changes.record(personCreated(shortId));
       });
       await numberEvents(t.database.db);
       expect((await listEventsAfter(t.database.db, council.id, from, 10)).map((event) => [event.seq, event.entity_id])).toEqual([

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AuditAction } from '../events/catalogue.js';
+import { type AuditAction, isEventType } from '../events/catalogue.js';
 import { newId } from '../ids.js';
 import { chunks, ROWS_PER_STATEMENT } from '../slices.js';
 import type { DB } from './schema.js';
@@ -58,7 +58,9 @@ export class Changes {
     const councilId = this.#councilId;
     if (councilId === null) throw new Error('changes recorded without a council');
     const pending = this.#pending;
-    const events = pending.filter((change) => change.event !== false);
+    // An audit-only action (AUDIT_ONLY_ACTIONS) is never an event: consumers are told only of the
+    // types listEventTypes lists.
+    const events = pending.filter((change) => change.event !== false && isEventType(change.action));
     for (const batch of batches(pending)) await insertAuditArrays(tx, { councilId, actor, actorName, requestId }, batch);
     // Events go in without a number: the sequencer (repositories/events.ts) numbers them after this
     // transaction commits, so no row is shared between writes and writes never wait for each other.

@@ -222,7 +222,14 @@ export const EVENT_CATALOGUE = {
     description:
       'An agreement for a way of managing that pays a holder (direct payment, indirect payment, trust) was accepted: terms version, who holds the money',
     payload: open(
-      { id: Id, budgetId: Id, personId: Id, status: Type.String(), managementOption: Type.String(), termsVersion: Type.String() },
+      {
+        id: Id,
+        budgetId: Id,
+        personId: Id,
+        status: Type.String(),
+        managementOption: Type.String(),
+        termsVersion: Type.Union([Type.String(), Type.Null()], { description: 'null when the council had set no terms' }),
+      },
       'The agreement, never the account reference',
     ),
   },
@@ -366,7 +373,7 @@ export const EVENT_CATALOGUE = {
   'appeal.upheld': { entityType: 'appeal', description: 'The panel upheld an appeal', payload: appeal },
   'appeal.not-upheld': { entityType: 'appeal', description: 'The panel did not uphold an appeal', payload: appeal },
   'critical-path.step-recorded': {
-    entityType: 'critical-path-step',
+    entityType: 'council',
     description: 'Progress on a step of the implementation critical path',
     payload: open({ step: Type.Integer(), status: Type.String() }, 'The step and its status'),
   },
@@ -414,6 +421,11 @@ export const AUDIT_ONLY_ACTIONS = [
 export type AuditAction = EventType | (typeof AUDIT_ONLY_ACTIONS)[number];
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+/** Whether an audited action is also an event consumers receive (the rest are audit-only). */
+export function isEventType(action: string): action is EventType {
+  return Object.hasOwn(EVENT_CATALOGUE, action);
+}
 
 /** 422 naming each event type a subscription lists that the service never sends. */
 export function assertKnownEventTypes(types: readonly string[] | null | undefined, pointer: string): void {

@@ -6,6 +6,7 @@ import { findAssessment } from '../repositories/assessments.js';
 import { findBudget } from '../repositories/budgets.js';
 import { findDecision, findPlan, updatePlan } from '../repositories/support-plans.js';
 import { appealEvent } from '../representations/appeals.js';
+import { planEvent } from '../representations/support-plans.js';
 import { upholdAssessmentAppeal } from './assessment-appeal.js';
 import type { WorkflowContext } from './context.js';
 import { setPanelAmount } from './set-panel-amount.js';
@@ -151,7 +152,7 @@ export function decideAppeal(
           action: 'support-plan.reopened',
           entityType: 'support-plan',
           entityId: plan.id,
-          after: { id: plan.id, status: reopened.status, stage: reopened.stage, appealId: before.id },
+          after: { ...planEvent(reopened), appealId: before.id },
         });
       }
     }

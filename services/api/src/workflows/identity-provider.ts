@@ -74,6 +74,8 @@ export async function removeIdentityProvider(context: WorkflowContext): Promise<
     entityType: 'identity-provider',
     entityId: scope.councilId,
     before: toIdentityProvider(before),
+    // Nothing is left after: the event says which provider is no longer trusted.
+    event: toIdentityProvider(before),
   });
   return before.issuer;
 }

@@ -84,7 +84,13 @@ export async function importPeople(
         action: 'person.created',
         entityType: 'person',
         entityId: row.id,
-        after: { id: row.id, externalIds: { [person.system]: person.externalId }, clientGroup: row.client_group, source: 'import' },
+        after: {
+          id: row.id,
+          externalIds: { [person.system]: person.externalId },
+          clientGroup: row.client_group,
+          version: row.version,
+          source: 'import',
+        },
       });
     });
     counts.created += created.length;

@@ -12,6 +12,7 @@ import type { Tracing } from '../../src/observability/tracing.js';
 import { problemCodes } from '../../src/openapi/problems.js';
 import { CompiledRules } from '../../src/repositories/compiled-rules.js';
 import { verifyStoredFigures } from '../../src/workflows/verify-figures.js';
+import { eventsNotMatchingTheirSchemas } from './event-schemas.js';
 import { freshPostgresDatabase } from './service-process.js';
 
 export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
@@ -197,17 +198,22 @@ export async function createTestApp(
       // only this file's records; on a shared PostgreSQL database, only the councils it made.
       const shared = Boolean(process.env.DATABASE_URL) && !options.ownDatabase && !options.embedded;
       let differing: string[] = [];
+      let unlikeTheirSchema: string[] = [];
       try {
         if (!shared || made.length > 0) {
           const summary = await verifyStoredFigures(database.db, new CompiledRules(database.db), shared ? made : undefined);
           if (process.env.VERIFY_FIGURES_LOG) appendFileSync(process.env.VERIFY_FIGURES_LOG, `${JSON.stringify(summary)}\n`);
           differing = summary.differing.map((v) => `${v.kind} ${v.id}: ${v.differences.join('; ')}`);
+          // Every event the file's tests produced, whatever produced it, matches its listEventTypes schema.
+          unlikeTheirSchema = await eventsNotMatchingTheirSchemas(database.db, shared ? made : undefined);
         }
       } finally {
         await app.close();
         await database.close();
       }
       if (differing.length > 0) throw new Error(`Stored figures that do not re-prove themselves:\n${differing.join('\n')}`);
+      if (unlikeTheirSchema.length > 0)
+        throw new Error(`Events that do not match their listEventTypes schema:\n${unlikeTheirSchema.join('\n')}`);
       if (undeclared.size > 0) {
         throw new Error(
           `Routes answered problems their declaration (config.problems, see openapi/problems.ts) does not list:\n${[...undeclared].join('\n')}`,
