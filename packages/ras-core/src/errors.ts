@@ -18,6 +18,7 @@ export const RAS_ERROR_CODES = {
   INVALID_ACCOUNT: 'The budget account’s ledger or agreement is inconsistent',
   MONEY_OVERFLOW: 'An amount grew beyond what can be counted exactly in pence',
   INVALID_BANK_DETAILS: 'A sort code must be 6 digits and an account number 8',
+  NOTHING_TO_PAY: 'A payment file needs at least one payment: Bacs rejects a file with nothing to pay',
 } as const;
 
 /** A code from {@link RAS_ERROR_CODES}. */

@@ -32,6 +32,8 @@ export type {
 export { allocateBudget, allowedDecreasePence } from './allocation.js';
 export type { AscofPart, DeliveryMechanism, ManagementMix } from './ascof.js';
 export { ascofSelfDirectedSupport, DELIVERY_MECHANISM, managementMix, percentShare } from './ascof.js';
+export type { BacsCredit, BacsFileOptions, BacsOriginator, BacsVolume } from './bacs.js';
+export { bacsProcessingDay, bacsStandard18, bacsText, ENGLAND_AND_WALES_BANK_HOLIDAYS } from './bacs.js';
 export type {
   CalibratedCase,
   CalibrationCase,
@@ -155,8 +157,8 @@ export type { Pence, RoundingMode } from './money.js';
 export { formatPounds, MAX_AMOUNT_PENCE, poundsToPence } from './money.js';
 export type { PayeeLine, PayeeShare } from './payees.js';
 export { PAYEE_OF, splitInstalment } from './payees.js';
-export type { BacsCredit, BacsOriginator, OwingInstalment, PayeeTotal, PaymentRunTotals, RunPayment } from './payment-run.js';
-export { bacsStandard18, instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from './payment-run.js';
+export type { OwingInstalment, PayeeTotal, PaymentRunTotals, RunPayment } from './payment-run.js';
+export { instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from './payment-run.js';
 export type { FunderAmount, Instalment, PaymentFrequency, ScheduleOptions } from './payment-schedule.js';
 export { fundersOf, scheduleFunderPayments, schedulePayments } from './payment-schedule.js';
 export type { RevisionBreach, RevisionComparison, RevisionRule } from './plan-revision.js';

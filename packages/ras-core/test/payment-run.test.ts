@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  bacsProcessingDay,
   bacsStandard18,
+  bacsText,
+  ENGLAND_AND_WALES_BANK_HOLIDAYS,
   instalmentsOwing,
   type LedgerEntry,
   latestRunDate,
@@ -128,7 +131,86 @@ describe('bacsStandard18', () => {
     expect(records[2]?.slice(82)).toBe('A TRUST WITH A VER');
     expect(records[3]?.slice(15, 17)).toBe('17');
     expect(records[3]?.slice(35, 46)).toBe('00000074169');
-    expect(records[4]).toBe(`UTL1${'0000000074169'}${'0000000074169'}00000010000002${' '.repeat(36)}`);
+    // The contra: the council's account both sides, code 17, the total, narrative, CONTRA, the account's name.
+    expect(records[3]).toBe(
+      [
+        '400000',
+        '10000001',
+        '0',
+        '17',
+        '400000',
+        '10000001',
+        '    ',
+        '00000074169',
+        'TEST COUNCIL      ',
+        'CONTRA            ',
+        'TEST COUNCIL      ',
+      ].join(''),
+    );
+    expect(records[4]).toBe(`UTL1${'0000000074169'}${'0000000074169'}00000010000002${' '.repeat(8)}0000000${' '.repeat(21)}`);
+  });
+
+  it('writes names in the Bacs character set, transliterating rather than blanking', () => {
+    const file = bacsStandard18(
+      { ...originator, name: 'Cyngor Môn', accountName: 'Cyngor Sir Ynys Môn' },
+      [{ sortCode: '200000', accountNumber: '12345678', name: 'Siân Llŷr-Ørsted', reference: 'Taliad ŵyr', amountPence: 100 }],
+      '2026-01-02',
+      { contraNarrative: 'Rhediad Gorffennaf' },
+    );
+    const [, credit, contra] = file.split('\r\n');
+    expect(credit?.slice(46)).toBe('CYNGOR MON        TALIAD WYR        SIAN LLYR-ORSTED  ');
+    expect(contra?.slice(46)).toBe('RHEDIAD GORFFENNAFCONTRA            CYNGOR SIR YNYS MO');
+    expect(bacsText('O’Brien & Søn, Ltd.', 18)).toBe('O BRIEN & SON  LTD');
+  });
+
+  it('writes the whole labelled submission on request: VOL1, HDR1, HDR2, UHL1 … EOF1, EOF2, UTL1, field by field', () => {
+    const records = bacsStandard18(
+      originator,
+      [{ sortCode: '200000', accountNumber: '12345678', name: 'A', reference: 'B', amountPence: 250 }],
+      '2026-12-29',
+      { volume: { serialNumber: 'a1b2c3', creationDate: '2026-12-24' } },
+    )
+      .split('\r\n')
+      .slice(0, -1);
+    expect(records.map((record) => record.slice(0, 4))).toEqual(['VOL1', 'HDR1', 'HDR2', 'UHL1', '2000', '4000', 'EOF1', 'EOF2', 'UTL1']);
+    expect(records.filter((record) => record.length === 80)).toHaveLength(7);
+    const [vol1, hdr1, hdr2, uhl1, , , eof1, eof2] = records as [string, string, string, string, string, string, string, string];
+    // VOL1: serial 5–10, accessibility 11, SUN 42–47, label standard 80.
+    expect([vol1.slice(4, 10), vol1.slice(10, 41).trim(), vol1.slice(41, 47), vol1.slice(47, 79).trim(), vol1[79]]).toEqual([
+      'A1B2C3',
+      '',
+      '123456',
+      '',
+      '1',
+    ]);
+    // HDR1: A + SUN + S, 15 '1', 16–21 SUN, 22–27 set = serial, section and sequence 0001,
+    // created 24 December (day 358), expires the day after processing (30 December, day 364), block count.
+    expect(hdr1.slice(4, 12)).toBe('A123456S');
+    expect(hdr1[14]).toBe('1');
+    expect(hdr1.slice(15, 21)).toBe('123456');
+    expect(hdr1.slice(21, 27)).toBe('A1B2C3');
+    expect(hdr1.slice(27, 35)).toBe('00010001');
+    expect(hdr1.slice(41, 47)).toBe(' 26358');
+    expect(hdr1.slice(47, 53)).toBe(' 26364');
+    expect(hdr1.slice(54, 60)).toBe('000000');
+    // HDR2: fixed records, block 02000, record 00100, buffer offset 00 at 51–52.
+    expect(hdr2.slice(4, 15)).toBe('F0200000100');
+    expect(hdr2.slice(50, 52)).toBe('00');
+    // UHL1: the processing day, 29 December (day 363).
+    expect(uhl1.slice(4, 10)).toBe(' 26363');
+    expect(eof1).toBe(`EOF1${hdr1.slice(4)}`);
+    expect(eof2).toBe(`EOF2${hdr2.slice(4)}`);
+  });
+
+  it('refuses a file with nothing to pay, and a credit of nothing', () => {
+    expect(() => bacsStandard18(originator, [], '2026-01-02')).toThrow(expect.objectContaining({ code: 'NOTHING_TO_PAY' }));
+    expect(() =>
+      bacsStandard18(
+        originator,
+        [{ sortCode: '200000', accountNumber: '12345678', name: 'A', reference: 'B', amountPence: 0 }],
+        '2026-01-02',
+      ),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_MONEY' }));
   });
 
   it('names a sort code or account number that is not 6 or 8 digits', () => {
@@ -144,6 +226,20 @@ describe('bacsStandard18', () => {
       expect((error as RasError).code).toBe('INVALID_BANK_DETAILS');
       expect((error as RasError).problems).toEqual([{ pointer: '/credits/0/sortCode', detail: 'must be 6 digits' }]);
     }
+  });
+});
+
+describe('bacsProcessingDay', () => {
+  it('moves a weekend or an England and Wales bank holiday to the next Bacs working day', () => {
+    expect(bacsProcessingDay('2026-07-31')).toBe('2026-07-31'); // a Friday
+    expect(bacsProcessingDay('2026-08-01')).toBe('2026-08-03'); // Saturday to Monday
+    expect(bacsProcessingDay('2026-08-29')).toBe('2026-09-01'); // Saturday, and Monday 31 August is a bank holiday
+    expect(bacsProcessingDay('2026-12-25')).toBe('2026-12-29'); // Christmas, the weekend, the Boxing Day substitute
+    expect(bacsProcessingDay('2027-03-26')).toBe('2027-03-30'); // Good Friday to Easter Tuesday
+  });
+
+  it('honours the days a council adds', () => {
+    expect(bacsProcessingDay('2026-12-29', [...ENGLAND_AND_WALES_BANK_HOLIDAYS, '2026-12-29'])).toBe('2026-12-30');
   });
 });
 

@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   INVALID_STATE: { status: 409, title: 'Not allowed in the current state' },
+  NOTHING_TO_PAY: { status: 409, title: 'The file would pay nothing' },
   SAME_ACTOR: { status: 409, title: 'The same person may not decide two stages of one plan (separation of duties)' },
   LAST_ADMIN_KEY: { status: 409, title: 'The council’s last admin key cannot be revoked' },
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },

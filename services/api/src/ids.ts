@@ -50,3 +50,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/**
+ * The reference a payee sees on their statement for a budget's payment in a run (18 characters,
+ * the Bacs reference field): `PB`, the last ten characters of the budget's id (its random part:
+ * the first are its creation time, shared by budgets made together) and the run's year and month,
+ * so a holder with two budgets, or a provider paid for several people, can tell which each is.
+ *
+ * @example paymentReferenceOf('01a253b6-f2e4-7262-bdbe-c6be748f21c0', '2026-12-01') // 'PB BE748F21C0 2612'
+ */
+export function paymentReferenceOf(budgetId: string, runDate: string): string {
+  return `PB ${budgetId.replaceAll('-', '').slice(-10).toUpperCase()} ${runDate.slice(2, 4)}${runDate.slice(5, 7)}`;
+}

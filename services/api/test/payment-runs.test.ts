@@ -159,6 +159,8 @@ describe('the payment run', () => {
         'due_date',
         'count',
         'amount_pence',
+        'payment_reference',
+        'skipped_reason',
       ]);
       const direct = rows.filter((row) => row[3] === 'direct-payment');
       expect(direct.map((row) => [row[0], row[4], row[8], row[9], row[10], row[11]])).toEqual([
@@ -169,14 +171,16 @@ describe('the payment run', () => {
       const commissioned = rows.filter((row) => row[3] === 'commissioned');
       expect(commissioned).toHaveLength(7);
       expect(commissioned.at(-1)?.slice(3, 6)).toEqual(['commissioned', 'COMMISSIONED:Brookside Day Centre', 'Brookside Day Centre']);
-      expect(commissioned.at(-1)?.slice(10)).toEqual(['6', '268008']);
+      expect(commissioned.at(-1)?.slice(10, 12)).toEqual(['6', '268008']);
+      // Each payment carries the reference its payee sees: the budget's, and the run's month.
+      expect(direct[0]?.[12]).toBe(`PB ${budgets.a.replaceAll('-', '').slice(-10).toUpperCase()} 2607`);
       expect(
         rows
           .filter((row) => row[3] === 'managed-account')
           .at(-1)
-          ?.slice(10),
+          ?.slice(10, 12),
       ).toEqual(['6', '44496']);
-      expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '14', '386672']);
+      expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '14', '386672', '', '']);
     }
 
     // confirms: each payment on its ledger against its instalment, skipping what changed since.
@@ -225,9 +229,29 @@ describe('the payment run', () => {
         type: 'payment-run.confirmed',
         data: { payments: 14, totalPence: 386_672, paidPayments: 12, paidPence: 334_588, skippedPayments: 2 },
       });
-      // The skipped instalment is out of the file, and the file after confirmation still adds up.
-      const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
-      expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,12,334588`);
+      // The skipped shares are in the run and in the CSV with their reason, out of the totals, which still add up.
+      expect(confirmed.json().skippedItems).toEqual(
+        [44_668, 7_416].map((amountPence) => ({
+          budgetId: budgets.b,
+          personId: expect.any(String),
+          instalmentNumber: 3,
+          dueDate: '2026-07-01',
+          payeeKind: amountPence === 44_668 ? 'commissioned' : 'managed-account',
+          amountPence,
+          reason: expect.stringMatching(/.+/),
+        })),
+      );
+      const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body.trimEnd().split('\r\n');
+      // The reason has a comma, so the CSV quotes it: the last field, between quotes.
+      const skippedRows = csv
+        .filter((line) => line.startsWith('skipped,'))
+        .map((line) => [...line.split(',').slice(0, 12), line.slice(line.indexOf(',"') + 2, -1)]);
+      expect(skippedRows.map((row) => [row[6], row[8], row[11], row[12]])).toEqual(
+        confirmed
+          .json()
+          .skippedItems.map((item: { reason: string; amountPence: number }) => [budgets.b, '3', String(item.amountPence), item.reason]),
+      );
+      expect(csv.at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,12,334588,,`);
       // Confirming again changes nothing; the date cannot be run again.
       const again = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
       expect(again.json().paid).toEqual({ payments: 12, amountPence: 334_588 });
@@ -254,11 +278,11 @@ describe('the payment run', () => {
           '    ',
           '00000074168',
           'TEST COUNCIL      ',
-          'BUDGET 2026-07    ',
+          `PB ${budgets.a.replaceAll('-', '').slice(-10).toUpperCase()} 2607`,
           'DIRECT PAYMENT HOL',
         ].join(''),
       );
-      // The contra debits the council's account with the total.
+      // The contra debits the council's account with the total: the narrative, CONTRA, the account's name.
       expect(records[2]).toBe(
         [
           '400000',
@@ -269,12 +293,12 @@ describe('the payment run', () => {
           '10000001',
           '    ',
           '00000074168',
-          'TEST COUNCIL      ',
-          'CONTRA 123456     ',
+          'RAS RUN 2026-07-31',
           'CONTRA            ',
+          'TEST COUNCIL      ',
         ].join(''),
       );
-      expect(records[3]).toBe(`UTL1${'0000000074168'}${'0000000074168'}${'0000001'}${'0000001'}${' '.repeat(36)}`);
+      expect(records[3]).toBe(`UTL1${'0000000074168'}${'0000000074168'}${'0000001'}${'0000001'}${' '.repeat(8)}0000000${' '.repeat(21)}`);
       expect(records).toHaveLength(4);
     }
 

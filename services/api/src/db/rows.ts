@@ -60,6 +60,9 @@ export interface FairnessRow {
 export type NumberedEvent = EventRow & { seq: number };
 
 /** A payment run's items counted by status (pending, paid, skipped) and by payee kind, with their money. */
+/** A run's item as its files need it: with how a direct payment holder is paid (null for other payees). */
+export type FileItem = PaymentRunItem & { account_type: 'bank' | 'prepaid-card' | null };
+
 export type RunItemCounts = Record<PaymentRunItem['status'] | PayeeKind, { payments: number; amountPence: number }>;
 
 /** What a support plan is shown with: its budget, its decisions so far, and the two facts the panel checklist asks of the council. */

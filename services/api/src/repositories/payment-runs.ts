@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { LedgerEntry, ScheduledPayment, SupportPlan } from 'ras-core';
-import type { RunItemCounts } from '../db/rows.js';
+import type { FileItem, RunItemCounts } from '../db/rows.js';
 import type { DB, Db, HolderOption, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -395,18 +395,21 @@ export async function runItemCounts(db: Db, councilId: string, runId: string): P
   return counts;
 }
 
-/** The items a run's file carries (every one not skipped), payee by payee. */
-export function fileItems(db: Db, councilId: string, runId: string): Promise<PaymentRunItem[]> {
+/** Every item of a run (skipped ones too, with their reasons), payee by payee, for its files. */
+export function fileItems(db: Db, councilId: string, runId: string): Promise<FileItem[]> {
   return db
-    .selectFrom('payment_run_items')
-    .selectAll()
-    .where('council_id', '=', councilId)
-    .where('run_id', '=', runId)
-    .where('status', '<>', 'skipped')
-    .orderBy('payee_kind')
-    .orderBy('payee_reference')
-    .orderBy('budget_id')
-    .orderBy('instalment_number')
-    .orderBy('share')
+    .selectFrom('payment_run_items as i')
+    .leftJoin('direct_payment_agreements as a', (join) =>
+      join.onRef('a.id', '=', 'i.direct_payment_agreement_id').onRef('a.council_id', '=', 'i.council_id'),
+    )
+    .selectAll('i')
+    .select('a.account_type')
+    .where('i.council_id', '=', councilId)
+    .where('i.run_id', '=', runId)
+    .orderBy('i.payee_kind')
+    .orderBy('i.payee_reference')
+    .orderBy('i.budget_id')
+    .orderBy('i.instalment_number')
+    .orderBy('i.share')
     .execute();
 }

@@ -1,5 +1,5 @@
 import type { RunItemCounts } from '../db/rows.js';
-import type { PaymentRun } from '../db/schema.js';
+import type { PaymentRun, PaymentRunItem } from '../db/schema.js';
 import { iso } from '../http/iso.js';
 
 /** A run's headline: the event payload, and the start of the resource. */
@@ -15,7 +15,7 @@ export function paymentRunEvent(run: PaymentRun) {
 }
 
 /** The PaymentRun resource: the run as prepared, and its items counted by payee kind and status. */
-export function toPaymentRun(run: PaymentRun, counts: RunItemCounts) {
+export function toPaymentRun(run: PaymentRun, counts: RunItemCounts, skipped: readonly PaymentRunItem[] = []) {
   return {
     ...paymentRunEvent(run),
     byPayeeKind: {
@@ -29,8 +29,21 @@ export function toPaymentRun(run: PaymentRun, counts: RunItemCounts) {
     held: { erased: 0, ...run.held },
     paid: counts.paid,
     skipped: counts.skipped,
+    skippedItems: skipped.map((item) => ({
+      budgetId: item.budget_id,
+      personId: item.person_id,
+      instalmentNumber: item.instalment_number,
+      dueDate: item.due_date,
+      payeeKind: item.payee_kind,
+      amountPence: item.amount_pence,
+      reason: item.skipped_reason ?? '',
+    })),
     pending: counts.pending,
-    files: { csv: `/v1/payment-runs/${run.id}/file?format=csv`, bacs: `/v1/payment-runs/${run.id}/file?format=bacs` },
+    files: {
+      csv: `/v1/payment-runs/${run.id}/file?format=csv`,
+      bacs: `/v1/payment-runs/${run.id}/file?format=bacs`,
+      cardLoad: `/v1/payment-runs/${run.id}/file?format=card-load`,
+    },
     createdBy: run.created_by,
     createdAt: iso(run.created_at),
     confirmedBy: run.confirmed_by,

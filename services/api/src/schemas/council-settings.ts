@@ -69,6 +69,21 @@ export const CouncilSettings = Type.Object(
           }),
           sortCode: Type.String({ pattern: '^[0-9]{2}-?[0-9]{2}-?[0-9]{2}$', description: 'The account the payment run pays from' }),
           accountNumber: Type.String({ pattern: '^[0-9]{8}$' }),
+          accountName: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 18,
+              description: 'The name of that account, as the contra record carries it (default originatorName)',
+            }),
+          ),
+          nonProcessingDays: Type.Optional(
+            Type.Array(Type.String({ format: 'date' }), {
+              maxItems: 100,
+              uniqueItems: true,
+              description:
+                'Days Bacs does not process beyond the England and Wales bank holidays the service ships (a state funeral, say): a run falling on one is processed the next working day',
+            }),
+          ),
           managedAccountReference: Type.Optional(
             Type.String({
               minLength: 1,

@@ -1,21 +1,39 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bacsStandard18 } from 'ras-core';
+import { bacsProcessingDay, bacsStandard18, ENGLAND_AND_WALES_BANK_HOLIDAYS } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import type { PaymentRun } from '../../../db/schema.js';
-import { bacsCredits, PAYMENT_RUN_CSV_COLUMNS, paymentRunCsv } from '../../../documents/payment-run-file.js';
+import type { Db, PaymentRun } from '../../../db/schema.js';
+import {
+  bacsCredits,
+  CARD_LOAD_CSV_COLUMNS,
+  cardLoadCsv,
+  PAYMENT_RUN_CSV_COLUMNS,
+  paymentRunCsv,
+  volumeSerialOf,
+} from '../../../documents/payment-run-file.js';
 import { AppError, invalidState, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { councilSettings } from '../../../repositories/councils.js';
-import { fileItems, findPaymentRun, runItemCounts } from '../../../repositories/payment-runs.js';
+import { fileItems, findPaymentRun, listRunItems, runItemCounts } from '../../../repositories/payment-runs.js';
 import { toPaymentRun } from '../../../representations/payment-runs.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
 import { cancelPaymentRun, confirmPaymentRun, createPaymentRun, PAYMENT_RUN } from '../../../workflows/payment-run.js';
 import { CreatePaymentRunBody, PaymentRunResource } from './schemas.js';
+
+/** The run as its resource: its counts, and the shares it skipped with their reasons. */
+async function resourceOf(db: Db, run: PaymentRun) {
+  const [counts, skipped] = await Promise.all([
+    runItemCounts(db, run.council_id, run.id),
+    listRunItems(db, run.council_id, run.id, { status: 'skipped', limit: SKIPPED_SHOWN }),
+  ]);
+  return toPaymentRun(run, counts, skipped);
+}
+
+const SKIPPED_SHOWN = 1_000;
 
 const FINANCE = rolesAccess('finance', 'admin');
 /** Payee names and account references: finance's, and the auditor's to check. */
@@ -23,7 +41,7 @@ const FINANCE_READERS = rolesAccess('finance', 'admin', 'auditor');
 
 /** Payment runs: the month-end list of what the council pays, its files, and the ledger entries once confirmed. */
 const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const answer = async (run: PaymentRun) => toPaymentRun(run, await runItemCounts(app.db, run.council_id, run.id));
+  const answer = async (run: PaymentRun) => resourceOf(app.db, run);
 
   app.post(
     '/payment-runs',
@@ -55,7 +73,7 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { run, created } = await createPaymentRun(context, request.body);
         return {
           status: created ? 201 : 200,
-          body: toPaymentRun(run, await runItemCounts(context.tx, run.council_id, run.id)),
+          body: await resourceOf(context.tx, run),
           headers: { location: `/v1/payment-runs/${run.id}`, etag: etag(run.version) },
         };
       }),
@@ -84,20 +102,34 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/payment-runs/:id/file',
     {
-      config: { access: FINANCE_READERS, problems: ['INVALID_STATE', 'PAYMENT_FILE_SETTINGS_MISSING', 'PAYEE_BANK_DETAILS_MISSING'] },
+      config: {
+        access: FINANCE_READERS,
+        problems: ['INVALID_STATE', 'NOTHING_TO_PAY', 'PAYMENT_FILE_SETTINGS_MISSING', 'PAYEE_BANK_DETAILS_MISSING'],
+      },
       schema: {
         operationId: 'getPaymentRunFile',
         tags: ['money'],
-        summary: 'The payment run’s file for the finance system: CSV, or a Bacs Standard 18 style fixed-width file',
-        description: `format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns ${PAYMENT_RUN_CSV_COLUMNS.join(', ')}; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per payee the money leaves the council for (direct-payment, indirect-payment and trust holders, individual service fund providers), a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Commissioned shares (the council pays its providers’ invoices) and the managed account are in the CSV only. Skipped items are in neither. The CSV of a prepared run is the list to check before confirming; the Bacs file is given only once the run is confirmed (409 INVALID_STATE before), so it pays exactly what the ledger records; a cancelled run has no file (409).`,
+        summary: 'The payment run’s files: CSV for the finance system, Bacs Standard 18, the prepaid card loads',
+        description: `format=csv (default): one row per instalment share (record = payment), each payee’s rows followed by its payee-total row, then each share skipped at confirmation (record = skipped, with skipped_reason; left out of the totals), and a last control row with the control count and total; columns ${PAYMENT_RUN_CSV_COLUMNS.join(', ')}; money in integer pence; payment_reference is what the payee sees. format=bacs: Bacs Standard 18 (UHL1, one 100-character credit record (code 99) per payee and budget paid by bank, with that budget’s payment reference, the contra (code 17: narrative, CONTRA, the council’s account name), UTL1 with values and counts; labels=full adds VOL1, HDR1, HDR2 and EOF1, EOF2 for a whole submission), names transliterated to the Bacs character set, processed on the run date or the next Bacs working day after it (weekends, England and Wales bank holidays and settings.paymentFile.nonProcessingDays; never before today), from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each bank payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). format=card-load: the loads onto prepaid cards (columns ${CARD_LOAD_CSV_COLUMNS.join(', ')}). A run that mixes bank and card payees has both files. Commissioned shares (the council pays its providers’ invoices) and the managed account are in the CSV only. The CSV of a prepared run is the list to check before confirming; the Bacs and card-load files are given only once the run is confirmed (409 INVALID_STATE before), so they pay exactly what the ledger records, and only when they would pay something (409 NOTHING_TO_PAY: Bacs rejects a file with nothing to pay); a cancelled run has no file (409).`,
         params: IdParams,
-        querystring: Type.Object({ format: Type.Optional(Type.Enum(['csv', 'bacs'])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            format: Type.Optional(Type.Enum(['csv', 'bacs', 'card-load'])),
+            labels: Type.Optional(
+              Type.Enum(['user', 'full'], {
+                description:
+                  'format=bacs: user (default) writes UHL1 … UTL1; full the whole labelled submission, VOL1, HDR1, HDR2, UHL1 … EOF1, EOF2, UTL1',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         produces: ['text/csv', 'text/plain'],
         response: {
           200: {
             content: {
-              'text/csv': { schema: Type.String({ description: 'The run as CSV' }) },
-              'text/plain': { schema: Type.String({ description: 'The Bacs Standard 18 style file' }) },
+              'text/csv': { schema: Type.String({ description: 'The run as CSV, or the card loads' }) },
+              'text/plain': { schema: Type.String({ description: 'The Bacs Standard 18 file' }) },
             },
           },
           ...problemResponses,
@@ -109,18 +141,22 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const run = await findPaymentRun(app.db, councilId, request.params.id);
       if (!run) throw notFound('payment run', request.params.id);
       if (run.status === 'cancelled') throw invalidState('The payment run was cancelled: it pays nothing, and has no file');
-      // The file that moves money is the ledger's, once confirmed; before that the CSV is for checking.
-      if (request.query.format === 'bacs' && run.status !== 'confirmed')
-        throw invalidState(`The payment run is ${run.status}: confirm it first, so the Bacs file pays exactly what the ledger records`);
+      const format = request.query.format ?? 'csv';
+      // The files that move money are the ledger's, once confirmed; before that the CSV is for checking.
+      if (format !== 'csv' && run.status !== 'confirmed')
+        throw invalidState(`The payment run is ${run.status}: confirm it first, so the file pays exactly what the ledger records`);
       const items = await fileItems(app.db, councilId, run.id);
       const name = `payment-run-${run.run_date}`;
-      if (request.query.format !== 'bacs')
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}.csv"`)
-          .send(paymentRunCsv(run, items));
-      const originator = (await councilSettings(app.db, councilId)).paymentFile;
-      if (!originator)
+      const csv = (text: string, suffix: string) =>
+        reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}${suffix}.csv"`).send(text);
+      if (format === 'csv') return csv(paymentRunCsv(run, items), '');
+      if (format === 'card-load') {
+        const loads = cardLoadCsv(run, items);
+        if (!loads) throw new AppError('NOTHING_TO_PAY', 'The run loads no prepaid card: its payees are paid by bank (format=bacs)');
+        return csv(loads, '-card-loads');
+      }
+      const settings = (await councilSettings(app.db, councilId)).paymentFile;
+      if (!settings)
         throw new AppError('PAYMENT_FILE_SETTINGS_MISSING', 'Set the council’s Bacs originator details (settings.paymentFile) first', {
           errors: [{ pointer: '/query/format', detail: 'bacs needs settings.paymentFile; csv does not' }],
         });
@@ -131,17 +167,37 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `${unreadable.length} payee account reference(s) are not a sort code and account number; use format=csv, which the finance system matches by reference`,
           { errors: unreadable.slice(0, 100).map((reference) => ({ pointer: '/query/format', detail: `payee reference "${reference}"` })) },
         );
+      if (credits.length === 0)
+        throw new AppError(
+          'NOTHING_TO_PAY',
+          'The run pays nobody by bank, and Bacs rejects a file with nothing to pay: see the CSV (and format=card-load for prepaid cards)',
+        );
+      const today = app.clock.today();
+      // Never a day already gone: a file fetched after its run date is processed on the next working day.
+      const processingDay = bacsProcessingDay([run.run_date, today].sort()[1] ?? today, [
+        ...ENGLAND_AND_WALES_BANK_HOLIDAYS,
+        ...(settings.nonProcessingDays ?? []),
+      ]);
       const file = bacsStandard18(
         {
-          serviceUserNumber: originator.serviceUserNumber,
-          name: originator.originatorName,
-          sortCode: originator.sortCode,
-          accountNumber: originator.accountNumber,
+          serviceUserNumber: settings.serviceUserNumber,
+          name: settings.originatorName,
+          sortCode: settings.sortCode,
+          accountNumber: settings.accountNumber,
+          ...(settings.accountName ? { accountName: settings.accountName } : {}),
         },
         credits,
-        run.run_date,
+        processingDay,
+        {
+          contraNarrative: `RAS RUN ${run.run_date}`,
+          ...(request.query.labels === 'full' ? { volume: { serialNumber: volumeSerialOf(run.id), creationDate: today } } : {}),
+        },
       );
-      return reply.type('text/plain; charset=us-ascii').header('content-disposition', `attachment; filename="${name}.bacs"`).send(file);
+      return reply
+        .type('text/plain; charset=us-ascii')
+        .header('content-disposition', `attachment; filename="${name}.bacs"`)
+        .header('bacs-processing-day', processingDay)
+        .send(file);
     },
   );
 

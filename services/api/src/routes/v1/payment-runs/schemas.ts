@@ -59,13 +59,29 @@ export const PaymentRunResource = Type.Object(
     ),
     paid: Tally('Recorded on the ledger as council payments'),
     skipped: Tally(
-      'Not paid at confirmation, each with its reason in the CSV: the budget or instalment changed since the run was prepared',
+      'Not paid at confirmation, each with its reason (skippedItems, and the CSV): the budget or instalment changed since the run was prepared',
+    ),
+    skippedItems: Type.Array(
+      Type.Object(
+        {
+          budgetId: Id,
+          personId: Id,
+          instalmentNumber: Type.Integer({ minimum: 1 }),
+          dueDate: CalendarDate,
+          payeeKind: Type.String(),
+          amountPence: PenceTotal(),
+          reason: Type.String({ description: 'Why it was not paid' }),
+        },
+        { title: 'SkippedPayment' },
+      ),
+      { description: 'Each share not paid at confirmation, with its reason (the first 1,000; the CSV has every one)' },
     ),
     pending: Tally('Not yet recorded'),
     files: Type.Object(
       {
         csv: Type.String({ description: 'getPaymentRunFile?format=csv' }),
         bacs: Type.String({ description: 'getPaymentRunFile?format=bacs' }),
+        cardLoad: Type.String({ description: 'getPaymentRunFile?format=card-load: the prepaid card loads' }),
       },
       { description: 'Where to fetch the files' },
     ),
