@@ -108,6 +108,13 @@ describe('the OpenAPI document', () => {
     );
     expect(created.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
     expect(byId.moderateAssessment?.parameters).toContainEqual({ $ref: '#/components/parameters/IfMatch' });
+    // Required where the service requires it (428 without), so generated clients make callers send it.
+    expect(
+      (document as unknown as { components: { parameters: Record<string, { required: boolean }> } }).components.parameters.IfMatch
+        ?.required,
+    ).toBe(true);
+    // setIdentityProvider's first PUT needs none: its own, optional.
+    expect(byId.setIdentityProvider?.parameters).toContainEqual(expect.objectContaining({ name: 'if-match', required: false }));
     expect(Object.keys(byId.createBudget?.responses['429']?.headers ?? {})).toContain('Retry-After');
     expect(Object.keys(byId.getReadiness?.responses['503']?.headers ?? {})).toContain('Retry-After');
     // ETag where a versioned resource answers, not where `version` is the service's own.
@@ -153,5 +160,29 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(checked).toBeGreaterThan(operations.length);
+  });
+});
+
+describe('the OpenAPI 3.0.3 rendition', () => {
+  it('is served with the address it was fetched at, and written the 3.0 way: no null type, nullable instead', async () => {
+    const answer = await t.call('GET', '/openapi-3.0.json', { headers: { host: 'ras.example.gov.uk' } });
+    expect(answer.statusCode).toBe(200);
+    const rendition = answer.json();
+    expect(rendition.openapi).toBe('3.0.3');
+    expect(rendition.servers).toEqual([{ url: 'http://ras.example.gov.uk', description: 'The RAS service' }]);
+    expect(Object.keys(rendition.paths)).toEqual(Object.keys(document.paths));
+    let nullTypes = 0;
+    let nullables = 0;
+    walk(rendition, (schema) => {
+      if (schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null')) || 'const' in schema) nullTypes++;
+      if (schema.nullable === true) nullables++;
+    });
+    expect(nullTypes).toBe(0);
+    expect(nullables).toBeGreaterThan(100);
+    // A nullable reference to an object keeps the reference; a nullable closed set is written out with null.
+    const monitoring = rendition.components.schemas.EqualityMonitoring.properties;
+    expect(monitoring.sex).toMatchObject({ nullable: true, type: 'string' });
+    expect(monitoring.sex.enum).toContain(null);
+    expect(rendition.info.license).toEqual({ name: 'Apache-2.0' });
   });
 });

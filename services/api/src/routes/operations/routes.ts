@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { OPERATOR, PUBLIC } from '../../auth/roles.js';
 import { migrationLevel } from '../../db/migrate.js';
 import { AppError } from '../../errors.js';
+import { toOpenApi30 } from '../../openapi/openapi-30.js';
 import { problemResponses } from '../../schemas/common.js';
 import { SERVICE_VERSION } from '../../version.js';
 
@@ -68,6 +69,11 @@ const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get('/openapi.json', { config, schema: { hide: true } }, async () => app.swagger());
+  // The 3.0.3 rendition for generators that read only 3.0, its server the address it was fetched
+  // at (behind a proxy, with TRUST_PROXY, the address the client used).
+  app.get('/openapi-3.0.json', { config, schema: { hide: true } }, async (request) =>
+    toOpenApi30(app.swagger(), `${request.protocol}://${request.host}`),
+  );
 
   // A consistent backup of the embedded database while the service runs: every council's data, so
   // the operator token only. PostgreSQL is backed up with its own tools (pg_dump, pg_basebackup).
