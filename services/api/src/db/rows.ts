@@ -63,6 +63,13 @@ export type NumberedEvent = EventRow & { seq: number };
 /** A run's item as its files need it: with how a direct payment holder is paid (null for other payees). */
 export type FileItem = PaymentRunItem & { account_type: 'bank' | 'prepaid-card' | null };
 
+/** Why a run skipped shares at confirmation, and how many and how much for each reason. */
+export interface SkippedReason {
+  readonly reason: string;
+  readonly payments: number;
+  readonly amount_pence: number;
+}
+
 export type RunItemCounts = Record<PaymentRunItem['status'] | PayeeKind, { payments: number; amountPence: number }>;
 
 /** What a support plan is shown with: its budget, its decisions so far, and the two facts the panel checklist asks of the council. */

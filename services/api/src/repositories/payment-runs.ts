@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { LedgerEntry, ScheduledPayment, SupportPlan } from 'ras-core';
-import type { FileItem, RunItemCounts } from '../db/rows.js';
+import type { FileItem, RunItemCounts, SkippedReason } from '../db/rows.js';
 import type { DB, Db, HolderOption, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -393,6 +393,16 @@ export async function runItemCounts(db: Db, councilId: string, runId: string): P
     if (key) counts[key] = { payments: row.payments, amountPence: row.amount_pence };
   }
   return counts;
+}
+
+/** The reasons a run skipped shares, each with how many and how much: no one named (the CSV names them). */
+export async function skippedReasons(db: Db, councilId: string, runId: string): Promise<SkippedReason[]> {
+  const { rows } = await sql<SkippedReason>`
+    select coalesce(skipped_reason, '') as reason, count(*)::int as payments, sum(amount_pence)::bigint as amount_pence
+      from payment_run_items
+     where council_id = ${councilId} and run_id = ${runId} and status = 'skipped'
+     group by 1 order by 2 desc, 1`.execute(db);
+  return rows;
 }
 
 /** Every item of a run (skipped ones too, with their reasons), payee by payee, for its files. */

@@ -1,5 +1,5 @@
-import type { RunItemCounts } from '../db/rows.js';
-import type { PaymentRun, PaymentRunItem } from '../db/schema.js';
+import type { RunItemCounts, SkippedReason } from '../db/rows.js';
+import type { PaymentRun } from '../db/schema.js';
 import { iso } from '../http/iso.js';
 
 /** A run's headline: the event payload, and the start of the resource. */
@@ -15,7 +15,7 @@ export function paymentRunEvent(run: PaymentRun) {
 }
 
 /** The PaymentRun resource: the run as prepared, and its items counted by payee kind and status. */
-export function toPaymentRun(run: PaymentRun, counts: RunItemCounts, skipped: readonly PaymentRunItem[] = []) {
+export function toPaymentRun(run: PaymentRun, counts: RunItemCounts, skipped: readonly SkippedReason[] = []) {
   return {
     ...paymentRunEvent(run),
     byPayeeKind: {
@@ -29,15 +29,7 @@ export function toPaymentRun(run: PaymentRun, counts: RunItemCounts, skipped: re
     held: { erased: 0, ...run.held },
     paid: counts.paid,
     skipped: counts.skipped,
-    skippedItems: skipped.map((item) => ({
-      budgetId: item.budget_id,
-      personId: item.person_id,
-      instalmentNumber: item.instalment_number,
-      dueDate: item.due_date,
-      payeeKind: item.payee_kind,
-      amountPence: item.amount_pence,
-      reason: item.skipped_reason ?? '',
-    })),
+    skippedReasons: skipped.map((group) => ({ reason: group.reason, payments: group.payments, amountPence: group.amount_pence })),
     pending: counts.pending,
     files: {
       csv: `/v1/payment-runs/${run.id}/file?format=csv`,

@@ -17,23 +17,18 @@ import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { createWithWorkflow, runWorkflow } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { councilSettings } from '../../../repositories/councils.js';
-import { fileItems, findPaymentRun, listRunItems, runItemCounts } from '../../../repositories/payment-runs.js';
+import { fileItems, findPaymentRun, runItemCounts, skippedReasons } from '../../../repositories/payment-runs.js';
 import { toPaymentRun } from '../../../representations/payment-runs.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
 import { cancelPaymentRun, confirmPaymentRun, createPaymentRun, PAYMENT_RUN } from '../../../workflows/payment-run.js';
 import { CreatePaymentRunBody, PaymentRunResource } from './schemas.js';
 
-/** The run as its resource: its counts, and the shares it skipped with their reasons. */
+/** The run as its resource: its counts, and why it skipped what it skipped. */
 async function resourceOf(db: Db, run: PaymentRun) {
-  const [counts, skipped] = await Promise.all([
-    runItemCounts(db, run.council_id, run.id),
-    listRunItems(db, run.council_id, run.id, { status: 'skipped', limit: SKIPPED_SHOWN }),
-  ]);
+  const [counts, skipped] = await Promise.all([runItemCounts(db, run.council_id, run.id), skippedReasons(db, run.council_id, run.id)]);
   return toPaymentRun(run, counts, skipped);
 }
-
-const SKIPPED_SHOWN = 1_000;
 
 const FINANCE = rolesAccess('finance', 'admin');
 /** Payee names and account references: finance's, and the auditor's to check. */

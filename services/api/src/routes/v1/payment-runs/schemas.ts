@@ -59,22 +59,21 @@ export const PaymentRunResource = Type.Object(
     ),
     paid: Tally('Recorded on the ledger as council payments'),
     skipped: Tally(
-      'Not paid at confirmation, each with its reason (skippedItems, and the CSV): the budget or instalment changed since the run was prepared',
+      'Not paid at confirmation (skippedReasons says why; the CSV lists each): the budget or instalment changed since the run was prepared',
     ),
-    skippedItems: Type.Array(
+    skippedReasons: Type.Array(
       Type.Object(
         {
-          budgetId: Id,
-          personId: Id,
-          instalmentNumber: Type.Integer({ minimum: 1 }),
-          dueDate: CalendarDate,
-          payeeKind: Type.String(),
+          reason: Type.String({ description: 'Why they were not paid' }),
+          payments: Count('Shares skipped for this reason'),
           amountPence: PenceTotal(),
-          reason: Type.String({ description: 'Why it was not paid' }),
         },
-        { title: 'SkippedPayment' },
+        { title: 'SkippedReason' },
       ),
-      { description: 'Each share not paid at confirmation, with its reason (the first 1,000; the CSV has every one)' },
+      {
+        description:
+          'Why shares were not paid at confirmation, with how many and how much for each reason; the CSV (record = skipped) names each share and its budget',
+      },
     ),
     pending: Tally('Not yet recorded'),
     files: Type.Object(
