@@ -23,6 +23,7 @@ import * as interimBudgets from './202612071900_interim_budgets.js';
 import * as eventsNumberedAfterCommit from './202612072000_events_numbered_after_commit.js';
 import * as identityProviders from './202612072100_identity_providers.js';
 import * as jobs from './202612080900_jobs.js';
+import * as recoveryDebts from './202612081000_recovery_debts.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -53,4 +54,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612072000_events_numbered_after_commit': eventsNumberedAfterCommit,
   '202612072100_identity_providers': identityProviders,
   '202612080900_jobs': jobs,
+  '202612081000_recovery_debts': recoveryDebts,
 };

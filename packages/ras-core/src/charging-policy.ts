@@ -122,31 +122,94 @@ export interface ChargeAssessment {
 const DISABILITY_BENEFITS: readonly IncomeKind[] = ['pip-daily-living', 'dla-care', 'attendance-allowance'];
 
 /**
+ * Each year's uprating of the Minimum Income Guarantee, as the amending regulations and DHSC's
+ * circulars made it: a percentage of the year before, each amount to the nearest 5p. The amounts
+ * were frozen from 2015-16 to 2021-22 (LAC(DHSC)(2021)1).
+ */
+const MIG_UPRATINGS = {
+  /** 2022-23, SI 2022/243: 3%. */
+  '2022-23': { per: 1_000, times: 1_030 },
+  /** 2023-24, SI 2023/277: 10.1% (September 2022 CPI). */
+  '2023-24': { per: 1_000, times: 1_101 },
+  /** 2024-25, LAC(DHSC)(2024)1: 6.7% (September 2023 CPI). */
+  '2024-25': { per: 1_000, times: 1_067 },
+  /** 2025-26, LAC(DHSC)(2025)1: 1.7% (September 2024 CPI). */
+  '2025-26': { per: 1_000, times: 1_017 },
+} as const;
+type UpratingYear = keyof typeof MIG_UPRATINGS;
+
+/**
+ * A weekly amount uprated year by year, each year to the nearest 5p (a half rounds up), as the
+ * circulars round: the working for a row the 2025-26 circular's table could not be quoted for.
+ */
+function upratedYearByYear(weeklyPence: Pence, years: readonly UpratingYear[]): Pence {
+  return years.reduce((pence, year) => {
+    const { per, times } = MIG_UPRATINGS[year];
+    // Nearest multiple of 5p of pence × times ÷ per, in whole numbers: (2·p·t + 5·per) ÷ (10·per), × 5.
+    return Math.floor((2 * pence * times + 5 * per) / (10 * per)) * 5;
+  }, weeklyPence);
+}
+
+/**
+ * England's 2025-26 MIG for care at home, row by row. Four rows are quoted from the 2025-26
+ * circular's table as councils republished it (single 18–24 £89.15, single 25 to Pension Credit age
+ * £112.50, disability premium single £49.65, enhanced disability premium single £24.25); the
+ * circular itself could not be reached from where this was written. Every row, those four too, is
+ * derived here from the last amount a statutory instrument gives for it, uprated year by year as
+ * above: the single rows and the child's from SI 2023/277 (2023-24), the rest from the 2015
+ * amounts of regulation 7 (SI 2014/2672 as amended by SI 2015/644) from 2022-23 on. The derivation
+ * reproduces each quoted row, and the 2024-25 amounts republished for Pension Credit age (single
+ * £228.70, couple £174.60) and the 2023-24 carer premium (£49.05). A lone parent's amount has been the
+ * single person's over 25 in every year. (charging-policy.test.ts checks each row against its working.)
+ */
+const FROM_2023 = ['2024-25', '2025-26'] as const satisfies readonly UpratingYear[];
+const FROM_2015 = ['2022-23', '2023-24', '2024-25', '2025-26'] as const satisfies readonly UpratingYear[];
+export const MIG_WORKING_2025_26 = {
+  'single.aged18To24Pence': { from: 'SI 2023/277: £82.15', pence: upratedYearByYear(8_215, FROM_2023) },
+  'single.aged25ToPensionAgePence': { from: 'SI 2023/277: £103.65', pence: upratedYearByYear(10_365, FROM_2023) },
+  'single.pensionAgePence': { from: 'SI 2023/277: £214.35', pence: upratedYearByYear(21_435, FROM_2023) },
+  loneParentPence: { from: 'SI 2023/277: £103.65 (the single person over 25)', pence: upratedYearByYear(10_365, FROM_2023) },
+  perChildPence: { from: 'SI 2023/277: £94.90', pence: upratedYearByYear(9_490, FROM_2023) },
+  'couple.adultPence': { from: 'SI 2015/644: £71.80', pence: upratedYearByYear(7_180, FROM_2015) },
+  'couple.pensionAgePence': { from: 'SI 2015/644: £144.30', pence: upratedYearByYear(14_430, FROM_2015) },
+  'premiums.disability.singlePence': { from: 'SI 2015/644: £40.35', pence: upratedYearByYear(4_035, FROM_2015) },
+  'premiums.disability.couplePence': { from: 'SI 2015/644: £28.75', pence: upratedYearByYear(2_875, FROM_2015) },
+  'premiums.enhancedDisability.singlePence': { from: 'SI 2015/644: £19.70', pence: upratedYearByYear(1_970, FROM_2015) },
+  'premiums.enhancedDisability.couplePence': { from: 'SI 2015/644: £14.15', pence: upratedYearByYear(1_415, FROM_2015) },
+  'premiums.carerPence': { from: 'SI 2015/644: £43.25', pence: upratedYearByYear(4_325, FROM_2015) },
+} as const;
+const mig = (row: keyof typeof MIG_WORKING_2025_26): Pence => MIG_WORKING_2025_26[row].pence;
+
+/**
  * England, 2025/26, from 7 April 2025. Capital limits: regulations 12 and 13 of SI 2014/2672
  * (£14,250 and £23,250, unchanged since 2010); tariff £1 a week per £250 (reg. 25). MIG: regulation 7
- * as uprated by the DHSC circular "Social care charging for local authorities: 2025 to 2026"
- * (LAC(DHSC)(2025)1, published 3 February 2025). The single-person rates and the single
- * disability premiums are the circular's; the other rows were worked from the regulation's amounts
- * by the same uprating (× 1.2305, to the nearest 5p) and must be checked against the circular's
- * annex before a council relies on them. Disregards follow Annex C of the Care and Support
+ * as uprated for 2025-26 (the 2025 amending regulations and DHSC's circular LAC(DHSC)(2025)1), row by
+ * row as {@link MIG_WORKING_2025_26} works it. Disregards follow Annex C of the Care and Support
  * Statutory Guidance. The standard disability-related expenditure allowance, minimum charge and
  * arrangement fee are each council's own decision and ship as £0.
  */
 export const ENGLAND_2025_26: ChargingPolicyRules = {
   nation: 'england',
   source:
-    'SI 2014/2672 regs 7, 12, 13 and 25; MIG uprated by LAC(DHSC)(2025)1 (3 February 2025); disregards per Care and Support Statutory Guidance Annex C',
+    'SI 2014/2672 regs 7, 12, 13 and 25; MIG as uprated for 2025-26 (LAC(DHSC)(2025)1), each row worked year by year from its last statutory amount (ras-core MIG_WORKING_2025_26); disregards per Care and Support Statutory Guidance Annex C',
   capital: { lowerCapitalLimitPence: 1_425_000, upperCapitalLimitPence: 2_325_000, tariffStepPence: 25_000, tariffPerStepPence: 100 },
   weeklyMaximumChargePence: null,
   minimumIncomeGuarantee: {
-    single: { aged18To24Pence: 8_915, aged25ToPensionAgePence: 11_250, pensionAgePence: 23_255 },
-    loneParentPence: 11_250,
-    couple: { adultPence: 8_835, pensionAgePence: 17_755 },
-    perChildPence: 10_295,
+    single: {
+      aged18To24Pence: mig('single.aged18To24Pence'),
+      aged25ToPensionAgePence: mig('single.aged25ToPensionAgePence'),
+      pensionAgePence: mig('single.pensionAgePence'),
+    },
+    loneParentPence: mig('loneParentPence'),
+    couple: { adultPence: mig('couple.adultPence'), pensionAgePence: mig('couple.pensionAgePence') },
+    perChildPence: mig('perChildPence'),
     premiums: {
-      disability: { singlePence: 4_965, couplePence: 3_540 },
-      enhancedDisability: { singlePence: 2_425, couplePence: 1_740 },
-      carerPence: 5_325,
+      disability: { singlePence: mig('premiums.disability.singlePence'), couplePence: mig('premiums.disability.couplePence') },
+      enhancedDisability: {
+        singlePence: mig('premiums.enhancedDisability.singlePence'),
+        couplePence: mig('premiums.enhancedDisability.couplePence'),
+      },
+      carerPence: mig('premiums.carerPence'),
     },
   },
   incomeDisregards: {

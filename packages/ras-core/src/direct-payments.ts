@@ -242,11 +242,41 @@ export function selectAuditSample(
 }
 
 /**
- * The most an audit can recover from an account for the council: what the council paid in less
- * what has already gone back to it (clawback, earlier recoveries). A recovery may take the
- * account below 0 (a debt the holder owes) but never past the council's own money.
+ * The most an audit can find owed to the council on an account: what the council paid in less
+ * what has already gone back to it (clawback, earlier recoveries). How much of it comes out of the
+ * account and how much is a debt the holder owes is {@link splitRecovery}'s.
  */
 export function recoverablePence(summary: AccountSummary): Pence {
   const council = summary.funders.find((funder) => funder.funder === COUNCIL_FUNDER);
   return council ? Math.max(0, council.paidInPence - council.returnedPence) : 0;
+}
+
+/** What an audit's recovery takes from the account, and what is left owing beyond it. */
+export interface Recovery {
+  /** Taken from the account as clawback: never more than the council's own money still in it. */
+  readonly recoveredPence: Pence;
+  /** The rest: a debt the holder owes the council, never a negative balance. */
+  readonly debtPence: Pence;
+}
+
+/**
+ * Splits what an audit found owed between the council's money still in the account (recovered
+ * now) and a debt the holder owes for the rest, so the account never goes below 0.
+ *
+ * @param summary - the account, as {@link summariseAccount} gives it
+ * @param owedPence - what the audit found owed, at most {@link recoverablePence}
+ * @returns the part recovered from the account and the part owed as a debt
+ * @throws RasError `INVALID_MONEY` for an amount that is not whole pence
+ * @example
+ * ```ts
+ * // The council paid in £1,000.00 and £400.00 is left: £600.00 found owed is £400.00 recovered, £200.00 owed.
+ * splitRecovery(summary, 60_000); // { recoveredPence: 40_000, debtPence: 20_000 }
+ * ```
+ */
+export function splitRecovery(summary: AccountSummary, owedPence: Pence): Recovery {
+  assertPence(owedPence, '/recoveryPence');
+  const council = summary.funders.find((funder) => funder.funder === COUNCIL_FUNDER);
+  const left = Math.max(0, council?.balancePence ?? 0);
+  const recoveredPence = Math.min(owedPence, left);
+  return { recoveredPence, debtPence: owedPence - recoveredPence };
 }

@@ -91,11 +91,12 @@ export type {
   AuditSampleRule,
   DatedEntry,
   PeriodFigures,
+  Recovery,
   ReturnCheck,
   ReturnDifference,
   SampledAccount,
 } from './direct-payments.js';
-export { checkAccountReturn, ledgerForPeriod, recoverablePence, selectAuditSample } from './direct-payments.js';
+export { checkAccountReturn, ledgerForPeriod, recoverablePence, selectAuditSample, splitRecovery } from './direct-payments.js';
 export type { MonitoringAgeBand } from './equality.js';
 export {
   AGE_BANDS,

@@ -50,8 +50,8 @@ describe('assessCharge under the shipped England 2025/26 policy', () => {
   });
 
   it('counts only the part of a war widow’s pension above the first £10, and tariff income from capital', () => {
-    // Pension age MIG £232.55. State pension £230.25 + war widow's £40 (£10 ignored) = £260.25.
-    // Capital £15,000: £750 over £14,250 = 3 steps of £250 → £3 tariff. £263.25 − £232.55 − £20 DRE = £10.70.
+    // Pension age MIG £232.60. State pension £230.25 + war widow's £40 (£10 ignored) = £260.25.
+    // Capital £15,000: £750 over £14,250 = 3 steps of £250 → £3 tariff. £263.25 − £232.60 − £20 DRE = £10.65.
     const charge = assessCharge(
       {
         ...base,
@@ -67,8 +67,8 @@ describe('assessCharge under the shipped England 2025/26 policy', () => {
     );
     expect(charge.disregardedIncomePence).toBe(1_000);
     expect(charge.tariffIncomePence).toBe(300);
-    expect(charge.minimumIncomeGuaranteePence).toBe(23_255);
-    expect(charge.weeklyContributionPence).toBe(1_070);
+    expect(charge.minimumIncomeGuaranteePence).toBe(23_260);
+    expect(charge.weeklyContributionPence).toBe(1_065);
   });
 
   it('gives the standard disability-related expenditure allowance to a person receiving a disability benefit', () => {
@@ -178,4 +178,28 @@ it('names the field of a policy amount that is not whole pence', () => {
   } catch (error) {
     expect((error as RasError).problems[0]?.pointer).toBe('/rules/arrangementFeePence');
   }
+});
+
+describe('England’s 2025-26 Minimum Income Guarantee, row by row', () => {
+  // Worked by hand from the last statutory amount of each row, each year to the nearest 5p:
+  // 2022-23 +3%, 2023-24 +10.1%, 2024-25 +6.7%, 2025-26 +1.7%.
+  it('matches the rows the 2025-26 circular’s table was republished with', () => {
+    const table = ENGLAND_2025_26.minimumIncomeGuarantee;
+    expect(table.single.aged18To24Pence).toBe(8_915); // £82.15 → 87.65 → 89.15, quoted
+    expect(table.single.aged25ToPensionAgePence).toBe(11_250); // £103.65 → 110.60 → 112.50, quoted
+    expect(table.premiums.disability.singlePence).toBe(4_965); // £40.35 → 41.55 → 45.75 → 48.80 → 49.65, quoted
+    expect(table.premiums.enhancedDisability.singlePence).toBe(2_425); // £19.70 → 20.30 → 22.35 → 23.85 → 24.25, quoted
+  });
+
+  it('derives the rest year by year, through the 2024-25 and 2023-24 amounts councils republished', () => {
+    const table = ENGLAND_2025_26.minimumIncomeGuarantee;
+    expect(table.single.pensionAgePence).toBe(23_260); // £214.35 → 228.70 (republished) → 232.60
+    expect(table.couple.pensionAgePence).toBe(17_755); // £144.30 → 148.65 → 163.65 → 174.60 (republished) → 177.55
+    expect(table.premiums.carerPence).toBe(5_325); // £43.25 → 44.55 → 49.05 (republished) → 52.35 → 53.25
+    expect(table.couple.adultPence).toBe(8_835); // £71.80 → 73.95 → 81.40 → 86.85 → 88.35
+    expect(table.perChildPence).toBe(10_295); // £94.90 → 101.25 → 102.95
+    expect(table.loneParentPence).toBe(table.single.aged25ToPensionAgePence);
+    expect(table.premiums.disability.couplePence).toBe(3_540); // £28.75 → 29.60 → 32.60 → 34.80 → 35.40
+    expect(table.premiums.enhancedDisability.couplePence).toBe(1_735); // £14.15 → 14.55 → 16.00 → 17.05 → 17.35
+  });
 });

@@ -284,6 +284,22 @@ describe('direct payment agreements, returns and audit', () => {
     expect(read.accounts.find((x: { agreementId: string }) => x.agreementId === dpa)).toMatchObject({
       outcome: 'recover',
       recoveryPence: 5_000,
+      debtOwedPence: 0,
     });
+
+    // The next audit finds everything the council put in owed (£991.68), but only £491.68 of it is
+    // left in A's account: that much is recovered, to a balance of 0, and £500.00 is a debt owed.
+    const before = (await t.call('GET', `/v1/budgets/${a.budgetId}/account`, { key: council.keys.finance })).json();
+    expect(before.balancePence).toBe(49_168);
+    const all = await t.call('POST', `/v1/direct-payment-audits/${next.json().id}/outcomes`, {
+      key: council.keys.finance,
+      body: { agreementId: dpa, outcome: 'recover', recoveryPence: 99_168, notes: 'Nothing accounted for since May' },
+    });
+    expect(all.statusCode, all.body).toBe(200);
+    const decided = all.json().accounts.find((x: { agreementId: string }) => x.agreementId === dpa);
+    expect(decided).toMatchObject({ outcome: 'recover', recoveryPence: 99_168, debtOwedPence: 50_000 });
+    const after = (await t.call('GET', `/v1/budgets/${a.budgetId}/account`, { key: council.keys.finance })).json();
+    expect(after.balancePence).toBe(0);
+    expect(after.transactions.at(-1)).toMatchObject({ kind: 'clawback', amountPence: 49_168 });
   });
 });

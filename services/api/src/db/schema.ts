@@ -512,6 +512,8 @@ export interface AuditSampleItemTable {
   notes: string | null;
   recovery_pence: number | null;
   recovery_transaction_id: string | null;
+  /** What the audit found owed beyond the council's money left in the account: a debt, not a negative balance. */
+  debt_pence: number | null;
   decided_by: string | null;
   decided_at: NullableTimestamp;
 }

@@ -213,7 +213,7 @@ export function updateAuditItem(
   tx: Transaction<DB>,
   sampleId: string,
   agreementId: string,
-  change: Pick<AuditSampleItem, 'outcome' | 'notes' | 'recovery_pence' | 'recovery_transaction_id' | 'decided_by'>,
+  change: Pick<AuditSampleItem, 'outcome' | 'notes' | 'recovery_pence' | 'recovery_transaction_id' | 'debt_pence' | 'decided_by'>,
   at: Date,
 ): Promise<AuditSampleItem> {
   return tx

@@ -133,7 +133,7 @@ export async function directPaymentAuditsOf(db: Kysely<DB>, councilId: string, a
   if (agreementIds.length === 0) return [];
   const { rows } = await sql<Row>`
     select i.sample_id, s.period_from, s.period_to, i.agreement_id, i.reasons, i.balance_pence, i.threshold_pence,
-           i.outcome, i.notes, i.recovery_pence, i.recovery_transaction_id, i.decided_by, i.decided_at
+           i.outcome, i.notes, i.recovery_pence, i.recovery_transaction_id, i.debt_pence, i.decided_by, i.decided_at
       from audit_sample_items i
       join audit_samples s on s.council_id = i.council_id and s.id = i.sample_id
      where i.council_id = ${councilId} and i.agreement_id = any(${agreementIds}::uuid[])

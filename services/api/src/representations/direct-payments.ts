@@ -51,6 +51,7 @@ export function toAuditSample(sample: AuditSample, items: readonly AuditSampleIt
       notes: item.notes,
       recoveryPence: item.recovery_pence,
       recoveryTransactionId: item.recovery_transaction_id,
+      debtOwedPence: item.debt_pence,
       decidedAt: item.decided_at === null ? null : iso(item.decided_at),
     })),
     explanation: sample.explanation,

@@ -1,4 +1,13 @@
-import { type AccountStatement, checkAccountReturn, ledgerForPeriod, PAYEE_OF, recoverablePence, selectAuditSample } from 'ras-core';
+import {
+  type AccountStatement,
+  checkAccountReturn,
+  ledgerForPeriod,
+  PAYEE_OF,
+  type Recovery,
+  recoverablePence,
+  selectAuditSample,
+  splitRecovery,
+} from 'ras-core';
 import type { Role } from '../auth/roles.js';
 import type { AccountReturn, AuditSample, DirectPaymentAgreement, HolderOption, SupportPlanRow } from '../db/schema.js';
 import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
@@ -327,10 +336,13 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
   const agreement = await findDirectPaymentAgreement(tx, scope, item.agreement_id, { forUpdate: true });
   if (!agreement) throw new Error(`audit item lost its agreement ${item.agreement_id}`);
   let recoveryTransactionId: string | null = null;
+  let recovery: Recovery | null = null;
+  const occurredOn = request.occurredOn ?? clock.today();
   if (request.outcome === 'recover') {
     const amount = request.recoveryPence as number;
     const ledger = await findLedger(tx, scope.councilId, agreement.budget_id);
-    const recoverable = recoverablePence(summariseStoredAccount(ledger, clock.today()));
+    const account = summariseStoredAccount(ledger, clock.today());
+    const recoverable = recoverablePence(account);
     if (amount <= 0 || amount > recoverable)
       throw unprocessable(
         'INVALID_INPUT',
@@ -338,16 +350,19 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
         [{ pointer: '/recoveryPence', detail: `must be from 1 to ${recoverable}` }],
       );
     const budget = await findBudget(tx, scope, agreement.budget_id);
-    const occurredOn = request.occurredOn ?? clock.today();
     if (budget && occurredOn < budget.start_date)
       throw unprocessable('INVALID_INPUT', `The budget starts on ${budget.start_date}; money cannot move on it before then`, [
         { pointer: '/occurredOn', detail: `must be on or after ${budget.start_date}` },
       ]);
+    // Out of the account no more than the council's money still in it; the rest is a debt owed.
+    recovery = splitRecovery(account, amount);
+  }
+  if (recovery && recovery.recoveredPence > 0) {
     const row = await insertTransaction(tx, scope.councilId, {
       budgetId: agreement.budget_id,
       kind: 'clawback',
       direction: -1,
-      amountPence: amount,
+      amountPence: recovery.recoveredPence,
       occurredOn,
       category: null,
       planLine: null,
@@ -379,6 +394,7 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
       outcome: request.outcome,
       notes: request.notes,
       recovery_pence: request.recoveryPence ?? null,
+      debt_pence: recovery?.debtPence ?? null,
       recovery_transaction_id: recoveryTransactionId,
       decided_by: actor.actor,
     },

@@ -148,6 +148,11 @@ export const AuditSampleResource = Type.Object(
         notes: Nullable(Type.String()),
         recoveryPence: Nullable(Pence()),
         recoveryTransactionId: Nullable(Id),
+        debtOwedPence: Nullable(
+          Pence(
+            'What the audit found owed beyond the council’s money left in the account: a debt the holder owes, never a negative balance',
+          ),
+        ),
         decidedAt: Nullable(Timestamp),
       }),
     ),
@@ -164,7 +169,11 @@ export const RecordAuditOutcomeBody = Type.Object(
       description: 'suspend stops council payments into the account; recover raises a debt on it (a clawback entry with these notes)',
     }),
     notes: Text(4000),
-    recoveryPence: Type.Optional(Pence('For recover: the amount reclaimed')),
+    recoveryPence: Type.Optional(
+      Pence(
+        'For recover: what the audit found owed; out of the account no more than the council’s money left in it, the rest a debt owed (debtOwedPence)',
+      ),
+    ),
     occurredOn: Type.Optional(CalendarDate),
   },
   { additionalProperties: false, title: 'RecordAuditOutcome' },
