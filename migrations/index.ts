@@ -24,6 +24,7 @@ import * as eventsNumberedAfterCommit from './202612072000_events_numbered_after
 import * as identityProviders from './202612072100_identity_providers.js';
 import * as jobs from './202612080900_jobs.js';
 import * as recoveryDebts from './202612081000_recovery_debts.js';
+import * as webhookOperations from './202612081100_webhook_operations.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -55,4 +56,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612072100_identity_providers': identityProviders,
   '202612080900_jobs': jobs,
   '202612081000_recovery_debts': recoveryDebts,
+  '202612081100_webhook_operations': webhookOperations,
 };

@@ -840,7 +840,32 @@ ok(
   }),
   'updateWebhook',
 );
-ok(await integration.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhook.id } } }), 'listWebhookDeliveries');
+// A receiver that lost its store asks for everything again from the first event; one delivery
+// alone can be sent again too; and the signing secret changes with a day's overlap.
+const replayed = ok(
+  await integration.POST('/v1/webhooks/{id}/replay', { params: { path: { id: webhook.id } }, body: { fromSeq: 1 } }),
+  'replayWebhook',
+);
+log(`replay queued ${replayed.queued} events`);
+const deliveries = ok(
+  await integration.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhook.id } } }),
+  'listWebhookDeliveries',
+);
+const [firstDelivery] = deliveries.items;
+if (firstDelivery)
+  ok(
+    await integration.POST('/v1/webhooks/{id}/deliveries/{deliveryId}/redelivery', {
+      params: { path: { id: webhook.id, deliveryId: firstDelivery.id } },
+    }),
+    'redeliverWebhookDelivery',
+  );
+ok(
+  await integration.POST('/v1/webhooks/{id}/secret-rotation', {
+    params: { path: { id: webhook.id } },
+    body: { previousSecretValidForHours: 24 },
+  }),
+  'rotateWebhookSecret',
+);
 ok(await integration.DELETE('/v1/webhooks/{id}', { params: { path: { id: webhook.id } } }), 'deleteWebhook');
 receiver.close();
 const exported = ok(

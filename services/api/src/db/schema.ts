@@ -714,6 +714,10 @@ export interface WebhookTable {
   description: string | null;
   event_types: string[] | null;
   secret: string;
+  /** The secret a rotation replaced: it signs beside the new one until previous_secret_expires_at. */
+  previous_secret: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  secret_rotated_at: NullableTimestamp;
   status: 'active' | 'paused' | 'deleted';
   paused_reason: string | null;
   cursor: number;
@@ -730,6 +734,8 @@ export interface WebhookDeliveryTable {
   event_id: string;
   status: 'pending' | 'delivered';
   attempts: Generated<number>;
+  /** Times it was sent again on request (redeliverWebhookDelivery, replayWebhook). */
+  sent_again: Generated<number>;
   next_attempt_at: Timestamp;
   claimed_until: NullableTimestamp;
   first_failed_at: NullableTimestamp;

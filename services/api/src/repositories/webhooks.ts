@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB, Db, Webhook, WebhookDelivery } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -45,7 +45,20 @@ export function updateWebhook(
   tx: Transaction<DB>,
   councilId: string,
   id: string,
-  change: Partial<Pick<Webhook, 'url' | 'description' | 'event_types' | 'status' | 'paused_reason'>>,
+  change: Partial<
+    Pick<
+      Webhook,
+      | 'url'
+      | 'description'
+      | 'event_types'
+      | 'status'
+      | 'paused_reason'
+      | 'secret'
+      | 'previous_secret'
+      | 'previous_secret_expires_at'
+      | 'secret_rotated_at'
+    >
+  >,
   at: Date,
 ): Promise<Webhook> {
   return tx
@@ -67,4 +80,75 @@ export function listDeliveries(
   let query = db.selectFrom('webhook_deliveries').selectAll().where('council_id', '=', councilId).where('webhook_id', '=', webhookId);
   if (after !== null) query = query.where('id', '>', after);
   return query.orderBy('id').limit(limit).execute();
+}
+
+/** What makes a delivery due again at once, counted as sent again: attempts start afresh. */
+const SEND_AGAIN = {
+  status: 'pending',
+  attempts: 0,
+  next_attempt_at: sql<Date>`now()`,
+  claimed_until: null,
+  first_failed_at: null,
+  delivered_at: null,
+} as const;
+
+/** Makes one delivery of the webhook due again at once; undefined when the webhook has no such delivery. */
+export function sendDeliveryAgain(
+  tx: Transaction<DB>,
+  councilId: string,
+  webhookId: string,
+  deliveryId: string,
+): Promise<WebhookDelivery | undefined> {
+  return tx
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({ ...SEND_AGAIN, sent_again: eb('sent_again', '+', 1) }))
+    .where('council_id', '=', councilId)
+    .where('webhook_id', '=', webhookId)
+    .where('id', '=', deliveryId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Queues again, for the webhook, each event of its types from `fromSeq` to what it has reached
+ * (its cursor), at most `limit`: deliveries sent before are made due again, events it never had
+ * (filtered out then, or before it existed) are queued. Returns how many and the last seq taken.
+ */
+export async function replayDeliveries(
+  tx: Transaction<DB>,
+  webhook: Webhook,
+  fromSeq: number,
+  limit: number,
+): Promise<{ queued: number; throughSeq: number | null }> {
+  let events = tx
+    .selectFrom('events')
+    .select(['seq', 'id'])
+    .where('council_id', '=', webhook.council_id)
+    .where('seq', '>=', fromSeq)
+    .where('seq', '<=', webhook.cursor)
+    .orderBy('seq')
+    .limit(limit);
+  if (webhook.event_types !== null) events = events.where('type', 'in', webhook.event_types);
+  const rows = (await events.execute()).flatMap((event) => (event.seq === null ? [] : [{ seq: event.seq, id: event.id }]));
+  if (rows.length === 0) return { queued: 0, throughSeq: null };
+  await tx
+    .insertInto('webhook_deliveries')
+    .values(
+      rows.map((event) => ({
+        id: newId(),
+        council_id: webhook.council_id,
+        webhook_id: webhook.id,
+        event_seq: event.seq,
+        event_id: event.id,
+        status: 'pending' as const,
+        next_attempt_at: sql<Date>`now()`,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['webhook_id', 'event_id'])
+        .doUpdateSet((eb) => ({ ...SEND_AGAIN, sent_again: eb('webhook_deliveries.sent_again', '+', 1) })),
+    )
+    .execute();
+  return { queued: rows.length, throughSeq: rows.at(-1)?.seq ?? null };
 }

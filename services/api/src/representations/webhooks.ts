@@ -11,6 +11,8 @@ export function toWebhook(row: Webhook) {
     status: row.status === 'paused' ? ('paused' as const) : ('active' as const),
     pausedReason: row.paused_reason,
     cursor: row.cursor,
+    secretRotatedAt: row.secret_rotated_at === null ? null : iso(row.secret_rotated_at),
+    previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : iso(row.previous_secret_expires_at),
     version: row.version,
     createdAt: iso(row.created_at),
   };
@@ -24,6 +26,7 @@ export function toDelivery(row: WebhookDelivery) {
     eventSeq: row.event_seq,
     status: row.status,
     attempts: row.attempts,
+    sentAgain: row.sent_again,
     nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
     lastStatusCode: row.last_status_code,
     lastError: row.last_error,

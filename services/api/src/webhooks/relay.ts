@@ -7,7 +7,7 @@ import { numberEvents } from '../repositories/events.js';
 import { WebhookSender } from './delivery.js';
 import { type ClaimedDelivery, claimDue, fanOut, markDelivered, markFailed, pauseWebhook } from './delivery-repository.js';
 
-import { SIGNATURE_HEADER, signDelivery, standardWebhookHeaders } from './signature.js';
+import { SIGNATURE_HEADER, signDelivery, signingSecrets, standardWebhookHeaders } from './signature.js';
 
 /** The relay's spans (no-ops unless tracing is on). */
 const tracer = trace.getTracer('ras-webhooks');
@@ -185,7 +185,7 @@ export class WebhookRelay {
       {
         'content-type': 'application/json',
         'user-agent': 'ras-webhooks/1',
-        ...standardWebhookHeaders(webhook.secret, event.id, timestamp, body),
+        ...standardWebhookHeaders(signingSecrets(webhook, new Date(timestamp * 1000)), event.id, timestamp, body),
         [SIGNATURE_HEADER]: signDelivery(webhook.secret, timestamp, body),
         'Ras-Event-Id': event.id,
         'Ras-Event-Type': event.type,

@@ -23,14 +23,34 @@ export function signingKeyOf(secret: string): Buffer {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
 }
 
-/** The three Standard Webhooks headers for one delivery attempt. */
-export function standardWebhookHeaders(secret: string, id: string, timestamp: number, body: string): Record<string, string> {
-  const signature = createHmac('sha256', signingKeyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+/**
+ * The three Standard Webhooks headers for one delivery attempt: one signature per secret, space
+ * separated (a rotation's grace period signs with the new secret and the one it replaced).
+ */
+export function standardWebhookHeaders(
+  secrets: string | readonly string[],
+  id: string,
+  timestamp: number,
+  body: string,
+): Record<string, string> {
+  const signatures = (typeof secrets === 'string' ? [secrets] : secrets).map(
+    (secret) => `v1,${createHmac('sha256', signingKeyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`,
+  );
   return {
     [STANDARD_HEADERS.id]: id,
     [STANDARD_HEADERS.timestamp]: String(timestamp),
-    [STANDARD_HEADERS.signature]: `v1,${signature}`,
+    [STANDARD_HEADERS.signature]: signatures.join(' '),
   };
+}
+
+/** The secrets a delivery at `at` is signed with: the current one, and a replaced one still in its grace period. */
+export function signingSecrets(
+  webhook: { readonly secret: string; readonly previous_secret: string | null; readonly previous_secret_expires_at: Date | null },
+  at: Date,
+): string[] {
+  const previous = webhook.previous_secret;
+  const until = webhook.previous_secret_expires_at;
+  return previous !== null && until !== null && until > at ? [webhook.secret, previous] : [webhook.secret];
 }
 
 /** Signs a delivery body the deprecated way: HMAC-SHA256 over `<timestamp>.<body>` with the secret. */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../auth/roles.js';
-import type { Webhook } from '../db/schema.js';
+import type { Webhook, WebhookDelivery } from '../db/schema.js';
+import { notFound } from '../errors.js';
 import { latestSeq, numberEventsIn } from '../repositories/events.js';
-import { findWebhook, insertWebhook, updateWebhook } from '../repositories/webhooks.js';
-import { toWebhook } from '../representations/webhooks.js';
+import { findWebhook, insertWebhook, replayDeliveries, sendDeliveryAgain, updateWebhook } from '../repositories/webhooks.js';
+import { toDelivery, toWebhook } from '../representations/webhooks.js';
 import type { WorkflowContext } from './context.js';
 import { stateMachine, transition } from './transition.js';
 
@@ -18,9 +19,12 @@ export const WEBHOOK = stateMachine({
   events: false,
   steps: {
     update: { from: 'any', to: null, roles: MANAGERS, audit: 'webhook.updated' },
+    rotateSecret: { from: 'any', to: null, roles: MANAGERS, audit: 'webhook.secret-rotated' },
     delete: { from: 'any', to: 'deleted', roles: MANAGERS, audit: 'webhook.deleted' },
   },
 });
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 /**
  * Subscribes a URL to the council's events, from the last one committed: the feed is numbered in
@@ -33,7 +37,7 @@ export async function createWebhook(
 ): Promise<{ row: Webhook; secret: string }> {
   const { tx, scope, changes } = context;
   await numberEventsIn(tx);
-  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const secret = newSecret();
   const row = await insertWebhook(tx, scope.councilId, {
     url: input.url,
     description: input.description ?? null,
@@ -80,4 +84,70 @@ export async function deleteWebhook(context: WorkflowContext, id: string): Promi
   await transition(context, WEBHOOK, 'delete', { id, expectedVersion: null }, async (before, status) => ({
     after: await updateWebhook(context.tx, context.scope.councilId, before.id, { status }, context.clock.now()),
   }));
+}
+
+/** The longest a replaced secret may go on signing beside the new one: a week. */
+export const MAX_PREVIOUS_SECRET_HOURS = 168;
+
+/**
+ * Gives the webhook a new signing secret, shown once. Until the grace period ends each delivery
+ * carries two signatures (Standard Webhooks allows several): the new secret's and the replaced
+ * one's, so the receiver can change over without missing a delivery.
+ */
+export async function rotateWebhookSecret(
+  context: WorkflowContext,
+  id: string,
+  previousSecretValidForHours: number,
+): Promise<{ row: Webhook; secret: string }> {
+  const secret = newSecret();
+  const now = context.clock.now();
+  const row = await transition(context, WEBHOOK, 'rotateSecret', { id, expectedVersion: null }, async (before) => ({
+    after: await updateWebhook(
+      context.tx,
+      context.scope.councilId,
+      before.id,
+      {
+        secret,
+        previous_secret: previousSecretValidForHours > 0 ? before.secret : null,
+        // The clock's instant plus the grace period: arithmetic on the injected clock, not a wall-clock read.
+        previous_secret_expires_at:
+          previousSecretValidForHours > 0 ? new Date(now.getTime() + previousSecretValidForHours * 3_600_000) : null,
+        secret_rotated_at: now,
+      },
+      now,
+    ),
+  }));
+  return { row, secret };
+}
+
+/** Sends one delivery again (a receiver lost it, or fixed what refused it): due at once, attempts afresh. */
+export async function redeliverWebhookDelivery(context: WorkflowContext, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+  const { tx, scope, changes } = context;
+  const webhook = await findWebhook(tx, scope.councilId, webhookId, { forUpdate: true });
+  if (!webhook) throw notFound('webhook', webhookId);
+  const delivery = await sendDeliveryAgain(tx, scope.councilId, webhook.id, deliveryId);
+  if (!delivery) throw notFound('webhook delivery', deliveryId);
+  changes.record({ action: 'webhook.delivery-sent-again', entityType: 'webhook', entityId: webhook.id, after: toDelivery(delivery) });
+  return delivery;
+}
+
+/** The most events one replay queues: a longer replay is asked for again from throughSeq + 1. */
+export const REPLAY_LIMIT = 10_000;
+
+/**
+ * Sends the webhook every event of its types again from a sequence number to where it has reached,
+ * up to {@link REPLAY_LIMIT}: a receiver that lost its store replays from the last seq it kept.
+ */
+export async function replayWebhook(
+  context: WorkflowContext,
+  webhookId: string,
+  fromSeq: number,
+): Promise<{ webhook: Webhook; queued: number; throughSeq: number | null; more: boolean }> {
+  const { tx, scope, changes } = context;
+  const webhook = await findWebhook(tx, scope.councilId, webhookId, { forUpdate: true });
+  if (!webhook) throw notFound('webhook', webhookId);
+  const { queued, throughSeq } = await replayDeliveries(tx, webhook, fromSeq, REPLAY_LIMIT);
+  const more = queued === REPLAY_LIMIT && throughSeq !== null && throughSeq < webhook.cursor;
+  changes.record({ action: 'webhook.replayed', entityType: 'webhook', entityId: webhook.id, after: { fromSeq, queued, throughSeq } });
+  return { webhook, queued, throughSeq, more };
 }

@@ -904,6 +904,18 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
       return { method: 'DELETE', url: `/v1/webhooks/${id}` };
     },
     listWebhookDeliveries: get(`/v1/webhooks/${webhookId}/deliveries`),
+    rotateWebhookSecret: async () => ({
+      method: 'POST',
+      url: `/v1/webhooks/${webhookId}/secret-rotation`,
+      body: { previousSecretValidForHours: 1 },
+    }),
+    replayWebhook: async () => ({ method: 'POST', url: `/v1/webhooks/${webhookId}/replay`, body: { fromSeq: 1 } }),
+    redeliverWebhookDelivery: async () => {
+      // The world's budgets were created before its webhook: a replay queues their events.
+      await as('admin', 'POST', `/v1/webhooks/${webhookId}/replay`, { fromSeq: 1 });
+      const [delivery] = (await as('admin', 'GET', `/v1/webhooks/${webhookId}/deliveries`)).json().items;
+      return { method: 'POST', url: `/v1/webhooks/${webhookId}/deliveries/${delivery.id}/redelivery` };
+    },
     getSummaryReport: get('/v1/reports/summary'),
     getFairnessReport: get('/v1/reports/fairness'),
     getLetter: get(`/v1/letters/indicative-budget/${budgetId}`),

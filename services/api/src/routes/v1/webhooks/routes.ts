@@ -24,7 +24,17 @@ import {
 } from '../../../schemas/common.js';
 import { SIGNATURE_HEADER } from '../../../webhooks/signature.js';
 import type { TargetPolicy } from '../../../webhooks/target-policy.js';
-import { createWebhook, deleteWebhook, updateWebhookSettings, WEBHOOK } from '../../../workflows/webhooks.js';
+import {
+  createWebhook,
+  deleteWebhook,
+  MAX_PREVIOUS_SECRET_HOURS,
+  REPLAY_LIMIT,
+  redeliverWebhookDelivery,
+  replayWebhook,
+  rotateWebhookSecret,
+  updateWebhookSettings,
+  WEBHOOK,
+} from '../../../workflows/webhooks.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'An http(s) URL that accepts POSTed JSON' });
 const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
@@ -43,6 +53,10 @@ const WebhookResource = Type.Object(
     status: Type.Enum(['active', 'paused']),
     pausedReason: Nullable(Type.String()),
     cursor: Type.Integer({ description: 'The last event seq queued for delivery' }),
+    secretRotatedAt: Nullable(Timestamp),
+    previousSecretExpiresAt: Type.Union([Timestamp, Type.Null()], {
+      description: 'Until when the secret the last rotation replaced still signs each delivery beside the new one',
+    }),
     version: Type.Integer(),
     createdAt: Timestamp,
   },
@@ -56,6 +70,7 @@ const DeliveryResource = Type.Object(
     eventSeq: Type.Integer(),
     status: Type.Enum(['pending', 'delivered']),
     attempts: Type.Integer(),
+    sentAgain: Type.Integer({ description: 'Times it was sent again on request (redeliverWebhookDelivery, replayWebhook)' }),
     nextAttemptAt: Nullable(Timestamp),
     lastStatusCode: Nullable(Type.Integer()),
     lastError: Nullable(Type.String()),
@@ -221,6 +236,100 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!webhook) throw notFound('webhook', request.params.id);
       const page = pageRequest(request.query);
       return toPage(await listDeliveries(app.db, councilId, webhook.id, page.after, page.size + 1), page, toDelivery);
+    },
+  );
+
+  app.post(
+    '/webhooks/:id/secret-rotation',
+    {
+      config: { problems: ['INVALID_INPUT'], access: ACCESS },
+      schema: {
+        operationId: 'rotateWebhookSecret',
+        tags: ['integration'],
+        summary: 'Give a webhook a new signing secret, the old one signing beside it for a while',
+        description: `The new secret is shown once. Until previousSecretExpiresAt (previousSecretValidForHours, default 24, at most ${MAX_PREVIOUS_SECRET_HOURS}; 0 ends the old secret at once) every delivery's webhook-signature carries two signatures, space separated as Standard Webhooks allows: the new secret's and the old one's, so the receiver verifies with either while it changes over. The deprecated ${SIGNATURE_HEADER} is signed with the new secret only.`,
+        params: IdParams,
+        body: Type.Object(
+          {
+            previousSecretValidForHours: Type.Optional(
+              Type.Integer({
+                minimum: 0,
+                maximum: MAX_PREVIOUS_SECRET_HOURS,
+                default: 24,
+                description: 'How long the replaced secret goes on signing',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            ...WebhookResource.properties,
+            secret: Type.String({ description: 'Shown once: verify signatures with it' }),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const hours = request.body.previousSecretValidForHours ?? 24;
+      const { row, secret } = await runWorkflow(request, (context) => rotateWebhookSecret(context, request.params.id, hours));
+      reply.header('etag', etag(row.version));
+      return { ...toWebhook(row), secret };
+    },
+  );
+
+  app.post(
+    '/webhooks/:id/deliveries/:deliveryId/redelivery',
+    {
+      config: { access: ACCESS },
+      schema: {
+        operationId: 'redeliverWebhookDelivery',
+        tags: ['integration'],
+        summary: 'Send one delivery again',
+        description:
+          'Makes the delivery due at once with its attempts counted afresh, whether it was delivered or is still being retried: for a receiver that lost it, or has fixed what refused it. The event is the same (the same webhook-id), so a receiver that had it already can tell. A paused webhook sends it when resumed.',
+        params: Type.Object({ id: Id, deliveryId: Id }),
+        response: { 200: DeliveryResource, ...problemResponses },
+      },
+    },
+    async (request) =>
+      toDelivery(await runWorkflow(request, (context) => redeliverWebhookDelivery(context, request.params.id, request.params.deliveryId))),
+  );
+
+  app.post(
+    '/webhooks/:id/replay',
+    {
+      config: { access: ACCESS },
+      schema: {
+        operationId: 'replayWebhook',
+        tags: ['integration'],
+        summary: 'Send every event again from a sequence number',
+        description: `Queues again each event of the webhook's types from fromSeq to the last it has reached (its cursor), oldest first: those it was sent before are sent again, those it never had (before it existed, or filtered out since) are sent for the first time. At most ${REPLAY_LIMIT} events a call: when more is true, call again from throughSeq + 1.`,
+        params: IdParams,
+        body: Type.Object(
+          { fromSeq: Type.Integer({ minimum: 1, description: 'The first event seq to send again' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            {
+              queued: Type.Integer({ minimum: 0, description: 'Events queued to send' }),
+              fromSeq: Type.Integer(),
+              throughSeq: Type.Union([Type.Integer(), Type.Null()], { description: 'The last event seq queued; null when none was' }),
+              more: Type.Boolean({ description: 'More events wait past throughSeq: call again from throughSeq + 1' }),
+            },
+            { title: 'WebhookReplay' },
+          ),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { queued, throughSeq, more } = await runWorkflow(request, (context) =>
+        replayWebhook(context, request.params.id, request.body.fromSeq),
+      );
+      return { queued, fromSeq: request.body.fromSeq, throughSeq, more };
     },
   );
 };
