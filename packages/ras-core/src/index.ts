@@ -156,6 +156,7 @@ export {
 } from './letters.js';
 export type { Pence, RoundingMode } from './money.js';
 export { formatPounds, MAX_AMOUNT_PENCE, poundsToPence } from './money.js';
+export { nhsNumber } from './nhs-number.js';
 export type { PayeeLine, PayeeShare } from './payees.js';
 export { PAYEE_OF, splitInstalment } from './payees.js';
 export type { OwingInstalment, PayeeTotal, PaymentRunTotals, RunPayment } from './payment-run.js';

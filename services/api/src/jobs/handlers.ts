@@ -20,6 +20,8 @@ export interface ImportPayload {
   readonly rows: readonly ImportTuple[];
   readonly errors: readonly FieldProblem[];
   readonly createdByKeyId: string | null;
+  /** The file's columns the import ignored (absent in jobs queued before it was kept). */
+  readonly ignoredColumns?: readonly string[];
 }
 
 /** What the handlers need beyond a job: the access log brought up to date before an export reads it. */
@@ -54,7 +56,7 @@ export function jobHandlers(deps: HandlerDependencies): Record<JobOperation, Job
         shouldStop: run.shouldStop,
       });
       if (counts.stopped) run.stopped();
-      return importReport(mode, counts, people.length, payload.errors, failed);
+      return importReport(mode, counts, people.length, payload.errors, failed, payload.ignoredColumns ?? []);
     }),
 
     async confirmPaymentRun(run) {

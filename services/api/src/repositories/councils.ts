@@ -143,6 +143,7 @@ export type CouncilSettings = Required<
     | 'dataProtection'
     | 'planRevision'
     | 'interimMaxWeeks'
+    | 'imports'
   >;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {

@@ -184,6 +184,8 @@ export interface ImportedPerson {
   readonly clientGroup: string;
   readonly displayName: string | null;
   readonly dateOfBirth: string | null;
+  /** The NHS number (checked), kept as the person's `nhs` record-system id. */
+  readonly nhsNumber?: string;
   /** Long-term support the council commissions without a personal budget, from–to. */
   readonly commissionedSupportFrom?: string | null;
   readonly commissionedSupportTo?: string | null;
@@ -284,4 +286,50 @@ export async function updateImportedPeople(
     where p.council_id = ${councilId} and p.id = v.id
     returning p.*`.execute(tx);
   return rows;
+}
+
+/** The record-system name an NHS number is kept under among a person's ids. */
+export const NHS_SYSTEM = 'nhs';
+
+/** Makes each NHS number its person's only `nhs` id: a number they held before is replaced. */
+export async function setNhsNumbers(
+  tx: Transaction<DB>,
+  councilId: string,
+  numbers: readonly { personId: string; nhs: string }[],
+): Promise<void> {
+  if (numbers.length === 0) return;
+  const people = numbers.map((number) => number.personId);
+  const values = numbers.map((number) => number.nhs);
+  await sql`
+    delete from person_external_ids e
+     using unnest(${people}::uuid[], ${values}::text[]) as wanted(person_id, value)
+     where e.council_id = ${councilId} and e.system = ${NHS_SYSTEM} and e.person_id = wanted.person_id and e.value <> wanted.value`.execute(
+    tx,
+  );
+  await sql`
+    insert into person_external_ids (council_id, person_id, system, value)
+    select ${councilId}::uuid, wanted.person_id, ${NHS_SYSTEM}, wanted.value
+      from unnest(${people}::uuid[], ${values}::text[]) as wanted(person_id, value)
+    on conflict (council_id, system, value) do nothing`.execute(tx);
+}
+
+/** Who holds each of these NHS numbers in the council: the person and every record-system id they hold. */
+export async function nhsNumberHolders(
+  db: Db,
+  councilId: string,
+  numbers: readonly string[],
+): Promise<Map<string, { personId: string; ids: Set<string> }>> {
+  const holders = new Map<string, { personId: string; ids: Set<string> }>();
+  if (numbers.length === 0) return holders;
+  const { rows } = await sql<{ nhs: string; person_id: string; system: string; value: string }>`
+    select n.value as nhs, e.person_id, e.system, e.value
+      from person_external_ids n
+      join person_external_ids e on e.council_id = n.council_id and e.person_id = n.person_id
+     where n.council_id = ${councilId} and n.system = ${NHS_SYSTEM} and n.value = any(${[...numbers]}::text[])`.execute(db);
+  for (const row of rows) {
+    const holder = holders.get(row.nhs) ?? { personId: row.person_id, ids: new Set<string>() };
+    holder.ids.add(`${row.system}:${row.value}`);
+    holders.set(row.nhs, holder);
+  }
+  return holders;
 }

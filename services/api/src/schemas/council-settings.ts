@@ -33,6 +33,18 @@ export const LetterTemplate = Type.Object(
   },
 );
 
+/** The fields of a people file (importPeople), in the order a CSV header usually lists them. */
+export const PEOPLE_FILE_FIELDS = [
+  'system',
+  'externalId',
+  'clientGroup',
+  'displayName',
+  'dateOfBirth',
+  'nhsNumber',
+  'commissionedSupportFrom',
+  'commissionedSupportTo',
+] as const;
+
 /** What a council may set (councils.settings); every field optional, with the defaults in {@link councilSettings}. */
 export const CouncilSettings = Type.Object(
   {
@@ -250,6 +262,27 @@ export const CouncilSettings = Type.Object(
           ),
         },
         { additionalProperties: false, description: 'Letters to the person: language, reply time and the council’s own templates' },
+      ),
+    ),
+    imports: Type.Optional(
+      Type.Object(
+        {
+          columns: Type.Optional(
+            Type.Record(
+              Type.String({ minLength: 1, maxLength: 100 }),
+              Type.Enum([...PEOPLE_FILE_FIELDS], { description: 'The field of a people file the column holds' }),
+              {
+                maxProperties: 50,
+                description:
+                  'The record system’s own column names, each with the field it holds: { "PERSON_REF": "externalId", "NHS_NO": "nhsNumber" }. Columns a people file names that are neither mapped nor fields are ignored and listed in the import report',
+              },
+            ),
+          ),
+          dateFormat: Type.Optional(
+            Type.Enum(['yyyy-mm-dd', 'dd/mm/yyyy'], { description: 'How the record system writes dates (default yyyy-mm-dd)' }),
+          ),
+        },
+        { additionalProperties: false, description: 'How the council’s record system writes a people file (importPeople)' },
       ),
     ),
     dataProtection: Type.Optional(

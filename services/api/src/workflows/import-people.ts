@@ -1,7 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { Changes } from '../db/changes.js';
 import type { DB } from '../db/schema.js';
-import { findPeopleByExternalIds, type ImportedPerson, insertImportedPeople, updateImportedPeople } from '../repositories/people.js';
+import {
+  findPeopleByExternalIds,
+  type ImportedPerson,
+  insertImportedPeople,
+  setNhsNumbers,
+  updateImportedPeople,
+} from '../repositories/people.js';
 import { chunks } from '../slices.js';
 import type { InTransaction } from './context.js';
 
@@ -65,6 +71,7 @@ export async function importPeople(
         (row.client_group === person.clientGroup &&
           row.display_name === person.displayName &&
           row.date_of_birth === person.dateOfBirth &&
+          (person.nhsNumber === undefined || record.externalIds.nhs === person.nhsNumber) &&
           (person.commissionedSupportFrom === undefined ||
             (row.commissioned_support_from === person.commissionedSupportFrom &&
               row.commissioned_support_to === (person.commissionedSupportTo ?? null))))
@@ -86,7 +93,7 @@ export async function importPeople(
         entityId: row.id,
         after: {
           id: row.id,
-          externalIds: { [person.system]: person.externalId },
+          externalIds: { [person.system]: person.externalId, ...(person.nhsNumber ? { nhs: person.nhsNumber } : {}) },
           clientGroup: row.client_group,
           version: row.version,
           source: 'import',
@@ -95,6 +102,13 @@ export async function importPeople(
     });
     counts.created += created.length;
     const updated = new Map((await updateImportedPeople(tx, input.councilId, changed)).map((row) => [row.id, row]));
+    // Each NHS number the file gives is the person's `nhs` id (checked before: no one else holds it).
+    await setNhsNumbers(tx, input.councilId, [
+      ...fresh.flatMap((person, index) =>
+        person.nhsNumber && created[index] ? [{ personId: created[index].id, nhs: person.nhsNumber }] : [],
+      ),
+      ...changed.flatMap(({ id, person }) => (person.nhsNumber ? [{ personId: id, nhs: person.nhsNumber }] : [])),
+    ]);
     for (const { id, person } of changed) {
       const before = existing.get(`${person.system}:${person.externalId}`);
       const after = updated.get(id);
@@ -165,26 +179,24 @@ export async function importInSlices(inTransaction: InTransaction, run: ImportRu
   return { ...progress.counts, stopped: false };
 }
 
-/** A row of an import as a job keeps it: an array, not an object, as 100,000 rows' field names would be half the payload. */
-export type ImportTuple =
-  | readonly [string, string, string, string | null, string | null]
-  | readonly [string, string, string, string | null, string | null, string | null, string | null];
+type Core = readonly [string, string, string, string | null, string | null];
+type WithSupport = readonly [string, string, string, string | null, string | null, string | null, string | null];
 
-/** The rows of an import, as its job keeps them (commissioned support only where the file gave it). */
+/**
+ * A row of an import as a job keeps it: an array, not an object, as 100,000 rows' field names would
+ * be half the payload. Five fields, seven with commissioned support; one more (six or eight) with
+ * an NHS number last.
+ */
+export type ImportTuple = Core | WithSupport | readonly [...Core, string] | readonly [...WithSupport, string];
+
+/** The rows of an import, as its job keeps them (commissioned support and NHS number only where the file gave them). */
 export function importTuples(people: readonly ImportedPerson[]): ImportTuple[] {
-  return people.map((person) =>
-    person.commissionedSupportFrom === undefined
-      ? [person.system, person.externalId, person.clientGroup, person.displayName, person.dateOfBirth]
-      : [
-          person.system,
-          person.externalId,
-          person.clientGroup,
-          person.displayName,
-          person.dateOfBirth,
-          person.commissionedSupportFrom,
-          person.commissionedSupportTo ?? null,
-        ],
-  );
+  return people.map((person): ImportTuple => {
+    const core: Core = [person.system, person.externalId, person.clientGroup, person.displayName, person.dateOfBirth];
+    const row: Core | WithSupport =
+      person.commissionedSupportFrom === undefined ? core : [...core, person.commissionedSupportFrom, person.commissionedSupportTo ?? null];
+    return person.nhsNumber === undefined ? row : [...row, person.nhsNumber];
+  });
 }
 
 /** The rows of an import, back from its job's payload. */
@@ -192,11 +204,33 @@ export function importedPeople(tuples: readonly ImportTuple[]): ImportedPerson[]
   return tuples.map((tuple) => {
     const [system, externalId, clientGroup, displayName, dateOfBirth] = tuple;
     const person = { system, externalId, clientGroup, displayName, dateOfBirth };
-    return tuple.length === 7 ? { ...person, commissionedSupportFrom: tuple[5], commissionedSupportTo: tuple[6] } : person;
+    const withSupport =
+      tuple.length >= 7 ? { ...person, commissionedSupportFrom: tuple[5] ?? null, commissionedSupportTo: tuple[6] ?? null } : person;
+    const nhs = tuple.length === 6 || tuple.length === 8 ? tuple[tuple.length - 1] : undefined;
+    return typeof nhs === 'string' ? { ...withSupport, nhsNumber: nhs } : withSupport;
   });
 }
 
-/** What an import answers (and its job's result): the counts, with every bad row and its reason. */
-export function importReport<E>(mode: ImportRun['mode'], counts: ImportCounts, good: number, errors: readonly E[], failed: number) {
-  return { mode, total: good + failed, created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed, errors };
+/**
+ * What an import answers (and its job's result): the counts, with every bad row and its reason,
+ * and the columns of the file it ignored (neither a field nor mapped to one).
+ */
+export function importReport<E>(
+  mode: ImportRun['mode'],
+  counts: ImportCounts,
+  good: number,
+  errors: readonly E[],
+  failed: number,
+  ignoredColumns: readonly string[] = [],
+) {
+  return {
+    mode,
+    total: good + failed,
+    created: counts.created,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    failed,
+    errors,
+    ignoredColumns,
+  };
 }

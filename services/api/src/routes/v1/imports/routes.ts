@@ -7,11 +7,12 @@ import { acceptAsJob, prefersAsync } from '../../../http/respond-async.js';
 import { runWorkflow } from '../../../http/write.js';
 import type { ImportPayload } from '../../../jobs/handlers.js';
 import { scopeOf } from '../../../plugins/auth.js';
-import { councilClientGroups } from '../../../repositories/councils.js';
+import { councilClientGroups, councilSettings } from '../../../repositories/councils.js';
+import { nhsNumberHolders } from '../../../repositories/people.js';
 import { problemResponses } from '../../../schemas/common.js';
 import { AcceptedAsJob, PreferHeader } from '../../../schemas/jobs.js';
 import { IMPORT_COMMIT_ROWS, importInSlices, importReport, importTuples } from '../../../workflows/import-people.js';
-import { FIELDS, readPeopleFile } from './people-file.js';
+import { FIELDS, readPeopleFile, withNhsNumbersChecked } from './people-file.js';
 
 const MAX_ROWS = 100_000;
 
@@ -23,6 +24,9 @@ const ImportReport = Type.Object(
     updated: Type.Integer(),
     unchanged: Type.Integer(),
     failed: Type.Integer({ description: 'Rows not imported' }),
+    ignoredColumns: Type.Array(Type.String(), {
+      description: 'The file’s columns (or NDJSON keys) the import ignored: neither a field nor mapped to one in settings.imports.columns',
+    }),
     errors: Type.Array(
       Type.Object(
         {
@@ -59,7 +63,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'importPeople',
         tags: ['integration'],
         summary: 'Create or update people from a record-system file (CSV or NDJSON), matched by record-system id',
-        description: `Fields: ${FIELDS.join(', ')} (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing ${IMPORT_COMMIT_ROWS.toLocaleString('en-GB')} at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most ${MAX_ROWS} rows. With \`Prefer: respond-async\` the file is read and checked at once (a bad all-or-nothing file is still 422), then written by a job: 202 with its Location; the job's result is this report, and cancelling a best-effort import stops it between slices.`,
+        description: `Fields: ${FIELDS.join(', ')} (CSV with a header row, or one JSON object a line); settings.imports.columns maps the record system's own column names to them, and a column that is neither is ignored and listed in ignoredColumns. Dates are YYYY-MM-DD, or DD/MM/YYYY where settings.imports.dateFormat says so. nhsNumber is checked (ten digits, the modulus 11 check digit) and kept as the person's nhs id; one another person holds is a bad row. A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422), in one transaction; best-effort (default) writes the good rows, committing ${IMPORT_COMMIT_ROWS.toLocaleString('en-GB')} at a time, so a failure part-way leaves the slices before it written and sending the file again finishes it (rows already in are unchanged). At most ${MAX_ROWS} rows. With \`Prefer: respond-async\` the file is read and checked at once (a bad all-or-nothing file is still 422), then written by a job: 202 with its Location; the job's result is this report, and cancelling a best-effort import stops it between slices.`,
         headers: Type.Object(PreferHeader),
         querystring: Type.Object({ mode: Type.Optional(Type.Enum(['all-or-nothing', 'best-effort'])) }, { additionalProperties: false }),
         consumes: ['text/csv', 'application/x-ndjson'],
@@ -71,8 +75,19 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const mode = request.query.mode ?? 'best-effort';
       const ndjson = String(request.headers['content-type']).startsWith('application/x-ndjson');
-      const allowed = await councilClientGroups(app.db, scope.councilId);
-      const { rows, errors, failedRows } = await readPeopleFile(request.body, ndjson, allowed);
+      const [allowed, settings] = await Promise.all([
+        councilClientGroups(app.db, scope.councilId),
+        councilSettings(app.db, scope.councilId),
+      ]);
+      const file = await readPeopleFile(request.body, ndjson, allowed, settings.imports ?? {});
+      // An NHS number another person holds is the row's mistake, named like any other.
+      const holders = await nhsNumberHolders(
+        app.db,
+        scope.councilId,
+        file.rows.flatMap((row) => (row.nhsNumber ? [row.nhsNumber] : [])),
+      );
+      const { rows, errors, failedRows } = withNhsNumbersChecked(file, holders);
+      const { ignoredColumns } = file;
       if (rows.length + failedRows > MAX_ROWS)
         throw unprocessable('INVALID_INPUT', `At most ${MAX_ROWS} rows per import`, [{ pointer: '/body', detail: 'has too many rows' }]);
       if (mode === 'all-or-nothing' && errors.length > 0) {
@@ -82,7 +97,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
       }
       if (prefersAsync(request)) {
-        const payload: ImportPayload = { rows: importTuples(rows), errors, createdByKeyId: keyIdOf(request.principal) };
+        const payload: ImportPayload = { rows: importTuples(rows), errors, createdByKeyId: keyIdOf(request.principal), ignoredColumns };
         return acceptAsJob(request, reply, {
           operation: 'importPeople',
           input: { mode, rows: rows.length + failedRows, failedRows },
@@ -96,7 +111,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         mode,
         people: rows,
       });
-      return importReport(mode, counts, rows.length, errors, failedRows);
+      return importReport(mode, counts, rows.length, errors, failedRows, ignoredColumns);
     },
   );
 };
