@@ -110,7 +110,7 @@ export async function readPeopleFile(
     const data = csvRows(body);
     const header = data.next();
     const names = header.done ? [] : header.value.fields.map((name) => fieldOf(name.trim()));
-    const missing = ['system', 'externalId', 'clientGroup'].filter((name) => !names.includes(name as Field));
+    const missing = (['system', 'externalId', 'clientGroup'] as const).filter((name) => !names.includes(name));
     if (missing.length > 0)
       throw unprocessable('INVALID_INPUT', `The header row lacks ${missing.join(', ')}`, [
         {
