@@ -859,9 +859,10 @@ if (firstDelivery)
     }),
     'redeliverWebhookDelivery',
   );
+const webhookNow = await integration.GET('/v1/webhooks/{id}', { params: { path: { id: webhook.id } } });
 ok(
   await integration.POST('/v1/webhooks/{id}/secret-rotation', {
-    params: { path: { id: webhook.id } },
+    params: { path: { id: webhook.id }, header: { 'If-Match': etagOf(webhookNow) } },
     body: { previousSecretValidForHours: 24 },
   }),
   'rotateWebhookSecret',

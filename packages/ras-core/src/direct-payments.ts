@@ -243,12 +243,17 @@ export function selectAuditSample(
 
 /**
  * The most an audit can find owed to the council on an account: what the council paid in less
- * what has already gone back to it (clawback, earlier recoveries). How much of it comes out of the
- * account and how much is a debt the holder owes is {@link splitRecovery}'s.
+ * what has already gone back to it (clawback, earlier recoveries) and the debts earlier audits
+ * recorded, so the same money is never claimed twice. How much of it comes out of the account and
+ * how much is a debt the holder owes is {@link splitRecovery}'s.
+ *
+ * @param summary - the account
+ * @param earlierDebtsPence - the debts earlier audits of the account recorded (default 0)
  */
-export function recoverablePence(summary: AccountSummary): Pence {
+export function recoverablePence(summary: AccountSummary, earlierDebtsPence: Pence = 0): Pence {
+  assertPence(earlierDebtsPence, '/earlierDebtsPence');
   const council = summary.funders.find((funder) => funder.funder === COUNCIL_FUNDER);
-  return council ? Math.max(0, council.paidInPence - council.returnedPence) : 0;
+  return council ? Math.max(0, council.paidInPence - council.returnedPence - earlierDebtsPence) : 0;
 }
 
 /** What an audit's recovery takes from the account, and what is left owing beyond it. */

@@ -301,5 +301,16 @@ describe('direct payment agreements, returns and audit', () => {
     const after = (await t.call('GET', `/v1/budgets/${a.budgetId}/account`, { key: council.keys.finance })).json();
     expect(after.balancePence).toBe(0);
     expect(after.transactions.at(-1)).toMatchObject({ kind: 'clawback', amountPence: 49_168 });
+    // Everything the council put in is now back or owed: a later audit can find nothing more owed.
+    const later = await t.call('POST', '/v1/direct-payment-audits', {
+      key: council.keys.finance,
+      body: { periodFrom: '2026-10-01', periodTo: '2026-11-30', percent: 100 },
+    });
+    const sameMoney = await t.call('POST', `/v1/direct-payment-audits/${later.json().id}/outcomes`, {
+      key: council.keys.finance,
+      body: { agreementId: dpa, outcome: 'recover', recoveryPence: 1, notes: 'The same money again' },
+    });
+    expect(sameMoney.statusCode).toBe(422);
+    expect(problemOf(sameMoney).errors?.[0]).toMatchObject({ pointer: '/recoveryPence', detail: 'must be from 1 to 0' });
   });
 });

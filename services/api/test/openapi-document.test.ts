@@ -114,7 +114,7 @@ describe('the OpenAPI document', () => {
         ?.required,
     ).toBe(true);
     // setIdentityProvider's first PUT needs none: its own, optional.
-    expect(byId.setIdentityProvider?.parameters).toContainEqual(expect.objectContaining({ name: 'if-match', required: false }));
+    expect(byId.setIdentityProvider?.parameters).toContainEqual(expect.objectContaining({ name: 'If-Match', required: false }));
     expect(Object.keys(byId.createBudget?.responses['429']?.headers ?? {})).toContain('Retry-After');
     expect(Object.keys(byId.getReadiness?.responses['503']?.headers ?? {})).toContain('Retry-After');
     // ETag where a versioned resource answers, not where `version` is the service's own.

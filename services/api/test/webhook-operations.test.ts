@@ -71,8 +71,12 @@ afterAll(async () => {
 
 describe('rotateWebhookSecret', () => {
   it('signs with the new secret and the old one until the grace period ends, then with the new one only', async () => {
+    const read = await t.call('GET', `/v1/webhooks/${webhookId}`, { key: council.keys.admin });
+    const unversioned = await t.call('POST', `/v1/webhooks/${webhookId}/secret-rotation`, { key: council.keys.admin, body: {} });
+    expect(unversioned.statusCode).toBe(428);
     const rotated = await t.call('POST', `/v1/webhooks/${webhookId}/secret-rotation`, {
       key: council.keys.admin,
+      headers: { 'if-match': read.headers.etag as string },
       body: { previousSecretValidForHours: 24 },
     });
     expect(rotated.statusCode, rotated.body).toBe(200);
@@ -93,8 +97,16 @@ describe('rotateWebhookSecret', () => {
     expect(verifies(secret, during)).toBe(true);
 
     // Ending the grace period at once (0 hours): only the newest secret signs.
+    // A retry of the first rotation (its answer lost) is refused, not rotated again.
+    const retried = await t.call('POST', `/v1/webhooks/${webhookId}/secret-rotation`, {
+      key: council.keys.admin,
+      headers: { 'if-match': read.headers.etag as string },
+      body: { previousSecretValidForHours: 24 },
+    });
+    expect(retried.statusCode).toBe(412);
     const again = await t.call('POST', `/v1/webhooks/${webhookId}/secret-rotation`, {
       key: council.keys.admin,
+      headers: { 'if-match': rotated.headers.etag as string },
       body: { previousSecretValidForHours: 0 },
     });
     expect(again.json().previousSecretExpiresAt).toBeNull();
@@ -151,9 +163,9 @@ describe('redeliverWebhookDelivery and replayWebhook', () => {
     const other = await setUpCouncil(t);
     for (const [url, body] of [
       [`/v1/webhooks/${webhookId}/replay`, { fromSeq: 1 }],
-      [`/v1/webhooks/${webhookId}/secret-rotation`, {}],
+      [`/v1/webhooks/${webhookId}/secret-rotation`, { previousSecretValidForHours: 1 }],
     ] as const) {
-      const refused = await t.call('POST', url, { key: other.keys.admin, body });
+      const refused = await t.call('POST', url, { key: other.keys.admin, headers: { 'if-match': '"1"' }, body });
       expect(refused.statusCode, url).toBe(404);
     }
     expect(

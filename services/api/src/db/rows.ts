@@ -60,7 +60,7 @@ export interface FairnessRow {
 export type NumberedEvent = EventRow & { seq: number };
 
 /** A payment run's items counted by status (pending, paid, skipped) and by payee kind, with their money. */
-/** A run's item as its files need it: with how a direct payment holder is paid (null for other payees). */
+/** A run's item as its files need it: with how its holder or provider is paid (null for commissioned spend and the managed account). */
 export type FileItem = PaymentRunItem & { account_type: 'bank' | 'prepaid-card' | null };
 
 /** Why a run skipped shares at confirmation, and how many and how much for each reason. */

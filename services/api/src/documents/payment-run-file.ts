@@ -112,7 +112,7 @@ const PAID_OUT: ReadonlySet<PaymentRunItem['payee_kind']> = new Set([
   'individual-service-fund',
 ]);
 
-/** The shares a run pays out, that were not skipped, paid by `method` (a provider is paid by bank). */
+/** The shares a run pays out, that were not skipped, paid by `method` (bank where no account says otherwise). */
 function paidOut(items: readonly FileItem[], method: 'bank' | 'prepaid-card'): FileItem[] {
   return items.filter((item) => item.status !== 'skipped' && PAID_OUT.has(item.payee_kind) && (item.account_type ?? 'bank') === method);
 }

@@ -116,7 +116,11 @@ function pascal(text: string): string {
 const OPTIONAL = /^Optional: /;
 
 function sharedParameter(parameter: JsonSchema): JsonSchema {
-  if (typeof parameter.description === 'string' && OPTIONAL.test(parameter.description)) return parameter;
+  if (typeof parameter.description === 'string' && OPTIONAL.test(parameter.description))
+    // Spelt as the shared one is, so a generated client names the header the same way everywhere.
+    return parameter.in === 'header' && String(parameter.name).toLowerCase() === 'if-match'
+      ? { ...parameter, name: 'If-Match' }
+      : parameter;
   for (const [component, shared] of Object.entries(SHARED_PARAMETERS)) {
     if (String(parameter.name).toLowerCase() === shared.name.toLowerCase() && parameter.in === shared.in) {
       return { $ref: `#/components/parameters/${component}` };

@@ -29,7 +29,13 @@ function nullableOf(schema: JsonSchema, components: Record<string, unknown>): Js
     // An object is referenced through allOf; a closed set is written out in place, because
     // generators make a class that extends the referenced type, and an enum cannot be extended.
     if (typeof only.$ref === 'string' && !(isSchema(target) && Array.isArray(target.enum)))
-      return { ...outside, allOf: [only], nullable: true };
+      // 3.0.3 reads nullable only beside a type: the referenced schema's (an object's).
+      return {
+        ...outside,
+        ...(isSchema(target) && typeof target.type === 'string' ? { type: target.type } : {}),
+        allOf: [only],
+        nullable: true,
+      };
     const { title: _title, ...named } = isSchema(target) ? target : only;
     const merged: JsonSchema = { ...named, ...outside, nullable: true };
     // A nullable enum lists null among its values, or a strict validator refuses null.

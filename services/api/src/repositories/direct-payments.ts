@@ -224,3 +224,14 @@ export function updateAuditItem(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The debts earlier audits recorded on an agreement: money found owed beyond what was left in the account. */
+export async function debtsOwedOn(db: Db, councilId: string, agreementId: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_sample_items')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('debt_pence'), eb.lit(0)).as('owed'))
+    .where('council_id', '=', councilId)
+    .where('agreement_id', '=', agreementId)
+    .executeTakeFirst();
+  return Number(row?.owed ?? 0);
+}

@@ -407,19 +407,23 @@ export async function skippedReasons(db: Db, councilId: string, runId: string): 
 
 /** Every item of a run (skipped ones too, with their reasons), payee by payee, for its files. */
 export function fileItems(db: Db, councilId: string, runId: string): Promise<FileItem[]> {
-  return db
-    .selectFrom('payment_run_items as i')
-    .leftJoin('direct_payment_agreements as a', (join) =>
-      join.onRef('a.id', '=', 'i.direct_payment_agreement_id').onRef('a.council_id', '=', 'i.council_id'),
-    )
-    .selectAll('i')
-    .select('a.account_type')
-    .where('i.council_id', '=', councilId)
-    .where('i.run_id', '=', runId)
-    .orderBy('i.payee_kind')
-    .orderBy('i.payee_reference')
-    .orderBy('i.budget_id')
-    .orderBy('i.instalment_number')
-    .orderBy('i.share')
-    .execute();
+  return (
+    db
+      .selectFrom('payment_run_items as i')
+      .leftJoin('direct_payment_agreements as a', (join) =>
+        join.onRef('a.id', '=', 'i.direct_payment_agreement_id').onRef('a.council_id', '=', 'i.council_id'),
+      )
+      // An individual service fund's provider is paid into its own account, bank or card.
+      .leftJoin('providers as p', (join) => join.onRef('p.id', '=', 'i.provider_id').onRef('p.council_id', '=', 'i.council_id'))
+      .selectAll('i')
+      .select((eb) => eb.fn.coalesce('a.account_type', 'p.account_type').as('account_type'))
+      .where('i.council_id', '=', councilId)
+      .where('i.run_id', '=', runId)
+      .orderBy('i.payee_kind')
+      .orderBy('i.payee_reference')
+      .orderBy('i.budget_id')
+      .orderBy('i.instalment_number')
+      .orderBy('i.share')
+      .execute()
+  );
 }

@@ -17,7 +17,14 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [name, value] of Object.entries(patch)) {
     if (value === null) delete result[name];
-    else result[name] = applyMergePatch(result[name], value);
+    // Defined, not assigned: a member named __proto__ is data, never the object's prototype.
+    else
+      Object.defineProperty(result, name, {
+        value: applyMergePatch(result[name], value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return result;
 }

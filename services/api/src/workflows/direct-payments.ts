@@ -18,6 +18,7 @@ import {
   agreementsForBudget,
   auditableAgreements,
   auditedOverlap,
+  debtsOwedOn,
   findAccountReturn,
   findAuditSample,
   findDirectPaymentAgreement,
@@ -342,11 +343,11 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
     const amount = request.recoveryPence as number;
     const ledger = await findLedger(tx, scope.councilId, agreement.budget_id);
     const account = summariseStoredAccount(ledger, clock.today());
-    const recoverable = recoverablePence(account);
+    const recoverable = recoverablePence(account, await debtsOwedOn(tx, scope.councilId, agreement.id));
     if (amount <= 0 || amount > recoverable)
       throw unprocessable(
         'INVALID_INPUT',
-        `The council has ${recoverable} pence of its own money in the account (paid in, less what came back); it can recover no more`,
+        `The council has ${recoverable} pence of its own money in the account (paid in, less what came back and debts already recorded); it can recover no more`,
         [{ pointer: '/recoveryPence', detail: `must be from 1 to ${recoverable}` }],
       );
     const budget = await findBudget(tx, scope, agreement.budget_id);
@@ -404,7 +405,14 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
     action: 'audit-outcome.recorded',
     entityType: 'audit-sample',
     entityId: sample.id,
-    after: { id: sample.id, agreementId: decided.agreement_id, outcome: decided.outcome, recoveryPence: decided.recovery_pence },
+    after: {
+      id: sample.id,
+      agreementId: decided.agreement_id,
+      outcome: decided.outcome,
+      recoveryPence: decided.recovery_pence,
+      recoveredPence: recovery?.recoveredPence ?? null,
+      debtOwedPence: decided.debt_pence,
+    },
   });
   return sample;
 }

@@ -97,11 +97,12 @@ export const MAX_PREVIOUS_SECRET_HOURS = 168;
 export async function rotateWebhookSecret(
   context: WorkflowContext,
   id: string,
+  expectedVersion: number,
   previousSecretValidForHours: number,
 ): Promise<{ row: Webhook; secret: string }> {
   const secret = newSecret();
   const now = context.clock.now();
-  const row = await transition(context, WEBHOOK, 'rotateSecret', { id, expectedVersion: null }, async (before) => ({
+  const row = await transition(context, WEBHOOK, 'rotateSecret', { id, expectedVersion }, async (before) => ({
     after: await updateWebhook(
       context.tx,
       context.scope.councilId,

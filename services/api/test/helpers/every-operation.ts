@@ -908,6 +908,7 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
       method: 'POST',
       url: `/v1/webhooks/${webhookId}/secret-rotation`,
       body: { previousSecretValidForHours: 1 },
+      headers: await withEtag(`/v1/webhooks/${webhookId}`),
     }),
     replayWebhook: async () => ({ method: 'POST', url: `/v1/webhooks/${webhookId}/replay`, body: { fromSeq: 1 } }),
     redeliverWebhookDelivery: async () => {

@@ -71,9 +71,12 @@ const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/openapi.json', { config, schema: { hide: true } }, async () => app.swagger());
   // The 3.0.3 rendition for generators that read only 3.0, its server the address it was fetched
   // at (behind a proxy, with TRUST_PROXY, the address the client used).
-  app.get('/openapi-3.0.json', { config, schema: { hide: true } }, async (request) =>
-    toOpenApi30(app.swagger(), `${request.protocol}://${request.host}`),
-  );
+  // Converted once (it takes a second or more) and then only given its server: the route needs no key.
+  let rendition: Record<string, unknown> | undefined;
+  app.get('/openapi-3.0.json', { config, schema: { hide: true } }, async (request) => {
+    rendition ??= toOpenApi30(app.swagger(), '/');
+    return { ...rendition, servers: [{ url: `${request.protocol}://${request.host}`, description: 'The RAS service' }] };
+  });
 
   // A consistent backup of the embedded database while the service runs: every council's data, so
   // the operator token only. PostgreSQL is backed up with its own tools (pg_dump, pg_basebackup).

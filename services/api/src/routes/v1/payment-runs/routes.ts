@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bacsProcessingDay, bacsStandard18, ENGLAND_AND_WALES_BANK_HOLIDAYS } from 'ras-core';
+import { addDays, bacsProcessingDay, bacsStandard18, ENGLAND_AND_WALES_BANK_HOLIDAYS } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import type { Db, PaymentRun } from '../../../db/schema.js';
@@ -105,7 +105,7 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getPaymentRunFile',
         tags: ['money'],
         summary: 'The payment run’s files: CSV for the finance system, Bacs Standard 18, the prepaid card loads',
-        description: `format=csv (default): one row per instalment share (record = payment), each payee’s rows followed by its payee-total row, then each share skipped at confirmation (record = skipped, with skipped_reason; left out of the totals), and a last control row with the control count and total; columns ${PAYMENT_RUN_CSV_COLUMNS.join(', ')}; money in integer pence; payment_reference is what the payee sees. format=bacs: Bacs Standard 18 (UHL1, one 100-character credit record (code 99) per payee and budget paid by bank, with that budget’s payment reference, the contra (code 17: narrative, CONTRA, the council’s account name), UTL1 with values and counts; labels=full adds VOL1, HDR1, HDR2 and EOF1, EOF2 for a whole submission), names transliterated to the Bacs character set, processed on the run date or the next Bacs working day after it (weekends, England and Wales bank holidays and settings.paymentFile.nonProcessingDays; never before today), from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each bank payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). format=card-load: the loads onto prepaid cards (columns ${CARD_LOAD_CSV_COLUMNS.join(', ')}). A run that mixes bank and card payees has both files. Commissioned shares (the council pays its providers’ invoices) and the managed account are in the CSV only. The CSV of a prepared run is the list to check before confirming; the Bacs and card-load files are given only once the run is confirmed (409 INVALID_STATE before), so they pay exactly what the ledger records, and only when they would pay something (409 NOTHING_TO_PAY: Bacs rejects a file with nothing to pay); a cancelled run has no file (409).`,
+        description: `format=csv (default): one row per instalment share (record = payment), each payee’s rows followed by its payee-total row, then each share skipped at confirmation (record = skipped, with skipped_reason; left out of the totals), and a last control row with the control count and total; columns ${PAYMENT_RUN_CSV_COLUMNS.join(', ')}; money in integer pence; payment_reference is what the payee sees. format=bacs: Bacs Standard 18 (UHL1, one 100-character credit record (code 99) per payee and budget paid by bank, with that budget’s payment reference, the contra (code 17: narrative, CONTRA, the council’s account name), UTL1 with values and counts; labels=full adds VOL1, HDR1, HDR2 and EOF1, EOF2 for a whole submission), names transliterated to the Bacs character set, processed on the run date or the next Bacs working day after it (weekends, England and Wales bank holidays and settings.paymentFile.nonProcessingDays; never before tomorrow, as a file sent today is processed tomorrow at the earliest), from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each bank payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). format=card-load: the loads onto prepaid cards (columns ${CARD_LOAD_CSV_COLUMNS.join(', ')}). A run that mixes bank and card payees has both files. Commissioned shares (the council pays its providers’ invoices) and the managed account are in the CSV only. The CSV of a prepared run is the list to check before confirming; the Bacs and card-load files are given only once the run is confirmed (409 INVALID_STATE before), so they pay exactly what the ledger records, and only when they would pay something (409 NOTHING_TO_PAY: Bacs rejects a file with nothing to pay); a cancelled run has no file (409).`,
         params: IdParams,
         querystring: Type.Object(
           {
@@ -168,8 +168,9 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The run pays nobody by bank, and Bacs rejects a file with nothing to pay: see the CSV (and format=card-load for prepaid cards)',
         );
       const today = app.clock.today();
-      // Never a day already gone: a file fetched after its run date is processed on the next working day.
-      const processingDay = bacsProcessingDay([run.run_date, today].sort()[1] ?? today, [
+      // A file sent today is processed tomorrow at the earliest: a run date already reached moves on.
+      const earliest = addDays(today, 1);
+      const processingDay = bacsProcessingDay([run.run_date, earliest].sort()[1] ?? earliest, [
         ...ENGLAND_AND_WALES_BANK_HOLIDAYS,
         ...(settings.nonProcessingDays ?? []),
       ]);

@@ -26,7 +26,7 @@ import {
   CalendarDate,
   IdempotencyHeaders,
   IdParams,
-  IfMatchHeaders,
+  IfMatchWhenReplacingHeaders,
   Key,
   Nullable,
   Page,
@@ -206,7 +206,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Record the council’s status, answers and notes for a Critical Path step',
         description: 'The first record of a step needs no If-Match; later ones need the version from getCriticalPath as If-Match.',
         params: Type.Object({ number: Type.Integer({ minimum: 1, maximum: 20 }) }, { additionalProperties: false }),
-        headers: IfMatchHeaders,
+        headers: IfMatchWhenReplacingHeaders,
         body: Type.Object(
           {
             status: StepStatus,
@@ -339,7 +339,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Rate one component 1–5, with the council’s comment, its proposed action and comments from people who use the system',
         description: 'A rating can change until the round closes (409 after). Changing an existing rating needs If-Match with its version.',
         params: Type.Object({ id: IdParams.properties.id, component: Component }, { additionalProperties: false }),
-        headers: IfMatchHeaders,
+        headers: IfMatchWhenReplacingHeaders,
         body: Type.Object(
           {
             rating: Type.Integer({ minimum: 1, maximum: 5 }),

@@ -247,8 +247,9 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'rotateWebhookSecret',
         tags: ['integration'],
         summary: 'Give a webhook a new signing secret, the old one signing beside it for a while',
-        description: `The new secret is shown once. Until previousSecretExpiresAt (previousSecretValidForHours, default 24, at most ${MAX_PREVIOUS_SECRET_HOURS}; 0 ends the old secret at once) every delivery's webhook-signature carries two signatures, space separated as Standard Webhooks allows: the new secret's and the old one's, so the receiver verifies with either while it changes over. The deprecated ${SIGNATURE_HEADER} is signed with the new secret only.`,
+        description: `The new secret is shown once. Until previousSecretExpiresAt (previousSecretValidForHours, default 24, at most ${MAX_PREVIOUS_SECRET_HOURS}; 0 ends the old secret at once) every delivery's webhook-signature carries two signatures, space separated as Standard Webhooks allows: the new secret's and the old one's, so the receiver verifies with either while it changes over. The deprecated ${SIGNATURE_HEADER} is signed with the new secret only. Needs If-Match, so a retry after a lost answer cannot rotate twice.`,
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Type.Object(
           {
             previousSecretValidForHours: Type.Optional(
@@ -272,8 +273,11 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      // If-Match: a retried rotation whose answer was lost is refused (412), rather than rotating
+      // again and ending the grace of the secret the receiver still checks.
+      const expected = requireIfMatch(request);
       const hours = request.body.previousSecretValidForHours ?? 24;
-      const { row, secret } = await runWorkflow(request, (context) => rotateWebhookSecret(context, request.params.id, hours));
+      const { row, secret } = await runWorkflow(request, (context) => rotateWebhookSecret(context, request.params.id, expected, hours));
       reply.header('etag', etag(row.version));
       return { ...toWebhook(row), secret };
     },
