@@ -13,6 +13,10 @@ import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 const OWED = 4 * 52_084 + 4 * 52_083;
 
 const DIRECT_PLAN = { ...PLAN, lines: PLAN.lines.map((line) => ({ ...line, managedBy: 'direct-payment' })) };
+const FUND_PLAN = {
+  ...PLAN,
+  lines: PLAN.lines.map((line) => ({ ...line, managedBy: 'individual-service-fund', provider: 'Kind Hands Cards' })),
+};
 const MANAGED_PLAN = {
   ...PLAN,
   lines: PLAN.lines.map((line) => ({ ...line, managedBy: 'council-arranged', provider: 'Brookside Day Centre' })),
@@ -181,5 +185,31 @@ describe('a run with nothing to pay out', () => {
     const csv = await file(id, 'format=csv', other.keys.finance);
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain('commissioned');
+  });
+});
+
+describe('an individual service fund whose provider is paid by card', () => {
+  it('loads the provider’s card in the card-load file, and leaves it out of the Bacs file', async () => {
+    const other = await setUpCouncil(t, {
+      paymentFile: { serviceUserNumber: '222222', originatorName: 'Other', sortCode: '40-00-00', accountNumber: '10000001' },
+    });
+    const provider = await t.call('POST', '/v1/providers', {
+      key: other.keys.finance,
+      body: { name: 'Kind Hands Cards', account: { type: 'prepaid-card', reference: 'CARD-0099' } },
+    });
+    expect(provider.statusCode, provider.body).toBe(201);
+    const fund = (await agreedBudget(t, other, { plan: FUND_PLAN })).budgetId;
+    const holder = (await agreedBudget(t, other, { plan: DIRECT_PLAN, directPaymentAgreement: false })).budgetId;
+    await directPaymentAgreement(t, other, holder, { account: { type: 'bank', reference: '20-00-00 12345678' } });
+    const created = await t.call('POST', '/v1/payment-runs', { key: other.keys.finance, body: { runDate: '2026-12-24' } });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    expect((await t.call('POST', `/v1/payment-runs/${id}/confirm`, { key: other.keys.finance })).statusCode).toBe(200);
+    const loads = (await file(id, 'format=card-load', other.keys.finance)).body.trimEnd().split('\r\n');
+    expect(loads[1]?.split(',').slice(0, 4)).toEqual(['load', 'CARD-0099', 'Kind Hands Cards', fund]);
+    const bacs = await file(id, 'format=bacs', other.keys.finance);
+    expect(bacs.statusCode, bacs.body).toBe(200);
+    const credits = bacs.body.split('\r\n').filter((record) => record.slice(15, 17) === '99');
+    expect(credits.map((record) => record.slice(64, 82))).toEqual([reference(holder)]);
   });
 });

@@ -82,6 +82,19 @@ export function listDeliveries(
   return query.orderBy('id').limit(limit).execute();
 }
 
+/** A delivery of an event to a webhook, due at once. */
+export function pendingDelivery(webhook: Pick<Webhook, 'id' | 'council_id'>, event: { readonly seq: number; readonly id: string }) {
+  return {
+    id: newId(),
+    council_id: webhook.council_id,
+    webhook_id: webhook.id,
+    event_seq: event.seq,
+    event_id: event.id,
+    status: 'pending' as const,
+    next_attempt_at: sql<Date>`now()`,
+  };
+}
+
 /** What makes a delivery due again at once, counted as sent again: attempts start afresh. */
 const SEND_AGAIN = {
   status: 'pending',
@@ -133,17 +146,7 @@ export async function replayDeliveries(
   if (rows.length === 0) return { queued: 0, throughSeq: null };
   await tx
     .insertInto('webhook_deliveries')
-    .values(
-      rows.map((event) => ({
-        id: newId(),
-        council_id: webhook.council_id,
-        webhook_id: webhook.id,
-        event_seq: event.seq,
-        event_id: event.id,
-        status: 'pending' as const,
-        next_attempt_at: sql<Date>`now()`,
-      })),
-    )
+    .values(rows.map((event) => pendingDelivery(webhook, event)))
     .onConflict((oc) =>
       oc
         .columns(['webhook_id', 'event_id'])

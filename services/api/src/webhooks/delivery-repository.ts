@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { NumberedEvent } from '../db/rows.js';
 import type { DB, Webhook, WebhookDelivery } from '../db/schema.js';
-import { newId } from '../ids.js';
+import { pendingDelivery } from '../repositories/webhooks.js';
 
 /**
  * Queues every event after each webhook's cursor as a pending delivery, and moves the cursor.
@@ -42,17 +42,7 @@ export async function fanOut(db: Kysely<DB>, batch: number): Promise<number> {
       if (wanted.length > 0) {
         const inserted = await tx
           .insertInto('webhook_deliveries')
-          .values(
-            wanted.map((event) => ({
-              id: newId(),
-              council_id: webhook.council_id,
-              webhook_id: webhook.id,
-              event_seq: event.seq,
-              event_id: event.id,
-              status: 'pending' as const,
-              next_attempt_at: sql<Date>`now()`,
-            })),
-          )
+          .values(wanted.map((event) => pendingDelivery(webhook, event)))
           .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
           .returning('id')
           .execute();
