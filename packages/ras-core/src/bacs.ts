@@ -130,10 +130,12 @@ function isoWeekday(date: CalendarDate): number {
 
 /**
  * The Bacs processing day for a payment wanted on `date`: that day when it is a Bacs working day
- * (Monday to Friday, not a bank holiday), else the next one.
+ * (Monday to Friday, not a bank holiday), else the next one; never before the day after the file
+ * is made (`madeOn`), as Bacs processes a file the day after it is sent at the earliest.
  *
  * @param date - the day the run is for
  * @param nonProcessingDays - the bank holidays, and any other day Bacs does not process
+ * @param madeOn - the day the file is made (today)
  * @returns the day to put in the file's UHL1 label
  * @example
  * ```ts
@@ -143,10 +145,13 @@ function isoWeekday(date: CalendarDate): number {
 export function bacsProcessingDay(
   date: CalendarDate,
   nonProcessingDays: readonly CalendarDate[] = ENGLAND_AND_WALES_BANK_HOLIDAYS,
+  madeOn?: CalendarDate,
 ): CalendarDate {
   assertCalendarDate(date, '/date');
   const closed = new Set(nonProcessingDays);
-  let day = date;
+  // A file made today is processed tomorrow at the earliest: a date already reached moves on.
+  const earliest = madeOn === undefined ? date : addDays(assertCalendarDate(madeOn, '/madeOn'), 1);
+  let day = date > earliest ? date : earliest;
   while (isoWeekday(day) > 5 || closed.has(day)) day = addDays(day, 1);
   return day;
 }

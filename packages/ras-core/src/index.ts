@@ -84,7 +84,7 @@ export { annualClawback, calculateClawback } from './clawback.js';
 export type { ContributionInput, ContributionResult, ContributionRules } from './contribution.js';
 export { CARE_ACT_2014_RULES, calculateContribution } from './contribution.js';
 export type { CalendarDate } from './dates.js';
-export { addDays, addMonths, dayBefore, financialYear, isCalendarDate } from './dates.js';
+export { addMonths, dayBefore, financialYear, isCalendarDate } from './dates.js';
 export type {
   AccountStatement,
   AuditCandidate,

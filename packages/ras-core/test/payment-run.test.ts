@@ -238,6 +238,12 @@ describe('bacsProcessingDay', () => {
     expect(bacsProcessingDay('2027-03-26')).toBe('2027-03-30'); // Good Friday to Easter Tuesday
   });
 
+  it('is never before the day after the file is made', () => {
+    expect(bacsProcessingDay('2026-07-31', ENGLAND_AND_WALES_BANK_HOLIDAYS, '2026-07-31')).toBe('2026-08-03'); // Friday's file: Monday
+    expect(bacsProcessingDay('2026-07-01', ENGLAND_AND_WALES_BANK_HOLIDAYS, '2026-07-14')).toBe('2026-07-15'); // a run date gone by
+    expect(bacsProcessingDay('2026-07-31', ENGLAND_AND_WALES_BANK_HOLIDAYS, '2026-07-15')).toBe('2026-07-31');
+  });
+
   it('honours the days a council adds', () => {
     expect(bacsProcessingDay('2026-12-29', [...ENGLAND_AND_WALES_BANK_HOLIDAYS, '2026-12-29'])).toBe('2026-12-30');
   });

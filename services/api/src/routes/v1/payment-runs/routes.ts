@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { addDays, bacsProcessingDay, bacsStandard18, ENGLAND_AND_WALES_BANK_HOLIDAYS } from 'ras-core';
+import { bacsProcessingDay, bacsStandard18, ENGLAND_AND_WALES_BANK_HOLIDAYS } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import type { Db, PaymentRun } from '../../../db/schema.js';
@@ -168,12 +168,11 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The run pays nobody by bank, and Bacs rejects a file with nothing to pay: see the CSV (and format=card-load for prepaid cards)',
         );
       const today = app.clock.today();
-      // A file sent today is processed tomorrow at the earliest: a run date already reached moves on.
-      const earliest = addDays(today, 1);
-      const processingDay = bacsProcessingDay([run.run_date, earliest].sort()[1] ?? earliest, [
-        ...ENGLAND_AND_WALES_BANK_HOLIDAYS,
-        ...(settings.nonProcessingDays ?? []),
-      ]);
+      const processingDay = bacsProcessingDay(
+        run.run_date,
+        [...ENGLAND_AND_WALES_BANK_HOLIDAYS, ...(settings.nonProcessingDays ?? [])],
+        today,
+      );
       const file = bacsStandard18(
         {
           serviceUserNumber: settings.serviceUserNumber,
