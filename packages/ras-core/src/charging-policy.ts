@@ -164,7 +164,7 @@ function upratedYearByYear(weeklyPence: Pence, years: readonly UpratingYear[]): 
  */
 const FROM_2023 = ['2024-25', '2025-26'] as const satisfies readonly UpratingYear[];
 const FROM_2015 = ['2022-23', '2023-24', '2024-25', '2025-26'] as const satisfies readonly UpratingYear[];
-export const MIG_WORKING_2025_26 = {
+const MIG_WORKING_2025_26 = {
   'single.aged18To24Pence': { from: 'SI 2023/277: £82.15', pence: upratedYearByYear(8_215, FROM_2023) },
   'single.aged25ToPensionAgePence': { from: 'SI 2023/277: £103.65', pence: upratedYearByYear(10_365, FROM_2023) },
   'single.pensionAgePence': { from: 'SI 2023/277: £214.35', pence: upratedYearByYear(21_435, FROM_2023) },

@@ -17,9 +17,8 @@ describe('nhsNumber', () => {
   });
 
   it('writes a check digit of 11 as 0', () => {
-    // 0000000110: 1×3 + 1×2 = 5... find one: 100000000 → 1×10 = 10, 10 mod 11 = 10, 11 − 10 = 1.
-    expect(nhsNumber('1000000001')).toBe('1000000001');
-    // 000000011: 1×3 + 1×2 = 5 → 6. 110000000: 10 + 9 = 19, 19 mod 11 = 8 → 3. 0 mod 11 = 0 → 11 → 0:
-    expect(nhsNumber('0000000000')).toBe('0000000000');
+    // 000000014: 1×3 + 4×2 = 11, 11 mod 11 = 0, 11 − 0 = 11, written 0.
+    expect(nhsNumber('0000000140')).toBe('0000000140');
+    expect(nhsNumber('0000000141')).toBeNull();
   });
 });

@@ -22,3 +22,8 @@ export function fixedClock(at: string | Date): Clock {
   if (Number.isNaN(instant.getTime())) throw new Error(`not a date: ${String(at)}`);
   return { now: () => new Date(instant), today: () => instant.toISOString().slice(0, 10) };
 }
+
+/** The instant `hours` after `instant` (an instant the clock gave): arithmetic, not a read of the wall clock. */
+export function hoursAfter(instant: Date, hours: number): Date {
+  return new Date(instant.getTime() + hours * 3_600_000);
+}

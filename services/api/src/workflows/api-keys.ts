@@ -1,4 +1,5 @@
 import type { Role } from '../auth/roles.js';
+import { hoursAfter } from '../clock.js';
 import type { ApiKey } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 import {
@@ -75,7 +76,7 @@ export async function rotateApiKey(context: WorkflowContext, id: string, overlap
   if (before.revoked_at !== null) throw new AppError('INVALID_STATE', 'The key is revoked: create a new key instead');
   if (before.expires_at !== null && before.expires_at <= now)
     throw new AppError('INVALID_STATE', 'The key has expired: create a new key instead');
-  const previousUntil = new Date(now.getTime() + overlapHours * 3_600_000);
+  const previousUntil = hoursAfter(now, overlapHours);
   const rotated = await rotateApiKeySecret(tx, scope.councilId, id, previousUntil, now);
   changes.record({
     action: 'api-key.rotated',

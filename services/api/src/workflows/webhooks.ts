@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../auth/roles.js';
+import { hoursAfter } from '../clock.js';
 import type { Webhook, WebhookDelivery } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { latestSeq, numberEventsIn } from '../repositories/events.js';
@@ -110,9 +111,7 @@ export async function rotateWebhookSecret(
       {
         secret,
         previous_secret: previousSecretValidForHours > 0 ? before.secret : null,
-        // The clock's instant plus the grace period: arithmetic on the injected clock, not a wall-clock read.
-        previous_secret_expires_at:
-          previousSecretValidForHours > 0 ? new Date(now.getTime() + previousSecretValidForHours * 3_600_000) : null,
+        previous_secret_expires_at: previousSecretValidForHours > 0 ? hoursAfter(now, previousSecretValidForHours) : null,
         secret_rotated_at: now,
       },
       now,
